@@ -1,0 +1,40 @@
+# Quick start: `make run` (set up and build the example) and `make test` (set up and run the tests).
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+EXAMPLE := examples/changji-natural-resources-2023
+
+.PHONY: run test setup test-setup system-deps clean bench
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+setup: $(VENV)/.installed
+
+test-setup: $(VENV)/.test-installed
+
+# Debian packages for PDF output (CJK fonts) and for the LibreOffice/PDF-page tests.
+# Installed only when missing and when we are allowed to (root with apt-get).
+system-deps:
+	@bash scripts/system-deps.sh
+
+run: setup system-deps
+	$(BIN)/yusuan build $(EXAMPLE) -o out
+
+test: test-setup system-deps
+	$(BIN)/python -m pytest
+
+bench: setup
+	$(BIN)/python benchmarks/run_all.py
+
+clean:
+	rm -rf $(VENV) out .pytest_cache

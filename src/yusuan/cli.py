@@ -1,0 +1,150 @@
+"""The `yusuan` command. It adds no domain logic: every subcommand calls into the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from rich.console import Console
+from rich.table import Table as RichTable
+
+from yusuan.errors import InputError
+
+app = typer.Typer(
+    help="预算（yusuan）：部门预算/决算公开的编制、校验、生成与审查。",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+catalog_app = typer.Typer(help="政府收支分类科目目录。", no_args_is_help=True)
+app.add_typer(catalog_app, name="catalog")
+
+console = Console()
+err = Console(stderr=True)
+
+
+def fail_input(exc: InputError) -> None:
+    err.print(f"[bold red]错误[/]：{exc}", highlight=False)
+    raise typer.Exit(2)
+
+
+def load(path: Path):
+    from yusuan.load import load_package
+
+    try:
+        return load_package(path)
+    except InputError as exc:
+        fail_input(exc)
+
+
+@app.command()
+def summary(package: Path = typer.Argument(..., help="预算包文件（.yaml/.json/.xlsx）或其所在文件夹")) -> None:
+    """读取预算包并显示主要合计数（均由明细推导）。"""
+    from yusuan import derive
+
+    pkg = load(package)
+    s = derive.summary(pkg)
+    table = RichTable(title=f"{pkg.unit.name} {pkg.unit.budget_year}年{'部门预算' if pkg.unit.phase == 'budget' else '部门决算'}")
+    table.add_column("项目")
+    table.add_column("金额（万元）", justify="right")
+    for label, value in [
+        ("收支总计", s.total), ("本年收入", s.current_year), ("上年结转结余", s.carryover),
+        ("财政拨款", s.fiscal), ("一般公共预算拨款", s.general_budget), ("基本支出", s.basic),
+        ("项目支出", s.project), ("人员经费", s.personnel), ("公用经费", s.public), ("“三公”经费", s.sangong),
+    ]:
+        table.add_row(label, f"{value:.2f}")
+    console.print(table)
+    console.print(f"项目 {s.projects} 个，绩效目标表 {s.performance_tables} 张。")
+
+
+@app.command()
+def schema(output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件；缺省输出到终端")) -> None:
+    """输出预算包的 JSON Schema（由数据模型生成）。"""
+    from yusuan.model import BudgetPackage
+
+    text = json.dumps(BudgetPackage.model_json_schema(), ensure_ascii=False, indent=2)
+    if output:
+        output.write_text(text + "\n", encoding="utf-8")
+        err.print(f"已写入 {output}")
+    else:
+        sys.stdout.write(text + "\n")
+
+
+@app.command()
+def convert(
+    source: Path = typer.Argument(..., help="输入预算包（.yaml/.json/.xlsx 或文件夹）"),
+    target: Path = typer.Argument(..., help="输出文件，格式由扩展名决定（.yaml/.json/.xlsx）"),
+) -> None:
+    """在 JSON、YAML 和 Excel 之间转换预算包。"""
+    from yusuan.load import save_package
+
+    pkg = load(source)
+    try:
+        save_package(pkg, target)
+    except InputError as exc:
+        fail_input(exc)
+    console.print(f"已写入 {target}")
+
+
+@app.command()
+def template(
+    output: Path = typer.Argument(..., help="要生成的空白录入工作簿（.xlsx）"),
+    year: int = typer.Option(2023, "--year", help="预算年度（决定下拉列表使用的科目目录）"),
+) -> None:
+    """生成空白的 Excel 录入工作簿（每组事实一张工作表，科目下拉列表，中文填写说明）。"""
+    from yusuan.excel import write_template
+
+    write_template(output, year)
+    console.print(f"已写入 {output}")
+
+
+@catalog_app.command("import")
+def catalog_import(
+    file: Path = typer.Argument(..., help="CSV 文件，列：code,name[,personnel_or_public]"),
+    year: int = typer.Option(..., "--year", help="该目录适用的预算年度"),
+    kind: str = typer.Option("function", "--kind", help="function（功能分类）或 economic（经济分类）"),
+) -> None:
+    """导入一版完整的官方科目目录，此后该年度的校验使用它。"""
+    from yusuan import catalog
+
+    if kind not in ("function", "economic"):
+        err.print("[bold red]错误[/]：--kind 应为 function 或 economic")
+        raise typer.Exit(2)
+    try:
+        target, count = catalog.import_edition(file, kind, year)  # type: ignore[arg-type]
+    except InputError as exc:
+        fail_input(exc)
+    console.print(f"已导入 {count} 个科目到 {target}")
+
+
+@catalog_app.command("show")
+def catalog_show(
+    year: int = typer.Option(2023, "--year"),
+    kind: str = typer.Option("function", "--kind"),
+) -> None:
+    """列出某年度使用的科目目录。"""
+    from yusuan import catalog
+
+    cat = catalog.load(kind, year)  # type: ignore[arg-type]
+    note = "（部分目录：未收录的科目只给出提示）" if cat.partial else ""
+    console.print(f"{'功能分类' if kind == 'function' else '经济分类'}目录 {cat.edition}，共 {len(cat.entries)} 个科目{note}")
+    table = RichTable()
+    for col in ("编码", "名称", "级次", "来源"):
+        table.add_column(col)
+    for e in cat.entries.values():
+        table.add_row(e.code, e.name, e.level, e.provenance or "")
+    console.print(table)
+
+
+def main() -> None:
+    try:
+        app()
+    except InputError as exc:  # any command that forgot to catch: still no traceback
+        err.print(f"[bold red]错误[/]：{exc}", highlight=False)
+        sys.exit(2)
+    except KeyboardInterrupt:
+        err.print("已中断。")
+        sys.exit(130)

@@ -1,0 +1,31 @@
+"""Findings: what a check (or a reader) reports. The JSON form is a stable, documented schema."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from yusuan.disclosure import Location
+
+Severity = Literal["fatal", "warning", "info"]
+Category = Literal[
+    "within-table", "cross-table", "text-vs-table", "year-over-year", "catalogue", "completeness",
+    "performance", "facts", "text", "reading",
+]
+
+
+class Finding(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    rule: str = Field(description="stable rule ID, e.g. T2.ROW.SOURCES")
+    severity: Severity
+    category: Category
+    message: str = Field(description="Chinese, for the finance officer")
+    location: Location | None = None
+    subject: str | None = Field(default=None, description="row/statement key the finding is about")
+    stated: Decimal | str | None = None
+    expected: Decimal | str | None = None
+    difference: Decimal | None = None
+    inputs: dict[str, Decimal | str] = Field(default_factory=dict, description="figures the expectation came from")
