@@ -139,6 +139,20 @@ def catalog_show(
     console.print(table)
 
 
+def _register_commands() -> None:
+    """Each module in yusuan/commands/ adds its subcommands to ``app`` when imported."""
+    import importlib
+    import pkgutil
+
+    import yusuan.commands
+
+    for info in sorted(pkgutil.iter_modules(yusuan.commands.__path__), key=lambda i: i.name):
+        importlib.import_module(f"yusuan.commands.{info.name}")
+
+
+_register_commands()
+
+
 def main() -> None:
     try:
         app()

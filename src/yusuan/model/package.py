@@ -218,7 +218,7 @@ SUBJECT_PATTERNS = {
     r"income:[a-z_]+": "某一收入来源或来源组（见 sources.py）",
     r"expenditure:(basic|project)": "支出预算：基本支出 / 项目支出",
     r"general:(basic|project|total)": "一般公共预算当年拨款：基本支出 / 项目支出 / 合计",
-    r"function:\d{7}": "一般公共预算某功能分类项级科目",
+    r"general:function:\d{7}": "一般公共预算当年拨款：某功能分类项级科目",
     r"sangong:(total|abroad|vehicle_purchase|vehicle_operation|reception)": "财政拨款“三公”经费及其分项",
     r"operating_costs": "机关运行经费",
 }

@@ -1,0 +1,27 @@
+"""Shared fixtures. ``../shared/reference`` (beside the checkout) holds real published packages."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+EXAMPLE = ROOT / "examples" / "changji-natural-resources-2023"
+SHARED = ROOT.parent / "shared" / "reference"
+CHANGJI_TEXT = SHARED / "changji-natural-resources-2023-budget.txt"
+SHANGHAI = SHARED / "shanghai"
+
+
+@pytest.fixture(scope="session")
+def shared() -> Path:
+    if not SHARED.exists():
+        pytest.skip(f"参考文件目录不存在：{SHARED}")
+    return SHARED
+
+
+@pytest.fixture(scope="session")
+def example_package():
+    from yusuan.load import load_package
+
+    return load_package(EXAMPLE)
