@@ -1,0 +1,118 @@
+"""The rule registry: rules as data (ID, Chinese title, severity, category, what they read) plus a
+small plain function each.
+
+A rule function takes a ``Context`` and yields ``Hit``s; the runner turns each hit into a
+``Finding`` carrying the rule's ID, severity (after the deployment's config) and category, and
+computes ``difference = stated - expected`` when both are amounts. Rule modules live beside this
+file (``rules/<area>.py``) and register themselves with the ``@rule`` decorator on import.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Callable, Iterable, Iterator
+
+from yusuan.disclosure import Disclosure, Location
+from yusuan.findings import Category, Finding, Severity
+from yusuan.model import BudgetPackage
+
+
+@dataclass
+class Hit:
+    """What a rule found, before the registry adds ID/severity/category."""
+
+    message: str
+    location: Location | None = None
+    subject: str | None = None
+    stated: Decimal | str | None = None
+    expected: Decimal | str | None = None
+    inputs: dict[str, Decimal | str] = field(default_factory=dict)
+
+
+@dataclass
+class Settings:
+    """Tunable per deployment (see ``rules.config``)."""
+
+    tolerance: Decimal = Decimal("0.005")  # 万元, for figures printed to 0.01
+    rate_tolerance: Decimal = Decimal("0.005")  # percentage points, for rates printed to 0.01
+    disabled: set[str] = field(default_factory=set)
+    severities: dict[str, Severity] = field(default_factory=dict)
+    performance_weight_total: Decimal | None = None  # from the profile when None
+
+
+@dataclass
+class Context:
+    disclosure: Disclosure
+    package: BudgetPackage | None = None  # facts, when the disclosure was composed from them
+    settings: Settings = field(default_factory=Settings)
+    profile: dict = field(default_factory=dict)  # the region profile's settings, when known
+
+    def tolerance_for(self, unit: str = "万元") -> Decimal:
+        """Tolerance in the unit the figure is printed in (a table in 元 is checked in 元)."""
+        return self.settings.tolerance * 10000 if unit == "元" else self.settings.tolerance
+
+    def differs(self, stated: Decimal | None, expected: Decimal | None, unit: str = "万元") -> bool:
+        if stated is None and expected is None:
+            return False
+        return abs((stated or Decimal(0)) - (expected or Decimal(0))) > self.tolerance_for(unit)
+
+
+RuleFunc = Callable[[Context], Iterable[Hit]]
+
+
+@dataclass
+class Rule:
+    id: str
+    title: str  # Chinese
+    severity: Severity
+    category: Category
+    reads: tuple[str, ...]  # table kinds / section ids / 'facts'
+    func: RuleFunc
+    needs_facts: bool = False
+
+    @property
+    def description(self) -> str:
+        return (self.func.__doc__ or "").strip()
+
+
+RULES: dict[str, Rule] = {}
+
+
+def rule(id: str, title: str, severity: Severity, category: Category, reads: Iterable[str] = (), needs_facts: bool = False):
+    """Register a rule function under a stable ID."""
+
+    def register(func: RuleFunc) -> RuleFunc:
+        if id in RULES:
+            raise ValueError(f"duplicate rule id {id}")
+        RULES[id] = Rule(id, title, severity, category, tuple(reads), func, needs_facts)
+        return func
+
+    return register
+
+
+def run(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
+    findings: list[Finding] = []
+    for r in rules if rules is not None else RULES.values():
+        if r.id in ctx.settings.disabled or (r.needs_facts and ctx.package is None):
+            continue
+        severity = ctx.settings.severities.get(r.id, r.severity)
+        for hit in r.func(ctx):
+            findings.append(to_finding(r, severity, hit))
+    return findings
+
+
+def to_finding(r: Rule, severity: Severity, hit: Hit) -> Finding:
+    difference = None
+    if isinstance(hit.stated, Decimal) and isinstance(hit.expected, Decimal):
+        difference = hit.stated - hit.expected
+    return Finding(
+        rule=r.id, severity=severity, category=r.category, message=hit.message, location=hit.location,
+        subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference, inputs=hit.inputs,
+    )
+
+
+def iter_rules(category: str | None = None) -> Iterator[Rule]:
+    for r in RULES.values():
+        if category is None or r.category == category:
+            yield r
