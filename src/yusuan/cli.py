@@ -23,7 +23,7 @@ catalog_app = typer.Typer(help="政府收支分类科目目录。", no_args_is_h
 app.add_typer(catalog_app, name="catalog")
 
 console = Console()
-err = Console(stderr=True)
+err = Console(stderr=True, soft_wrap=True)
 
 
 def fail_input(exc: InputError) -> None:

@@ -25,4 +25,6 @@ class InputError(Exception):
         head = f"无法读取 {self.source}"
         if not self.problems:
             return head
+        if len(self.problems) == 1 and self.problems[0].where == self.source:
+            return f"{head}：{self.problems[0].message}"
         return head + "：\n" + "\n".join(f"  - {p}" for p in self.problems)
