@@ -546,3 +546,83 @@ def test_overview_and_texts(example_package, lines):
         assert any(l.endswith(f"{g.term}：{g.definition}") for l in lines), g.term
     proc = example_package.procurement
     assert proc.total == D("3253.47") == proc.sme_reserved
+
+
+# ---------------------------------------------------------------- table 4 and Part 3 一、四
+
+# 表4 “一、财政拨款（补助）”行为空，其下一般公共预算 4698.73（收入总计亦为 4698.73）。
+T4_DIFFERENCES = {"一、财政拨款（补助）": (ZERO, D("4698.73"))}
+
+
+def test_table4(example_package, lines):
+    """表4 只含本年财政拨款（本地区模板不含上年结转），各类按一般公共预算列。"""
+    rows = [r for r in _rows(_table_lines(lines, 4)) if len(r) in (7, 8)]
+    fiscal = derive.by_function(example_package, sources="fiscal")
+    general = derive.by_function(example_package, sources="general_budget")
+    income = {"一、财政拨款（补助）": "fiscal", "一般公共预算": "general_budget",
+              "政府性基金预算": "fund_budget", "国有资本经营预算": "capital_budget"}
+    differences, classes = {}, 0
+    for r in rows:
+        if r[0] in income:
+            printed, derived = _amount(r[1]), derive.source_total(example_package, income[r[0]])
+            if printed != derived:
+                differences[r[0]] = (printed, derived)
+        match = re.match(r"^(\d{3})", r[2])
+        if match:
+            classes += 1
+            code = match.group(1)
+            assert [_amount(c) for c in r[3:7]] == [fiscal.get(code, ZERO), general.get(code, ZERO), ZERO, ZERO], r
+        if normalise_text(r[0]) == "收入总计":
+            total = derive.source_total(example_package, "fiscal")
+            assert [_amount(c) for c in (r[1], r[3], r[4])] == [total, total, total]
+    assert classes == 30 and differences == T4_DIFFERENCES
+
+
+def test_summary_sections(example_package, lines):
+    """一、总体说明 and 四、财政拨款收支总体说明: every amount follows from the facts."""
+    p = example_package
+    one = "".join(_paragraphs(lines, "一、关于", "二、关于"))
+    assert D(re.search(r"收支总预算([\d.]+)万元", one)[1]) == derive.total(p)
+    for label, key in (("一般公共预算", "general_budget"), ("其他收入", "other"),
+                       ("财政拨款结转结余", "carryover_fiscal"), ("非财政拨款结转结余", "carryover_nonfiscal")):
+        assert D(re.search(r"、?" + label + r"([\d.]+)万元", one.split("收入预算包括：")[1])[1]) == derive.source_total(p, key), label
+    names = {normalise_text(r[2][3:]): r[2][:3] for r in _rows(_table_lines(lines, 1)) if len(r) == 4 and r[2][:3].isdigit()}
+    by_class = derive.by_function(p)
+    spend = re.findall(r"(\D+?)([\d.]+)万元", one.split("支出预算包括：")[1])
+    assert len(spend) == 6
+    for name, amount in spend:
+        assert D(amount) == by_class[names[normalise_text(name.strip("、"))]], name
+    four = "".join(_paragraphs(lines, "四、关于", "五、关于"))
+    assert D(re.search(r"财政拨款收支总预算([\d.]+)万元", four)[1]) == derive.source_total(p, "fiscal")
+    fiscal = derive.by_function(p, sources="fiscal")
+    found = re.findall(r"([^：。.，]+?支出)([\d.]+)万元", four.split("一般公共预算支出包括：")[1])
+    assert len(found) == 5
+    for name, amount in found:
+        assert D(amount) == fiscal[names[normalise_text(name)]], name
+
+
+# 六：文字中的科目名称与目录一致，只有一处与表6 的编码不符：表6 印“303 01 离休费”，文字写“退休费3.90万元”（30302）。
+SECTION6_NAME_DIFFERENCES = {"30301": ("退休费", "离休费")}
+
+
+def test_basic_spending_text(example_package, lines):
+    paras = _paragraphs(lines, "六、关于", "七、关于")
+    econ = derive.by_economic(example_package)
+    cat = catalog.load("economic", 2023)
+    personnel, public = derive.personnel_public(example_package)
+    assert D(re.search(r"基本支出([\d.]+)万元", paras[0])[1]) == personnel + public
+    items = []
+    for para, expected in ((paras[1], personnel), (paras[2], public)):
+        head, body = para.split("主要包括：")
+        assert D(re.search(r"([\d.]+)万元", head)[1]) == expected
+        items += re.findall(r"([^、\d.]+?)([\d.]+)万元", body)
+    # The text lists 人员经费 (301, 303) first, then 公用经费 (302), each in table-6 order.
+    order = [e.economic for e in example_package.basic_economic]
+    codes = [c for c in order if cat.personnel_or_public(c) == "人员经费"] + [c for c in order if cat.personnel_or_public(c) != "人员经费"]
+    assert len(items) == len(codes) == 29
+    names = {}
+    for code, (name, amount) in zip(codes, items):
+        assert D(amount) == econ[code], code
+        if not cat.names_match(code, name):
+            names[code] = (name, cat.name(code))
+    assert names == SECTION6_NAME_DIFFERENCES
