@@ -1,0 +1,60 @@
+"""Composition: facts (``BudgetPackage``) + a region profile → the ``Disclosure`` as it will be printed.
+
+Every cell and every narrative figure is derived from the facts by ``yusuan.derive``; the profile
+only decides layout and wording. Renderers, readers and checks work from the result; the keys follow
+docs/disclosure-keys.md.
+"""
+
+from __future__ import annotations
+
+from yusuan.compose import narrative, narrative_shanghai
+from yusuan.compose.tables import compose_tables
+from yusuan.disclosure import Disclosure, Location, PrintedPerformance, Section
+from yusuan.errors import InputError, InputProblem
+from yusuan.model import BudgetPackage
+from yusuan.profiles import Profile, load_profile
+
+BUILDERS = {**narrative.BUILDERS, **narrative_shanghai.BUILDERS}
+
+__all__ = ["compose", "BUILDERS"]
+
+
+def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Disclosure:
+    """Compose the disclosure; ``profile`` defaults to the package's own (``unit.profile``)."""
+    if not isinstance(profile, Profile):
+        profile = load_profile(profile or package.unit.profile)
+    unit, year = package.unit.name, package.unit.budget_year
+    tables = compose_tables(package, profile)
+    for table in tables:  # the package may word an empty table's note itself
+        if table.empty_note and package.notes.get(table.kind):
+            table.empty_note = package.notes[table.kind]
+    ctx = narrative.Context(package, profile)
+    sections = []
+    for spec in profile.sections:
+        build = BUILDERS.get(spec.builder or spec.id)
+        if build is None:
+            raise InputError(f"地区版式 {profile.name}", [InputProblem(
+                f"地区版式 {profile.name}: sections.{spec.id}", f"没有名为“{spec.builder or spec.id}”的说明文字生成器")])
+        title = spec.title.format(unit=unit, year=year)
+        paragraphs = build(ctx)
+        if not paragraphs and spec.id in ("other.notes",):
+            continue  # an optional section with nothing to say is not printed
+        for n, p in enumerate(paragraphs, start=1):
+            p.location = Location(part=str(spec.part), section=title, paragraph=n)
+            for s in p.statements:
+                s.location = p.location
+        sections.append(Section(id=spec.id, part=spec.part, title=title, paragraphs=paragraphs,
+                                location=Location(part=str(spec.part), section=title)))
+    performance_title = next((s.title for s in sections if s.id == "other.performance"), None)
+    performance = [
+        PrintedPerformance(table=t, stated_total=t.fiscal + t.other,
+                           location=Location(part="3", section=performance_title, table=f"项目支出绩效目标表（{t.printed_name}）"))
+        for t in package.performance
+    ]
+    signed = package.unit.date_signed
+    return Disclosure(
+        unit_name=unit, budget_year=year, phase=package.unit.phase, profile=profile.name,
+        title=profile.title.format(unit=unit, year=year), origin="composed", sections=sections, tables=tables,
+        performance=performance, signature=unit if profile.signature else None,
+        date_text=f"{signed.year}年{signed.month}月{signed.day}日" if signed else None,
+    )
