@@ -1,0 +1,334 @@
+"""Read an input workbook back into a ``BudgetPackage``.
+
+Every value is read from a known cell, so every problem — a cell that cannot be read, or a fact the
+model rejects — is reported with the file, sheet, row and column letter where it was typed.
+"""
+
+from __future__ import annotations
+
+import re
+import warnings
+import zipfile
+from pathlib import Path
+
+from openpyxl import load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.workbook.workbook import Workbook
+from pydantic import ValidationError
+
+from yusuan.errors import InputError, InputProblem
+from yusuan.excel import layout as L
+from yusuan.excel.cells import CellError, amount_in, choice_in, code_in, date_in, int_in, text_in
+from yusuan.load import explain, json_path
+from yusuan.model import BudgetPackage
+from yusuan.model.package import SUBJECT_PATTERNS
+
+_WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别"}
+Cell = tuple[str, int, str | None]  # sheet, row, column letter (None: the whole row)
+
+
+def read_workbook(path: str | Path) -> BudgetPackage:
+    path = Path(path)
+    reader = _Reader(path, _open(path))
+    data = reader.read()
+    if reader.problems:
+        raise InputError(str(path), reader.problems)
+    try:
+        return BudgetPackage.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(str(path), [reader.locate(e) for e in exc.errors()]) from None
+
+
+def _open(path: Path) -> Workbook:
+    def fail(message: str) -> InputError:
+        return InputError(str(path), [InputProblem(path.name, message)])
+
+    if not path.is_file():
+        raise fail("文件不存在")
+    if not zipfile.is_zipfile(path):
+        raise fail("不是有效的 Excel 工作簿（.xlsx）：文件可能已损坏、不完整，或是改了扩展名的其他文件")
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except (zipfile.BadZipFile, OSError):
+        raise fail("不是有效的 Excel 工作簿（.xlsx）：文件可能已损坏、不完整，或是改了扩展名的其他文件") from None
+    if "xl/workbook.xml" not in names:
+        raise fail("不是 Excel 工作簿（.xlsx）：压缩包中没有工作簿内容")
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # openpyxl warns about extensions it does not read
+            return load_workbook(path, data_only=True)
+    except Exception:  # noqa: BLE001 - any parse failure of a damaged file is the same problem to the user
+        raise fail("Excel 工作簿已损坏，无法打开（请用 Excel 打开后另存为 .xlsx 再试）") from None
+
+
+class _Reader:
+    def __init__(self, path: Path, wb: Workbook):
+        self.path, self.wb = path, wb
+        self.problems: list[InputProblem] = []
+        self.cells: dict[tuple, Cell] = {}  # JSON path in the package data → where it was typed
+
+    # -------------------------------------------------------------- locations
+
+    def where(self, sheet: str, row: int | None = None, col: str | None = None) -> str:
+        text = f"{self.path.name} 工作表“{sheet}”"
+        if row is not None:
+            text += f" 第{row}行"
+        if col is not None:
+            text += f" {col}列"
+        return text
+
+    def problem(self, cell: Cell, message: str) -> None:
+        self.problems.append(InputProblem(self.where(*cell), message))
+
+    def locate(self, error: dict) -> InputProblem:
+        loc = tuple(error["loc"])
+        message = explain(error)
+        if error["type"] == "too_short" and loc[-1:] == ("funding",):
+            message = f"项目没有资金来源：请在工作表“{L.PROJECT_FUNDING.name}”中至少填写一行"
+        for end in range(len(loc), 0, -1):
+            if loc[:end] in self.cells:
+                return InputProblem(self.where(*self.cells[loc[:end]]), message)
+        return InputProblem(f"{self.path.name}: {json_path(loc)}", message)
+
+    # -------------------------------------------------------------- cells
+
+    def convert(self, kind: str, cell, where: Cell):
+        value = cell.value
+        try:
+            if kind in ("amount", "decimal"):
+                return amount_in(value, cell.number_format)
+            if kind == "int":
+                return int_in(value)
+            if kind in ("function", "economic", "economic_any"):
+                return code_in(value)
+            if kind == "date":
+                return date_in(value)
+            if kind == "source" or kind.startswith("choice:"):
+                name = "source" if kind == "source" else kind.split(":", 1)[1]
+                return choice_in(value, L.CHOICES[name], _WHAT[name])
+            return text_in(value)
+        except CellError as exc:
+            self.problem(where, str(exc))
+            return None
+
+    # -------------------------------------------------------------- sheets
+
+    def read(self) -> dict:
+        missing = [s.name for s in L.SHEET_ORDER if s.name not in self.wb.sheetnames]
+        for name in missing:
+            self.problems.append(InputProblem(
+                self.path.name, f"缺少工作表“{name}”（请使用 yusuan template 生成的工作簿，不要删除或改名工作表）"
+            ))
+        if missing:
+            return {}
+        data: dict = {}
+        for spec in L.KEY_VALUE_SHEETS:
+            self.key_values(spec, data)
+        tables = {spec.name: self.table(spec) for spec in L.TABLE_SHEETS}
+        self.overview(tables[L.OVERVIEW.name], data)
+        self.plain_list(tables, L.BASIC, "basic", data)
+        self.plain_list(tables, L.BASIC_ECONOMIC, "basic_economic", data)
+        self.projects(tables, data)
+        self.plain_list(tables, L.SANGONG, "sangong", data)
+        self.vehicles(tables[L.VEHICLES.name], data)
+        self.last_year(tables[L.LAST_YEAR.name], data)
+        self.plain_list(tables, L.GLOSSARY, "glossary", data)
+        self.notes(tables[L.NOTES.name], data)
+        self.performance(tables, data)
+        return data
+
+    def key_values(self, spec: L.KeyValueSheet, data: dict) -> None:
+        ws = self.wb[spec.name]
+        rows: dict[str, int] = {}
+        for r in range(2, ws.max_row + 1):
+            key, label = text_in(ws.cell(r, 4).value), text_in(ws.cell(r, 1).value)
+            for name in (key, label):
+                if name:
+                    rows.setdefault(name.strip(), r)
+        found: list[tuple[L.Field_, object]] = []
+        for fld in spec.fields:
+            r = rows.get(".".join(fld.path)) or rows.get(fld.label)
+            if r is None:
+                self.problem((spec.name, None, None), f"缺少“{fld.label}”一行（A列为名称，B列填写内容）")
+                continue
+            where = (spec.name, r, "B")
+            self.cells[fld.path] = where
+            found.append((fld, self.convert(fld.kind, ws.cell(r, 2), where)))
+        if spec.optional_group and all(v is None for _, v in found):
+            return
+        for fld, value in found:
+            if value is not None:
+                target = data
+                for part in fld.path[:-1]:
+                    target = target.setdefault(part, {})
+                target[fld.path[-1]] = value
+
+    def table(self, spec: L.TableSheet) -> list[tuple[int, dict, dict]]:
+        """(row number, {key: value}, {key: column letter}) for each non-blank data row."""
+        ws = self.wb[spec.name]
+        by_key = {text_in(ws.cell(L.KEY_ROW, c).value): c for c in range(1, ws.max_column + 1)}
+        by_label = {text_in(ws.cell(L.HEADER_ROW, c).value): c for c in range(1, ws.max_column + 1)}
+        columns: dict[str, int] = {}
+        for column in spec.columns:
+            c = by_key.get(column.key) or by_label.get(column.label)
+            if c is not None and not column.info:
+                columns[column.key] = c
+            elif c is None and column.required and not column.info:
+                self.problem((spec.name, L.HEADER_ROW, None), f"缺少列“{column.label}”（第2行字段名应为 {column.key}）")
+        if any(c.required and not c.info and c.key not in columns for c in spec.columns):
+            return []
+        out = []
+        for r in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+            raw = {key: ws.cell(r, c) for key, c in columns.items()}
+            if all(text_in(cell.value) is None for cell in raw.values()):
+                continue
+            letters = {key: get_column_letter(c) for key, c in columns.items()}
+            values = {}
+            for key, cell in raw.items():
+                value = self.convert(spec.column(key).kind, cell, (spec.name, r, letters[key]))
+                if value is not None:
+                    values[key] = value
+            out.append((r, values, letters))
+        return out
+
+    # -------------------------------------------------------------- assembling the package data
+
+    def register(self, path: tuple, sheet: str, row: int, letters: dict) -> None:
+        self.cells[path] = (sheet, row, None)
+        for key, letter in letters.items():
+            self.cells[path + (key,)] = (sheet, row, letter)
+
+    def plain_list(self, tables, spec: L.TableSheet, key: str, data: dict) -> None:
+        sheet, items = spec.name, []
+        for r, values, letters in tables[sheet]:
+            self.register((key, len(items)), sheet, r, letters)
+            items.append(values)
+        if items:
+            data[key] = items
+
+    def overview(self, rows, data: dict) -> None:
+        overview = data.setdefault("overview", {})
+        institutions: list[str] = []
+        for r, values, letters in rows:
+            part, text = values.get("part"), values.get("text")
+            if part is None:
+                self.problem((L.OVERVIEW.name, r, letters["part"]), "缺少类别（主要职能 / 机构设置 / 下属单位 / 内设科室）")
+                continue
+            if text is None:
+                continue
+            if part == "institutions":
+                self.cells[("overview", "institutions")] = (L.OVERVIEW.name, r, letters["text"])
+                institutions.append(text)
+                continue
+            items = overview.setdefault(part, [])
+            self.cells[("overview", part, len(items))] = (L.OVERVIEW.name, r, letters["text"])
+            items.append(text)
+        if institutions:
+            overview["institutions"] = "\n".join(institutions)
+        if not overview:
+            del data["overview"]
+
+    def projects(self, tables, data: dict) -> None:
+        projects: list[dict] = []
+        index: dict[str, int] = {}
+        for r, values, letters in tables[L.PROJECTS.name]:
+            name = values.get("name")
+            if name in index:
+                self.problem((L.PROJECTS.name, r, letters["name"]), f"项目名称“{name}”重复（第{self._row_of(index[name])}行已有）")
+                continue
+            if name is not None:
+                index[name] = len(projects)
+            self.register(("projects", len(projects)), L.PROJECTS.name, r, letters)
+            projects.append({**values, "funding": []})
+        for spec, key in ((L.PROJECT_FUNDING, "funding"), (L.PROJECT_ECONOMIC, "economic"), (L.PROJECT_ALLOCATION, "allocation")):
+            for r, values, letters in tables[spec.name]:
+                name = values.pop("project", None)
+                if name not in index:
+                    shown = f"“{name}”不在" if name else "为空，应填写"
+                    self.problem((spec.name, r, letters["project"]), f"项目名称{shown}工作表“{L.PROJECTS.name}”中的项目名称")
+                    continue
+                i = index[name]
+                items = projects[i].setdefault(key, [])
+                self.register(("projects", i, key, len(items)), spec.name, r, letters)
+                items.append(values)
+        if projects:
+            data["projects"] = projects
+
+    def _row_of(self, i: int) -> int:
+        return self.cells[("projects", i)][1]
+
+    def vehicles(self, rows, data: dict) -> None:
+        if not rows:
+            return
+        assets = data.setdefault("assets", {})
+        assets["vehicles"] = []
+        for r, values, letters in rows:
+            self.register(("assets", "vehicles", len(assets["vehicles"])), L.VEHICLES.name, r, letters)
+            assets["vehicles"].append(values)
+
+    def last_year(self, rows, data: dict) -> None:
+        items: dict[str, dict] = {}
+        for r, values, letters in rows:
+            key = values.pop("subject", None)
+            where = (L.LAST_YEAR.name, r, letters["subject"])
+            if key is None:
+                self.problem(where, "缺少科目键（如 total、income:general、general:function:2200101）")
+                continue
+            key = key.strip()
+            if not any(re.fullmatch(p, key) for p in SUBJECT_PATTERNS):
+                self.problem(where, f"科目键“{key}”无法识别（可用形式：{'、'.join(SUBJECT_PATTERNS)}）")
+                continue
+            if key in items:
+                self.problem(where, f"科目键“{key}”重复")
+                continue
+            self.register(("last_year", key), L.LAST_YEAR.name, r, letters)
+            items[key] = values
+        if items:
+            data["last_year"] = items
+
+    def notes(self, rows, data: dict) -> None:
+        notes: dict[str, object] = {}
+        for r, values, letters in rows:
+            key = values.get("key")
+            if key is None or key in notes:
+                self.problem((L.NOTES.name, r, letters["key"]), f"说明的标识{'为空' if key is None else f'“{key}”重复'}")
+                continue
+            self.cells[("notes", key)] = (L.NOTES.name, r, letters["text"])
+            notes[key] = values.get("text")
+        if notes:
+            data["notes"] = notes
+
+    def performance(self, tables, data: dict) -> None:
+        tables_by_number: dict[int, dict] = {}
+        order: list[dict] = []
+        for r, values, letters in tables[L.PERFORMANCE.name]:
+            number = values.pop("table", None)
+            where = (L.PERFORMANCE.name, r, letters["table"])
+            if number is None or number in tables_by_number:
+                self.problem(where, "缺少表号" if number is None else f"表号 {number} 重复")
+                continue
+            self.register(("performance", len(order)), L.PERFORMANCE.name, r, letters)
+            values["indicators"] = []
+            tables_by_number[number] = values
+            order.append(values)
+        position = {id(t): i for i, t in enumerate(order)}
+        for spec in (L.PERFORMANCE_EXTRA, L.INDICATORS):
+            for r, values, letters in tables[spec.name]:
+                number = values.pop("table", None)
+                table = tables_by_number.get(number) if number is not None else None
+                if table is None:
+                    shown = f"表号 {number} 在" if number is not None else "缺少表号，应填写"
+                    self.problem((spec.name, r, letters["table"]), f"{shown}工作表“{L.PERFORMANCE.name}”中{'没有' if number is not None else '的表号'}")
+                    continue
+                i = position[id(table)]
+                if spec is L.PERFORMANCE_EXTRA:
+                    extra = table.setdefault("extra", {})
+                    self.cells[("performance", i, "extra", values.get("key"))] = (spec.name, r, letters["value"])
+                    extra[values.get("key")] = values.get("value")
+                    continue
+                self.register(("performance", i, "indicators", len(table["indicators"])), spec.name, r, letters)
+                table["indicators"].append(values)
+        if order:
+            data["performance"] = order
+
