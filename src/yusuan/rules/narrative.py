@@ -1,0 +1,354 @@
+"""Text against tables (N.*): every amount Part 3 states equals the figure its table prints.
+
+Each rule takes one family of statement subjects (docs/disclosure-keys.md) and looks up the table
+cell the subject names. A subject whose table is absent is not checked here (completeness rules
+report the missing table); a function or economic row absent from a table that lists all non-zero
+rows means zero. Shares are in ``narrative_shares``; year-over-year in ``narrative_yoy``.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable, Iterator
+
+from yusuan.amounts import normalise_text
+from yusuan.disclosure import Disclosure, Table
+from yusuan.rules.narrative_base import (
+    ZERO, Placed, amount_wan, cell_wan, has_row, placed, row_label, show, stated_text, table_is_empty,
+)
+from yusuan.rules.registry import Context, Hit, rule
+
+
+@dataclass
+class Ref:
+    """The table figure a statement should equal."""
+
+    value: Decimal
+    where: str  # Chinese: 表5一般公共预算支出情况表“合计”行“基本支出”列
+    absent: bool = False  # the row is not printed (taken as zero)
+
+
+COLUMN_LABELS = {
+    "amount": "金额", "total": "合计", "basic": "基本支出", "project": "项目支出",
+    "personnel": "人员经费", "public": "公用经费",
+}
+
+
+def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bool = False) -> Ref | None:
+    if table is None:
+        return None
+    col = next((c.label for c in table.columns if c.key == column), COLUMN_LABELS.get(column, column))
+    if not has_row(table, row_key):
+        if not absent_is_zero:
+            return None
+        return Ref(ZERO, f"{table.label}（未列“{row_key.split(':')[-1]}”行，视为0）", absent=True)
+    value = cell_wan(table, row_key, column)
+    return Ref(value or ZERO, f"{table.label}{row_label(table, row_key)}行“{col}”列")
+
+
+def lookup(d: Disclosure, subject: str) -> Ref | None:
+    """The table figure behind a statement subject, or None when no table says."""
+    parts = subject.split(":")
+    t1, t2, t3, t4, t5, t6 = (d.table(k) for k in (
+        "income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
+        "general_basic"))
+    if subject == "total":
+        return _cell_ref(t1, "income_total", "amount") or _cell_ref(t3, "total", "total")
+    if parts[0] == "income" and len(parts) == 2:
+        return _cell_ref(t1, f"s:{parts[1]}", "amount") or _cell_ref(t2, "total", f"s:{parts[1]}")
+    if parts[0] == "expenditure":
+        if parts[1] == "function" and len(parts) == 3:
+            return _cell_ref(t1, f"f:{parts[2]}", "amount") or _cell_ref(t3, f"f:{parts[2]}", "total", True)
+        if parts[1] in ("basic", "project", "total") and len(parts) == 2:
+            return _cell_ref(t3, "total", parts[1])
+        return None
+    if parts[0] == "fiscal":
+        if subject == "fiscal:total":
+            return _cell_ref(t4, "income_total", "amount")
+        if parts[1] == "income" and len(parts) == 3:
+            return _cell_ref(t4, f"s:{parts[2]}", "amount")
+        if parts[1] == "function" and len(parts) == 3:
+            return _cell_ref(t4, f"f:{parts[2]}", "total", True)
+        return None
+    if parts[0] == "general":
+        if parts[1] in ("total", "basic", "project") and len(parts) == 2:
+            return _cell_ref(t5, "total", parts[1])
+        if parts[1] == "function" and len(parts) == 3:
+            return _cell_ref(t5, f"f:{parts[2]}", "total", True)
+        if parts[1] in ("personnel", "public") and len(parts) == 2:
+            return _cell_ref(t6, "total", parts[1])
+        if parts[1] == "economic" and len(parts) == 3:
+            return _cell_ref(t6, f"e:{parts[2]}", "total", True)
+        return None
+    if parts[0] == "sangong" and len(parts) == 2:
+        return (_cell_ref(d.table("sangong"), subject, "total")
+                or _cell_ref(d.table("sangong_operating"), subject, "amount"))
+    if subject == "operating_costs":
+        return _cell_ref(d.table("sangong_operating"), "operating_costs", "amount")
+    if subject in ("fund:total", "capital:total"):
+        table = d.table("fund_expenditure" if parts[0] == "fund" else "capital_expenditure")
+        if table is None:
+            return None
+        if table.row("total") is None:
+            return Ref(ZERO, f"{table.label}（空表）", absent=True)
+        return _cell_ref(table, "total", "total")
+    return None
+
+
+def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[Hit]:
+    for p in placed(ctx.disclosure):
+        if not accept(p.subject) or p.statement.amount is None:
+            continue
+        ref = lookup(ctx.disclosure, p.subject)
+        if ref is None:
+            continue
+        stated = amount_wan(p.statement)
+        if not ctx.differs(stated, ref.value):
+            continue
+        label = p.statement.label or p.subject
+        unit_note = "（原文以“元”为单位，已折算为万元）" if p.statement.unit == "元" else ""
+        diff = stated - ref.value
+        yield Hit(
+            message=(f"{p.where()}写明{what}“{label}”为{stated_text(p.statement.amount)}{p.statement.unit}{unit_note}，"
+                     f"而{ref.where}为{show(ref.value)}，相差{show(diff)}。"),
+            location=p.location, subject=p.subject, stated=stated, expected=ref.value,
+            inputs={"表格": ref.where},
+        )
+
+
+def _is(prefix: str, lengths: tuple[int, ...] | None = None) -> Callable[[str], bool]:
+    def accept(subject: str) -> bool:
+        if not subject.startswith(prefix):
+            return False
+        rest = subject[len(prefix):]
+        return lengths is None or (rest.isdigit() and len(rest) in lengths)
+
+    return accept
+
+
+@rule("N.TOTAL", "收支总预算与表1收入总计一致", "fatal", "text-vs-table", reads=("summary", "income_expenditure"))
+def total_matches(ctx: Context) -> Iterator[Hit]:
+    """The stated 收支总预算/收入预算/支出预算 equals table 1's 收入总计."""
+    yield from compare(ctx, lambda s: s == "total", "收支总预算")
+
+
+@rule("N.INCOME.SOURCE", "收入来源金额与表1一致", "fatal", "text-vs-table", reads=("income", "income_expenditure"))
+def income_sources(ctx: Context) -> Iterator[Hit]:
+    """Each income source the text names equals table 1's row for that source (or table 2's column total)."""
+    yield from compare(ctx, lambda s: s.startswith("income:") and s.count(":") == 1, "收入来源")
+
+
+@rule("N.EXPENDITURE.FUNCTION", "支出功能分类类级金额与表1一致", "fatal", "text-vs-table",
+      reads=("summary", "income_expenditure", "expenditure"))
+def expenditure_classes(ctx: Context) -> Iterator[Hit]:
+    """Each function 类 in the expenditure summary equals table 1's expenditure side."""
+    yield from compare(ctx, _is("expenditure:function:"), "支出功能分类")
+
+
+@rule("N.EXPENDITURE.KIND", "基本支出、项目支出与表3合计一致", "fatal", "text-vs-table", reads=("expenditure",))
+def expenditure_kinds(ctx: Context) -> Iterator[Hit]:
+    """基本支出 and 项目支出 (all sources) equal table 3's 合计 row."""
+    yield from compare(ctx, lambda s: s in ("expenditure:basic", "expenditure:project", "expenditure:total"), "支出")
+
+
+@rule("N.FISCAL", "财政拨款收支总体说明与表4一致", "fatal", "text-vs-table", reads=("fiscal", "fiscal_income_expenditure"))
+def fiscal_section(ctx: Context) -> Iterator[Hit]:
+    """The 财政拨款 section's total, income groups and function 类 equal table 4."""
+    yield from compare(ctx, lambda s: s.startswith("fiscal:"), "财政拨款收支")
+
+
+@rule("N.GENERAL.SCALE", "一般公共预算拨款规模与表5合计一致", "fatal", "text-vs-table",
+      reads=("general", "general_expenditure"))
+def general_scale(ctx: Context) -> Iterator[Hit]:
+    """一般公共预算拨款合计 / 基本支出 / 项目支出 equal table 5's 合计 row."""
+    yield from compare(ctx, lambda s: s in ("general:total", "general:basic", "general:project"), "一般公共预算")
+
+
+@rule("N.GENERAL.CLASS", "一般公共预算结构（类）与表5一致", "fatal", "text-vs-table",
+      reads=("general", "general_expenditure"))
+def general_classes(ctx: Context) -> Iterator[Hit]:
+    """Each function 类 in the general-budget structure paragraph equals table 5's 类 row."""
+    yield from compare(ctx, _is("general:function:", (3,)), "一般公共预算支出")
+
+
+@rule("N.GENERAL.ITEM", "一般公共预算具体使用（项）与表5一致", "fatal", "text-vs-table",
+      reads=("general", "general_expenditure"))
+def general_items(ctx: Context) -> Iterator[Hit]:
+    """Each function 项 (or 款) paragraph's current-year amount equals table 5's row; an unprinted row is 0."""
+    yield from compare(ctx, _is("general:function:", (5, 7)), "一般公共预算支出科目")
+
+
+@rule("N.BASIC.PERSONNEL_PUBLIC", "人员经费、公用经费与表6一致", "fatal", "text-vs-table",
+      reads=("general_basic",))
+def basic_personnel_public(ctx: Context) -> Iterator[Hit]:
+    """人员经费 and 公用经费 in the basic-spending section equal table 6's 合计 row."""
+    yield from compare(ctx, lambda s: s in ("general:personnel", "general:public"), "基本支出")
+
+
+@rule("N.BASIC.ECONOMIC", "基本支出经济分类款级金额与表6一致", "fatal", "text-vs-table", reads=("general_basic",))
+def basic_economic(ctx: Context) -> Iterator[Hit]:
+    """Each economic 款 named in the basic-spending section equals table 6's row."""
+    yield from compare(ctx, _is("general:economic:", (3, 5)), "经济分类科目")
+
+
+@rule("N.SANGONG", "“三公”经费说明与表10一致", "fatal", "text-vs-table", reads=("sangong",))
+def sangong_amounts(ctx: Context) -> Iterator[Hit]:
+    """Each 三公 figure in the text equals table 10's row."""
+    yield from compare(ctx, lambda s: s.startswith("sangong:"), "“三公”经费")
+
+
+@rule("N.OPERATING_COSTS", "机关运行经费与“三公”经费和机关运行经费表一致", "fatal", "text-vs-table",
+      reads=("other.operating_costs", "sangong_operating"))
+def operating_costs(ctx: Context) -> Iterator[Hit]:
+    """Where the layout prints 机关运行经费 in a table (Shanghai), the text equals it."""
+    yield from compare(ctx, lambda s: s == "operating_costs", "机关运行经费")
+
+
+@rule("N.EMPTY_TABLES", "政府性基金、国有资本经营预算说明与表8、表9一致", "fatal", "text-vs-table",
+      reads=("fund", "capital", "fund_expenditure", "capital_expenditure"))
+def empty_tables(ctx: Context) -> Iterator[Hit]:
+    """The fund/capital sections' amounts equal tables 8/9; a section saying 空表/没有 while its table has figures."""
+    yield from compare(ctx, lambda s: s in ("fund:total", "capital:total"), "预算拨款支出")
+    for sid, kind, name in (("fund", "fund_expenditure", "政府性基金预算"), ("capital", "capital_expenditure", "国有资本经营预算")):
+        section, table = ctx.disclosure.section(sid), ctx.disclosure.table(kind)
+        if section is None or table is None or table_is_empty(table):
+            continue
+        for i, para in enumerate(section.paragraphs, start=1):
+            text = normalise_text(para.text)
+            if any(w in text for w in ("空表", "没有使用", "未安排", "无此项")):
+                total = cell_wan(table, "total", "total")
+                yield Hit(
+                    message=(f"第三部分“{section.title}”第{i}段称{name}支出为空（“{para.text.strip()[:60]}”），"
+                             f"但{table.label}列有金额（合计{show(total)}）。"),
+                    location=para.location, subject=f"{sid}:total", stated="空表", expected=total,
+                )
+                break
+
+
+# ---------------------------------------------------------------- projects
+
+def project_name(subject: str) -> tuple[str, str, int | None] | None:
+    """project:<name>:scale → (name, 'scale', None); project:<name>:allocation:<n> → (name, 'allocation', n)."""
+    if not subject.startswith("project:"):
+        return None
+    body = subject[len("project:"):]
+    if body.endswith(":scale"):
+        return body[: -len(":scale")], "scale", None
+    head, sep, n = body.rpartition(":allocation:")
+    if sep and n.isdigit():
+        return head, "allocation", int(n)
+    return None
+
+
+def name_key(name: str) -> str:
+    return normalise_text(name).replace("《", "").replace("》", "")
+
+
+def table7_projects(d: Disclosure) -> dict[str, tuple[str, Decimal, list[str]]]:
+    """Normalised project name → (printed name, Σ 项目支出合计 over its rows, row descriptions)."""
+    t7 = d.table("general_project")
+    out: dict[str, tuple[str, Decimal, list[str]]] = {}
+    if t7 is None:
+        return out
+    for row in t7.rows:
+        if not row.key.startswith("p:"):
+            continue
+        cell = row.cells.get("project_name")
+        name = (cell.text if cell and cell.text.strip() else row.key.split(":", 2)[-1]).strip()
+        key = name_key(name)
+        value = cell_wan(t7, row.key, "total") or ZERO
+        printed, total, rows = out.get(key, (name, ZERO, []))
+        out[key] = (printed, total + value, rows + [f"{row.code or ''}{row.name}"])
+    return out
+
+
+def match_project(projects: dict[str, tuple[str, Decimal, list[str]]], name: str) -> tuple[str, Decimal, list[str]] | None:
+    key = name_key(name)
+    if key in projects:
+        return projects[key]
+    near = [v for k, v in projects.items() if key and (key in k or k in key)]
+    return near[0] if len(near) == 1 else None
+
+
+@rule("N.PROJECT.SCALE", "项目预算安排规模与表7一致", "fatal", "text-vs-table", reads=("general_project",))
+def project_scale(ctx: Context) -> Iterator[Hit]:
+    """Each project's 预算安排规模 equals table 7's 项目支出合计, summed over the project's rows."""
+    t7 = ctx.disclosure.table("general_project")
+    if t7 is None:
+        return
+    projects = table7_projects(ctx.disclosure)
+    for p in placed(ctx.disclosure, "project:"):
+        parsed = project_name(p.subject)
+        if parsed is None or parsed[1] != "scale" or p.statement.amount is None:
+            continue
+        found = match_project(projects, parsed[0])
+        if found is None:
+            continue
+        printed, total, rows = found
+        stated = amount_wan(p.statement)
+        if ctx.differs(stated, total):
+            yield Hit(
+                message=(f"{p.where()}写明项目“{parsed[0]}”预算安排规模为{stated_text(p.statement.amount)}{p.statement.unit}，"
+                         f"而{t7.label}中该项目（{len(rows)}行：{'、'.join(rows)}）项目支出合计为{show(total)}，"
+                         f"相差{show(stated - total)}。"),
+                location=p.location, subject=p.subject, stated=stated, expected=total,
+                inputs={"表7项目名称": printed},
+            )
+
+
+@rule("N.PROJECT.UNMATCHED", "情况说明中的项目在表7中找不到", "warning", "text-vs-table", reads=("general_project",))
+def project_unmatched(ctx: Context) -> Iterator[Hit]:
+    """A project described in Part 3 with no row in table 7 (a different name, or not general-budget funded)."""
+    t7 = ctx.disclosure.table("general_project")
+    if t7 is None:
+        return
+    projects = table7_projects(ctx.disclosure)
+    for p in placed(ctx.disclosure, "project:"):
+        parsed = project_name(p.subject)
+        if parsed is None or parsed[1] != "scale":
+            continue
+        if match_project(projects, parsed[0]) is None:
+            yield Hit(
+                message=(f"{p.where()}说明的项目“{parsed[0]}”（规模{stated_text(p.statement.amount)}{p.statement.unit}）"
+                         f"在{t7.label}中没有同名项目行；请核对项目名称，或说明该项目不是一般公共预算安排。"),
+                location=p.location, subject=p.subject, stated=parsed[0],
+            )
+
+
+@rule("N.PROJECT.ALLOCATION", "项目资金分配合计等于预算安排规模", "fatal", "text-vs-table", reads=("general_project",))
+def project_allocation(ctx: Context) -> Iterator[Hit]:
+    """The allocation lines of a project add up to its stated 预算安排规模."""
+    scale: dict[str, Placed] = {}
+    lines: dict[str, list[Placed]] = defaultdict(list)
+    for p in placed(ctx.disclosure, "project:"):
+        parsed = project_name(p.subject)
+        if parsed is None or p.statement.amount is None:
+            continue
+        if parsed[1] == "scale":
+            scale.setdefault(parsed[0], p)
+        else:
+            lines[parsed[0]].append(p)
+    for name, alloc in lines.items():
+        if name not in scale:
+            continue
+        head = scale[name]
+        total = sum((amount_wan(a.statement) for a in alloc), ZERO)
+        stated = amount_wan(head.statement)
+        if ctx.differs(total, stated):
+            parts = "；".join(f"{a.statement.label or '第' + a.subject.rsplit(':', 1)[-1] + '项'}"
+                             f"{stated_text(a.statement.amount)}{a.statement.unit}" for a in alloc)
+            yield Hit(
+                message=(f"{alloc[0].where()}项目“{name}”的资金分配情况（{parts}）合计{show(total)}，"
+                         f"而{head.where()}写明的预算安排规模为{stated_text(head.statement.amount)}{head.statement.unit}，"
+                         f"相差{show(total - stated)}。"),
+                location=alloc[0].location, subject=f"project:{name}:allocation", stated=total, expected=stated,
+                inputs={f"分配{i}": amount_wan(a.statement) for i, a in enumerate(alloc, start=1)},
+            )
+
+
+# Imported for registration: the share and text-arithmetic rules live beside this module.
+from yusuan.rules import narrative_shares as _shares  # noqa: E402,F401
+from yusuan.rules import narrative_sums as _sums  # noqa: E402,F401
+from yusuan.rules import narrative_yoy as _yoy  # noqa: E402,F401

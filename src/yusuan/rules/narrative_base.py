@@ -1,0 +1,166 @@
+"""Shared helpers for the text rules (narrative, year-over-year, completeness, hygiene).
+
+Statements carry what a sentence *states*; tables carry what a cell *states*. These helpers put
+both in 万元, find the table figure a statement talks about, and describe where a figure is
+printed in Chinese so that every message says "what is stated, what the other figures imply, where".
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Iterator
+
+from yusuan.amounts import fmt_amount
+from yusuan.disclosure import Disclosure, Location, Paragraph, Section, Statement, Table
+
+ZERO = Decimal(0)
+TEN_THOUSAND = Decimal(10000)
+MONEY_UNITS = {"万元", "元"}
+
+PART_NAMES = {1: "第一部分", 2: "第二部分", 3: "第三部分", 4: "第四部分"}
+
+
+@dataclass
+class Placed:
+    """A statement with the section and paragraph it was printed in."""
+
+    section: Section
+    index: int  # paragraph number within the section, from 1
+    paragraph: Paragraph
+    statement: Statement
+
+    @property
+    def subject(self) -> str:
+        return self.statement.subject
+
+    def where(self) -> str:
+        return where_stated(self.section, self.index, self.statement)
+
+    @property
+    def location(self) -> Location:
+        return self.statement.location or self.paragraph.location or Location(
+            part=PART_NAMES.get(self.section.part), section=self.section.title, paragraph=self.index
+        )
+
+
+def where_stated(section: Section, index: int, statement: Statement | None = None) -> str:
+    loc = statement.location if statement is not None else None
+    base = f"{PART_NAMES.get(section.part, '')}“{short_title(section.title)}”第{index}段"
+    if loc is None:
+        return base
+    extra = " ".join(b for b in (loc.file, f"第{loc.page}页" if loc.page is not None else None, loc.cell) if b)
+    return f"{base}（{extra}）" if extra else base
+
+
+def short_title(title: str) -> str:
+    return title.strip()[:40]
+
+
+def placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
+    for section in disclosure.sections:
+        for i, paragraph in enumerate(section.paragraphs, start=1):
+            for st in paragraph.statements:
+                if st.subject.startswith(prefix):
+                    yield Placed(section, i, paragraph, st)
+
+
+def first(disclosure: Disclosure, subject: str, field: str = "amount") -> Placed | None:
+    """The first statement of a subject that states ``field``."""
+    for p in placed(disclosure, subject):
+        if p.subject == subject and getattr(p.statement, field) is not None:
+            return p
+    return None
+
+
+def to_wan(value: Decimal | None, unit: str) -> Decimal | None:
+    if value is None:
+        return None
+    return value / TEN_THOUSAND if unit == "元" else value
+
+
+def amount_wan(st: Statement) -> Decimal | None:
+    """A statement's amount in 万元 (statements in 元 are converted)."""
+    return to_wan(st.amount, st.unit)
+
+
+def field_wan(st: Statement, name: str) -> Decimal | None:
+    return to_wan(getattr(st, name), st.unit)
+
+
+def cell_wan(table: Table | None, row_key: str, column: str) -> Decimal | None:
+    if table is None:
+        return None
+    return to_wan(table.value(row_key, column), table.unit)
+
+
+def has_row(table: Table | None, row_key: str) -> bool:
+    return table is not None and table.row(row_key) is not None
+
+
+def show(value: Decimal | None, unit: str = "万元") -> str:
+    """An amount for a message: two decimals and the unit; '（空）' for nothing."""
+    if value is None:
+        return "（空）"
+    return f"{fmt_amount(value)}{unit}"
+
+
+def pct(value: Decimal | None) -> str:
+    return "（无）" if value is None else f"{value:.2f}%"
+
+
+def stated_text(value: Decimal | None) -> str:
+    """A stated figure as printed (no re-rounding), for messages."""
+    if value is None:
+        return "（未写明）"
+    return f"{value:f}"
+
+
+def table_label(table: Table) -> str:
+    return table.label
+
+
+def row_label(table: Table, row_key: str) -> str:
+    row = table.row(row_key)
+    if row is None:
+        return row_key
+    name = row.name.strip() or row_key
+    return f"“{row.code} {name}”" if row.code and row.code not in name else f"“{name}”"
+
+
+def table_is_empty(table: Table) -> bool:
+    """No non-zero figure in any cell."""
+    return all((c.value is None or c.value == 0) for r in table.rows for c in r.cells.values())
+
+
+def implied_last_year(st: Statement) -> Decimal | None:
+    """Last year's figure, stated or implied by amount − change (in 万元)."""
+    last = field_wan(st, "last_year")
+    if last is not None:
+        return last
+    amount, change = amount_wan(st), field_wan(st, "change")
+    if amount is not None and change is not None:
+        return amount - change
+    return None
+
+
+def required_tables(profile: dict) -> list[str]:
+    from yusuan.disclosure import KINDS
+
+    tables = profile.get("tables")
+    if tables:
+        kinds = [t.get("kind") if isinstance(t, dict) else str(t) for t in tables]
+        return [k for k in kinds if k]
+    return list(KINDS)[:10]
+
+
+def zero_base_wording(profile: dict) -> str:
+    wording = profile.get("wording") or {}
+    return str(wording.get("zero_base") or profile.get("zero_base_wording") or "增长100%")
+
+
+def share_rounding(profile: dict) -> str:
+    return str(profile.get("share_rounding") or "half_up")
+
+
+ROUNDING_LABEL = {"half_up": "四舍五入（half-up）保留两位小数", "largest_remainder": "最大余额法调整使合计为100%"}

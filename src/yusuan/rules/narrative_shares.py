@@ -1,0 +1,170 @@
+"""Shares (占比) in Part 3: recomputed from the stated amount and the whole, and the 100% families.
+
+Rounding: the profile's ``share_rounding`` (``half_up`` by default, ``largest_remainder`` where a
+region adjusts shares of one whole to add up to exactly 100%). Every message says which was assumed.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterator
+
+from yusuan.amounts import HUNDRED, largest_remainder, percent
+from yusuan.rules.narrative_base import (
+    ROUNDING_LABEL, ZERO, Placed, amount_wan, first, pct, placed, share_rounding, show, stated_text,
+)
+from yusuan.rules.registry import Context, Hit, rule
+
+# A group subject and the sources it includes: a list naming both would count them twice.
+INCOME_CHILDREN = {
+    "fiscal": ("general_budget", "fund_budget", "capital_budget", "general", "general_transfer", "fund",
+               "fund_transfer", "capital", "capital_transfer"),
+    "general_budget": ("general", "general_transfer"),
+    "fund_budget": ("fund", "fund_transfer"),
+    "capital_budget": ("capital", "capital_transfer"),
+    "unit_funds": ("business", "superior_subsidy", "affiliated", "operating", "other"),
+    "carryover": ("carryover_fiscal", "carryover_nonfiscal", "carryover_general", "carryover_fund",
+                  "carryover_capital", "carryover_special_account", "carryover_unit"),
+    "carryover_fiscal": ("carryover_general", "carryover_fund", "carryover_capital"),
+    "carryover_nonfiscal": ("carryover_special_account", "carryover_unit"),
+    "current_year": ("general_budget", "fund_budget", "capital_budget", "special_account", "unit_funds", "general",
+                     "general_transfer", "fund", "fund_transfer", "capital", "capital_transfer", "business",
+                     "superior_subsidy", "affiliated", "operating", "other"),
+}
+
+FAMILY_LABELS = {"income": "收入来源", "expenditure": "基本支出与项目支出", "general_class": "一般公共预算支出结构（类）"}
+
+
+def whole_of(subject: str, share_of: str | None) -> str | None:
+    if share_of:
+        return share_of
+    if subject.startswith("income:") or subject in ("expenditure:basic", "expenditure:project"):
+        return "total"
+    if subject.startswith("general:function:") and len(subject.rsplit(":", 1)[-1]) == 3:
+        return "general:total"
+    return None
+
+
+def family_of(subject: str) -> str:
+    if subject.startswith("income:"):
+        return "income"
+    if subject in ("expenditure:basic", "expenditure:project"):
+        return "expenditure"
+    if subject.startswith("general:function:") and len(subject.rsplit(":", 1)[-1]) == 3:
+        return "general_class"
+    return subject
+
+
+def whole_value(ctx: Context, whole: str) -> tuple[Decimal, str] | None:
+    from yusuan.rules.narrative import lookup
+
+    p = first(ctx.disclosure, whole)
+    if p is not None:
+        return amount_wan(p.statement), f"{p.where()}写明的{p.statement.label or whole}"
+    ref = lookup(ctx.disclosure, whole)
+    if ref is not None:
+        return ref.value, ref.where
+    return None
+
+
+def _dedupe(parts: list[Placed]) -> list[Placed]:
+    seen: dict[str, Placed] = {}
+    for p in parts:
+        seen.setdefault(p.subject, p)
+    present = {s.split(":", 1)[1] for s in seen if s.startswith("income:")}
+    covered = {c for g in present for c in INCOME_CHILDREN.get(g, ())}
+    return [p for s, p in seen.items() if not (s.startswith("income:") and s.split(":", 1)[1] in covered)]
+
+
+def families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:
+    out: dict[tuple[str, str], list[Placed]] = defaultdict(list)
+    for p in placed(ctx.disclosure):
+        st = p.statement
+        if st.share is None or st.amount is None:
+            continue
+        whole = whole_of(p.subject, st.share_of)
+        if whole is None:
+            continue
+        out[(whole, family_of(p.subject))].append(p)
+    return {k: _dedupe(v) for k, v in out.items()}
+
+
+def _complete(ctx: Context, parts: list[Placed], whole: Decimal) -> bool:
+    return not ctx.differs(sum((amount_wan(p.statement) for p in parts), ZERO), whole)
+
+
+@rule("N.SHARE", "占比按金额和总数重算一致", "fatal", "text-vs-table", reads=("income", "expenditure", "general"))
+def shares(ctx: Context) -> Iterator[Hit]:
+    """A stated share equals amount ÷ whole × 100, rounded as the profile says (half-up by default)."""
+    mode = share_rounding(ctx.profile)
+    for (whole_key, _family), parts in families(ctx).items():
+        whole = whole_value(ctx, whole_key)
+        if whole is None or whole[0] == 0:
+            continue
+        whole_amount, whole_where = whole
+        amounts = [amount_wan(p.statement) for p in parts]
+        adjusted = None
+        if mode == "largest_remainder" and len(parts) > 1 and _complete(ctx, parts, whole_amount):
+            adjusted = largest_remainder(amounts)
+        for i, p in enumerate(parts):
+            half_up = percent(amounts[i], whole_amount)
+            expected = adjusted[i] if adjusted is not None else half_up
+            if abs(p.statement.share - expected) <= ctx.settings.rate_tolerance:
+                continue
+            used = ROUNDING_LABEL["largest_remainder" if adjusted is not None else "half_up"]
+            alt = ""
+            if adjusted is not None and abs(p.statement.share - half_up) <= ctx.settings.rate_tolerance:
+                alt = f"（与单纯四舍五入结果{pct(half_up)}一致，但本地区版式要求最大余额法）"
+            yield Hit(
+                message=(f"{p.where()}写明“{p.statement.label or p.subject}”{stated_text(p.statement.amount)}"
+                         f"{p.statement.unit}占{pct(p.statement.share)}，而按{show(amounts[i])}÷{show(whole_amount)}"
+                         f"（{whole_where}）×100、{used}应为{pct(expected)}{alt}。"),
+                location=p.location, subject=p.subject, stated=p.statement.share, expected=expected,
+                inputs={"金额": amounts[i], "总数": whole_amount, "舍入": used},
+            )
+
+
+@rule("N.SHARE.SUM", "应合计为100%的占比合计为100%", "warning", "text-vs-table", reads=("income", "expenditure", "general"))
+def shares_total(ctx: Context) -> Iterator[Hit]:
+    """Shares of one whole whose amounts add up to the whole (income sources, 基本+项目, general 类) sum to 100%."""
+    mode = share_rounding(ctx.profile)
+    for (whole_key, family), parts in families(ctx).items():
+        if len(parts) < 2:
+            continue
+        whole = whole_value(ctx, whole_key)
+        if whole is None or whole[0] == 0 or not _complete(ctx, parts, whole[0]):
+            continue
+        stated_sum = sum((p.statement.share for p in parts), ZERO)
+        if stated_sum == HUNDRED:
+            continue
+        amounts = [amount_wan(p.statement) for p in parts]
+        half_up = [percent(a, whole[0]) for a in amounts]
+        adjusted = largest_remainder(amounts)
+        listing = "、".join(f"{p.statement.label or p.subject}{pct(p.statement.share)}" for p in parts)
+        yield Hit(
+            message=(f"{parts[0].where()}起列出的{FAMILY_LABELS.get(family, family)}占比（{listing}）合计{pct(stated_sum)}，"
+                     f"不等于100%，而各项金额合计正好等于总数{show(whole[0])}。本检查按{ROUNDING_LABEL[mode]}："
+                     f"四舍五入各项应为{'、'.join(pct(v) for v in half_up)}（合计{pct(sum(half_up, ZERO))}），"
+                     f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"),
+            location=parts[0].location, subject=f"{whole_key}:shares", stated=stated_sum, expected=HUNDRED,
+            inputs={"舍入": ROUNDING_LABEL[mode]},
+        )
+
+
+@rule("N.SHARE.PARTS", "列出占比的各项金额合计等于总数", "warning", "text-vs-table", reads=("income", "expenditure", "general"))
+def share_parts(ctx: Context) -> Iterator[Hit]:
+    """Parts listed with shares of one whole cover the whole; otherwise an item is missing or counted twice."""
+    for (whole_key, family), parts in families(ctx).items():
+        if len(parts) < 2:
+            continue
+        whole = whole_value(ctx, whole_key)
+        if whole is None or _complete(ctx, parts, whole[0]):
+            continue
+        total = sum((amount_wan(p.statement) for p in parts), ZERO)
+        listing = "、".join(f"{p.statement.label or p.subject}{stated_text(p.statement.amount)}" for p in parts)
+        yield Hit(
+            message=(f"{parts[0].where()}起按占比列出的{FAMILY_LABELS.get(family, family)}（{listing}）合计{show(total)}，"
+                     f"而总数为{show(whole[0])}（{whole[1]}），相差{show(total - whole[0])}：有项目漏列或重复计算。"),
+            location=parts[0].location, subject=f"{whole_key}:parts", stated=total, expected=whole[0],
+        )

@@ -1,0 +1,198 @@
+"""Arithmetic inside the text (N.*): the parts a sentence lists add up to the whole it states.
+
+These hold whatever the tables say: a paragraph that lists income sources must add to the total it
+gives, 人员经费 + 公用经费 = 基本支出, 三公 items = 三公 total, goods + works + services = 政府采购.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from yusuan.rules.narrative_base import ZERO, Placed, amount_wan, first, placed, show, stated_text
+from yusuan.rules.narrative_shares import INCOME_CHILDREN
+from yusuan.rules.registry import Context, Hit, rule
+
+
+def _sum(parts: Iterable[Placed]) -> Decimal:
+    return sum((amount_wan(p.statement) or ZERO for p in parts), ZERO)
+
+
+def _listing(parts: list[Placed]) -> str:
+    return "、".join(f"{p.statement.label or p.subject}{stated_text(p.statement.amount)}{p.statement.unit}" for p in parts)
+
+
+def _whole_hit(ctx: Context, parts: list[Placed], whole: Placed, what: str) -> Hit | None:
+    total = _sum(parts)
+    stated = amount_wan(whole.statement)
+    if not ctx.differs(total, stated):
+        return None
+    return Hit(
+        message=(f"{parts[0].where()}列出的{what}（{_listing(parts)}）合计{show(total)}，"
+                 f"而{whole.where()}写明的{whole.statement.label or whole.subject}为"
+                 f"{stated_text(whole.statement.amount)}{whole.statement.unit}，相差{show(total - stated)}。"),
+        location=parts[0].location, subject=whole.subject, stated=total, expected=stated,
+        inputs={(p.statement.label or p.subject): amount_wan(p.statement) for p in parts},
+    )
+
+
+def _by_paragraph(ctx: Context, accept) -> Iterator[list[Placed]]:
+    groups: dict[tuple[str, int], list[Placed]] = {}
+    for p in placed(ctx.disclosure):
+        if accept(p.subject) and p.statement.amount is not None:
+            groups.setdefault((p.section.id, p.index), []).append(p)
+    yield from groups.values()
+
+
+def _income_leaves(parts: list[Placed]) -> list[Placed]:
+    unique: dict[str, Placed] = {}
+    for p in parts:
+        unique.setdefault(p.subject, p)
+    names = {s.split(":", 1)[1] for s in unique}
+    covered = {c for g in names for c in INCOME_CHILDREN.get(g, ())}
+    return [p for s, p in unique.items() if s.split(":", 1)[1] not in covered]
+
+
+@rule("N.PARTS.SUM", "文字列举的收入、支出构成合计等于总数", "warning", "text-vs-table", reads=("summary", "fiscal"))
+def listed_parts(ctx: Context) -> Iterator[Hit]:
+    """A paragraph listing income sources or function 类 (收入预算包括… / 支出预算包括…) adds up to the stated total."""
+    d = ctx.disclosure
+    families = (
+        (lambda s: s.startswith("income:") and s.count(":") == 1, "total", "收入构成", True),
+        (lambda s: s.startswith("expenditure:function:"), "total", "支出功能分类构成", False),
+        (lambda s: s.startswith("fiscal:income:"), "fiscal:total", "财政拨款收入构成", False),
+        (lambda s: s.startswith("fiscal:function:"), "fiscal:total", "财政拨款支出构成", False),
+    )
+    for accept, whole_key, what, income in families:
+        whole = first(d, whole_key)
+        if whole is None:
+            continue
+        for parts in _by_paragraph(ctx, accept):
+            parts = _income_leaves(parts) if income else parts
+            if len(parts) < 2 or any(p.statement.share is not None for p in parts):
+                continue  # lists with shares are checked by N.SHARE.PARTS
+            hit = _whole_hit(ctx, parts, whole, what)
+            if hit:
+                yield hit
+
+
+def _split_rule(ctx: Context, whole_key: str, part_keys: tuple[str, ...], what: str) -> Iterator[Hit]:
+    d = ctx.disclosure
+    for section in d.sections:
+        # Compare within one section: the same subject is often restated elsewhere.
+        found = {}
+        for p in placed(d):
+            if p.section is section and p.subject in (whole_key, *part_keys) and p.statement.amount is not None:
+                found.setdefault(p.subject, p)
+        if whole_key in found and all(k in found for k in part_keys):
+            hit = _whole_hit(ctx, [found[k] for k in part_keys], found[whole_key], what)
+            if hit:
+                yield hit
+
+
+@rule("N.SPLIT.BASIC_PROJECT", "基本支出 + 项目支出 = 合计（文字）", "fatal", "text-vs-table", reads=("expenditure", "general"))
+def basic_plus_project(ctx: Context) -> Iterator[Hit]:
+    """Within one section, 基本支出 + 项目支出 equals the total the section states."""
+    yield from _split_rule(ctx, "general:total", ("general:basic", "general:project"), "一般公共预算基本支出与项目支出")
+    yield from _split_rule(ctx, "total", ("expenditure:basic", "expenditure:project"), "基本支出与项目支出")
+
+
+@rule("N.SPLIT.PERSONNEL_PUBLIC", "人员经费 + 公用经费 = 基本支出（文字）", "fatal", "text-vs-table", reads=("general_basic",))
+def personnel_plus_public(ctx: Context) -> Iterator[Hit]:
+    """In the basic-spending section, 人员经费 + 公用经费 equals 基本支出."""
+    yield from _split_rule(ctx, "general:basic", ("general:personnel", "general:public"), "人员经费与公用经费")
+
+
+@rule("N.SPLIT.ECONOMIC", "列举的经济分类款级金额合计等于人员经费、公用经费", "warning", "text-vs-table",
+      reads=("general_basic",))
+def economic_items(ctx: Context) -> Iterator[Hit]:
+    """The economic 款 listed after 人员经费/公用经费 (主要包括…) add up to them (a warning: 'mainly' may omit some)."""
+    from yusuan import catalog
+
+    year = ctx.disclosure.budget_year or 2023
+    econ = catalog.load("economic", year)
+    d = ctx.disclosure
+    items = [p for p in placed(d, "general:economic:") if p.statement.amount is not None]
+    for key, label in (("general:personnel", "人员经费"), ("general:public", "公用经费")):
+        whole = first(d, key)
+        if whole is None:
+            continue
+        parts = [p for p in items if econ.personnel_or_public(p.subject.rsplit(":", 1)[-1]) == label]
+        if parts:
+            hit = _whole_hit(ctx, parts, whole, f"{label}明细")
+            if hit:
+                yield hit
+
+
+@rule("N.SANGONG.SUM", "“三公”经费分项合计等于总数（文字）", "fatal", "text-vs-table", reads=("sangong",))
+def sangong_sum(ctx: Context) -> Iterator[Hit]:
+    """因公出国（境）费 + 公务用车购置费 + 运行费 + 公务接待费 equals the stated 三公 total."""
+    d = ctx.disclosure
+    whole = first(d, "sangong:total")
+    if whole is None:
+        return
+    items = ["sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception"]
+    parts = [p for p in (first(d, k) for k in items) if p is not None]
+    if not parts:
+        return
+    if first(d, "sangong:vehicle") and not (first(d, "sangong:vehicle_purchase") or first(d, "sangong:vehicle_operation")):
+        parts.append(first(d, "sangong:vehicle"))
+    hit = _whole_hit(ctx, parts, whole, "“三公”经费分项")
+    if hit:
+        yield hit
+
+
+@rule("N.PROCUREMENT.SUM", "政府采购货物、工程、服务合计等于采购预算", "fatal", "text-vs-table", reads=("other.procurement",))
+def procurement_sum(ctx: Context) -> Iterator[Hit]:
+    """政府采购预算 = 货物 + 工程 + 服务 (a part printed without a figure counts as 0 here)."""
+    d = ctx.disclosure
+    whole = first(d, "procurement:total")
+    parts = [p for p in (first(d, f"procurement:{k}") for k in ("goods", "works", "services")) if p is not None]
+    if whole is None or not parts:
+        return
+    hit = _whole_hit(ctx, parts, whole, "政府采购货物、工程、服务预算")
+    if hit:
+        yield hit
+
+
+@rule("N.PROCUREMENT.RESERVED", "面向中小企业预留不超过采购预算", "fatal", "text-vs-table", reads=("other.procurement",))
+def procurement_reserved(ctx: Context) -> Iterator[Hit]:
+    """面向中小企业预留 ≤ 政府采购预算; 其中面向小微企业 ≤ 面向中小企业."""
+    d = ctx.disclosure
+    pairs = (("procurement:sme_reserved", "procurement:total", "面向中小企业预留", "政府采购预算"),
+             ("procurement:small_micro_reserved", "procurement:sme_reserved", "面向小微企业预留", "面向中小企业预留"))
+    for part_key, whole_key, part_label, whole_label in pairs:
+        part, whole = first(d, part_key), first(d, whole_key)
+        if part is None or whole is None:
+            continue
+        a, b = amount_wan(part.statement), amount_wan(whole.statement)
+        if a - b > ctx.tolerance_for():
+            yield Hit(
+                message=(f"{part.where()}写明{part_label}{stated_text(part.statement.amount)}{part.statement.unit}，"
+                         f"超过{whole.where()}写明的{whole_label}{stated_text(whole.statement.amount)}{whole.statement.unit}。"),
+                location=part.location, subject=part_key, stated=a, expected=b,
+            )
+
+
+@rule("N.ASSETS.VEHICLES", "车辆分类数量、价值合计等于车辆总数", "fatal", "text-vs-table", reads=("other.assets",))
+def vehicles(ctx: Context) -> Iterator[Hit]:
+    """车辆 N 辆、价值 X 万元 equals the sum over 一般公务用车 / 执法执勤用车 / 其他车辆."""
+    d = ctx.disclosure
+    total = next((p for p in placed(d, "assets:vehicles") if p.subject == "assets:vehicles"), None)
+    kinds = [p for p in placed(d, "assets:vehicle:")]
+    if total is None or not kinds:
+        return
+    st = total.statement
+    if st.count is not None and all(k.statement.count is not None for k in kinds):
+        n = sum(k.statement.count for k in kinds)
+        if n != st.count:
+            yield Hit(
+                message=(f"{total.where()}写明车辆{st.count}辆，而分类（"
+                         + "、".join(f"{k.statement.label or k.subject}{k.statement.count}辆" for k in kinds)
+                         + f"）合计{n}辆。"),
+                location=total.location, subject="assets:vehicles", stated=str(st.count), expected=str(n),
+            )
+    if st.amount is not None and all(k.statement.amount is not None for k in kinds):
+        hit = _whole_hit(ctx, kinds, total, "各类车辆价值")
+        if hit:
+            yield hit
