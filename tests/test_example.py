@@ -339,6 +339,23 @@ def test_table10(example_package, lines):
 
 # ---------------------------------------------------------------- every published row traced to facts
 
+def test_every_published_row_is_traced_to_facts(example_package, lines):
+    """Walk the rows of tables 2, 3, 5, 6, 7 and find each 项 code, 款 code and project in the example."""
+    functions = {line.function for line in derive.spending_lines(example_package)}
+    for number, width in ((2, 16), (3, 7), (5, 7)):
+        rows = _function_rows(lines, number, width)
+        leaves = {code for code in rows if len(code) == 7}
+        assert leaves <= functions, (number, leaves - functions)
+        for code in rows:  # every 类/款 row has at least one leaf under it
+            assert code == "total" or any(f.startswith(code) for f in functions), (number, code)
+    economic = {e.economic for e in example_package.basic_economic}
+    assert {c for c in _table6(lines) if len(c) == 5} == economic
+    names = {p.name: p.function for p in example_package.projects}
+    for row in _coded_rows(_table_lines(lines, 7), 16):
+        if row[0] and row[2]:
+            assert names.get(row[4]) == "".join(row[:3]), row[4]
+
+
 def test_every_fact_appears_in_the_tables(example_package, lines):
     """The converse of the row tests: no leaf of the example is missing from the published tables."""
     t3 = _function_rows(lines, 3, 7)
