@@ -252,7 +252,9 @@ def cost_allocation(ctx: Context) -> Iterator[Hit]:
     """项目的成本指标（万元）合计应等于情况说明“资金分配情况”各项之和；条数相同时逐项（按金额排序）比较。"""
     allocations = _allocations(ctx)
     for key, group in _by_project(ctx).items():
-        lines = allocations.get(key)
+        lines = allocations.get(key) or next(
+            (allocations[normalise_text(p.table.title_name)] for p in group
+             if p.table.title_name and normalise_text(p.table.title_name) in allocations), None)
         if not lines:
             continue
         costs = [ind.target.number for p in group for _, ind in _cost_amounts(p.table)]
