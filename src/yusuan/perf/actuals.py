@@ -34,8 +34,7 @@ EXECUTION_NAMES = {"预算执行率", "预算执行率（%）", "预算执行率
 class ProjectActuals:
     project: str
     execution_rate: Decimal | None = None  # percent
-    indicators: dict[str, str] = field(default_factory=dict)  # normalised indicator name → actual as text
-    names: dict[str, str] = field(default_factory=dict)  # normalised → as written
+    indicators: dict[str, str] = field(default_factory=dict)  # indicator name as written → actual as text
 
 
 @dataclass
@@ -104,8 +103,7 @@ def _put(item: ProjectActuals, name: str, actual: str) -> None:
     if normalise_text(name) in {normalise_text(e) for e in EXECUTION_NAMES}:
         item.execution_rate = _rate(actual)
         return
-    item.indicators[normalise_text(name)] = actual
-    item.names[normalise_text(name)] = name
+    item.indicators[name] = actual
 
 
 def _from_csv(path: Path) -> Actuals:

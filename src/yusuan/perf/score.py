@@ -182,7 +182,8 @@ def _number(text: str) -> Decimal | None:
 
 def score_table(table: PerformanceTable, actuals: ProjectActuals | None, grades: dict[str, Decimal] | None = None) -> TableScore:
     grades = {normalise_text(k): v for k, v in (grades or DEFAULT_GRADES).items()}
-    given = actuals.indicators if actuals else {}
+    written = actuals.indicators if actuals else {}
+    given = {normalise_text(k): v for k, v in written.items()}  # names match without spaces / full-width forms
     equal = not table.weighted
     weights = _weights(table)
     items = [
@@ -202,7 +203,7 @@ def score_table(table: PerformanceTable, actuals: ProjectActuals | None, grades:
             execution.score = points * min(rate / HUNDRED, Decimal(1))
             execution.note = f"{format(points.normalize(), 'f')} 分 × 预算执行率"
     known = {normalise_text(i.name) for i in table.indicators}
-    unmatched = [actuals.names.get(k, k) for k in given if k not in known] if actuals else []
+    unmatched = [k for k in written if normalise_text(k) not in known]
     return TableScore(table.project, table.printed_name, table.total, items, execution, equal, unmatched)
 
 
