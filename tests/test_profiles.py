@@ -45,6 +45,7 @@ def test_bundled_profiles_follow_the_contract(name):
     ids = [s.id for s in profile.sections]
     assert len(ids) == len(set(ids))
     assert "{unit}" in profile.title and "{year}" in profile.title
+    assert profile.section(profile.tables_after) is not None
 
 
 def test_xinjiang_is_the_reference_layout():

@@ -113,6 +113,13 @@ class Profile(_Spec):
     performance: PerformanceSpec
     glossary: list[GlossarySpec] = Field(default_factory=list, description="default glossary when the package has none")
     signature: bool = Field(default=True, description="sign with the unit name and date at the end")
+    tables_after: str = Field(description="id of the section after which Part 2 (the tables) is printed")
+
+    @model_validator(mode="after")
+    def _tables_placed(self) -> "Profile":
+        if self.tables_after not in {s.id for s in self.sections}:
+            raise ValueError(f"tables_after“{self.tables_after}”不是本版式中的说明章节")
+        return self
 
     def table(self, kind: str) -> TableSpec | None:
         return next((t for t in self.tables if t.kind == kind), None)
