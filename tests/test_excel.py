@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
+import subprocess
 import zipfile
 from decimal import Decimal
 from pathlib import Path
@@ -50,6 +52,9 @@ def rich_package() -> BudgetPackage:
             BasicLine(function="2299999", source=Source.CARRYOVER_UNIT, amount=D("20")),  # not in the partial catalogue
             BasicLine(function="2101101", source=Source.SPECIAL_ACCOUNT, amount=D("0.0001")),
             BasicLine(function="2101102", source=Source.BUSINESS, amount=D("12.345")),
+            BasicLine(function="2101103", source=Source.OPERATING, amount=D("3.0")),
+            BasicLine(function="2101199", source=Source.AFFILIATED, amount=D("1.230")),
+            BasicLine(function="2210201", source=Source.SUPERIOR_SUBSIDY, amount=D("0.1230")),
         ],
         basic_economic=[
             EconomicLine(economic="30101", amount=D("311.55")),
@@ -230,12 +235,26 @@ def test_typed_values_are_read_as_a_finance_officer_means_them(workbook: Path):
     ws["C4"].number_format = "General"
     ws["B5"] = "一般公共预算拨款"
     wb["单位信息"]["B5"] = "２０２３"
+    wb["单位信息"]["B8"] = "2023年2月1日"
     wb.save(workbook)
     pkg = read_workbook(workbook)
     assert pkg.basic[0].function == "2200101" and str(pkg.basic[0].amount) == "1234.50"
     assert str(pkg.basic[1].amount) == "0.3"
     assert pkg.basic[2].source is Source.GENERAL
-    assert pkg.unit.budget_year == 2023
+    assert pkg.unit.budget_year == 2023 and pkg.unit.date_signed == dt.date(2023, 2, 1)
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) 未安装")
+def test_workbook_saved_again_by_libreoffice_reads_the_same(workbook: Path, tmp_path: Path):
+    """A finance officer opens the workbook and saves it: the spreadsheet program rewrites formats."""
+    out = tmp_path / "saved"
+    subprocess.run(
+        ["soffice", "--headless", f"-env:UserInstallation=file://{tmp_path}/profile",
+         "--convert-to", "xlsx:Calc MS Excel 2007 XML", "--outdir", str(out), str(workbook)],
+        check=True, capture_output=True, timeout=180,
+    )
+    back = read_workbook(out / workbook.name)
+    assert to_json(back) == to_json(rich_package())
 
 
 def test_example_round_trips_exactly(tmp_path: Path):
@@ -343,6 +362,26 @@ def test_rows_that_refer_to_nothing(workbook: Path):
     ]
 
 
+def test_duplicate_project_project_without_funding_and_blank_target(workbook: Path):
+    edit(workbook, "项目", "A4", "=以等号开头的项目")  # openpyxl stores this as a formula with no value: a blank name
+    assert messages(workbook) == [f"{WHERE}“项目资金来源” 第5行 A列：项目名称“只有资金来源的项目”不在工作表“项目”中的项目名称"]
+    wb = load_workbook(workbook)
+    wb["项目"]["A4"].value = "=以等号开头的项目"
+    wb["项目"]["A4"].data_type = "s"
+    wb.save(workbook)
+    assert messages(workbook) == [
+        f"{WHERE}“项目” 第4行 A列：项目名称“=以等号开头的项目”重复（第3行已有）",
+        f"{WHERE}“项目资金来源” 第5行 A列：项目名称“只有资金来源的项目”不在工作表“项目”中的项目名称",
+    ]
+    edit(workbook, "项目", "A4", "新项目")
+    edit(workbook, "项目资金来源", "A5", "=以等号开头的项目")
+    edit(workbook, "绩效指标", "E3", None)
+    assert messages(workbook) == [
+        f"{WHERE}“项目” 第4行：项目没有资金来源：请在工作表“项目资金来源”中至少填写一行",
+        f"{WHERE}“绩效指标” 第3行 E列：缺少必填字段",
+    ]
+
+
 CORRUPT = {
     "text renamed": lambda p: p.write_text("金额,100\n", encoding="utf-8"),
     "truncated": lambda p: p.write_bytes(p.read_bytes()[:2000]),
@@ -393,9 +432,18 @@ def test_failed_write_leaves_no_partial_file(tmp_path: Path, monkeypatch):
         raise OSError("disk full")
 
     monkeypatch.setattr(Workbook, "save", explode)
-    with pytest.raises(OSError):
+    with pytest.raises(InputError) as exc:
         write_workbook(rich_package(), target)
+    assert [str(p) for p in exc.value.problems] == [f"{target}：无法写入：disk full"]
     assert list(tmp_path.iterdir()) == []
+
+
+def test_template_into_a_missing_folder_is_a_clear_error(tmp_path: Path):
+    target = tmp_path / "没有" / "模板.xlsx"
+    with pytest.raises(InputError) as exc:
+        write_template(target, 2023)
+    assert str(exc.value.problems[0]) == f"{target}：无法写入：No such file or directory"
+    assert not target.parent.exists()
 
 
 def test_json_written_from_workbook_is_valid(workbook: Path, tmp_path: Path):

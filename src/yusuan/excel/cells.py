@@ -69,7 +69,8 @@ def amount_in(value: object, number_format: str | None) -> Decimal | None:
         if abs(rounded - number) < _FLOAT_NOISE:
             number = _fewest_places(rounded)
     if not isinstance(value, str):
-        wanted = _PLACES.get(number_format or "")
+        # Spreadsheet programs may re-escape a format on saving ("0.00;\\-0.00"): compare without escapes.
+        wanted = _PLACES.get((number_format or "").replace("\\", "").replace('"', ""))
         if wanted is not None and places(number) < wanted:
             number = number.quantize(Decimal(1).scaleb(-wanted))  # only ever adds zeros
     return number
@@ -130,12 +131,22 @@ def code_in(value: object) -> str | None:
     return head if head.isdigit() else text
 
 
+_DATE = re.compile(r"(\d{4})[年/.-](\d{1,2})[月/.-](\d{1,2})日?")
+
+
 def date_in(value: object) -> dt.date | str | None:
     if isinstance(value, dt.datetime):
         return value.date()
     if isinstance(value, dt.date):
         return value
-    return text_in(value)  # the model parses ISO text and says what it expected otherwise
+    text = text_in(value)
+    match = _DATE.fullmatch(normalise_text(text)) if text else None
+    if match:
+        try:
+            return dt.date(*(int(g) for g in match.groups()))
+        except ValueError:
+            raise CellError(f"日期“{text.strip()}”不存在") from None
+    return text  # the model says what it expected
 
 
 def choice_in(value: object, labels: dict[str, str], what: str) -> str | None:

@@ -13,6 +13,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from yusuan import catalog
+from yusuan.errors import InputError, InputProblem
 from yusuan.excel import layout as L
 from yusuan.excel.cells import AMOUNT_FORMAT, amount_out
 from yusuan.model import BudgetPackage
@@ -21,6 +22,7 @@ from yusuan.model.sources import GROUP_LABELS, SOURCE_GROUPS, Source, label_of
 _HEADER_FILL = PatternFill("solid", fgColor="DDEBF7")
 _KV_FILL = PatternFill("solid", fgColor="F2F2F2")
 _BOLD = Font(bold=True)
+_EXCEL_CELL_LIMIT = 32767  # characters; Excel truncates or refuses longer text
 _TEMPLATE_ROWS = 500  # rows that carry drop-down lists beyond the last filled one
 
 
@@ -39,6 +41,8 @@ def _save(wb: Workbook, path: Path) -> Path:
     try:
         wb.save(part)
         part.replace(path)  # atomic: a failed write never leaves half a workbook at ``path``
+    except OSError as exc:
+        raise InputError(str(path), [InputProblem(str(path), f"无法写入：{exc.strerror or exc}")]) from None
     finally:
         part.unlink(missing_ok=True)
     return path
@@ -189,6 +193,8 @@ def _put(ws: Worksheet, row: int, col: int, kind: str, value: object, lists: _Li
         value = L.CHOICES["source"][Source(value).value]
     elif kind.startswith("choice:"):
         value = L.CHOICES[kind.split(":", 1)[1]][str(value)]
+    if isinstance(value, str) and len(value) > _EXCEL_CELL_LIMIT:
+        raise InputError(ws.title, [InputProblem(f"工作表“{ws.title}” 第{row}行", f"文字长 {len(value)} 字，超过 Excel 单元格上限 {_EXCEL_CELL_LIMIT} 字，请分段")])
     cell.value = value
     if isinstance(value, str):
         cell.data_type = "s"  # text such as "=7个" stays text, never a formula
