@@ -352,6 +352,13 @@ def _t7(spec: Spec) -> Table:
             rows.append((p, amount))
     econ_keys = list(PROJECT_ECONOMIC_COLUMNS)
     sums: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
+    adjusted = []
+    for p, amount in rows:
+        rest = amount - sum(p.economic.values(), ZERO)
+        if rest:  # money the spec did not break down (e.g. carry-over) goes to 商品和服务支出
+            p = ProjectSpec(p.name, p.function, p.funding, {**p.economic, "302": p.economic.get("302", ZERO) + rest})
+        adjusted.append((p, amount))
+    rows = adjusted
     for p, amount in rows:
         for c in ("total", p.function[:3], p.function[:5]):
             sums[c]["total"] += amount

@@ -1,0 +1,214 @@
+"""Catalogue rules (C.*): printed codes and names against the classification catalogue of the budget
+year (``yusuan.catalog.load``).
+
+The bundled catalogues are partial: an unknown code is then a warning that says so, never an error.
+With an imported complete edition an unknown code is fatal: the rules are registered as fatal and
+the engine softens their findings to warnings when the catalogue used was partial
+(``soften_for_partial``).
+"""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from yusuan import catalog
+from yusuan.disclosure import Row, Table
+from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.tables_common import cell_location, code_of, level_of, row_label
+
+FUNCTION_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
+                   "general_project", "fund_expenditure", "capital_expenditure", "fiscal_expenditure")
+ECONOMIC_TABLES = ("general_basic",)
+PARTIAL_NOTE = "（内置目录为部分目录，未收录不一定有误；导入完整目录后可确认：yusuan catalog import）"
+
+
+def _year(ctx: Context) -> int:
+    return ctx.disclosure.budget_year or 2023
+
+
+def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> Iterator[tuple[Table, Row]]:
+    for table in ctx.disclosure.tables:
+        if table.kind in kinds:
+            for row in table.rows:
+                if row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:")):
+                    yield table, row
+
+
+def _printed_name(row: Row, code: str) -> str:
+    name = row.name.strip()
+    return name[len(code):].strip() if name.startswith(code) else name
+
+
+def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
+    def check(ctx: Context) -> Iterator[Hit]:
+        cat = catalog.load(kind, _year(ctx))  # type: ignore[arg-type]
+        seen: set[str] = set()
+        for table, row in _rows(ctx, kinds, prefix):
+            code = code_of(row)
+            if not code or code in seen or cat.get(code) is not None:
+                continue
+            seen.add(code)
+            what = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
+            note = PARTIAL_NOTE if cat.partial else ""
+            yield Hit(message=f"{table.label}“{row_label(row)}”的科目编码 {code} 不在{_year(ctx)}年{what}目录（{cat.edition}）中{note}。",
+                      location=cell_location(table, row, None), subject=row.key, stated=code,
+                      inputs={"目录": cat.edition, "部分目录": "是" if cat.partial else "否"})
+
+    return check
+
+
+def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | None = None):
+    def check(ctx: Context) -> Iterator[Hit]:
+        cat = catalog.load(kind, _year(ctx))  # type: ignore[arg-type]
+        for table, row in _rows(ctx, kinds, prefix):
+            code = code_of(row)
+            if levels is not None and level_of(row) not in levels:
+                continue
+            if row.key.startswith("p:"):
+                continue  # project rows print the project's 项 code; their name is checked as a 项 row would be
+            printed = _printed_name(row, code)
+            if not printed or cat.names_match(code, printed) is not False:
+                continue
+            yield Hit(message=f"{table.label}科目 {code} 印为“{printed}”，{cat.edition}目录名称为“{cat.name(code)}”。",
+                      location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))
+
+    return check
+
+
+def _project_item_names(ctx: Context) -> Iterator[Hit]:
+    cat = catalog.load("function", _year(ctx))
+    table = ctx.disclosure.table("general_project")
+    if table is None:
+        return
+    for row in table.rows_where("p:"):
+        code = code_of(row)
+        printed = _printed_name(row, code)
+        if printed and cat.names_match(code, printed) is False:
+            yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
+                              f"目录名称为“{cat.name(code)}”。",
+                      location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))
+
+
+def _parent(prefix: str, kinds: tuple[str, ...]):
+    """A 项 row sits under its own 款 and 类 rows: the nearest 款/类 rows printed above it are its parents."""
+
+    def check(ctx: Context) -> Iterator[Hit]:
+        for table in ctx.disclosure.tables:
+            if table.kind not in kinds:
+                continue
+            current: dict[str, Row] = {}
+            for row in table.rows:
+                if not (row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))):
+                    continue
+                code = code_of(row)
+                level = "项" if row.key.startswith("p:") else level_of(row)
+                if level == "类":
+                    current = {"类": row}
+                    continue
+                if level == "款":
+                    current["款"] = row
+                    above = current.get("类")
+                    if above is not None and not code.startswith(code_of(above)):
+                        yield _misplaced(table, row, above, code[:3])
+                    continue
+                if level == "项":
+                    above = current.get("款")
+                    if above is not None and not code.startswith(code_of(above)):
+                        yield _misplaced(table, row, above, code[:5])
+
+    return check
+
+
+def _misplaced(table: Table, row: Row, above: Row, expected_parent: str) -> Hit:
+    return Hit(message=f"{table.label}“{row_label(row)}”列在“{row_label(above)}”之下，但按编码应属于 {expected_parent}。",
+               location=cell_location(table, row, None), subject=row.key, stated=code_of(above), expected=expected_parent)
+
+
+def _level(prefix: str, kinds: tuple[str, ...], lengths: dict[int, str]):
+    def check(ctx: Context) -> Iterator[Hit]:
+        for table, row in _rows(ctx, kinds, prefix):
+            if row.key.startswith("p:") or row.level is None:
+                continue
+            code = code_of(row)
+            expected = lengths.get(len(code))
+            if expected is None:
+                yield Hit(message=f"{table.label}“{row_label(row)}”的编码 {code} 位数不对（应为 {'/'.join(map(str, lengths))} 位）。",
+                          location=cell_location(table, row, None), subject=row.key, stated=code)
+            elif expected != row.level:
+                yield Hit(message=f"{table.label}“{row_label(row)}”标为{row.level}级，但 {len(code)} 位编码是{expected}级科目。",
+                          location=cell_location(table, row, None), subject=row.key, stated=row.level, expected=expected)
+
+    return check
+
+
+def _order(prefix: str, kinds: tuple[str, ...]):
+    def check(ctx: Context) -> Iterator[Hit]:
+        for table in ctx.disclosure.tables:
+            if table.kind not in kinds:
+                continue
+            last: Row | None = None
+            for row in table.rows:
+                if not row.key.startswith(prefix):
+                    continue
+                if last is not None and code_of(row) < code_of(last) and not code_of(last).startswith(code_of(row)):
+                    yield Hit(message=f"{table.label}“{row_label(row)}”排在“{row_label(last)}”之后，未按科目编码顺序排列。",
+                              location=cell_location(table, row, None), subject=row.key, stated=code_of(row))
+                last = row
+
+    return check
+
+
+def _economic_class_of_item(ctx: Context) -> Iterator[Hit]:
+    """An economic 款 printed in T6 belongs, by the catalogue, to the 类 its code starts with."""
+    cat = catalog.load("economic", _year(ctx))
+    for table, row in _rows(ctx, ECONOMIC_TABLES, "e:"):
+        code = code_of(row)
+        entry = cat.get(code)
+        if entry is not None and entry.parent and not code.startswith(entry.parent):
+            yield Hit(message=f"{table.label}经济科目 {code} 在目录中属于 {entry.parent}。",
+                      location=cell_location(table, row, None), subject=row.key, stated=code[:3], expected=entry.parent)
+
+
+def _reg(id: str, title: str, severity: str, reads: tuple[str, ...], func, doc: str) -> None:
+    func.__doc__ = doc
+    rule(id, title, severity, "catalogue", reads=reads)(func)
+
+
+_reg("C.FUNCTION.CODE", "功能分类科目编码在目录中", "fatal", FUNCTION_TABLES, _unknown("function", "f:", FUNCTION_TABLES),
+     "表中印出的功能分类编码须在预算年度的目录中。内置目录为部分目录时只作警告并说明原因；导入完整目录后为错误。")
+_reg("C.FUNCTION.NAME", "功能分类科目名称与目录一致", "warning", FUNCTION_TABLES,
+     _names("function", "f:", FUNCTION_TABLES, {"款", "项"}),
+     "款级、项级科目名称与目录一致（忽略全半角、空格）。")
+_reg("C.FUNCTION.CLASS_NAME", "功能分类类级科目名称与目录一致", "warning", FUNCTION_TABLES,
+     _names("function", "f:", FUNCTION_TABLES, {"类"}),
+     "类级科目名称与目录一致；表1、表4的类级行来自模板，名称不符通常说明模板未随新目录更新。")
+_reg("C.FUNCTION.PROJECT_ITEM", "项目所属项级科目名称与目录一致", "warning", ("general_project",), _project_item_names,
+     "项目支出表中每个项目行印出的项级科目名称与目录一致。")
+_reg("C.FUNCTION.PARENT", "项级科目列在其所属款、类之下", "fatal", FUNCTION_TABLES, _parent("f:", FUNCTION_TABLES),
+     "按行序，项级科目（及项目）紧随的款级行须是其编码前五位，款级行所在的类须是其编码前三位。")
+_reg("C.FUNCTION.LEVEL", "功能分类科目级次与编码位数一致", "warning", FUNCTION_TABLES,
+     _level("f:", FUNCTION_TABLES, {3: "类", 5: "款", 7: "项"}), "类 3 位、款 5 位、项 7 位。")
+_reg("C.FUNCTION.ORDER", "功能分类科目按编码顺序排列", "info", FUNCTION_TABLES, _order("f:", FUNCTION_TABLES),
+     "科目行按编码升序排列（上级在前）。")
+_reg("C.ECONOMIC.CODE", "经济分类科目编码在目录中", "fatal", ECONOMIC_TABLES, _unknown("economic", "e:", ECONOMIC_TABLES),
+     "基本支出表中的经济分类编码须在目录中；内置目录为部分目录时只作警告。")
+_reg("C.ECONOMIC.NAME", "经济分类科目名称与目录一致", "warning", ECONOMIC_TABLES,
+     _names("economic", "e:", ECONOMIC_TABLES), "经济分类类、款名称与目录一致（忽略全半角、空格）。")
+_reg("C.ECONOMIC.PARENT", "经济分类款级科目列在其所属类之下", "fatal", ECONOMIC_TABLES, _parent("e:", ECONOMIC_TABLES),
+     "按行序，经济分类款级行紧随的类级行须是其编码前三位。")
+_reg("C.ECONOMIC.CLASS", "经济分类款级科目属于目录规定的类", "fatal", ECONOMIC_TABLES, _economic_class_of_item,
+     "经济分类款级科目按目录归属其类。")
+_reg("C.ECONOMIC.LEVEL", "经济分类科目级次与编码位数一致", "warning", ECONOMIC_TABLES,
+     _level("e:", ECONOMIC_TABLES, {3: "类", 5: "款"}), "类 3 位、款 5 位。")
+_reg("C.ECONOMIC.ORDER", "经济分类科目按编码顺序排列", "info", ECONOMIC_TABLES, _order("e:", ECONOMIC_TABLES),
+     "经济分类行按编码升序排列。")
+
+
+UNKNOWN_CODE_RULES = ("C.FUNCTION.CODE", "C.ECONOMIC.CODE")
+
+
+def soften_for_partial(finding):
+    """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine)."""
+    if finding.rule in UNKNOWN_CODE_RULES and finding.inputs.get("部分目录") == "是" and finding.severity == "fatal":
+        return finding.model_copy(update={"severity": "warning"})
+    return finding

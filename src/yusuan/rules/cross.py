@@ -1,0 +1,615 @@
+"""Cross-table rules (X.*): the same money printed in two tables must be the same amount.
+
+Each finding points at the cell of the table named first in the rule ID (the "stated" figure) and
+carries the other table's cell in ``inputs``. Tables in different units are compared in 万元.
+
+Whether the fiscal tables (T4, T5, T7, T8, T9) include last year's 财政拨款结转 depends on the
+region's template: the profile says so (``fiscal_tables_include_carryover``); without a profile it
+is read off T4, which prints a 上年结转 income line exactly when it includes them.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from yusuan.disclosure import KINDS, Row, Table
+from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.tables_common import (
+    ZERO, amount, cell_location, code_of, column_label, fmt, function_rows, level_of, row_label,
+)
+from yusuan.rules.tables_statements import T1_PARTS, value_of
+
+BUDGET_COLUMNS = {"general": ["s:general", "s:general_transfer"], "fund": ["s:fund", "s:fund_transfer"],
+                  "capital": ["s:capital", "s:capital_transfer"]}
+BUDGET_TABLES = {"general": "general_expenditure", "fund": "fund_expenditure", "capital": "capital_expenditure"}
+BUDGET_LABELS = {"general": "一般公共预算", "fund": "政府性基金预算", "capital": "国有资本经营预算"}
+
+
+def _wan(value: Decimal, unit: str) -> Decimal:
+    return value / 10000 if unit == "元" else value
+
+
+def _common_unit(a: Table, b: Table) -> str:
+    return a.unit if a.unit == b.unit else "万元"
+
+
+def _in(value: Decimal, table: Table, unit: str) -> Decimal:
+    return _wan(value, table.unit) if unit == "万元" and table.unit == "元" else value
+
+
+def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Decimal, where_b: str,
+            extra: dict[str, Decimal] | None = None) -> Hit | None:
+    """Hit when cell (ta, ra, ca) differs from ``stated_b`` (printed in ``tb``, described by ``where_b``)."""
+    unit = _common_unit(ta, tb)
+    a = _in(amount(ra, ca), ta, unit)
+    b = _in(stated_b, tb, unit)
+    if not ctx.differs(a, b, unit):
+        return None
+    message = (f"{ta.label}“{row_label(ra)}”行“{column_label(ta, ca)}”列为 {fmt(a)}{unit}，"
+               f"而{where_b}为 {fmt(b)}{unit}，相差 {fmt(a - b)}{unit}。")
+    return Hit(message=message, location=cell_location(ta, ra, ca), subject=ra.key, stated=a, expected=b,
+               inputs={where_b: b, **(extra or {})})
+
+
+def includes_carryover(ctx: Context) -> bool:
+    if "fiscal_tables_include_carryover" in ctx.profile:
+        return bool(ctx.profile["fiscal_tables_include_carryover"])
+    t4 = ctx.disclosure.table("fiscal_income_expenditure")
+    if t4 is None:
+        return False
+    return any(r.key.startswith("s:carryover") and amount(r, "amount") != 0 for r in t4.rows)
+
+
+def _carryover_budget(ctx: Context) -> str | None:
+    """The one budget all 财政拨款结转 belongs to (T1 says which), or None if mixed/unknown."""
+    t1 = ctx.disclosure.table("income_expenditure")
+    if t1 is None:
+        return "general"
+    parts = {b: amount(t1.row(f"s:carryover_{b}"), "amount") for b in BUDGET_COLUMNS}
+    nonzero = [b for b, v in parts.items() if v != 0]
+    if not nonzero:
+        return "general" if amount(t1.row("s:carryover_fiscal"), "amount") != 0 else None
+    return nonzero[0] if len(nonzero) == 1 else None
+
+
+def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
+    """What table 2 implies for ``budget`` on this row; None when carry-over cannot be attributed."""
+    value = sum((amount(row, c) for c in BUDGET_COLUMNS[budget]), ZERO)
+    carry = amount(row, "s:carryover_fiscal")
+    if includes_carryover(ctx) and carry != 0:
+        owner = _carryover_budget(ctx)
+        if owner is None:
+            return None
+        if owner == budget:
+            value += carry
+    return value
+
+
+def _t2_budget_label(ctx: Context, budget: str) -> str:
+    cols = "＋".join(["本级", "上级转移支付"])
+    return f"{BUDGET_LABELS[budget]}（{cols}{'＋财政拨款结转' if includes_carryover(ctx) else ''}）"
+
+
+def _tables(ctx: Context, *kinds: str) -> list[Table] | None:
+    tables = [ctx.disclosure.table(k) for k in kinds]
+    return None if any(t is None for t in tables) else tables  # type: ignore[return-value]
+
+
+def _where(table: Table, row: Row | None, column: str, fallback: str = "") -> str:
+    label = row_label(row) if row is not None else fallback
+    return f"{table.label}“{label}”行“{column_label(table, column)}”列"
+
+
+def _xrule(id: str, title: str, severity: str, reads: tuple[str, ...]):
+    return rule(id, title, severity, "cross-table", reads=reads)
+
+
+# ------------------------------------------------------------------ function rows across T2 / T3 / T5 / T8 / T9
+
+def _codes(table: Table) -> dict[str, Row]:
+    return {code_of(r): r for r in function_rows(table)}
+
+
+@_xrule("X.T2T3.ROW", "同一功能科目在收入总表与支出总表中金额一致", "fatal", ("income", "expenditure"))
+def t2t3_row(ctx: Context) -> Iterator[Hit]:
+    """表2每个功能科目行的“总计”等于表3同一科目行的“合计”。"""
+    tables = _tables(ctx, "income", "expenditure")
+    if not tables:
+        return
+    t2, t3 = tables
+    rows3 = _codes(t3)
+    for code, r2 in _codes(t2).items():
+        r3 = rows3.get(code)
+        if r3 is not None:
+            hit = compare(ctx, t2, r2, "total", t3, amount(r3, "total"), _where(t3, r3, "total"))
+            if hit:
+                yield hit
+
+
+def _rowset(ctx: Context, a: Table, b: Table, col_a: str, col_b: str) -> Iterator[Hit]:
+    rows_b = _codes(b)
+    for code, ra in _codes(a).items():
+        if code not in rows_b and amount(ra, col_a) != 0:
+            yield Hit(message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
+                      location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO)
+
+
+@_xrule("X.T2T3.ROWSET", "收入总表与支出总表列示相同的功能科目", "fatal", ("income", "expenditure"))
+def t2t3_rowset(ctx: Context) -> Iterator[Hit]:
+    """有金额的功能科目行在表2和表3中都要列示。"""
+    tables = _tables(ctx, "income", "expenditure")
+    if tables:
+        yield from _rowset(ctx, tables[0], tables[1], "total", "total")
+        yield from _rowset(ctx, tables[1], tables[0], "total", "total")
+
+
+def _total_pair(id: str, title: str, ka: str, ra: str, ca: str, kb: str, rb: str, cb: str, severity: str = "fatal",
+                doc: str = ""):
+    def check(ctx: Context) -> Iterator[Hit]:
+        tables = _tables(ctx, ka, kb)
+        if not tables:
+            return
+        ta, tb = tables
+        row_a, row_b = ta.row(ra), tb.row(rb)
+        if row_a is None or row_b is None:
+            return
+        hit = compare(ctx, ta, row_a, ca, tb, amount(row_b, cb), _where(tb, row_b, cb))
+        if hit:
+            yield hit
+
+    check.__doc__ = doc or title
+    _xrule(id, title, severity, (ka, kb))(check)
+
+
+_total_pair("X.T2T3.TOTAL", "收入总表总计等于支出总表合计", "income", "total", "total", "expenditure", "total", "total")
+_total_pair("X.T1T2.TOTAL", "收支总表收入总计等于收入总表总计", "income_expenditure", "income_total", "amount",
+            "income", "total", "total")
+_total_pair("X.T1T3.TOTAL", "收支总表支出总计等于支出总表合计", "income_expenditure", "expenditure_total", "amount",
+            "expenditure", "total", "total")
+_total_pair("X.T5T6.BASIC", "一般公共预算基本支出等于基本支出表合计", "general_expenditure", "total", "basic",
+            "general_basic", "total", "total", doc="表5合计行“基本支出”等于表6合计（人员经费＋公用经费）。")
+_total_pair("X.T5T7.TOTAL", "一般公共预算项目支出等于项目支出表合计", "general_expenditure", "total", "project",
+            "general_project", "total", "total", doc="表5合计行“项目支出”等于表7合计行“项目支出合计”。")
+_total_pair("X.T4T8.TOTAL", "财政拨款收支总表的政府性基金支出等于基金支出表合计", "fiscal_income_expenditure",
+            "expenditure_total", "s:fund_budget", "fund_expenditure", "total", "total")
+_total_pair("X.T4T9.TOTAL", "财政拨款收支总表的国有资本经营支出等于国有资本经营支出表合计", "fiscal_income_expenditure",
+            "expenditure_total", "s:capital_budget", "capital_expenditure", "total", "total")
+_total_pair("X.T4T5.TOTAL", "财政拨款收支总表的一般公共预算支出等于一般公共预算支出表合计", "fiscal_income_expenditure",
+            "expenditure_total", "s:general_budget", "general_expenditure", "total", "total")
+
+
+def _t2_budget_rows(budget: str):
+    kind = BUDGET_TABLES[budget]
+
+    def check(ctx: Context) -> Iterator[Hit]:
+        tables = _tables(ctx, kind, "income")
+        if not tables:
+            return
+        tb, t2 = tables
+        rows_b = _codes(tb)
+        for code, r2 in _codes(t2).items():
+            expected = t2_budget_amount(ctx, t2, r2, budget)
+            if expected is None:
+                continue
+            rb = rows_b.get(code)
+            if rb is None:
+                if expected != 0:
+                    yield Hit(message=f"{t2.label}“{row_label(r2)}”行有{_t2_budget_label(ctx, budget)} {fmt(expected)}{t2.unit}，"
+                                      f"{tb.label}中没有这一科目行。", location=cell_location(t2, r2, "total"),
+                              subject=r2.key, stated=ZERO, expected=expected)
+                continue
+            hit = compare(ctx, tb, rb, "total", t2, expected, f"{t2.label}同一科目的{_t2_budget_label(ctx, budget)}")
+            if hit:
+                yield hit
+        t2_total = t2.row("total")
+        tb_total = tb.row("total")
+        if t2_total is not None and tb_total is not None:
+            expected = t2_budget_amount(ctx, t2, t2_total, budget)
+            if expected is not None:
+                hit = compare(ctx, tb, tb_total, "total", t2, expected, f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
+                if hit:
+                    yield hit
+        for code, rb in rows_b.items():
+            if code not in _codes(t2) and amount(rb, "total") != 0:
+                yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
+                          location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
+                          expected=ZERO)
+
+    return check
+
+
+_xrule("X.T5T2.ROW", "一般公共预算支出表各科目等于收入总表的一般公共预算列", "fatal", ("general_expenditure", "income"))(
+    _t2_budget_rows("general"))
+_xrule("X.T8T2.ROW", "政府性基金支出表各科目等于收入总表的政府性基金列", "fatal", ("fund_expenditure", "income"))(
+    _t2_budget_rows("fund"))
+_xrule("X.T9T2.ROW", "国有资本经营支出表各科目等于收入总表的国有资本经营列", "fatal", ("capital_expenditure", "income"))(
+    _t2_budget_rows("capital"))
+
+
+@_xrule("X.T3T5.BOUND", "一般公共预算的基本/项目支出不超过部门全部的基本/项目支出", "fatal",
+        ("expenditure", "general_expenditure"))
+def t3t5_bound(ctx: Context) -> Iterator[Hit]:
+    """表5每行的基本支出、项目支出是表3同一行的一部分，不能更大。"""
+    tables = _tables(ctx, "general_expenditure", "expenditure")
+    if not tables:
+        return
+    t5, t3 = tables
+    rows3 = _codes(t3)
+    for code, r5 in [("total", t5.row("total")), *_codes(t5).items()]:
+        r3 = t3.row("total") if code == "total" else rows3.get(code)
+        if r5 is None or r3 is None:
+            continue
+        for col in ("basic", "project"):
+            unit = _common_unit(t5, t3)
+            a, b = _in(amount(r5, col), t5, unit), _in(amount(r3, col), t3, unit)
+            if a - b > ctx.tolerance_for(unit):
+                yield Hit(message=f"{t5.label}“{row_label(r5)}”行“{column_label(t5, col)}”为 {fmt(a)}{unit}，"
+                                  f"超过{t3.label}同一行（全部资金来源）的 {fmt(b)}{unit}。",
+                          location=cell_location(t5, r5, col), subject=r5.key, stated=a, expected=b,
+                          inputs={_where(t3, r3, col): b})
+
+
+@_xrule("X.T3T5.GENERAL_ONLY", "只有一般公共预算资金的科目在支出总表与一般公共预算支出表中一致", "fatal",
+        ("income", "expenditure", "general_expenditure"))
+def t3t5_general_only(ctx: Context) -> Iterator[Hit]:
+    """表2显示某科目的资金全部来自一般公共预算时，表3与表5该行的基本支出、项目支出应相同。"""
+    tables = _tables(ctx, "income", "expenditure", "general_expenditure")
+    if not tables:
+        return
+    t2, t3, t5 = tables
+    rows3, rows5 = _codes(t3), _codes(t5)
+    for code, r2 in _codes(t2).items():
+        general = t2_budget_amount(ctx, t2, r2, "general")
+        if general is None or general == 0 or ctx.differs(amount(r2, "total"), general, t2.unit):
+            continue
+        r3, r5 = rows3.get(code), rows5.get(code)
+        if r3 is None or r5 is None:
+            continue
+        for col in ("basic", "project"):
+            hit = compare(ctx, t3, r3, col, t5, amount(r5, col), _where(t5, r5, col))
+            if hit:
+                yield hit
+
+
+# ------------------------------------------------------------------ T1 against T2 / T3
+
+T1_T2_SOURCES = [
+    ("s:general", "s:general"), ("s:general_transfer", "s:general_transfer"), ("s:fund", "s:fund"),
+    ("s:fund_transfer", "s:fund_transfer"), ("s:capital", "s:capital"), ("s:capital_transfer", "s:capital_transfer"),
+    ("s:special_account", "s:special_account"), ("s:unit_funds", "s:unit_funds"),
+    ("s:carryover_fiscal", "s:carryover_fiscal"), ("s:carryover_nonfiscal", "s:carryover_nonfiscal"),
+]
+
+
+def _source_differences(ctx: Context) -> list[tuple[str, Decimal, Decimal, Table, Table, str]]:
+    tables = _tables(ctx, "income_expenditure", "income")
+    if not tables:
+        return []
+    t1, t2 = tables
+    total2 = t2.row("total")
+    if total2 is None:
+        return []
+    out = []
+    unit = _common_unit(t1, t2)
+    for k1, k2 in T1_T2_SOURCES:
+        v1, found = value_of(t1, k1, "amount", T1_PARTS)
+        if not found or not any(k2 in r.cells for r in t2.rows):
+            continue
+        out.append((k1, _in(v1, t1, unit), _in(amount(total2, k2), t2, unit), t1, t2, k2))
+    return out
+
+
+@_xrule("X.T1T2.SOURCES", "收支总表各收入来源等于收入总表各来源列合计", "fatal", ("income_expenditure", "income"))
+def t1t2_sources(ctx: Context) -> Iterator[Hit]:
+    """表1一般财力、上级转移支付、基金、国有资本、财政专户、单位资金、两类结转等于表2合计行的对应列。"""
+    for k1, v1, v2, t1, t2, k2 in _source_differences(ctx):
+        unit = _common_unit(t1, t2)
+        if ctx.differs(v1, v2, unit):
+            row = t1.row(k1)
+            loc = cell_location(t1, row, "amount") if row else t1.location
+            label = row_label(row) if row else k1
+            yield Hit(message=f"{t1.label}“{label}”为 {fmt(v1)}{unit}，{t2.label}合计行“{column_label(t2, k2)}”列为 "
+                              f"{fmt(v2)}{unit}，相差 {fmt(v1 - v2)}{unit}。",
+                      location=loc, subject=k1, stated=v1, expected=v2, inputs={f"{t2.label}{column_label(t2, k2)}": v2})
+
+
+@_xrule("X.T1T2.RECLASSIFIED", "同一笔资金在收支总表与收入总表中归入不同来源", "warning",
+        ("income_expenditure", "income"))
+def t1t2_reclassified(ctx: Context) -> Iterator[Hit]:
+    """两表的收入合计一致，但某一来源多出的金额恰好是另一来源少的：同一笔钱在两表中归入了不同来源。"""
+    diffs = [(k1, v1 - v2, t1, t2, k2) for k1, v1, v2, t1, t2, k2 in _source_differences(ctx)]
+    if not diffs:
+        return
+    t1, t2 = diffs[0][2], diffs[0][3]
+    unit = _common_unit(t1, t2)
+    tol = ctx.tolerance_for(unit)
+    plus = [d for d in diffs if d[1] > tol]
+    minus = [d for d in diffs if d[1] < -tol]
+    for p in plus:
+        for m in minus:
+            if abs(p[1] + m[1]) <= tol:
+                r1 = t1.row(p[0])
+                where = row_label(r1) if r1 else p[0]
+                r_other = t1.row(m[0])
+                other = row_label(r_other) if r_other else m[0]
+                yield Hit(message=f"{fmt(p[1])}{unit} 在{t1.label}中列为“{where}”，在{t2.label}中却列为“{column_label(t2, m[4])}”"
+                                  f"（表1“{other}”少了同样的金额）：同一笔资金在两表中归入了不同来源。",
+                          location=cell_location(t1, r1, "amount") if r1 else t1.location, subject=p[0],
+                          stated=p[1], expected=ZERO, inputs={"表1来源": where, "表2来源": column_label(t2, m[4])})
+
+
+def _class_rule(id: str, title: str, ka: str, ca: str, kb: str, cb: str):
+    def check(ctx: Context) -> Iterator[Hit]:
+        tables = _tables(ctx, ka, kb)
+        if not tables:
+            return
+        ta, tb = tables
+        rows_b = _codes(tb)
+        for ra in function_rows(ta):
+            if level_of(ra) != "类":
+                continue
+            rb = rows_b.get(code_of(ra))
+            stated_b = amount(rb, cb) if rb is not None else ZERO
+            where = _where(tb, rb, cb) if rb is not None else f"{tb.label}（未列示该类）"
+            hit = compare(ctx, ta, ra, ca, tb, stated_b, where)
+            if hit:
+                yield hit
+
+    check.__doc__ = title
+    _xrule(id, title, "fatal", (ka, kb))(check)
+
+
+_class_rule("X.T1T2.CLASS", "收支总表各类支出等于收入总表同类科目总计", "income_expenditure", "amount", "income", "total")
+_class_rule("X.T1T3.CLASS", "收支总表各类支出等于支出总表同类科目合计", "income_expenditure", "amount", "expenditure", "total")
+_class_rule("X.T4T5.CLASS", "财政拨款收支总表一般公共预算各类支出等于一般公共预算支出表同类", "fiscal_income_expenditure",
+            "s:general_budget", "general_expenditure", "total")
+_class_rule("X.T4T8.CLASS", "财政拨款收支总表政府性基金各类支出等于基金支出表同类", "fiscal_income_expenditure",
+            "s:fund_budget", "fund_expenditure", "total")
+_class_rule("X.T4T9.CLASS", "财政拨款收支总表国有资本经营各类支出等于国有资本经营支出表同类", "fiscal_income_expenditure",
+            "s:capital_budget", "capital_expenditure", "total")
+
+
+def _t4t2_budget(budget: str):
+    column = f"s:{budget}_budget"
+
+    def check(ctx: Context) -> Iterator[Hit]:
+        tables = _tables(ctx, "fiscal_income_expenditure", "income")
+        if not tables:
+            return
+        t4, t2 = tables
+        rows2 = _codes(t2)
+        for r4 in function_rows(t4):
+            r2 = rows2.get(code_of(r4))
+            expected = t2_budget_amount(ctx, t2, r2, budget) if r2 is not None else ZERO
+            if expected is None:
+                continue
+            hit = compare(ctx, t4, r4, column, t2, expected, f"{t2.label}同一类的{_t2_budget_label(ctx, budget)}")
+            if hit:
+                yield hit
+
+    check.__doc__ = f"表4每个类级科目的“{BUDGET_LABELS[budget]}”列等于表2同一类的{BUDGET_LABELS[budget]}（本级＋上级转移支付）。"
+    return check
+
+
+for _b, _id in [("general", "X.T4T2.GENERAL"), ("fund", "X.T4T2.FUND"), ("capital", "X.T4T2.CAPITAL")]:
+    _xrule(_id, f"财政拨款收支总表{BUDGET_LABELS[_b]}各类支出等于收入总表同类的{BUDGET_LABELS[_b]}列", "fatal",
+           ("fiscal_income_expenditure", "income"))(_t4t2_budget(_b))
+
+
+@_xrule("X.T4T1.INCOME", "财政拨款收支总表各本预算收入等于收支总表对应收入", "fatal",
+        ("fiscal_income_expenditure", "income_expenditure"))
+def t4t1_income(ctx: Context) -> Iterator[Hit]:
+    """表4收入方一般公共预算、政府性基金预算、国有资本经营预算（及上年结转，如列示）等于表1对应行。"""
+    tables = _tables(ctx, "fiscal_income_expenditure", "income_expenditure")
+    if not tables:
+        return
+    t4, t1 = tables
+    for key in ("s:general_budget", "s:fund_budget", "s:capital_budget", "s:carryover_fiscal", "s:carryover_general",
+                "s:carryover_fund", "s:carryover_capital"):
+        r4 = t4.row(key)
+        if r4 is None:
+            continue
+        v1, found = value_of(t1, key, "amount", T1_PARTS)
+        if not found:
+            continue
+        r1 = t1.row(key)
+        hit = compare(ctx, t4, r4, "amount", t1, v1, _where(t1, r1, "amount", key))
+        if hit:
+            yield hit
+
+
+@_xrule("X.T4T1.BOUND", "财政拨款收入不超过部门收入总计", "fatal", ("fiscal_income_expenditure", "income_expenditure"))
+def t4t1_bound(ctx: Context) -> Iterator[Hit]:
+    """表4只含财政拨款，其收入总计不能大于表1收入总计。"""
+    tables = _tables(ctx, "fiscal_income_expenditure", "income_expenditure")
+    if not tables:
+        return
+    t4, t1 = tables
+    r4, r1 = t4.row("income_total"), t1.row("income_total")
+    if r4 is None or r1 is None:
+        return
+    unit = _common_unit(t4, t1)
+    a, b = _in(amount(r4, "amount"), t4, unit), _in(amount(r1, "amount"), t1, unit)
+    if a - b > ctx.tolerance_for(unit):
+        yield Hit(message=f"{t4.label}收入总计 {fmt(a)}{unit} 大于{t1.label}收入总计 {fmt(b)}{unit}。",
+                  location=cell_location(t4, r4, "amount"), subject="income_total", stated=a, expected=b)
+
+
+# ------------------------------------------------------------------ T5 against T7
+
+def _t7_projects_by_item(t7: Table) -> dict[str, list[Row]]:
+    out: dict[str, list[Row]] = {}
+    for r in t7.rows_where("p:"):
+        out.setdefault(code_of(r), []).append(r)
+    return out
+
+
+@_xrule("X.T5T7.PROJECT", "一般公共预算支出表各项级科目的项目支出等于项目支出表该科目下项目之和", "fatal",
+        ("general_expenditure", "general_project"))
+def t5t7_project(ctx: Context) -> Iterator[Hit]:
+    """表5每个项级科目的“项目支出”等于表7归入该科目的各项目“项目支出合计”之和（逐项核对）。"""
+    tables = _tables(ctx, "general_expenditure", "general_project")
+    if not tables:
+        return
+    t5, t7 = tables
+    projects = _t7_projects_by_item(t7)
+    if not projects:
+        return
+    rows5 = _codes(t5)
+    for code in sorted(set(projects) | {c for c, r in rows5.items() if len(c) == 7 and amount(r, "project") != 0}):
+        ps = projects.get(code, [])
+        expected = sum((amount(p, "total") for p in ps), ZERO)
+        r5 = rows5.get(code)
+        if r5 is None:
+            if expected != 0:
+                first = ps[0]
+                yield Hit(message=f"{t7.label}有归入 {code} 的项目（共 {fmt(expected)}{t7.unit}），{t5.label}没有这一项级科目行。",
+                          location=cell_location(t7, first, "total"), subject=first.key, stated=ZERO, expected=expected)
+            continue
+        names = {p.cells["project_name"].text if "project_name" in p.cells else p.key: amount(p, "total") for p in ps}
+        hit = compare(ctx, t5, r5, "project", t7, expected, f"{t7.label}该科目下 {len(ps)} 个项目之和", names)
+        if hit:
+            yield hit
+
+
+@_xrule("X.T5T7.CLASS", "项目支出表各类、款等于一般公共预算支出表同一科目的项目支出", "fatal",
+        ("general_project", "general_expenditure"))
+def t5t7_class(ctx: Context) -> Iterator[Hit]:
+    """表7类、款行的“项目支出合计”等于表5同一科目的“项目支出”。"""
+    tables = _tables(ctx, "general_project", "general_expenditure")
+    if not tables:
+        return
+    t7, t5 = tables
+    rows5 = _codes(t5)
+    for r7 in function_rows(t7):
+        r5 = rows5.get(code_of(r7))
+        hit = compare(ctx, t7, r7, "total", t5, amount(r5, "project") if r5 else ZERO,
+                      _where(t5, r5, "project") if r5 else f"{t5.label}（未列示该科目）")
+        if hit:
+            yield hit
+
+
+# ------------------------------------------------------------------ 三公 (T10) against T6 / T4
+
+SANGONG_ECONOMIC = [
+    ("X.T6T10.RECEPTION", "sangong:reception", ["30217"], "公务接待费"),
+    ("X.T6T10.VEHICLE_OPERATION", "sangong:vehicle_operation", ["30231"], "公务用车运行维护费"),
+    ("X.T6T10.VEHICLE_PURCHASE", "sangong:vehicle_purchase", ["30913", "31013"], "公务用车购置"),
+]
+
+
+def _sangong_amount(t10: Table, key: str) -> Decimal:
+    row = t10.row(key)
+    if row is None:
+        return ZERO
+    return amount(row, "s:general_budget") if "s:general_budget" in row.cells else amount(row, "total")
+
+
+def _t6_lines(t6: Table, codes: list[str]) -> Decimal:
+    return sum((amount(t6.row(f"e:{c}"), "total") for c in codes), ZERO)
+
+
+def _t6t10(key: str, codes: list[str], label: str):
+    def check(ctx: Context) -> Iterator[Hit]:
+        tables = _tables(ctx, "sangong", "general_basic")
+        if not tables:
+            return
+        t10, t6 = tables
+        row = t10.row(key)
+        if row is None:
+            return
+        unit = _common_unit(t10, t6)
+        sg = _in(_sangong_amount(t10, key), t10, unit)
+        basic = _in(_t6_lines(t6, codes), t6, unit)
+        if basic - sg > ctx.tolerance_for(unit):
+            col = "s:general_budget" if "s:general_budget" in row.cells else "total"
+            yield Hit(message=f"{t10.label}“{row_label(row)}”（一般公共预算）为 {fmt(sg)}{unit}，少于{t6.label}"
+                              f"基本支出中的“{label}”（{'＋'.join(codes)}）{fmt(basic)}{unit}；“三公”经费涵盖基本支出和项目支出，"
+                              "不应少于基本支出中的同类支出。",
+                      location=cell_location(t10, row, col), subject=key, stated=sg, expected=basic,
+                      inputs={f"{t6.label}{'＋'.join(codes)}": basic})
+
+    check.__doc__ = (f"财政拨款“三公”经费中的{label}包括基本支出和项目支出，不应少于一般公共预算基本支出表中经济分类 "
+                     f"{'、'.join(codes)} 的金额。部分地区口径不同（如执法执勤用车），因此为警告。")
+    return check
+
+
+for _id, _key, _codes_list, _label in SANGONG_ECONOMIC:
+    _xrule(_id, f"“三公”经费{_label}不少于基本支出中的同类经济科目", "warning", ("sangong", "general_basic"))(
+        _t6t10(_key, _codes_list, _label))
+
+
+@_xrule("X.T6T10.UNCOVERED", "“三公”经费超出基本支出的部分应有项目支出来源", "info",
+        ("sangong", "general_basic", "general_project"))
+def t6t10_uncovered(ctx: Context) -> Iterator[Hit]:
+    """“三公”经费某项大于基本支出中的同类科目时，差额只能来自项目支出；若项目支出表没有商品和服务支出（购置则看资本性支出），
+    提示核实。"""
+    tables = _tables(ctx, "sangong", "general_basic", "general_project")
+    if not tables:
+        return
+    t10, t6, t7 = tables
+    total7 = t7.row("total")
+    for _id, key, codes, label in SANGONG_ECONOMIC:
+        row = t10.row(key)
+        if row is None:
+            continue
+        excess = _sangong_amount(t10, key) - _t6_lines(t6, codes)
+        project_cols = ["e:309", "e:310"] if key == "sangong:vehicle_purchase" else ["e:302"]
+        project_money = sum((amount(total7, c) for c in project_cols), ZERO) if total7 else ZERO
+        if excess > ctx.tolerance_for(t10.unit) and project_money == 0:
+            yield Hit(message=f"{t10.label}“{row_label(row)}”比基本支出中的“{label}”多 {fmt(excess)}{t10.unit}，"
+                              f"但{t7.label}没有{'资本性支出' if key == 'sangong:vehicle_purchase' else '商品和服务支出'}，差额来源不明。",
+                      location=cell_location(t10, row, "total"), subject=key, stated=excess, expected=ZERO)
+
+
+@_xrule("X.T10T4.BUDGETS", "“三公”经费的资金来源在财政拨款收支总表中有安排", "warning",
+        ("sangong", "fiscal_income_expenditure"))
+def t10t4_budgets(ctx: Context) -> Iterator[Hit]:
+    """表10某本预算列有“三公”经费，而表4该本预算没有支出，两表矛盾。"""
+    tables = _tables(ctx, "sangong", "fiscal_income_expenditure")
+    if not tables:
+        return
+    t10, t4 = tables
+    total10, total4 = t10.row("sangong:total"), t4.row("expenditure_total")
+    if total10 is None or total4 is None:
+        return
+    for col in ("s:general_budget", "s:fund_budget", "s:capital_budget"):
+        if amount(total10, col) > 0 and amount(total4, col) == 0:
+            yield Hit(message=f"{t10.label}“{column_label(t10, col)}”列有“三公”经费 {fmt(amount(total10, col))}{t10.unit}，"
+                              f"但{t4.label}该预算没有支出。",
+                      location=cell_location(t10, total10, col), subject="sangong:total",
+                      stated=amount(total10, col), expected=ZERO)
+
+
+# ------------------------------------------------------------------ names
+
+@_xrule("X.NAMES.FUNCTION", "同一功能科目在各表中名称一致", "warning",
+        ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
+         "general_project", "fund_expenditure", "capital_expenditure"))
+def names_function(ctx: Context) -> Iterator[Hit]:
+    """同一科目编码在不同表中印出的名称应相同（比较时忽略全半角和空格）。"""
+    from yusuan.catalog import normalise_name
+
+    first: dict[str, tuple[Table, Row]] = {}
+    for table in ctx.disclosure.tables:
+        for row in function_rows(table):
+            code = code_of(row)
+            name = row.name.strip()
+            if name.startswith(code):
+                name = name[len(code):]
+            if not name:
+                continue
+            if code not in first:
+                first[code] = (table, row)
+                continue
+            t0, r0 = first[code]
+            n0 = r0.name.strip()
+            n0 = n0[len(code):] if n0.startswith(code) else n0
+            if normalise_name(n0) != normalise_name(name):
+                yield Hit(message=f"科目 {code} 在{t0.label}中名为“{n0.strip()}”，在{table.label}中名为“{name.strip()}”。",
+                          location=cell_location(table, row, None), subject=row.key, stated=name.strip(),
+                          expected=n0.strip())
+
+
+__all__ = ["compare", "includes_carryover", "t2_budget_amount", "KINDS"]

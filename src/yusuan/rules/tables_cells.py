@@ -1,0 +1,69 @@
+"""Cell-level rules that hold for every table: amounts are readable, not negative, printed to the
+cent, and no row is printed twice."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from yusuan.amounts import AmountError, parse_amount
+from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.tables_common import TEXT_COLUMNS, amount_columns, cell_location, column_label, row_label
+
+ALL_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
+              "general_basic", "general_project", "fund_expenditure", "capital_expenditure", "sangong")
+
+
+@rule("TAB.NEGATIVE", "预算表中的金额不应为负数", "warning", "within-table", reads=ALL_TABLES)
+def negative(ctx: Context) -> Iterator[Hit]:
+    """预算数是安排的支出和收入，负数通常是录入或公式错误（决算中的调整另行说明）。"""
+    for table in ctx.disclosure.tables:
+        for row in table.rows:
+            for col, cell in row.cells.items():
+                if cell.value is not None and cell.value < 0:
+                    yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列为负数 {cell.value}。",
+                              location=cell_location(table, row, col), subject=row.key, stated=cell.value)
+
+
+@rule("TAB.UNREADABLE", "金额单元格的内容可识别为金额", "warning", "within-table", reads=ALL_TABLES)
+def unreadable(ctx: Context) -> Iterator[Hit]:
+    """单元格有文字却没有金额（如“1,76O”“约20”），校验时只能按空白处理，应更正。"""
+    for table in ctx.disclosure.tables:
+        for row in table.rows:
+            for col, cell in row.cells.items():
+                if col in TEXT_COLUMNS or cell.value is not None or not cell.text.strip():
+                    continue
+                try:
+                    parsed = parse_amount(cell.text)
+                except AmountError:
+                    parsed = "bad"
+                if parsed is not None:
+                    yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列“{cell.text.strip()}”"
+                                      "无法识别为金额，已按空白处理。",
+                              location=cell_location(table, row, col), subject=row.key, stated=cell.text.strip())
+
+
+@rule("TAB.PRECISION", "金额保留两位小数", "info", "within-table", reads=ALL_TABLES)
+def precision(ctx: Context) -> Iterator[Hit]:
+    """公开表格的金额保留两位小数；更多小数位说明取数未经四舍五入，合计可能因此差一分。"""
+    for table in ctx.disclosure.tables:
+        for row in table.rows:
+            for col in amount_columns(table):
+                cell = row.cells.get(col)
+                if cell is not None and cell.value is not None and cell.value.as_tuple().exponent < -2:
+                    yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列 {cell.value} "
+                                      "超过两位小数。", location=cell_location(table, row, col), subject=row.key,
+                              stated=cell.value)
+
+
+@rule("TAB.DUPLICATE_ROW", "同一科目在一张表中只列一行", "warning", "within-table", reads=ALL_TABLES)
+def duplicate_row(ctx: Context) -> Iterator[Hit]:
+    """同一科目（或同一项目）在一张表中列示两次，合计会重复计算。"""
+    for table in ctx.disclosure.tables:
+        seen: set[str] = set()
+        for row in table.rows:
+            if row.role == "blank" or not row.key:
+                continue
+            if row.key in seen:
+                yield Hit(message=f"{table.label}中“{row_label(row)}”重复列示。",
+                          location=cell_location(table, row, None), subject=row.key)
+            seen.add(row.key)

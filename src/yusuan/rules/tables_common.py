@@ -1,0 +1,143 @@
+"""Shared pieces of the table rules: reading cells as amounts, pointing at cells, and the two rule
+shapes almost every table identity takes (a row equals the sum of rows; a column equals the sum of
+columns). Registers no rules itself.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterable, Iterator
+
+from yusuan.amounts import fmt_amount
+from yusuan.disclosure import Location, Row, Table
+from yusuan.rules.registry import Context, Hit
+
+ZERO = Decimal(0)
+TEXT_COLUMNS = {"project_name"}
+
+# Short names used in rule IDs (DOMAIN.md numbering) and the Shanghai extras.
+TABLE_IDS = {
+    "income_expenditure": "T1", "income": "T2", "expenditure": "T3", "fiscal_income_expenditure": "T4",
+    "general_expenditure": "T5", "general_basic": "T6", "general_project": "T7", "fund_expenditure": "T8",
+    "capital_expenditure": "T9", "sangong": "T10", "fiscal_expenditure": "TF", "sangong_operating": "TS",
+}
+
+
+def amount(row: Row | None, column: str) -> Decimal:
+    """A cell as an amount: blank (None) and a missing cell count as zero."""
+    if row is None:
+        return ZERO
+    cell = row.cells.get(column)
+    return cell.value if cell is not None and cell.value is not None else ZERO
+
+
+def has_value(row: Row | None, column: str) -> bool:
+    cell = row.cells.get(column) if row else None
+    return cell is not None and cell.value is not None
+
+
+def column_label(table: Table, column: str) -> str:
+    for c in table.columns:
+        if c.key == column:
+            return c.label
+    return column
+
+
+def row_label(row: Row) -> str:
+    name = row.name.strip()
+    if row.code and not name.startswith(row.code):
+        return f"{row.code} {name}".strip()
+    return name or row.key
+
+
+def cell_location(table: Table, row: Row, column: str | None) -> Location:
+    cell = row.cells.get(column) if column else None
+    if cell is not None and cell.location is not None:
+        return cell.location
+    base = row.location or table.location or Location(table=table.label)
+    loc = base.model_copy()
+    if loc.table is None:
+        loc.table = table.label
+    if loc.row is None and row in table.rows:
+        loc.row = table.rows.index(row) + 1
+    if column:
+        loc.column = column_label(table, column)
+    return loc
+
+
+def fmt(value: Decimal) -> str:
+    return fmt_amount(value)
+
+
+def amount_columns(table: Table) -> list[str]:
+    """Every column holding amounts (declared columns first, then any other cell keys seen)."""
+    keys = [c.key for c in table.columns if c.key not in TEXT_COLUMNS]
+    seen = set(keys)
+    for r in table.rows:
+        for k in r.cells:
+            if k not in seen and k not in TEXT_COLUMNS:
+                seen.add(k)
+                keys.append(k)
+    return keys
+
+
+def mismatch(ctx: Context, table: Table, row: Row, column: str, expected: Decimal, why: str,
+             inputs: dict[str, Decimal] | None = None) -> Hit | None:
+    """A hit when the cell differs from ``expected`` beyond the tolerance in the table's unit."""
+    stated = amount(row, column)
+    if not ctx.differs(stated, expected, table.unit):
+        return None
+    unit = table.unit
+    message = (f"{table.label}“{row_label(row)}”行“{column_label(table, column)}”列为 {fmt(stated)}{unit}，"
+               f"按{why}应为 {fmt(expected)}{unit}，相差 {fmt(stated - expected)}{unit}。")
+    return Hit(message=message, location=cell_location(table, row, column), subject=row.key, stated=stated,
+               expected=expected, inputs=dict(inputs or {}))
+
+
+def function_rows(table: Table) -> list[Row]:
+    return [r for r in table.rows if r.key.startswith("f:")]
+
+
+def code_of(row: Row) -> str:
+    if row.code:
+        return row.code
+    return row.key.split(":")[1] if ":" in row.key else ""
+
+
+def level_of(row: Row) -> str | None:
+    if row.level:
+        return row.level
+    return {3: "类", 5: "款", 7: "项"}.get(len(code_of(row)))
+
+
+def children(table: Table, parent: Row, child_level: str, prefix: str = "f:") -> list[Row]:
+    """Rows one level below ``parent`` whose code starts with the parent's code."""
+    code = code_of(parent)
+    return [r for r in table.rows
+            if r.key.startswith(prefix) and level_of(r) == child_level and code_of(r).startswith(code)
+            and r is not parent]
+
+
+def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
+    return sum((amount(r, column) for r in rows), ZERO)
+
+
+def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:
+    return {row_label(r): amount(r, column) for r in rows}
+
+
+def rows_equal_sum(ctx: Context, table: Table, target: Row, parts: list[Row], columns: Iterable[str],
+                   why: str) -> Iterator[Hit]:
+    for col in columns:
+        hit = mismatch(ctx, table, target, col, sum_rows(parts, col), why, row_inputs(parts, col))
+        if hit:
+            yield hit
+
+
+def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: list[str], why: str) -> Hit | None:
+    """``row[target] = Σ row[parts]``; rows with none of the cells printed are skipped."""
+    if not any(has_value(row, c) for c in [target, *parts]):
+        return None
+    expected = sum((amount(row, c) for c in parts), ZERO)
+    return mismatch(ctx, table, row, target, expected, why,
+                    {column_label(table, c): amount(row, c) for c in parts})

@@ -1,0 +1,227 @@
+"""Within-table rules of the two-sided statements (T1 部门收支总体情况表, T4 财政拨款收支预算总体情况表)
+and of the 三公 tables (T10, Shanghai's “三公”经费和机关运行经费预算表): group rows equal the sum
+of their parts, totals balance.
+
+A group row the template does not print is replaced by the sum of its own parts, so that
+"收入总计 = 本年收入 + 上年结转结余" can still be checked when a region omits the 本年收入 line.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Iterator
+
+from yusuan.disclosure import KINDS, Row, Table
+from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.tables_common import (
+    TABLE_IDS, ZERO, amount, column_identity, column_label, mismatch, row_label,
+)
+
+T1_PARTS: dict[str, list[str]] = {
+    "s:current_year": ["s:general_budget", "s:fund_budget", "s:capital_budget", "s:special_account", "s:unit_funds"],
+    "s:general_budget": ["s:general", "s:general_transfer"],
+    "s:fund_budget": ["s:fund", "s:fund_transfer"],
+    "s:capital_budget": ["s:capital", "s:capital_transfer"],
+    "s:unit_funds": ["s:business", "s:superior_subsidy", "s:affiliated", "s:operating", "s:other"],
+    "s:carryover": ["s:carryover_fiscal", "s:carryover_nonfiscal"],
+    "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
+    "s:carryover_nonfiscal": ["s:carryover_special_account", "s:carryover_unit"],
+    "income_total": ["s:current_year", "s:carryover"],
+}
+
+SANGONG_PARTS: dict[str, list[str]] = {
+    "sangong:total": ["sangong:abroad", "sangong:vehicle", "sangong:reception"],
+    "sangong:vehicle": ["sangong:vehicle_purchase", "sangong:vehicle_operation"],
+}
+
+
+def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
+    """The row's amount, or the sum of its parts when the row is not printed. Second item: found at all."""
+    row = table.row(key)
+    if row is not None:
+        return amount(row, column), True
+    found, total = False, ZERO
+    for p in parts.get(key, []):
+        v, f = value_of(table, p, column, parts)
+        total += v
+        found = found or f
+    return total, found
+
+
+def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str, list[str]],
+               columns: tuple[str, ...] = ("amount",), severity: str = "fatal"):
+    """Rule ``<T>.<suffix>``: row ``target`` = Σ its parts (per ``parts``) in each of ``columns``."""
+
+    def check(ctx: Context) -> Iterator[Hit]:
+        table = ctx.disclosure.table(kind)
+        row = table.row(target) if table else None
+        if row is None:
+            return
+        found_any = False
+        for col in columns:
+            total, inputs = ZERO, {}
+            for p in parts[target]:
+                v, found = value_of(table, p, col, parts)
+                found_any = found_any or found
+                total += v
+                inputs[_label(table, p)] = v
+            if not found_any:
+                return
+            hit = mismatch(ctx, table, row, col, total, "、".join(inputs) + "之和", inputs)
+            if hit:
+                yield hit
+
+    check.__doc__ = f"{title}（缺列的分组行以其组成部分之和代替）。"
+    rule(f"{TABLE_IDS[kind]}.{suffix}", f"{KINDS[kind]}：{title}", severity, "within-table", reads=(kind,))(check)
+
+
+def _label(table: Table, key: str) -> str:
+    row = table.row(key)
+    if row is not None:
+        return row_label(row).lstrip("0123456789.、一二三四五六七八九十")
+    return key
+
+
+def _expenditure_rows(table: Table) -> list[Row]:
+    return [r for r in table.rows if r.key.startswith("f:")]
+
+
+# ------------------------------------------------------------------ T1
+
+for _target, _suffix, _title in [
+    ("s:current_year", "INCOME.CURRENT", "本年收入等于各项收入之和"),
+    ("s:general_budget", "INCOME.GENERAL", "一般公共预算拨款等于一般财力加上级转移支付"),
+    ("s:fund_budget", "INCOME.FUND", "政府性基金预算拨款等于本级加上级转移支付"),
+    ("s:capital_budget", "INCOME.CAPITAL", "国有资本经营预算拨款等于本级加上级转移支付"),
+    ("s:unit_funds", "INCOME.UNIT", "单位资金等于其各项收入之和"),
+    ("s:carryover", "INCOME.CARRYOVER", "上年结转结余等于财政拨款结转加非财政拨款结转结余"),
+    ("s:carryover_fiscal", "INCOME.CARRYOVER_FISCAL", "财政拨款结转等于三本预算结转之和"),
+    ("s:carryover_nonfiscal", "INCOME.CARRYOVER_NONFISCAL", "非财政拨款结转结余等于财政专户与单位资金结转结余之和"),
+    ("income_total", "INCOME.TOTAL", "收入总计等于本年收入加上年结转结余"),
+]:
+    group_rule("income_expenditure", _suffix, _title, _target, T1_PARTS)
+
+
+def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...]):
+    def check(ctx: Context) -> Iterator[Hit]:
+        table = ctx.disclosure.table(kind)
+        row = table.row("expenditure_total") if table else None
+        parts = _expenditure_rows(table) if table else []
+        if row is None or not parts:
+            return
+        for col in columns:
+            expected = sum((amount(r, col) for r in parts), ZERO)
+            hit = mismatch(ctx, table, row, col, expected, "各功能分类类级科目之和",
+                           {row_label(r): amount(r, col) for r in parts if amount(r, col)})
+            if hit:
+                yield hit
+
+    check.__doc__ = title
+    rule(f"{TABLE_IDS[kind]}.{suffix}", f"{KINDS[kind]}：{title}", "fatal", "within-table", reads=(kind,))(check)
+
+
+def _balance(kind: str, title: str, expenditure_column: str):
+    def check(ctx: Context) -> Iterator[Hit]:
+        table = ctx.disclosure.table(kind)
+        if table is None:
+            return
+        inc, exp = table.row("income_total"), table.row("expenditure_total")
+        if inc is None or exp is None:
+            return
+        stated = amount(exp, expenditure_column)
+        expected = amount(inc, "amount")
+        if ctx.differs(stated, expected, table.unit):
+            yield Hit(message=f"{table.label}收支不平衡：支出总计 {stated:.2f}{table.unit}，收入总计 {expected:.2f}{table.unit}，"
+                              f"相差 {stated - expected:.2f}{table.unit}。",
+                      location=(exp.cells.get(expenditure_column).location if exp.cells.get(expenditure_column) else exp.location),
+                      subject="expenditure_total", stated=stated, expected=expected,
+                      inputs={"收入总计": expected})
+
+    check.__doc__ = title
+    rule(f"{TABLE_IDS[kind]}.BALANCE", f"{KINDS[kind]}：{title}", "fatal", "within-table", reads=(kind,))(check)
+
+
+_sum_expenditure("income_expenditure", "EXPENDITURE.TOTAL", "支出总计等于各类级科目之和", ("amount",))
+_balance("income_expenditure", "收入总计等于支出总计", "amount")
+
+# ------------------------------------------------------------------ T4
+
+T4_INCOME = {
+    "s:fiscal": ["s:general_budget", "s:fund_budget", "s:capital_budget"],
+    "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
+    "income_total": ["s:fiscal", "s:carryover_fiscal"],
+}
+group_rule("fiscal_income_expenditure", "INCOME.FISCAL", "财政拨款收入等于三本预算之和", "s:fiscal", T4_INCOME)
+group_rule("fiscal_income_expenditure", "INCOME.TOTAL", "收入总计等于财政拨款收入（加上年结转）", "income_total", T4_INCOME)
+T4_BUDGETS = ("s:general_budget", "s:fund_budget", "s:capital_budget")
+_sum_expenditure("fiscal_income_expenditure", "EXPENDITURE.TOTAL", "支出总计等于各类级科目之和（各列）",
+                 ("total", *T4_BUDGETS))
+_balance("fiscal_income_expenditure", "收入总计等于支出总计", "total")
+
+
+@rule("T4.ROW.BUDGETS", f"{KINDS['fiscal_income_expenditure']}：支出各行合计等于三本预算之和", "fatal", "within-table",
+      reads=("fiscal_income_expenditure",))
+def t4_row_budgets(ctx: Context) -> Iterator[Hit]:
+    """支出方每行“合计”= 一般公共预算 + 政府性基金预算 + 国有资本经营预算。"""
+    table = ctx.disclosure.table("fiscal_income_expenditure")
+    if table is None:
+        return
+    for row in table.rows:
+        if row.key.startswith("f:") or row.key == "expenditure_total":
+            hit = column_identity(ctx, table, row, "total", list(T4_BUDGETS), "三本预算之和")
+            if hit:
+                yield hit
+
+
+@rule("T4.BUDGET.BALANCE", f"{KINDS['fiscal_income_expenditure']}：每本预算的收入等于其支出", "fatal", "within-table",
+      reads=("fiscal_income_expenditure",))
+def t4_budget_balance(ctx: Context) -> Iterator[Hit]:
+    """一般公共预算、政府性基金、国有资本经营预算各自的收入（含其上年结转，如列示）等于支出总计行的对应列。
+    只有合计的上年结转而未分预算列示时，无法分预算核对，跳过。"""
+    table = ctx.disclosure.table("fiscal_income_expenditure")
+    if table is None or table.row("expenditure_total") is None:
+        return
+    per_budget = {"s:general_budget": "s:carryover_general", "s:fund_budget": "s:carryover_fund",
+                  "s:capital_budget": "s:carryover_capital"}
+    if table.row("s:carryover_fiscal") is not None and not any(table.row(c) for c in per_budget.values()):
+        if amount(table.row("s:carryover_fiscal"), "amount") != 0:
+            return
+    exp = table.row("expenditure_total")
+    for budget, carry in per_budget.items():
+        inc = table.row(budget)
+        if inc is None:
+            continue
+        expected = amount(inc, "amount") + amount(table.row(carry), "amount")
+        hit = mismatch(ctx, table, exp, budget, expected, f"收入方“{row_label(inc)}”（含上年结转）",
+                       {row_label(inc): amount(inc, "amount")})
+        if hit:
+            yield hit
+
+
+# ------------------------------------------------------------------ 三公 (T10, Shanghai)
+
+SANGONG_COLUMNS = ("total", *T4_BUDGETS)
+group_rule("sangong", "ROW.TOTAL", "“三公”经费合计等于出国、车辆、接待之和", "sangong:total", SANGONG_PARTS,
+           SANGONG_COLUMNS)
+group_rule("sangong", "ROW.VEHICLE", "公务用车购置及运行费等于购置费加运行费", "sangong:vehicle", SANGONG_PARTS,
+           SANGONG_COLUMNS)
+group_rule("sangong_operating", "ROW.TOTAL", "“三公”经费合计等于出国、车辆、接待之和", "sangong:total", SANGONG_PARTS)
+group_rule("sangong_operating", "ROW.VEHICLE", "公务用车购置及运行费等于购置费加运行费", "sangong:vehicle", SANGONG_PARTS)
+
+
+@rule("T10.ROW.SOURCES", f"{KINDS['sangong']}：每行合计等于各资金来源之和", "fatal", "within-table", reads=("sangong",))
+def t10_row_sources(ctx: Context) -> Iterator[Hit]:
+    """每行“合计”= 一般公共预算 + 政府性基金 + 国有资本经营预算。"""
+    table = ctx.disclosure.table("sangong")
+    if table is None:
+        return
+    cols = [c for c in T4_BUDGETS if any(c in r.cells for r in table.rows)]
+    if not cols:
+        return
+    for row in table.rows:
+        hit = column_identity(ctx, table, row, "total", cols, "各资金来源列之和")
+        if hit:
+            yield hit
+
+
+__all__ = ["value_of", "group_rule", "column_label"]
