@@ -1,0 +1,38 @@
+"""The format-independent shape of a published file: paragraphs and grids of cell texts.
+
+Every reader (extracted text, DOCX, XLSX, later PDF) turns its file into a list of ``Para`` and
+``Grid`` blocks in reading order; everything after that (recognising tables, parsing sentences,
+performance tables) works on these blocks only, so a new format needs only a new producer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from yusuan.disclosure import Location
+
+
+@dataclass
+class GridCell:
+    text: str
+    location: Location | None = None
+
+
+@dataclass
+class Para:
+    text: str
+    location: Location | None = None
+
+
+@dataclass
+class Grid:
+    """A table as a list of rows of cells; rows may have different lengths (merged cells)."""
+
+    rows: list[list[GridCell]] = field(default_factory=list)
+    location: Location | None = None
+
+    def texts(self, r: int) -> list[str]:
+        return [c.text for c in self.rows[r]]
+
+
+Block = Para | Grid

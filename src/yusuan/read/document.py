@@ -1,0 +1,252 @@
+"""From blocks (paragraphs and grids, any format) to a ``Disclosure``: find the parts, the ten
+tables by their titles, the Part 3 sections by their headings, the performance tables, and parse
+every paragraph's figures. Two passes: tables first, so that sentences naming a 类/款/项 or an
+economic 款 can be resolved against the package's own tables."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from yusuan.amounts import normalise_text
+from yusuan.disclosure import KIND_NUMBER, KINDS, Disclosure, Location, Paragraph, Section, Table
+from yusuan.findings import Finding
+from yusuan.read.blocks import Block, Grid, Para
+from yusuan.read.names import NameIndex
+from yusuan.read.narrative import NarrativeContext, parse_paragraph
+from yusuan.read.performance import is_title as is_performance_title, read_performance_rows
+from yusuan.read.summary_tables import read_fiscal_income_expenditure, read_income_expenditure, read_sangong
+from yusuan.read.tables import (FUNCTION_TABLE_COLUMNS, read_basic_table, read_function_table, read_project_table,
+                                reading_finding, recognise_title)
+
+
+@dataclass
+class ReadResult:
+    """What a reader returns: the disclosure as printed, and every reading finding (R.*) beside it."""
+
+    disclosure: Disclosure
+    findings: list[Finding] = field(default_factory=list)
+
+
+def read_table(kind: str, grid: Grid, title: str, number: str, unit: str) -> tuple[Table, list[Finding]]:
+    if kind in FUNCTION_TABLE_COLUMNS:
+        return read_function_table(kind, grid, title, number, unit)
+    readers = {"general_basic": read_basic_table, "general_project": read_project_table,
+               "income_expenditure": read_income_expenditure, "fiscal_income_expenditure": read_fiscal_income_expenditure,
+               "sangong": read_sangong}
+    if kind in readers:
+        return readers[kind](grid, title, number, unit)
+    raise KeyError(kind)
+
+
+# Part 3 section headings: keywords → section id (first match wins).
+_SECTIONS = [
+    (("其他重要事项",), "other"), (("财政拨款", "三公"), "sangong"), (("三公",), "sangong"),
+    (("政府性基金",), "fund"), (("国有资本",), "capital"), (("基本支出",), "general_basic"),
+    (("项目支出",), "general_project"), (("一般公共预算当年拨款",), "general"), (("财政拨款收支",), "fiscal"),
+    (("收支预算", "总体"), "summary"), (("收入预算",), "income"), (("支出预算",), "expenditure"),
+]
+_OTHER = [(("机关运行经费",), "other.operating_costs"), (("政府采购",), "other.procurement"),
+          (("国有资产",), "other.assets"), (("绩效",), "other.performance"), (("其他需", "说明"), "other.notes")]
+_PART = re.compile(r"^第([一二三四])部分")
+_HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
+_SUBHEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+_PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _lookup(text: str, table) -> str | None:
+    for words, key in table:
+        if all(w in text for w in words):
+            return key
+    return None
+
+
+class _Assembler:
+    def __init__(self, file: str | None):
+        self.file = file
+        self.findings: list[Finding] = []
+        self.tables: list[Table] = []
+        self.sections: list[Section] = []
+        self.performance_rows: list = []
+        self.part = 0
+        self.unit_name: str | None = None
+        self.year: int | None = None
+        self.title_parts: list[str] = []
+        self.pending: tuple[str, str, str] | None = None  # kind, title, number
+        self.number = ""
+        self.unit = "万元"
+        self.section: Section | None = None
+        self.date_text: str | None = None
+        self.signature: str | None = None
+
+    def run(self, blocks: list[Block]) -> None:
+        for block in blocks:
+            if isinstance(block, Para):
+                self.para(block)
+            else:
+                self.grid(block)
+
+    # -- paragraphs --------------------------------------------------------------------------
+    def para(self, p: Para) -> None:
+        n = normalise_text(p.text)
+        if not n:
+            return
+        m = _PART.match(n)
+        if m:
+            self.part = _PART_NO[m.group(1)]
+            y = re.search(r"(\d{4})年", n)
+            if y and self.year is None:
+                self.year = int(y.group(1))
+            if self.part == 1 and self.unit_name is None:
+                name = re.sub(r"^第一部分", "", p.text.strip()).strip()
+                self.unit_name = re.sub(r"概况$", "", name).strip() or None
+            if self.part == 4:
+                self.start_section("glossary", 4, p)
+            self.section = None if self.part in (2, 3) else self.section
+            return
+        if self.part == 2:
+            self.part2_para(p, n)
+            return
+        if self.part == 1:
+            if _HEADING.match(n) or re.match(r"^\d+、", n):
+                sid = "overview.institutions" if ("机构" in n or "人员" in n) else "overview.functions"
+                self.start_section(sid, 1, p)
+                return
+        if self.part == 3:
+            if _HEADING.match(n):
+                sid = _lookup(n, _SECTIONS)
+                if sid is None:
+                    self.findings.append(reading_finding("R.SECTION.UNRECOGNISED", f"无法识别的说明章节“{p.text.strip()[:30]}”", p.location))
+                    sid = "other.notes"
+                self.start_section(sid, 3, p)
+                return
+            if self.section is not None and self.section.id.startswith("other") and _SUBHEADING.match(n):
+                sid = _lookup(n, _OTHER)
+                if sid:
+                    self.start_section(sid, 3, p)
+                    return
+        if self.part == 4 and re.fullmatch(r"\d{4}年\d{1,2}月\d{1,2}日", n):
+            self.date_text = p.text.strip()
+            return
+        if self.part == 4 and self.unit_name and n == normalise_text(self.unit_name):
+            self.signature = p.text.strip()
+            return
+        if self.section is None:
+            if self.part in (1, 3):
+                self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"章节标题之前的段落：“{p.text.strip()[:30]}”", p.location, "info"))
+            return
+        style = "heading" if _SUBHEADING.match(n) else "body"
+        self.section.paragraphs.append(Paragraph(text=p.text.strip(), style=style, location=self.loc(p)))  # type: ignore[arg-type]
+
+    def loc(self, p: Para) -> Location:
+        base = p.location or Location(file=self.file)
+        return base.model_copy(update={"part": f"第{'一二三四'[self.part - 1]}部分" if self.part else None,
+                                       "section": self.section.title if self.section else None})
+
+    def start_section(self, sid: str, part: int, p: Para) -> None:
+        self.section = Section(id=sid, part=part, title=p.text.strip(), location=p.location)
+        self.sections.append(self.section)
+
+    def part2_para(self, p: Para, n: str) -> None:
+        m = re.match(r"^表(\d+)", n)
+        if m:
+            self.number = f"表{m.group(1)}"
+            n = n[m.end():]
+        if "单位:" in n or "编制部门" in n:
+            u = re.search(r"单位:(万元|元)", n)
+            if u:
+                self.unit = u.group(1)
+            d = re.search(r"编制部门:(.+?)(单位:|$)", n)
+            if d and not self.unit_name:
+                self.unit_name = d.group(1)
+            return
+        kind = recognise_title(n) if n else None
+        if kind:
+            self.pending = (kind, p.text.strip() if not m else re.sub(r"^表\s*\d+\s*", "", p.text.strip()), self.number)
+            return
+        if self.tables and ("空表" in n or "没有使用" in n or "无" == n[:1]):
+            self.tables[-1].empty_note = p.text.strip()
+            return
+        if n and not re.fullmatch(r"[.。]+", n) and not n.startswith("第"):
+            self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"表格部分中无法归类的文字：“{p.text.strip()[:30]}”", p.location, "info"))
+
+    # -- grids -------------------------------------------------------------------------------
+    def grid(self, g: Grid) -> None:
+        if self.part == 3 or (self.section is not None and self.section.id == "other.performance"):
+            self.performance_rows.extend(g.rows)
+            return
+        if self.part != 2:
+            self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", "说明部分之外出现了无法识别的表格", g.location))
+            return
+        if self.pending is None:
+            first = "\n".join(c.text for c in g.rows[0]) if g.rows else ""
+            kind = recognise_title(first)
+            if kind:
+                title = next(line for line in first.splitlines() if recognise_title(line))
+                u = re.search(r"单位:(万元|元)", normalise_text(first))
+                if u:
+                    self.unit = u.group(1)
+                self.pending = (kind, re.sub(r"^\s*表\s*\d+\s*", "", title.strip()), self.number)
+                g = Grid(rows=g.rows[1:], location=g.location)
+            else:
+                self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"没有表名的表格（首行“{first.strip()[:30]}”），未读取", g.location))
+                return
+        kind, title, number = self.pending
+        self.pending = None
+        if any(t.kind == kind for t in self.tables):
+            self.findings.append(reading_finding("R.TABLE.DUPLICATE", f"“{title}”出现了两次，只读取第一张", g.location))
+            return
+        table, found = read_table(kind, g, title, number or f"表{KIND_NUMBER.get(kind, '')}", self.unit)
+        self.tables.append(table)
+        self.findings.extend(found)
+        self.unit = "万元"
+        self.number = ""
+
+    # -- second pass ---------------------------------------------------------------------------
+    def finish(self) -> None:
+        names = NameIndex.build(self.tables, self.year)
+        ctx = NarrativeContext(names=names, file=self.file)
+        for section in self.sections:
+            ctx.project = None
+            for para in section.paragraphs:
+                if para.style == "heading":
+                    continue
+                para.statements = parse_paragraph(section.id, para.text, ctx, para.location)
+        self.findings.extend(ctx.findings)
+
+
+def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto") -> ReadResult:
+    from yusuan.read.detect import detect_phase, detect_profile
+
+    a = _Assembler(file)
+    a.run(blocks)
+    a.finish()
+    performance = read_performance_rows(a.performance_rows, a.findings)
+    text = " ".join(b.text for b in blocks[:40] if isinstance(b, Para))
+    unit_name = a.unit_name or ""
+    year = a.year
+    phase = detect_phase(text)
+    chosen = detect_profile(text, a.tables) if profile == "auto" else profile
+    title = f"{unit_name}{year or ''}年部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
+    disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,
+                            origin="read", file=file, sections=a.sections, tables=a.tables,
+                            performance=performance, signature=a.signature, date_text=a.date_text)
+    findings = a.findings + completeness(disclosure)
+    return ReadResult(disclosure, findings)
+
+
+def completeness(d: Disclosure) -> list[Finding]:
+    """What a national-layout package must contain but this file did not (R.SECTION.MISSING)."""
+    out = []
+    kinds = {t.kind for t in d.tables}
+    for kind in list(KINDS)[:10]:
+        if kind not in kinds:
+            out.append(reading_finding("R.SECTION.MISSING", f"没有找到“{KINDS[kind]}”", Location(file=d.file), "warning",
+                                       subject=kind))
+    ids = {s.id for s in d.sections}
+    for sid, label in (("summary", "收支预算总体说明"), ("income", "收入预算说明"), ("expenditure", "支出预算说明"),
+                       ("general_project", "项目支出说明"), ("sangong", "“三公”经费说明")):
+        if sid not in ids:
+            out.append(reading_finding("R.SECTION.MISSING", f"没有找到第三部分的“{label}”", Location(file=d.file), "warning",
+                                       subject=sid))
+    return out

@@ -1,0 +1,429 @@
+"""Parsing Part 1 / Part 3 sentences into ``Statement``s (format-independent: input is paragraphs).
+
+A sentence is cut into comma-separated segments. A segment whose leading words name a subject
+("一般公共预算2786.73万元", "退休39人") starts a statement; segments without a subject ("占45.47%",
+"比上年预算增加1589.58万元", "增长132.80%") add their figures to the statement before them; the text
+after 主要原因 is that statement's reason. Which words name which subject depends on the section
+(``SUBJECTS``). Amounts stay as printed; signs come from the direction words.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from yusuan.disclosure import Location, Statement
+from yusuan.findings import Finding
+from yusuan.read.names import NameIndex
+
+NUM = r"(\d[\d,]*(?:\.\d+)?|\.\d+)"
+_NEGATIVE = {"减少", "下降", "降低"}
+_CHANGE = re.compile(r"(增加|减少|增长|下降|降低)" + NUM + r"万元")
+_RATE = re.compile(r"(增长|下降|增加|减少|降低)" + NUM + r"%")
+_SHARE = re.compile(r"占(?:比)?" + NUM + r"%")
+_LAST_YEAR = re.compile(r"上年(?:预算|预算数|决算数)?(?:为|是)" + NUM + r"万元")
+_AMOUNT = re.compile(NUM + r"万元")
+_COUNT = re.compile(NUM + r"(人|个|辆|台|处)")
+_AREA = re.compile(NUM + r"平方米")
+_REASON = re.compile(r"主要原因(?:是|为)?[:：]?")
+
+
+def clean(text: str) -> str:
+    """NFKC (full-width punctuation to half-width), no whitespace: what the patterns match on."""
+    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+
+
+def _dec(text: str) -> Decimal:
+    return Decimal(text.replace(",", ""))
+
+
+@dataclass
+class Figures:
+    label: str = ""
+    amount: Decimal | None = None
+    blank_amount: bool = False
+    share: Decimal | None = None
+    last_year: Decimal | None = None
+    change: Decimal | None = None
+    change_word: str | None = None
+    rate: Decimal | None = None
+    rate_word: str | None = None
+    count: int | None = None
+    area: Decimal | None = None
+    zero_base: str | None = None
+    not_arranged: bool = False
+
+
+def segment_figures(seg: str) -> Figures:
+    """The figures one comma-separated segment states, and the words before its first figure."""
+    f = Figures()
+    spans: list[tuple[int, int]] = []
+    for m in _LAST_YEAR.finditer(seg):
+        f.last_year = _dec(m.group(1)); spans.append(m.span())
+    for m in _CHANGE.finditer(seg):
+        sign = -1 if m.group(1) in _NEGATIVE else 1
+        f.change, f.change_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
+    for m in _RATE.finditer(seg):
+        sign = -1 if m.group(1) in _NEGATIVE else 1
+        f.rate, f.rate_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
+    for m in _SHARE.finditer(seg):
+        f.share = _dec(m.group(1)); spans.append(m.span())
+    for m in _AMOUNT.finditer(seg):
+        if not any(a <= m.start() < b for a, b in spans):
+            if f.amount is None:
+                f.amount = _dec(m.group(1)); spans.append(m.span())
+    for m in _AREA.finditer(seg):
+        f.area = _dec(m.group(1)); spans.append(m.span())
+    for m in _COUNT.finditer(seg):
+        if not any(a <= m.start() < b for a, b in spans) and f.count is None:
+            text = m.group(1).replace(",", "")
+            if text.isdigit():
+                f.count = int(text); spans.append(m.span())
+    # an increase/decrease in 人 (staffing): "减少2人"
+    m = re.search(r"(增加|减少)(\d+)人", seg)
+    if m:
+        f.change = (-1 if m.group(1) == "减少" else 1) * Decimal(m.group(2)); f.change_word = m.group(1)
+        spans.append(m.span())
+        if f.count is not None and re.match(r"^(增加|减少)", seg):
+            f.count = None
+    if "新增" in seg:
+        f.zero_base = "新增"
+    if re.search(r"(?<![\d.])万元", seg) and f.amount is None and not _CHANGE.search(seg) and not _LAST_YEAR.search(seg):
+        f.blank_amount = True
+    if "未安排" in seg:
+        f.not_arranged = True
+    first = min((a for a, _ in spans), default=len(seg))
+    if f.blank_amount:
+        first = min(first, seg.find("万元"))
+    if f.not_arranged:
+        first = min(first, seg.find("未安排"))
+    label = seg[:first]
+    label = re.sub(r"^(\d+[.、]|[(（][一二三四五六七八九十]+[)）]|其中[:：]?|包括[:：]?|主要包括[:：]?)+", "", label)
+    f.label = label.strip(":：,，、;；")
+    return f
+
+
+def has_figures(f: Figures) -> bool:
+    return any(v is not None for v in (f.amount, f.share, f.last_year, f.change, f.rate, f.count, f.area)) \
+        or f.blank_amount or f.not_arranged
+
+
+@dataclass
+class NarrativeContext:
+    names: NameIndex
+    file: str | None = None
+    findings: list[Finding] = field(default_factory=list)
+    project: str | None = None
+    allocations: int = 0
+
+    def finding(self, rule: str, message: str, location: Location | None, severity: str = "info") -> None:
+        self.findings.append(Finding(rule=rule, severity=severity, category="reading", message=message,  # type: ignore[arg-type]
+                                     location=location))
+
+
+# ---- subjects by section ---------------------------------------------------------------------
+
+_INCOME = [
+    (("上级", "一般公共预算"), "general_transfer"), (("上级", "政府性基金"), "fund_transfer"),
+    (("上级", "国有资本"), "capital_transfer"), (("非财政拨款",), "carryover_nonfiscal"),
+    (("财政拨款结转",), "carryover_fiscal"), (("一般财力",), "general"), (("一般公共预算",), "general_budget"),
+    (("政府性基金",), "fund_budget"), (("国有资本",), "capital_budget"), (("财政专户",), "special_account"),
+    (("单位资金",), "unit_funds"), (("事业收入",), "business"), (("上级补助",), "superior_subsidy"),
+    (("附属单位",), "affiliated"), (("经营收入",), "operating"), (("其他收入",), "other"),
+]
+_SANGONG = [(("购置及运行",), "vehicle"), (("购置",), "vehicle_purchase"), (("运行",), "vehicle_operation"),
+            (("出国",), "abroad"), (("接待",), "reception"), (("三公",), "total")]
+_PROCUREMENT = [(("小微",), "small_micro_reserved"), (("中小企业",), "sme_reserved"), (("货物",), "goods"),
+                (("工程",), "works"), (("服务",), "services"), (("政府采购",), "total")]
+_STAFF = [(("下设",), "divisions"), (("编制",), "authorized"), (("实有",), "actual"), (("在职",), "active"), (("退休",), "retired"),
+          (("离休",), "veteran")]
+_VEHICLES = [(("一般公务用车",), "general"), (("执法执勤",), "law_enforcement"), (("特种专业",), "special"),
+             (("其他车辆",), "other"), (("其他用车",), "other")]
+
+
+def _lookup(label: str, table) -> str | None:
+    for words, key in table:
+        if all(w in label for w in words):
+            return key
+    return None
+
+
+def _strip_year(label: str) -> str:
+    return re.sub(r"^(截至)?\d{4}年(度|底)?", "", label)
+
+
+class _Resolver:
+    """Subject for a segment's leading words, in one section (and paragraph mode)."""
+
+    def __init__(self, section: str, mode: str, ctx: NarrativeContext):
+        self.section, self.mode, self.ctx = section, mode, ctx
+
+    def __call__(self, label: str) -> tuple[str | None, str | None]:
+        """(subject, share_of)."""
+        label = _strip_year(label)
+        if not label:
+            return None, None
+        s, names = self.section, self.ctx.names
+        if self.mode == "function":
+            code = names.function_class(label)
+            prefix = {"summary": "expenditure:function:", "fiscal": "fiscal:function:", "general": "general:function:"}
+            share_of = "general:total" if s == "general" else None
+            return (f"{prefix.get(s, 'expenditure:function:')}{code}", share_of) if code else (None, None)
+        if self.mode == "income":
+            key = _lookup(label, _INCOME)
+            return (f"{'fiscal:income' if s == 'fiscal' else 'income'}:{key}", None) if key else (None, None)
+        if s == "summary":
+            return ("total", None) if "总预算" in label or "收支" in label else (None, None)
+        if s == "income":
+            if label.endswith("收入预算") or label == "收入预算":
+                return "total", None
+            key = _lookup(label, _INCOME)
+            return (f"income:{key}", "total") if key else (None, None)
+        if s == "expenditure":
+            if "基本支出" in label:
+                return "expenditure:basic", "total"
+            if "项目支出" in label:
+                return "expenditure:project", "total"
+            return ("total", None) if "支出预算" in label else (None, None)
+        if s == "fiscal":
+            return ("fiscal:total", None) if "总预算" in label else (None, None)
+        if s in ("general", "general_basic"):
+            if "基本支出" in label:
+                return "general:basic", None
+            if "项目支出" in label:
+                return "general:project", None
+            if "合计" in label or "拨款" in label:
+                return "general:total", None
+            if s == "general_basic":
+                if "人员经费" in label:
+                    return "general:personnel", None
+                if "公用经费" in label:
+                    return "general:public", None
+                code = names.economic_item(label)
+                return (f"general:economic:{code}", None) if code else (None, None)
+            return None, None
+        if s == "sangong":
+            key = _lookup(label, _SANGONG)
+            return (f"sangong:{key}", None) if key else (None, None)
+        if s == "other.operating_costs":
+            return ("operating_costs", None) if "运行经费" in label else (None, None)
+        if s == "other.procurement":
+            key = _lookup(label, _PROCUREMENT)
+            return (f"procurement:{key}", None) if key else (None, None)
+        if s == "other.performance":
+            if "非财政拨款" in label:
+                return "performance:nonfiscal", None
+            if "财政拨款" in label:
+                return "performance:fiscal", None
+            return None, None
+        if s == "overview.institutions":
+            key = _lookup(label, _STAFF)
+            if key == "divisions":
+                return "institutions:divisions", None
+            return (f"staff:{key}", None) if key else (None, None)
+        return None, None
+
+
+_FIELDS = ("amount", "share", "last_year", "change", "change_word", "rate", "rate_word", "count", "zero_base")
+
+
+def _apply(st: Statement, f: Figures) -> None:
+    for name in _FIELDS:
+        value = f.area if name == "amount" and f.area is not None and f.amount is None else getattr(f, name)
+        if value is not None and getattr(st, name) is None:
+            setattr(st, name, value)
+    if f.not_arranged and st.amount is None and f.amount is None and f.change is None:
+        st.amount = Decimal(0)
+
+
+def _zero_base(st: Statement) -> None:
+    """Growth from a zero base is printed as 增长100% (or 新增): say so explicitly."""
+    if st.zero_base is None and st.rate == 100 and st.amount is not None and st.change == st.amount and st.amount != 0:
+        st.zero_base = f"{st.rate_word or '增长'}100%"
+
+
+_CONTINUATION = re.compile(r"(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
+_SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
+_SPLIT_SEGMENTS = re.compile(r"[,、:]")
+
+
+def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Location | None,
+                    subject: str | None = None) -> list[Statement]:
+    """Statements from a paragraph. ``subject`` forces the subject of the first statement."""
+    out: list[Statement] = []
+    current: Statement | None = None
+    change_only = False  # the paragraph opens with a change ("比上年增加…"): later amounts are changes too
+    for sentence in _SPLIT_SENTENCES.split(clean(text)):
+        sentence = sentence.rstrip("。;")
+        if not sentence:
+            continue
+        main, reason = sentence, None
+        m = _REASON.search(sentence)
+        if m:
+            main, reason = sentence[: m.start()], sentence[m.end():].strip(",;。")
+        for seg in _SPLIT_SEGMENTS.split(main):
+            if not seg:
+                continue
+            f = segment_figures(seg)
+            if not has_figures(f):
+                continue
+            if change_only and f.amount is not None and f.change is None:
+                f.change, f.amount = f.amount, None
+            subj, share_of = (subject, None) if subject and current is None else resolve(f.label) if f.label else (None, None)
+            if subj:
+                current = Statement(subject=subj, label=f.label, text=sentence, location=location,
+                                    share_of=share_of if f.share is not None else None)
+                out.append(current)
+                if f.change is not None and f.amount is None and not out[:-1]:
+                    change_only = True
+                _apply(current, f)
+            elif current is not None and (not f.label or _CONTINUATION.fullmatch(_strip_year(f.label))):
+                _apply(current, f)
+                if f.share is not None and current.share_of is None:
+                    current.share_of = "general:total" if current.subject.startswith("general:function") else "total"
+            else:
+                ctx.finding("R.TEXT.SUBJECT", f"无法确定“{f.label or seg}”所指的项目，该数字未读取", location)
+            if f.blank_amount and current is not None and current.amount is None:
+                ctx.finding("R.NUMBER.BLANK", f"“{seg}”没有印出金额", location)
+        if reason is not None:
+            if current is not None:
+                current.reason = reason
+            else:
+                ctx.finding("R.TEXT.SUBJECT", "说明了原因但无法确定对应的项目", location)
+    for st in out:
+        _zero_base(st)
+    return out
+
+
+# ---- paragraphs by section -------------------------------------------------------------------
+
+_DETAIL = re.compile(r"^\d+\.?(.+?)\(类\)(.+?)\(款\)(.+?)\(项\):?(.*)$")
+_PROJECT_FIELD = re.compile(r"^(项目名称|设立的政策依据|预算安排规模|项目承担单位|资金分配情况|资金执行时间)[:：](.*)$")
+_PROJECT_TEXT_FIELDS = {"设立的政策依据": "basis", "项目承担单位": "implementer", "资金执行时间": "period"}
+
+
+def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+    """The statements one paragraph of ``section`` makes (see docs/disclosure-keys.md)."""
+    c = clean(text)
+    if not c:
+        return []
+    if section == "general_project":
+        return _project_paragraph(c, ctx, location)
+    if section in ("fund", "capital"):
+        if "没有" in c or "未安排" in c or "空表" in c:
+            return [Statement(subject=f"{section}:total", label=text.strip(), amount=Decimal(0), text=c, location=location)]
+        return parse_sentences(text, lambda label: ((f"{section}:total", None) if "预算" in label else (None, None)), ctx, location)
+    if section == "other.assets":
+        return _assets_paragraph(c, ctx, location)
+    if section == "general":
+        m = _DETAIL.match(c)
+        if m:
+            code = ctx.names.function_item(m.group(1), m.group(2), m.group(3))
+            if code is None:
+                ctx.finding("R.NAME.UNRESOLVED", f"无法确定“{m.group(1)}/{m.group(2)}/{m.group(3)}”的功能分类科目编码", location)
+                code = f"?{m.group(3)}"
+            sts = parse_sentences(m.group(4), lambda label: (None, None), ctx, location, subject=f"general:function:{code}")
+            for st in sts:
+                st.label = f"{m.group(1)}（类）{m.group(2)}（款）{m.group(3)}（项）"
+                st.text = c
+            return sts
+        if re.match(r"^\d+\.", c):
+            return parse_sentences(text, _Resolver(section, "function", ctx), ctx, location)
+    mode = ""
+    head = c.split(":", 1)[0] if ":" in c[:16] else ""
+    if section in ("summary", "fiscal") and head:
+        if "收入" in head:
+            mode = "income"
+        elif "支出" in head:
+            mode = "function"
+    if section == "fiscal" and not head and ctx.project == "fiscal:function":
+        mode = "function"
+    if section == "fiscal":  # "…支出包括：" continues over the following sentences of the paragraph
+        ctx.project = "fiscal:function" if mode == "function" else None
+    if section == "general_basic" and ("主要包括" in c):
+        head_st = parse_sentences(c.split("主要包括", 1)[0], _Resolver(section, "", ctx), ctx, location)
+        rest = parse_sentences(c.split("主要包括", 1)[1], _Resolver(section, "", ctx), ctx, location)
+        return head_st + rest
+    return parse_sentences(text, _Resolver(section, mode, ctx), ctx, location)
+
+
+def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+    m = _PROJECT_FIELD.match(c)
+    if not m:
+        if ctx.project and re.search(NUM + "万元", c):
+            ctx.finding("R.TEXT.UNPARSED", f"项目“{ctx.project}”说明中有未能识别的段落", location)
+        return []
+    field_name, value = m.group(1), m.group(2).strip()
+    if field_name == "项目名称":
+        ctx.project, ctx.allocations = value, 0
+        return [Statement(subject=f"project:{value}:name", label=value, text=c, location=location)]
+    if ctx.project is None:
+        ctx.finding("R.TEXT.UNPARSED", f"“{field_name}”前没有项目名称", location)
+        return []
+    base = f"project:{ctx.project}"
+    if field_name in _PROJECT_TEXT_FIELDS:
+        return [Statement(subject=f"{base}:{_PROJECT_TEXT_FIELDS[field_name]}", label=value, text=c, location=location)]
+    if field_name == "预算安排规模":
+        f = segment_figures(value)
+        if f.amount is None:
+            ctx.finding("R.NUMBER.UNPARSABLE", f"项目“{ctx.project}”的预算安排规模“{value}”不是金额", location, "warning")
+        return [Statement(subject=f"{base}:scale", label="预算安排规模", amount=f.amount, text=c, location=location)]
+    out = []  # 资金分配情况: every "…N万元" is one allocation line, labelled by the words before it
+    pos = 0
+    for am in _AMOUNT.finditer(value):
+        label = value[pos: am.start()].strip(",;。、")
+        pos = am.end()
+        if re.search(r"(以上|以下)$", value[am.end(): am.end() + 2]):
+            continue
+        ctx.allocations += 1
+        out.append(Statement(subject=f"{base}:allocation:{ctx.allocations}", label=label, amount=_dec(am.group(1)),
+                             text=c, location=location))
+    if not out:
+        ctx.finding("R.TEXT.UNPARSED", f"项目“{ctx.project}”的资金分配情况中没有金额", location)
+    return out
+
+
+_EQUIPMENT = re.compile(r"(\d+)万元以上(?:大型)?设备" + r"(\d+)台")
+
+
+def _assets_paragraph(c: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+    out: list[Statement] = []
+    purchase = "购置" in c and ("安排" in c)
+    prefix = "assets:purchase_" if purchase else "assets:"
+    for m in _EQUIPMENT.finditer(c):
+        out.append(Statement(subject=f"{prefix}equipment_over_{m.group(1)}", label=f"{m.group(1)}万元以上大型设备",
+                             count=int(m.group(2)), unit="台（套）", text=c, location=location))
+    if purchase:
+        if "未安排购置车辆" in c:
+            out.append(Statement(subject="assets:purchase_vehicles", label="购置车辆", amount=Decimal(0), text=c,
+                                 location=location))
+        return out
+    if out:
+        return out
+    m = re.match(r"^\d+\.房屋" + NUM + r"平方米,?价值" + NUM + r"万元", c)
+    if m:
+        return [Statement(subject="assets:buildings_area", label="房屋", amount=_dec(m.group(1)), unit="平方米", text=c, location=location),
+                Statement(subject="assets:buildings_value", label="房屋价值", amount=_dec(m.group(2)), text=c, location=location)]
+    if "车辆" in c:
+        for part in re.split(r"[;；]", c):
+            part = re.sub(r"^(\d+\.|其中:)", "", part)
+            m = re.match(r"^(.*?)(\d+)辆,?价值" + NUM + r"万元", part)
+            if not m:
+                continue
+            label = re.sub(r"^其中:", "", m.group(1))
+            kind = _lookup(label, _VEHICLES)
+            subject = "assets:vehicles" if label in ("车辆", "") else f"assets:vehicle:{kind}" if kind else None
+            if subject is None:
+                ctx.finding("R.TEXT.SUBJECT", f"无法识别的车辆类别“{label}”", location)
+                continue
+            out.append(Statement(subject=subject, label=label, count=int(m.group(2)), amount=_dec(m.group(3)), text=c, location=location))
+        return out
+    for words, key in ((("家具",), "furniture_value"), (("其他资产",), "other_value")):
+        if all(w in c for w in words):
+            f = segment_figures(c)
+            return [Statement(subject=f"assets:{key}", label=words[0], amount=f.amount, text=c, location=location)]
+    if re.search(NUM + "(万元|平方米|辆)", c):
+        ctx.finding("R.TEXT.UNPARSED", "国有资产说明中有未能识别的数字", location)
+    return out

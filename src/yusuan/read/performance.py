@@ -1,0 +1,202 @@
+"""Reading performance-target tables (项目支出绩效目标表) from grid rows into ``PerformanceTable``.
+
+The rows of one or more grids are scanned in order; a row whose text is a table title starts a new
+table. Header fields are label/value pairs along a row (预算单位, 项目名称, 项目负责人, 项目资金,
+项目总体目标, and the area template's 专项名称, 主管部门, 中央补助金额 …); the indicator header row
+(一级指标 … 三级指标 …) gives the column positions of the indicator rows below it. 一级/二级 printed
+as merged cells (blank below the first row) are carried down.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from yusuan.amounts import AmountError, normalise_text, parse_amount
+from yusuan.disclosure import Location, PrintedPerformance
+from yusuan.findings import Finding
+from yusuan.model.performance import Indicator, PerformanceTable, parse_target
+from yusuan.read.blocks import GridCell
+from yusuan.read.tables import reading_finding
+
+_HEADER_KEYS = {
+    "一级指标": "level1", "二级指标": "level2", "三级指标": "name", "指标值": "target",
+    "指标值设置依据": "basis", "上年完成值": "last_year", "指标分值权重": "weight", "指标赋分规则": "scoring",
+    "佐证资料": "evidence",
+}
+_AREA_FIELDS = ("专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门", "中央补助金额")
+
+
+def is_title(text: str) -> bool:
+    n = re.sub(r"\(\d{4}年?\)$", "", normalise_text(text))
+    return "绩效目标" in n and n.endswith("表") and len(n) < 80 and ":" not in n
+
+
+def _fmt(title: str) -> str:
+    n = normalise_text(title)
+    if "区域" in n:
+        return "area"
+    if "明细表" in n:
+        return "transfer_detail"
+    return "department"
+
+
+def _text(cell: GridCell) -> str:
+    return cell.text.replace("\n", "").strip().strip("\u3000").strip()
+
+
+def _amount(text: str, where: Location | None, findings: list[Finding], what: str) -> Decimal | None:
+    try:
+        return parse_amount(text)
+    except AmountError:
+        findings.append(reading_finding("R.NUMBER.UNPARSABLE", f"绩效目标表{what}“{text}”不是可识别的金额", where))
+        return None
+
+
+class _Builder:
+    def __init__(self, title_cell: GridCell, file_findings: list[Finding]):
+        self.title = re.sub(r"[(（]\d{4}年?[)）]$", "", _text(title_cell)).strip()
+        self.format = _fmt(self.title)
+        self.location = title_cell.location
+        self.fields: dict[str, str] = {}
+        self.stated_total: Decimal | None = None
+        self.fiscal: Decimal | None = None
+        self.other: Decimal | None = None
+        self.columns: dict[str, int] | None = None
+        self.indicators: list[Indicator] = []
+        self.findings = file_findings
+        self.level1 = self.level2 = ""
+
+    def header_fields(self, cells: list[GridCell]) -> bool:
+        texts = [_text(c) for c in cells]
+        first = normalise_text(texts[0]) if texts else ""
+        if first.startswith("项目资金"):
+            label = None
+            for t, cell in zip(texts[1:], cells[1:]):
+                n = normalise_text(t).rstrip(":")
+                if n in ("年度预算总额", "其中:财政拨款", "财政拨款", "其他资金"):
+                    label = n
+                elif label:
+                    value = _amount(t, cell.location, self.findings, label)
+                    if label == "年度预算总额":
+                        self.stated_total = value
+                    elif "财政拨款" in label:
+                        self.fiscal = value
+                    else:
+                        self.other = value
+                    label = None
+            return True
+        known = ("预算单位", "项目名称", "项目负责人", "项目总体目标", "年度总体目标") + _AREA_FIELDS
+        if any(first.startswith(normalise_text(k)) for k in known):
+            for i in range(0, len(texts) - 1, 2):
+                self.fields[texts[i]] = texts[i + 1]
+            return True
+        return False
+
+    def indicator_header(self, cells: list[GridCell]) -> bool:
+        texts = [normalise_text(_text(c)) for c in cells]
+        if "三级指标" not in texts:
+            return False
+        self.columns = {}
+        for i, t in enumerate(texts):
+            key = _HEADER_KEYS.get(t) or ("target" if t.startswith("指标值") and "依据" not in t else None)
+            if key and key not in self.columns:
+                self.columns[key] = i
+        return True
+
+    def indicator(self, cells: list[GridCell]) -> None:
+        assert self.columns is not None
+        texts = [_text(c) for c in cells]
+        width = max(self.columns.values()) + 1
+        if len(texts) != width:  # split cells ("质量指标","　","验收合格率","　",">=90%"): keep the non-blank after 一级/二级
+            start = self.columns.get("level1", 0)
+            head = texts[start: start + 2]
+            rest = [t for t in texts[start + 2:] if t]
+            order = sorted((k for k in self.columns if k not in ("level1", "level2")), key=lambda k: self.columns[k])
+            values = dict(zip(order, rest))
+            values["level1"], values["level2"] = (head + ["", ""])[:2]
+        else:
+            values = {k: texts[i] for k, i in self.columns.items()}
+        if not any(values.get(k) for k in ("name", "target")):
+            return
+        self.level1 = values.get("level1") or self.level1
+        self.level2 = values.get("level2") or self.level2
+        weight = None
+        if values.get("weight"):
+            weight = _amount(values["weight"], cells[0].location, self.findings, "权重")
+        self.indicators.append(Indicator(
+            level1=self.level1, level2=self.level2, name=values.get("name", ""),
+            target=parse_target(values.get("target", "")), basis=values.get("basis") or None,
+            last_year=values.get("last_year") or None, weight=weight, scoring=values.get("scoring") or None,
+            evidence=values.get("evidence") or None,
+        ))
+
+    def build(self) -> PrintedPerformance:
+        f = {normalise_text(k).rstrip(":"): v for k, v in self.fields.items()}
+
+        def get(*labels: str) -> str | None:
+            for label in labels:
+                for k, v in f.items():
+                    if k.startswith(normalise_text(label)):
+                        return v
+            return None
+
+        extra: dict[str, str] = {}
+        title = None
+        if self.format == "area":
+            name = re.split(r"区域", self.title)[0]
+            extra = {k: v for k, v in self.fields.items() if any(normalise_text(k).startswith(a) for a in _AREA_FIELDS)}
+            central = get("中央补助金额")
+            self.fiscal = _amount(central, self.location, self.findings, "中央补助金额") if central else None
+            self.stated_total = self.fiscal
+            title_name = get("专项名称")
+            title = self.title
+        else:
+            name = get("项目名称") or ""
+            title_name = None
+            if self.format == "transfer_detail":
+                title = self.title
+        if not name:
+            self.findings.append(reading_finding("R.PERFORMANCE.NAME", "绩效目标表没有项目名称", self.location))
+        table = PerformanceTable(
+            format=self.format, project=name or "（未印项目名称）", title_name=title_name if title_name != name else None,  # type: ignore[arg-type]
+            title=title, budget_unit=get("预算单位"), owner=get("项目负责人"), fiscal=self.fiscal or Decimal(0),
+            other=self.other or Decimal(0), goal=get("项目总体目标", "年度总体目标") or "", indicators=self.indicators,
+            extra=extra,
+        )
+        if not self.indicators:
+            self.findings.append(reading_finding("R.PERFORMANCE.EMPTY", f"绩效目标表“{table.printed_name}”没有读到任何指标", self.location))
+        return PrintedPerformance(table=table, stated_total=self.stated_total,
+                                  location=(self.location or Location()).model_copy(update={"table": self.title}))
+
+
+def read_performance_rows(rows: list[list[GridCell]], findings: list[Finding]) -> list[PrintedPerformance]:
+    """All performance tables in a run of grid rows (the grids after 预算绩效情况)."""
+    out: list[PrintedPerformance] = []
+    current: _Builder | None = None
+    for cells in rows:
+        texts = [_text(c) for c in cells if _text(c)]
+        if not texts:
+            continue
+        if len(texts) <= 2 and is_title("".join(texts)):
+            if current is not None:
+                out.append(current.build())
+            merged = GridCell("".join(texts), cells[0].location)
+            current = _Builder(merged, findings)
+            continue
+        if current is None:
+            findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"绩效目标表标题之前的表格行：“{texts[0][:30]}”", cells[0].location))
+            continue
+        if re.fullmatch(r"[(（]\d{4}年[)）]", texts[0]):
+            continue
+        if current.columns is None:
+            if current.header_fields(cells) or current.indicator_header(cells):
+                continue
+            findings.append(reading_finding("R.ROW.UNRECOGNISED", f"绩效目标表中无法识别的行：“{texts[0][:30]}”", cells[0].location))
+            continue
+        if current.indicator_header(cells):
+            continue  # header repeated after a page break
+        current.indicator(cells)
+    if current is not None:
+        out.append(current.build())
+    return out

@@ -1,0 +1,214 @@
+"""Tables whose rows are labelled by words, not codes: T1 部门收支总体情况表 and T4 财政拨款收支预算
+总体情况表 (income on the left, expenditure by function 类 on the right of the same printed row),
+and T10 “三公”经费. Labels are matched to source keys by keywords, the ``其中`` lines by the group
+they sit in (e.g. 一般公共预算拨款 under 二、上年结转结余 is ``s:carryover_general``)."""
+
+from __future__ import annotations
+
+import re
+
+from yusuan.amounts import normalise_text
+from yusuan.disclosure import Column, Row, Table
+from yusuan.read.blocks import Grid, GridCell
+from yusuan.read.tables import _Reader, _norm, parse_blank
+
+_SUBTOTALS = {"s:fiscal", "s:current_year", "s:carryover", "s:general_budget", "s:fund_budget", "s:capital_budget",
+              "s:unit_funds", "s:carryover_fiscal", "s:carryover_nonfiscal"}
+
+# (keywords all present, key) – checked in order; carry-over labels when inside 上年结转结余.
+_CURRENT = [
+    (("本年收入",), "s:current_year"),
+    (("上年结转",), "s:carryover"),
+    (("上级", "一般公共预算"), "s:general_transfer"),
+    (("上级", "政府性基金"), "s:fund_transfer"),
+    (("上级", "国有资本"), "s:capital_transfer"),
+    (("一般财力",), "s:general"),
+    (("一般公共预算",), "s:general_budget"),
+    (("政府性基金收入",), "s:fund"),
+    (("基金预算",), "s:fund_budget"),
+    (("国有资本经营收入",), "s:capital"),
+    (("国有资本经营预算",), "s:capital_budget"),
+    (("财政专户",), "s:special_account"),
+    (("单位资金",), "s:unit_funds"),
+    (("事业收入",), "s:business"),
+    (("上级补助",), "s:superior_subsidy"),
+    (("附属单位",), "s:affiliated"),
+    (("经营收入",), "s:operating"),
+    (("其他收入",), "s:other"),
+    (("收入总计",), "income_total"),
+    (("总计",), "income_total"),
+]
+_CARRYOVER = [
+    (("非财政拨款",), "s:carryover_nonfiscal"),
+    (("财政拨款结转",), "s:carryover_fiscal"),
+    (("一般公共预算",), "s:carryover_general"),
+    (("基金",), "s:carryover_fund"),
+    (("国有资本",), "s:carryover_capital"),
+    (("财政专户",), "s:carryover_special_account"),
+    (("单位资金",), "s:carryover_unit"),
+    (("收入总计",), "income_total"),
+    (("总计",), "income_total"),
+]
+_FISCAL = [
+    (("结转",), "s:carryover_fiscal"),
+    (("财政拨款",), "s:fiscal"),
+    (("一般公共预算",), "s:general_budget"),
+    (("政府性基金",), "s:fund_budget"),
+    (("国有资本",), "s:capital_budget"),
+    (("总计",), "income_total"),
+]
+_SANGONG = [
+    (("购置及运行",), "sangong:vehicle"),
+    (("购置",), "sangong:vehicle_purchase"),
+    (("运行",), "sangong:vehicle_operation"),
+    (("出国",), "sangong:abroad"),
+    (("接待",), "sangong:reception"),
+    (("合计",), "sangong:total"),
+    (("总计",), "sangong:total"),
+]
+_FUNCTION_LABEL = re.compile(r"^(\d{3})\s*(.*)$", re.S)
+
+
+def _match(label: str, table: list) -> str | None:
+    norm = normalise_text(label)
+    for words, key in table:
+        if all(w in norm for w in words):
+            return key
+    return None
+
+
+def _is_number(cell: GridCell) -> bool:
+    return parse_blank(cell.text) or re.fullmatch(r"[+-]?[\d,.]+", _norm(cell)) is not None
+
+
+def _function_row(reader: _Reader, cell: GridCell, values: list[GridCell], columns, index: int) -> Row | None:
+    label = cell.text.strip()
+    norm = _norm(cell)
+    if not norm:
+        if any(not parse_blank(v.text) for v in values):
+            reader.warn("R.ROW.UNRECOGNISED", "支出栏有金额但没有功能分类名称", cell, index)
+        return None
+    if "总计" in norm or "合计" in norm:
+        row = Row(key="expenditure_total", name=label, role="total", side="expenditure", location=reader.loc(cell, index))
+    else:
+        m = _FUNCTION_LABEL.match(label.replace("\u3000", " ").strip())
+        if not m:
+            reader.warn("R.ROW.UNRECOGNISED", f"无法识别的支出功能分类“{label}”", cell, index)
+            return None
+        row = Row(key=f"f:{m.group(1)}", code=m.group(1), name=m.group(2).strip(), level="类", side="expenditure",
+                  location=reader.loc(cell, index))
+    for i, (key, col_label) in enumerate(columns):
+        row.cells[key] = reader.amount(values[i] if i < len(values) else None, index, col_label)
+    return row
+
+
+def _income_row(reader: _Reader, cell: GridCell, value: GridCell | None, key: str, index: int) -> Row:
+    role = "total" if key == "income_total" else "subtotal" if key in _SUBTOTALS else "item"
+    row = Row(key=key, name=cell.text.strip(), role=role, side="income", location=reader.loc(cell, index))  # type: ignore[arg-type]
+    row.cells["amount"] = reader.amount(value, index, "金额")
+    return row
+
+
+def _data_start(grid: Grid, words: tuple[str, ...]) -> int:
+    """First row whose first cell carries one of ``words`` (tried in order of preference)."""
+    for w in words:
+        for i, row in enumerate(grid.rows):
+            if row and w in _norm(row[0]):
+                return i
+    return len(grid.rows)
+
+
+def read_income_expenditure(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """T1: [income label, amount, function 类, amount] per printed row."""
+    table = Table(kind="income_expenditure", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
+                  columns=[Column(key="amount", label="预算数")], location=grid.location)
+    reader = _Reader(table, grid)
+    income, expenditure = [], []
+    in_carryover = False
+    start = _data_start(grid, ("一、", "本年收入"))
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        cells = list(cells) + [GridCell("")] * (4 - len(cells))
+        label, amount, function, fvalue = cells[0], cells[1], cells[2], cells[3]
+        if _norm(label):
+            if "上年结转" in _norm(label) and _norm(label).startswith("二"):
+                in_carryover = True
+            key = _match(label.text, _CARRYOVER if in_carryover and not _norm(label).startswith("二") else _CURRENT)
+            if key is None:
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的收入项目“{label.text.strip()}”", label, i)
+            elif key in {r.key for r in income}:
+                reader.warn("R.ROW.DUPLICATE", f"收入项目“{label.text.strip()}”重复出现", label, i)
+            else:
+                income.append(_income_row(reader, label, amount, key, i))
+        elif not parse_blank(amount.text):
+            reader.warn("R.ROW.UNRECOGNISED", "收入栏有金额但没有项目名称", amount, i)
+        row = _function_row(reader, function, [fvalue], [("amount", "预算数")], i)
+        if row is not None:
+            expenditure.append(row)
+        extra = [c for c in cells[4:] if not parse_blank(c.text)]
+        if extra:
+            reader.warn("R.TABLE.EXTRA_CELLS", f"该行多出非空单元格“{extra[0].text.strip()}”，未读取", extra[0], i)
+    table.rows = income + expenditure
+    return table, reader.findings
+
+
+def read_fiscal_income_expenditure(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """T4: [income label, amount, function 类, total, general, fund, capital] per printed row."""
+    columns = [("total", "合计"), ("s:general_budget", "一般公共预算"), ("s:fund_budget", "政府性基金预算"),
+               ("s:capital_budget", "国有资本经营预算")]
+    table = Table(kind="fiscal_income_expenditure", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
+                  columns=[Column(key="amount", label="合计")] + [Column(key=k, label=l) for k, l in columns],
+                  location=grid.location)
+    reader = _Reader(table, grid)
+    income, expenditure = [], []
+    start = _data_start(grid, ("一、", "本年收入", "财政拨款(补助)"))
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        cells = list(cells) + [GridCell("")] * (7 - len(cells))
+        label, amount, function = cells[0], cells[1], cells[2]
+        if _norm(label):
+            key = _match(label.text, _FISCAL)
+            if key is None:
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的收入项目“{label.text.strip()}”", label, i)
+            elif key in {r.key for r in income}:
+                reader.warn("R.ROW.DUPLICATE", f"收入项目“{label.text.strip()}”重复出现", label, i)
+            else:
+                income.append(_income_row(reader, label, amount, key, i))
+        elif not parse_blank(amount.text):
+            reader.warn("R.ROW.UNRECOGNISED", "收入栏有金额但没有项目名称", amount, i)
+        row = _function_row(reader, function, cells[3:7], columns, i)
+        if row is not None:
+            expenditure.append(row)
+        extra = [c for c in cells[7:] if not parse_blank(c.text)]
+        if extra:
+            reader.warn("R.TABLE.EXTRA_CELLS", f"该行多出非空单元格“{extra[0].text.strip()}”，未读取", extra[0], i)
+    table.rows = income + expenditure
+    return table, reader.findings
+
+
+def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """T10: one row per 三公 item; the label may take more than one cell (“公务用车购置及运行费”“（小计）”)."""
+    columns = [("total", "合计"), ("s:general_budget", "一般公共预算"), ("s:fund_budget", "政府性基金"),
+               ("s:capital_budget", "国有资本经营预算")]
+    table = Table(kind="sangong", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
+                  columns=[Column(key=k, label=l) for k, l in columns], location=grid.location)
+    reader = _Reader(table, grid)
+    start = _data_start(grid, ("合计", "总计", "因公出国"))
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        labels = []
+        while len(labels) < len(cells) and not _is_number(cells[len(labels)]):
+            labels.append(cells[len(labels)])
+        label_text = "".join(c.text.replace("\n", "").strip() for c in labels)
+        if not normalise_text(label_text):
+            if not all(parse_blank(c.text) for c in cells):
+                reader.warn("R.ROW.UNRECOGNISED", "“三公”经费表中有金额但没有项目名称", cells[0], i)
+            continue
+        key = _match(label_text, _SANGONG)
+        if key is None or table.row(key) is not None:
+            reader.warn("R.ROW.UNRECOGNISED", f"无法识别的“三公”经费项目“{label_text}”", cells[0], i)
+            continue
+        role = "total" if key == "sangong:total" else "subtotal" if key == "sangong:vehicle" else "item"
+        row = Row(key=key, name=label_text, role=role, location=reader.loc(cells[0], i))  # type: ignore[arg-type]
+        values = cells[len(labels):]
+        for j, (ckey, clabel) in enumerate(columns):
+            row.cells[ckey] = reader.amount(values[j] if j < len(values) else None, i, clabel)
+        table.rows.append(row)
+    return table, reader.findings

@@ -1,0 +1,333 @@
+"""Recognising the ten disclosure tables from a grid of cell texts (shared by every format).
+
+Input is a ``Grid`` (rows of cell strings with locations) plus the title printed above it; output
+is a ``yusuan.disclosure.Table`` keyed per docs/disclosure-keys.md, and reading findings (``R.*``)
+for whatever could not be read. Nothing here knows about files.
+
+Columns follow the national template's order for each kind; the header is checked for the
+expected labels in that order, and a header that does not match is reported (R.TABLE.HEADER)
+rather than silently mapped. Codes may be printed split over 类/款/项 cells or joined in one cell.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+
+from yusuan.amounts import AmountError, normalise_text, parse_amount
+from yusuan.disclosure import Cell, Column, Location, Row, Table
+from yusuan.findings import Finding
+from yusuan.read.blocks import Grid, GridCell
+
+# Title keywords → kind; the first match wins, so the more specific come first.
+_TITLES: list[tuple[str, tuple[str, ...]]] = [
+    ("sangong_operating", ("三公", "机关运行经费")),
+    ("sangong", ("三公",)),
+    ("fiscal_income_expenditure", ("财政拨款收支",)),
+    ("income_expenditure", ("收支总体情况表",)),
+    ("income_expenditure", ("收支预算总表",)),
+    ("income", ("收入总体情况表",)),
+    ("expenditure", ("支出总体情况表",)),
+    ("general_basic", ("一般公共预算基本支出",)),
+    ("general_project", ("一般公共预算项目支出",)),
+    ("general_expenditure", ("一般公共预算支出情况表",)),
+    ("fund_expenditure", ("政府性基金预算支出",)),
+    ("capital_expenditure", ("国有资本经营预算支出",)),
+    ("fiscal_expenditure", ("财政拨款支出预算表",)),
+]
+
+# (key, printed label, header keyword that must appear, in order)
+_SOURCE_COLUMNS = [
+    ("total", "总计", "总计"),
+    ("s:fiscal", "财政拨款（补助）小计", "小计"),
+    ("s:general", "一般公共预算", "一般公共预算"),
+    ("s:general_transfer", "上级一般公共预算安排的转移支付", "上级一般公共预算"),
+    ("s:fund", "政府性基金预算", "政府性基金预算"),
+    ("s:fund_transfer", "上级政府性基金安排的转移支付", "上级政府性基金"),
+    ("s:capital", "国有资本经营预算", "国有资本经营预算"),
+    ("s:capital_transfer", "上级国有资本经营预算安排的转移支付", "上级国有资本经营预算"),
+    ("s:special_account", "财政专户", "财政专户"),
+    ("s:unit_funds", "单位资金", "单位资金"),
+    ("s:carryover_fiscal", "财政拨款结转", "财政拨款结转"),
+    ("s:carryover_nonfiscal", "非财政拨款结转结余", "非财政拨款结转"),
+]
+_BASIC_PROJECT = [("total", "合计", "合计"), ("basic", "基本支出", "基本支出"), ("project", "项目支出", "项目支出")]
+_PERSONNEL_PUBLIC = [("total", "合计", "合计"), ("personnel", "人员经费", "人员经费"), ("public", "公用经费", "公用经费")]
+_ECONOMIC_CLASSES = [
+    ("e:301", "工资福利支出"), ("e:302", "商品和服务支出"), ("e:303", "对个人和家庭的补助"),
+    ("e:307", "债务利息及费用支出"), ("e:309", "资本性支出（基本建设）"), ("e:310", "资本性支出"),
+    ("e:311", "对企业补助（基本建设）"), ("e:312", "对企业补助"), ("e:313", "对社会保障基金补助"),
+    ("e:399", "其他支出"),
+]
+_PROJECT_COLUMNS = [("total", "项目支出合计", "合计")] + [(k, label, label) for k, label in _ECONOMIC_CLASSES]
+_SANGONG_COLUMNS = [("total", "合计", "合计"), ("s:general_budget", "一般公共预算", "一般公共预算"),
+                    ("s:fund_budget", "政府性基金", "政府性基金"), ("s:capital_budget", "国有资本经营预算", "国有资本")]
+_FISCAL_EXP_COLUMNS = [("total", "合计", "合计"), ("s:general_budget", "一般公共预算", "一般公共预算"),
+                       ("s:fund_budget", "政府性基金预算", "政府性基金"), ("s:capital_budget", "国有资本经营预算", "国有资本")]
+
+FUNCTION_TABLE_COLUMNS = {
+    "income": _SOURCE_COLUMNS,
+    "expenditure": _BASIC_PROJECT,
+    "general_expenditure": _BASIC_PROJECT,
+    "fund_expenditure": _BASIC_PROJECT,
+    "capital_expenditure": _BASIC_PROJECT,
+    "fiscal_expenditure": _BASIC_PROJECT,
+}
+
+_TOTAL_WORDS = {"合计", "总计"}
+_CODE3 = re.compile(r"^\d{3}$")
+_CODE2 = re.compile(r"^\d{2}$")
+_CODE_JOINED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(.*)$", re.S)
+
+
+def recognise_title(text: str) -> str | None:
+    """The table kind a printed title names, or None."""
+    for line in text.splitlines() or [text]:
+        norm = normalise_text(re.sub(r"^\s*表\s*\d+", "", line))
+        if not norm.endswith("表") or len(norm) > 40:
+            continue
+        for kind, words in _TITLES:
+            if all(w in norm for w in words):
+                return kind
+    return None
+
+
+def reading_finding(rule: str, message: str, location: Location | None, severity: str = "warning",
+                    subject: str | None = None, stated: str | None = None) -> Finding:
+    return Finding(rule=rule, severity=severity, category="reading", message=message, location=location,
+                   subject=subject, stated=stated)
+
+
+class _Reader:
+    """Shared state while reading one grid: the table being filled and its findings."""
+
+    def __init__(self, table: Table, grid: Grid):
+        self.table = table
+        self.grid = grid
+        self.findings: list[Finding] = []
+
+    def loc(self, cell: GridCell | None, row: int | None = None, column: str | None = None) -> Location:
+        base = cell.location if cell is not None and cell.location is not None else Location()
+        return base.model_copy(update={"table": self.table.label, "row": row, "column": column})
+
+    def amount(self, cell: GridCell | None, row: int, column: str) -> Cell:
+        text = cell.text if cell is not None else ""
+        loc = self.loc(cell, row, column)
+        try:
+            value = parse_amount(text)
+        except AmountError:
+            self.findings.append(reading_finding(
+                "R.NUMBER.UNPARSABLE", f"“{text.strip()}”不是可识别的金额，按空白处理", loc, stated=text.strip()))
+            value = None
+        return Cell(text=text.strip(), value=value, location=loc)
+
+    def warn(self, rule: str, message: str, cell: GridCell | None, row: int | None = None) -> None:
+        self.findings.append(reading_finding(rule, message, self.loc(cell, row)))
+
+
+def _norm(cell: GridCell | str) -> str:
+    return normalise_text(cell.text if isinstance(cell, GridCell) else cell)
+
+
+def _blank(cells: list[GridCell]) -> bool:
+    return all(parse_blank(c.text) for c in cells)
+
+
+def parse_blank(text: str) -> bool:
+    return normalise_text(text) in {"", "-", "—", "--", "/", "－"}
+
+
+def _header_rows(grid: Grid, is_data) -> int:
+    """Number of rows before the first data row."""
+    for i, row in enumerate(grid.rows):
+        if is_data(row):
+            return i
+    return len(grid.rows)
+
+
+def _header_before_codes(grid: Grid) -> list[list[GridCell]]:
+    """Rows before the first one that starts with a classification code (to see how codes are laid out)."""
+    return grid.rows[: _header_rows(grid, lambda r: bool(r) and re.match(r"^\d{3}", _norm(r[0])) is not None)]
+
+
+def _check_header(reader: _Reader, header: list[list[GridCell]], columns) -> None:
+    text = "".join(_norm(c) for row in header for c in row)
+    for key, label, keyword in columns:
+        if normalise_text(keyword) not in text:
+            first = header[0][0] if header and header[0] else None
+            reader.warn("R.TABLE.HEADER", f"表头中没有找到“{keyword}”列，按标准格式的列序读取", first)
+            return
+
+
+def _split_layout(header: list[list[GridCell]]) -> bool:
+    """Codes printed in separate 类/款(/项) cells (the header has a 类 cell and a 款 cell)."""
+    texts = {_norm(c) for row in header for c in row}
+    return "类" in texts and "款" in texts
+
+
+def _function_code(row: list[GridCell], split: bool, levels: int = 3):
+    """(code, name, rest) for a classification row, ('total', name, rest) for 合计, None otherwise."""
+    if not row:
+        return None
+    if split:
+        n = levels
+        parts = [_norm(c) for c in row[:n]]
+        name_cell = row[n] if len(row) > n else GridCell("")
+        if parts and _CODE3.match(parts[0]) and all(p == "" or _CODE2.match(p) for p in parts[1:]):
+            code = "".join(parts)
+            if "" in parts[1:] and any(parts[parts.index("", 1):]):
+                return None  # a 项 without its 款: not a classification row
+            return code, name_cell.text.strip(), row[n + 1:]
+        if not any(parts) and _norm(name_cell) in _TOTAL_WORDS:
+            return "total", name_cell.text.strip(), row[n + 1:]
+        if not any(parts) and not _norm(name_cell) and len(row) > n + 1 and _norm(row[n + 1]) in _TOTAL_WORDS:
+            return "total", row[n + 1].text.strip(), [GridCell("")] + row[n + 2:]
+        if _norm(row[0]) in _TOTAL_WORDS:
+            return "total", row[0].text.strip(), row[1:]
+        return None
+    first = _norm(row[0])
+    if first in _TOTAL_WORDS:
+        return "total", row[0].text.strip(), row[1:]
+    compact = first.replace(" ", "")
+    m = _CODE_JOINED.match(row[0].text.strip().replace(" ", "")) if compact[:3].isdigit() else None
+    if not m:
+        return None
+    code, name = m.group(1), m.group(2).strip()
+    if name:
+        return code, name, row[1:]
+    return code, (row[1].text.strip() if len(row) > 1 else ""), row[2:]
+
+
+def join_broken_rows(rows: list[list[GridCell]], parse, width: int) -> list[list[GridCell]]:
+    """A printed row broken in two (page break): the second part has no code of its own and the two
+    parts together have the row's full width."""
+    out: list[list[GridCell]] = []
+    i = 0
+    while i < len(rows):
+        row = rows[i]
+        parsed = parse(row)
+        if parsed is not None and i + 1 < len(rows) and len(row) < width and parse(rows[i + 1]) is None \
+                and len(row) + len(rows[i + 1]) == width:
+            out.append(row + rows[i + 1])
+            i += 2
+            continue
+        out.append(row)
+        i += 1
+    return out
+
+
+def _level(code: str) -> str | None:
+    return {3: "类", 5: "款", 7: "项"}.get(len(code))
+
+
+def _fill_values(reader: _Reader, row: Row, cells: list[GridCell], columns, index: int) -> None:
+    for i, (key, label, _kw) in enumerate(columns):
+        cell = cells[i] if i < len(cells) else None
+        row.cells[key] = reader.amount(cell, index, label)
+    extra = [c for c in cells[len(columns):] if not parse_blank(c.text)]
+    if extra:
+        reader.warn("R.TABLE.EXTRA_CELLS", f"该行多出 {len(extra)} 个非空单元格（“{extra[0].text.strip()}”），未读取",
+                    extra[0], index)
+
+
+def _new_table(kind: str, title: str, number: str, unit: str, grid: Grid, columns) -> Table:
+    return Table(kind=kind, number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
+                 columns=[Column(key=k, label=label) for k, label, _ in columns], location=grid.location)
+
+
+def read_function_table(kind: str, grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    columns = FUNCTION_TABLE_COLUMNS[kind]
+    table = _new_table(kind, title, number, unit, grid, columns)
+    reader = _Reader(table, grid)
+    split = _split_layout(_header_before_codes(grid))
+    start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
+    _check_header(reader, grid.rows[:start], columns)
+    width = (4 if split else 2) + len(columns)
+    rows = join_broken_rows(grid.rows[start:], lambda r: _function_code(r, split), width)
+    for i, cells in enumerate(rows, start=1):
+        parsed = _function_code(cells, split)
+        if parsed is None:
+            if not _blank(cells):
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+            continue
+        code, name, rest = parsed
+        if code == "total":
+            row = Row(key="total", name=name, role="total", location=reader.loc(cells[0], i))
+        else:
+            row = Row(key=f"f:{code}", code=code, name=name, level=_level(code), location=reader.loc(cells[0], i))  # type: ignore[arg-type]
+        _fill_values(reader, row, rest, columns, i)
+        table.rows.append(row)
+    return table, reader.findings
+
+
+def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """T6: economic 类/款 rows split into 人员经费 / 公用经费."""
+    table = _new_table("general_basic", title, number, unit, grid, _PERSONNEL_PUBLIC)
+    reader = _Reader(table, grid)
+
+    def parse(cells: list[GridCell], split: bool):
+        if not cells:
+            return None
+        if split:
+            a, b = _norm(cells[0]), _norm(cells[1]) if len(cells) > 1 else ""
+            if _CODE3.match(a) and (b == "" or _CODE2.match(b)):
+                return a + b, cells[2].text.strip() if len(cells) > 2 else "", cells[3:]
+            name = cells[2] if len(cells) > 2 else GridCell("")
+            if not a and not b and _norm(name) in _TOTAL_WORDS:
+                return "total", name.text.strip(), cells[3:]
+        if _norm(cells[0]) in _TOTAL_WORDS:
+            return "total", cells[0].text.strip(), cells[1:]
+        m = re.match(r"^(\d{3}(?:\d{2})?)(?!\d)\s*(.*)$", cells[0].text.strip().replace(" ", ""), re.S)
+        if m and not split:
+            name = m.group(2) or (cells[1].text.strip() if len(cells) > 1 else "")
+            return m.group(1), name, cells[1:] if m.group(2) else cells[2:]
+        return None
+
+    split = _split_layout(_header_before_codes(grid))
+    start = _header_rows(grid, lambda r: parse(r, split) is not None)
+    _check_header(reader, grid.rows[:start], _PERSONNEL_PUBLIC)
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        parsed = parse(cells, split)
+        if parsed is None:
+            if not _blank(cells):
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+            continue
+        code, name, rest = parsed
+        if code == "total":
+            row = Row(key="total", name=name, role="total", location=reader.loc(cells[0], i))
+        else:
+            row = Row(key=f"e:{code}", code=code, name=name, level="类" if len(code) == 3 else "款",
+                      location=reader.loc(cells[0], i))
+        _fill_values(reader, row, rest, _PERSONNEL_PUBLIC, i)
+        table.rows.append(row)
+    return table, reader.findings
+
+
+def read_project_table(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """T7: function 类/款 rows and one row per project under its 项 (key p:<项 code>:<project name>)."""
+    columns = _PROJECT_COLUMNS
+    table = _new_table("general_project", title, number, unit, grid, [("project_name", "项目名称", "项目名称")] + columns)
+    reader = _Reader(table, grid)
+    split = _split_layout(_header_before_codes(grid))
+    start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
+    _check_header(reader, grid.rows[:start], columns)
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        parsed = _function_code(cells, split)
+        if parsed is None:
+            if not _blank(cells):
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+            continue
+        code, name, rest = parsed
+        project = rest[0] if rest else GridCell("")
+        values = rest[1:]
+        if code == "total" or (_norm(project) in _TOTAL_WORDS and not name):
+            row = Row(key="total", name=project.text.strip() if not name else name, role="total", location=reader.loc(cells[0], i))
+        elif len(code) == 7 and _norm(project):
+            pname = re.sub(r"\s+", "", project.text.strip())
+            row = Row(key=f"p:{code}:{pname}", code=code, name=name, level="项", location=reader.loc(cells[0], i))
+            row.cells["project_name"] = Cell(text=project.text.strip(), location=reader.loc(project, i, "项目名称"))
+        else:
+            row = Row(key=f"f:{code}", code=code, name=name, level=_level(code), location=reader.loc(cells[0], i))  # type: ignore[arg-type]
+        _fill_values(reader, row, values, columns, i)
+        table.rows.append(row)
+    return table, reader.findings
