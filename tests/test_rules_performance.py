@@ -74,6 +74,7 @@ def test_weights():
     assert len(found) == 1 and found[0].stated == D(95) and found[0].difference == D(5)
     # a 100-point region
     assert hits("P.WEIGHTS", ctx(good_table(), profile={"performance_weight_total": 100}))[0].expected == D(100)
+    assert hits("P.WEIGHTS", ctx(good_table(), profile={"performance": {"weight_total": 100}}))[0].expected == D(100)
     # the settings override the profile
     c = ctx(good_table(), profile={"performance_weight_total": 100})
     c.settings = Settings(performance_weight_total=D(90))
@@ -192,6 +193,11 @@ def test_summary():
     assert hits("P.SUMMARY", ctx(*tables, sections=[_perf_section((1, "20"), (1, "7"))])) == []
     found = hits("P.SUMMARY", ctx(*tables, sections=[_perf_section((2, "20"), (1, "8"))]))
     assert sorted(f.subject for f in found) == ["performance:fiscal", "performance:nonfiscal"]
+    total = Section(id="other.performance", part=3, title="预算绩效情况", paragraphs=[Paragraph(text="", statements=[
+        Statement(subject="performance:total", count=2, amount=D(27))])])
+    assert hits("P.SUMMARY", ctx(*tables, sections=[total])) == []
+    total.paragraphs[0].statements[0].amount = D(26)
+    assert [f.expected for f in hits("P.SUMMARY", ctx(*tables, sections=[total]))] == [D(27)]
 
 
 def test_missing():

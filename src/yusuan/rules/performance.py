@@ -71,13 +71,24 @@ def _money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
     return found
 
 
+def _profile(ctx: Context, key: str, default):
+    """A performance setting of the region profile: flat ``performance_<key>`` or nested ``performance: {<key>}``
+    (the form of ``profiles/*.yaml``)."""
+    if f"performance_{key}" in ctx.profile:
+        return ctx.profile[f"performance_{key}"]
+    nested = ctx.profile.get("performance")
+    if isinstance(nested, dict) and key in nested:
+        return nested[key]
+    return default
+
+
 # ---------------------------------------------------------------- one table at a time
 
 @rule("P.WEIGHTS", "绩效指标权重合计应等于模板规定的分值", "warning", "performance", reads=("performance",))
 def weights(ctx: Context) -> Iterator[Hit]:
     """各三级指标的分值权重合计等于地区模板规定的总分（新疆模板为 90 分，另 10 分为预算执行率；其他地区多为 100 分）。
     不印权重的模板（区域绩效目标表、明细表）不检查。"""
-    expected = Decimal(str(ctx.settings.performance_weight_total or ctx.profile.get("performance_weight_total", 90)))
+    expected = Decimal(str(ctx.settings.performance_weight_total or _profile(ctx, "weight_total", 90)))
     for printed in ctx.disclosure.performance:
         table = printed.table
         if not table.weighted:
@@ -95,7 +106,7 @@ def weights(ctx: Context) -> Iterator[Hit]:
 @rule("P.LEVELS.REQUIRED", "绩效目标表应包含产出、效益、满意度三类一级指标", "warning", "performance", reads=("performance",))
 def levels_required(ctx: Context) -> Iterator[Hit]:
     """每张表都应设产出指标、效益指标和满意度指标（一级）；地区模板允许省略的一级指标见配置 performance_optional_levels。"""
-    optional = set(ctx.profile.get("performance_optional_levels", []))
+    optional = set(_profile(ctx, "optional_levels", []))
     required = [level for level in REQUIRED_LEVEL1 if level not in optional]
     for printed in ctx.disclosure.performance:
         present = {normalise_text(ind.level1) for ind in printed.table.indicators}
@@ -291,12 +302,15 @@ def _allocations(ctx: Context) -> dict[str, list[tuple[str, Decimal]]]:
 @rule("P.SUMMARY", "预算绩效情况说明的项目个数和金额应与绩效目标表一致", "fatal", "performance",
       reads=("performance", "other.performance"))
 def summary(ctx: Context) -> Iterator[Hit]:
-    """“预算绩效情况”所说财政拨款项目、非财政拨款项目的个数和金额，应等于其后绩效目标表的张数和预算合计。"""
+    """“预算绩效情况”所说财政拨款项目、非财政拨款项目（上海版式：编报绩效目标的项目）的个数和金额，
+    应等于其后绩效目标表的张数和预算合计。"""
     if not ctx.disclosure.performance:
         return
     s = funding_summary([p.table for p in ctx.disclosure.performance])
+    tables = [p.table for p in ctx.disclosure.performance]
     expected = {"performance:fiscal": (s.fiscal_count, s.fiscal_amount, "财政拨款"),
-                "performance:nonfiscal": (s.nonfiscal_count, s.nonfiscal_amount, "非财政拨款")}
+                "performance:nonfiscal": (s.nonfiscal_count, s.nonfiscal_amount, "非财政拨款"),
+                "performance:total": (len(tables), sum((t.total for t in tables), ZERO), "编报绩效目标的")}
     for st in ctx.disclosure.statements("performance:"):
         if st.subject not in expected:
             continue
