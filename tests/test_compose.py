@@ -132,7 +132,7 @@ def test_table2_and_3_hierarchy_and_identities(xj):
 
 def test_table4_fiscal_only_without_carryover(xj):
     t4 = xj.table("fiscal_income_expenditure")
-    assert t4.value("s:fiscal", "amount") is None  # the template leaves this row blank
+    assert t4.value("s:fiscal", "amount") == D("135.50")  # the reference leaves it blank; we print the sum
     assert t4.value("s:general_budget", "amount") == D("135.50")
     assert t4.value("income_total", "amount") == D("135.50")
     assert t4.value("f:220", "total") is None  # only carry-over money there
@@ -180,8 +180,18 @@ def test_shanghai_tables_in_yuan():
     t1 = d.table("income_expenditure")
     assert t1.unit == "元" and t1.value("income_total", "amount") == D("1455000.00")
     assert t1.row("income_total").cells["amount"].text == "1,455,000.00"
-    assert t1.row("f:201").name == "一、一般公共服务支出" and t1.row("f:201").code is None
+    assert t1.row("f:201").name == "一般公共服务支出" and t1.row("f:201").code is None  # numbered by the renderer
     assert [r.key for r in t1.rows if r.side == "expenditure"] == ["f:201", "f:208", "f:220", "expenditure_total"]
+    # carry-over is not in the Shanghai layout: printed only because this package has some, so T1 adds up
+    income = [r for r in t1.rows if r.side == "income" and r.key in ("s:fiscal", "s:business", "s:operating",
+                                                                      "s:other", "s:carryover")]
+    assert sum((r.value("amount") or D(0) for r in income), D(0)) == t1.value("income_total", "amount")
+    assert "s:carryover" in {c.key for c in d.table("income").columns}
+    plain = compose(package(projects=package().model_dump()["projects"][:2]), "shanghai")
+    assert plain.table("income_expenditure").row("s:carryover") is None
+    assert "s:carryover" not in {c.key for c in plain.table("income").columns}
+    texts = [p.text for p in d.section("general_project").paragraphs]
+    assert "立项依据：某文件。" in texts and "实施主体：测试局" in texts
     t6 = d.table("general_basic")
     assert t6.row("e:30101").cells["public"].text == "0.00" and t6.value("e:30101", "public") == D(0)
     so = d.table("sangong_operating")

@@ -239,13 +239,10 @@ def general_basic(ctx: Context) -> list[Paragraph]:
     return out
 
 
-PROJECT_LABELS = {"basis": "设立的政策依据", "scale": "预算安排规模", "implementer": "项目承担单位",
-                  "allocation": "资金分配情况", "period": "资金执行时间"}
-
-
-def general_project(ctx: Context, labels: dict[str, str] = PROJECT_LABELS) -> list[Paragraph]:
+def general_project(ctx: Context) -> list[Paragraph]:
     from yusuan.model.sources import sources_of
 
+    labels = ctx.profile.wording.project_labels
     allowed = set(sources_of("general_budget"))
     projects = [pr for pr in ctx.package.projects if any(f.source in allowed and f.amount for f in pr.funding)]
     if not projects:

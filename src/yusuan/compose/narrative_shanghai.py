@@ -23,7 +23,10 @@ def budget_notes(ctx: Context) -> list[Paragraph]:
     total = derive.total(p)
     fiscal = derive.source_total(p, "fiscal")
     c_fiscal = ctx.compare("income:fiscal", fiscal)
-    unit_parts = [("business", "事业收入"), ("operating", "事业单位经营收入"), ("other", "其他收入")]
+    unit_parts = [(k, label) for k, label, always in (
+        ("special_account", "财政专户核拨", False), ("business", "事业收入", True), ("superior_subsidy", "上级补助收入", False),
+        ("affiliated", "附属单位上缴收入", False), ("operating", "事业单位经营收入", True), ("other", "其他收入", True),
+        ("carryover", "上年结转结余", False)) if always or derive.source_total(p, k)]
     text = (f"{ctx.year}年，{ctx.unit}收入预算{money(total)}，其中：" + join_clauses(f"财政拨款收入{money(fiscal)}", c_fiscal.text)
             + "；" + "；".join(f"{label}{money(derive.source_total(p, k))}" for k, label in unit_parts) + "。")
     out = [para(text, st("total", "收入预算", amount=total), st("income:fiscal", "财政拨款收入", c_fiscal, amount=fiscal),
@@ -79,12 +82,8 @@ def performance_brief(ctx: Context) -> list[Paragraph]:
                  st("performance:total", "编报绩效目标的项目", count=count, amount=amount))]
 
 
-SHANGHAI_PROJECT_LABELS = {"basis": "立项依据", "scale": "年度预算安排", "implementer": "实施主体",
-                           "allocation": "资金分配情况", "period": "实施周期"}
-
-
 def project_notes(ctx: Context) -> list[Paragraph]:
-    return general_project(ctx, SHANGHAI_PROJECT_LABELS)
+    return general_project(ctx)  # the line labels (立项依据, 实施主体 …) come from the profile wording
 
 
 BUILDERS = {

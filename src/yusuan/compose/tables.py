@@ -122,7 +122,8 @@ def _class_rows(b: _Builder, package: BudgetPackage, profile: Profile, columns: 
         values = {key: amounts.get(code, ZERO) for key, amounts in columns.items()}
         name = _function_name(code, year)
         if b.spec.class_label == "numeral":
-            b.add(f"f:{code}", f"{chinese_numeral(n)}、{name}", values, level="类", side="expenditure")
+            # no code is printed; the renderer numbers the rows (一、二、…) from the profile's class_label
+            b.add(f"f:{code}", name, values, level="类", side="expenditure")
         else:
             b.add(f"f:{code}", name, values, code=code, level="类", side="expenditure")
 
@@ -131,6 +132,8 @@ def _income_rows(b: _Builder, package: BudgetPackage, column: str, extra: dict[s
     for spec in b.spec.rows:
         group = (extra or {}).get(spec.key, spec.key.removeprefix("s:"))
         amount = derive.source_total(package, group) if spec.print_value else None
+        if spec.omit_when_zero and not amount:
+            continue
         b.add(spec.key, spec.label, {column: amount}, role=spec.role, side="income")
 
 
@@ -255,10 +258,19 @@ BUILDERS = {
 }
 
 
+def _drop_empty_columns(table: Table, optional: set[str]) -> None:
+    for key in optional:
+        if all(not (r.cells.get(key) and r.cells[key].value) for r in table.rows):
+            table.columns = [c for c in table.columns if c.key != key]
+            for r in table.rows:
+                r.cells.pop(key, None)
+
+
 def compose_tables(package: BudgetPackage, profile: Profile) -> list[Table]:
     out = []
     for spec in profile.tables:
         b = _Builder(spec, package.unit.budget_year, package.unit.name)
         BUILDERS[spec.kind](b, package, profile)
+        _drop_empty_columns(b.table, {c.key for c in spec.columns if c.omit_when_zero})
         out.append(b.table)
     return out

@@ -29,6 +29,7 @@ class ColumnSpec(_Spec):
     key: str = Field(description="column key of the contract (docs/disclosure-keys.md)")
     label: str
     group: str | None = Field(default=None, description="merged header above the column")
+    omit_when_zero: bool = Field(default=False, description="printed only when some row has an amount in it")
 
 
 class RowSpec(_Spec):
@@ -38,6 +39,7 @@ class RowSpec(_Spec):
     label: str
     role: Literal["item", "total", "subtotal", "group", "blank"] = "item"
     print_value: bool = Field(default=True, description="false: the template leaves this row's amount blank")
+    omit_when_zero: bool = Field(default=False, description="printed only when it has an amount (e.g. 上年结转 in Shanghai)")
 
 
 class TableSpec(_Spec):
@@ -79,6 +81,10 @@ class PartSpec(_Spec):
     heading: str = Field(description="{unit} and {year} are replaced")
 
 
+PROJECT_LABELS = {"basis": "设立的政策依据", "scale": "预算安排规模", "implementer": "项目承担单位",
+                  "allocation": "资金分配情况", "period": "资金执行时间"}
+
+
 class Wording(_Spec):
     zero_base: str = Field(description="how growth from a zero base is written: '增长100%' or '新增'")
     zero_base_template: str = Field(description="the change clause from a zero base; {change} is the amount")
@@ -87,6 +93,10 @@ class Wording(_Spec):
     reason_intro: str = Field(default="主要原因是", description="text before a reason")
     not_arranged: str = Field(default="未安排", description="'政府性基金预算未安排'")
     empty_table: str = Field(description="Part 3 sentence for an empty table; {unit} {year} {budget} {title}")
+    project_labels: dict[str, str] = Field(
+        default_factory=lambda: dict(PROJECT_LABELS),
+        description="labels of the project description lines: basis, scale, implementer, allocation, period",
+    )
 
 
 class PerformanceSpec(_Spec):
