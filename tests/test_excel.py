@@ -259,6 +259,14 @@ def test_workbook_saved_again_by_libreoffice_reads_the_same(workbook: Path, tmp_
     assert to_json(back) == to_json(rich_package())
 
 
+def test_sheet_without_its_hidden_key_row_is_read_by_its_headers(workbook: Path):
+    wb = load_workbook(workbook)
+    wb["基本支出（功能分类）"].delete_rows(2)
+    wb["三公经费"].delete_rows(2)
+    wb.save(workbook)
+    assert to_json(read_workbook(workbook)) == to_json(rich_package())
+
+
 def test_example_round_trips_exactly(tmp_path: Path):
     if not (EXAMPLE / "package.yaml").exists():
         pytest.skip(f"示例预算包不存在：{EXAMPLE}")

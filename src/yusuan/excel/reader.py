@@ -178,8 +178,10 @@ class _Reader:
                 self.problem((spec.name, L.HEADER_ROW, None), f"缺少列“{column.label}”（第2行字段名应为 {column.key}）")
         if any(c.required and not c.info and c.key not in columns for c in spec.columns):
             return []
+        # Without the hidden key row (deleted by hand) the data starts right under the headers.
+        keyed = any(column.key in by_key for column in spec.columns)
         out = []
-        for r in range(L.FIRST_DATA_ROW, ws.max_row + 1):
+        for r in range(L.FIRST_DATA_ROW if keyed else L.KEY_ROW, ws.max_row + 1):
             raw = {key: ws.cell(r, c) for key, c in columns.items()}
             if all(text_in(cell.value) is None for cell in raw.values()):
                 continue
