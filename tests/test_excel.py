@@ -205,6 +205,11 @@ def test_template_has_every_sheet_lists_and_instructions(tmp_path: Path):
     sources = [c.value for c in wb["目录"][formulas["B3"].split("!")[1].replace("$", "")[0]][2:] if c.value]
     assert sources == list(SOURCE_LABELS.values())
     assert wb["单位信息"]["B5"].value == 2023  # 预算年度 filled in from --year
+    subject_list = wb["上年数及变动原因"].data_validations.dataValidation[0]
+    assert str(subject_list.sqref).startswith("A3") and subject_list.errorStyle == "warning"
+    assert {"total", "income:general", "general:project", "sangong:reception"} <= {
+        c.value for c in wb["目录"][subject_list.formula1.split("!")[1].replace("$", "")[0]]
+    }
 
     # A blank template with only the unit name filled in reads as an empty package of that year.
     edit(path, "单位信息", "B2", "空白局")

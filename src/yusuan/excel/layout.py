@@ -21,7 +21,9 @@ FIRST_DATA_ROW = 3
 class Column:
     key: str  # field name, written in the hidden key row
     label: str  # Chinese header
-    kind: str  # text | amount | decimal | int | function | economic | economic_any | source | choice:<name> | project | date
+    # text | amount | decimal | int | function | economic | economic_any | source | choice:<name> | project
+    # | subject (a last-year key, offered in a list) | date
+    kind: str
     width: int = 14
     required: bool = True  # the column must be present when reading
     info: bool = False  # written for the reader only, ignored when reading
@@ -249,7 +251,7 @@ VEHICLES = TableSheet(
 LAST_YEAR = TableSheet(
     "上年数及变动原因",
     (
-        Column("subject", "科目键", "text", 30, note="如 total、income:general、general:function:2200101（见填写说明）"),
+        Column("subject", "科目键", "subject", 30, note="如 total、income:general、general:function:2200101（见填写说明）"),
         Column("label", "科目说明（自动生成，不读取）", "text", 36, required=False, info=True),
         Column("amount", "上年数（万元）", "amount", 14, note=AMOUNT_NOTE),
         Column("reason", "变动原因", "text", 50, note="不含“主要原因是”"),
