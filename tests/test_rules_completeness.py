@@ -1,0 +1,208 @@
+"""Completeness rules (K.*): a complete small disclosure passes; removing each item fails."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from yusuan.disclosure import Paragraph
+from yusuan.model.performance import PerformanceTable
+from yusuan.disclosure import PrintedPerformance
+from yusuan.rules.completeness import SECTION_TITLES
+from yusuan.rules.testing import add_statements, build_disclosure, remove_row, run_rule, statement
+
+PROJECTS = {"国土空间规划编制": "300", "自然资源调查监测": "80.5", "地质灾害防治": "60"}
+T5_ITEMS = {"2080505": "40", "2080506": "20", "2101101": "15", "2200101": "330", "2200104": "300", "2200106": "80.5",
+            "2210201": "25", "2240601": "60"}
+T6_ITEMS = {"30101": "150", "30102": "100", "30108": "40", "30302": "20", "30201": "80", "30217": "2", "30231": "8",
+            "31002": "30"}
+
+
+def complete():
+    """The builder's ten tables plus every section, statement and performance table a package needs."""
+    d = build_disclosure()
+    for sid, label in SECTION_TITLES.items():
+        part = 1 if sid.startswith("overview") else 4 if sid == "glossary" else 3
+        add_statements(d, sid, title=label, part=part, text=f"{label}的说明文字。")
+    add_statements(d, "overview.institutions", statement("staff:authorized", count=65), statement("staff:actual", count=103),
+                   statement("staff:active", count=64), statement("staff:retired", count=39), statement("staff:veteran", count=0),
+                   part=1)
+    add_statements(d, "general", *[statement(f"general:function:{c}", amount=a, change="0", reason="无变化")
+                                   for c, a in T5_ITEMS.items()])
+    add_statements(d, "general_basic", *[statement(f"general:economic:{c}", amount=a) for c, a in T6_ITEMS.items()])
+    for name, amount in PROJECTS.items():
+        section = d.section("general_project")
+        add_statements(d, "general_project", statement(f"project:{name}:scale", amount=amount),
+                       text=f"项目名称：{name}")
+        section.paragraphs.append(Paragraph(text=f"设立的政策依据：某文件。预算安排规模：{amount}万元。项目承担单位：本局。"
+                                                 "资金分配情况：全部用于工作经费。资金执行时间：2023年全年。"))
+        d.performance.append(PrintedPerformance(table=PerformanceTable(project=name, fiscal=D(amount))))
+    add_statements(d, "sangong", statement("sangong:total", amount="10", change="1", reason="接待任务增加"),
+                   statement("sangong:abroad", amount="0", change="0"), statement("sangong:vehicle", amount="8", change="0"),
+                   statement("sangong:reception", amount="2", change="1", reason="接待任务增加"))
+    add_statements(d, "other.operating_costs", statement("operating_costs", amount="120"))
+    add_statements(d, "other.procurement", statement("procurement:total", amount="100"),
+                   statement("procurement:goods", amount="10"), statement("procurement:works", amount="0"),
+                   statement("procurement:services", amount="90"), statement("procurement:sme_reserved", amount="100"))
+    add_statements(d, "other.assets", statement("assets:buildings_area", amount="4235.63", unit="平方米"),
+                   statement("assets:vehicles", count=5, amount="189.03"))
+    add_statements(d, "other.performance", statement("performance:fiscal", count=3, amount="440.5"))
+    add_statements(d, "glossary", part=4, text="财政拨款收入；基本支出；项目支出；“三公”经费；机关运行经费。")
+    add_statements(d, "capital", text="本部门没有使用国有资本经营预算拨款安排的支出，国有资本经营预算支出情况表为空表。")
+    return d
+
+
+def k_rules():
+    from yusuan.rules import load_all
+
+    return sorted(r for r in load_all() if r.startswith("K."))
+
+
+@pytest.mark.parametrize("rule_id", k_rules())
+def test_complete_disclosure_passes(rule_id):
+    assert run_rule(complete(), rule_id) == []
+
+
+def test_table_missing():
+    d = complete()
+    d.tables = [t for t in d.tables if t.kind != "sangong"]
+    [f] = run_rule(d, "K.TABLE.PRESENT")
+    assert "三公" in f.message and f.severity == "fatal"
+    # a profile that does not require table 10
+    assert run_rule(d, "K.TABLE.PRESENT", profile={"tables": [{"kind": "income_expenditure"}]}) == []
+
+
+def test_empty_table_without_note():
+    d = complete()
+    d.table("capital_expenditure").empty_note = None
+    assert run_rule(d, "K.TABLE.EMPTY_NOTE") == []  # the Part 3 section says 空表
+    d.section("capital").paragraphs = []
+    [f] = run_rule(d, "K.TABLE.EMPTY_NOTE")
+    assert "国有资本经营预算支出情况表" in f.message
+
+
+def test_function_depth():
+    d = remove_row(complete(), "general_expenditure", "f:2210201")
+    [f] = run_rule(d, "K.FUNCTION.DEPTH")
+    assert "22102" in f.message and "项" in f.message
+
+
+def test_economic_depth():
+    d = remove_row(complete(), "general_basic", "e:30302")
+    [f] = run_rule(d, "K.ECONOMIC.DEPTH")
+    assert "303" in f.message
+
+
+def _drop(d, prefix):
+    for s in d.sections:
+        for p in s.paragraphs:
+            p.statements = [st for st in p.statements if not st.subject.startswith(prefix)]
+    return d
+
+
+def test_general_item_text():
+    d = _drop(complete(), "general:function:2200106")
+    [f] = run_rule(d, "K.GENERAL.ITEM.TEXT")
+    assert "2200106" in f.message and "80.50" in f.message
+
+
+def test_general_item_yoy():
+    d = complete()
+    add_statements(d, "general", statement("general:function:2299999", amount="5"))
+    [f] = run_rule(d, "K.GENERAL.ITEM.YOY")
+    assert "未与上年比较" in f.message
+
+
+def test_basic_economic_text():
+    [f] = run_rule(_drop(complete(), "general:economic:30217"), "K.BASIC.ECONOMIC.TEXT")
+    assert "30217" in f.message
+
+
+def test_sangong_explained():
+    d = complete()
+    for p in d.section("sangong").paragraphs:
+        for st in p.statements:
+            st.reason = None
+    found = run_rule(d, "K.SANGONG.EXPLAINED")
+    assert {f.subject for f in found} == {"sangong:total", "sangong:reception"}
+    assert len(run_rule(_drop(complete(), "sangong:abroad"), "K.SANGONG.EXPLAINED")) == 1
+
+
+@pytest.mark.parametrize("rule_id, prefix", [
+    ("K.OPERATING_COSTS", "operating_costs"), ("K.PROCUREMENT", "procurement:works"),
+    ("K.PROCUREMENT.SME", "procurement:sme"), ("K.ASSETS", "assets:vehicles"), ("K.PERFORMANCE.SUMMARY", "performance:"),
+])
+def test_other_sections_need_figures(rule_id, prefix):
+    found = run_rule(_drop(complete(), prefix), rule_id)
+    assert len(found) == 1
+
+
+def test_performance_tables():
+    d = complete()
+    d.performance = d.performance[:2]
+    [f] = run_rule(d, "K.PERFORMANCE.TABLES")
+    assert "地质灾害防治" in f.message
+
+
+def test_project_text():
+    [f] = run_rule(_drop(complete(), "project:自然资源调查监测"), "K.PROJECT.TEXT")
+    assert "自然资源调查监测" in f.message and "80.50" in f.message
+
+
+def test_project_fields():
+    d = complete()
+    section = d.section("general_project")
+    section.paragraphs[-1].text = "设立的政策依据：某文件。预算安排规模：60万元。"
+    [f] = run_rule(d, "K.PROJECT.FIELDS")
+    assert "地质灾害防治" in f.message and "资金执行时间" in f.message and "项目承担单位" in f.message
+
+
+def test_glossary():
+    d = complete()
+    d.section("glossary").paragraphs = [Paragraph(text="基本支出；项目支出。")]
+    [f] = run_rule(d, "K.GLOSSARY")
+    assert "机关运行经费" in f.message
+
+
+def test_staff_figures_and_sum():
+    d = _drop(complete(), "staff:veteran")
+    assert len(run_rule(d, "K.STAFF.FIGURES")) == 1
+    d = complete()
+    d.section("overview.institutions").paragraphs[-1].statements[1].count = 104
+    [f] = run_rule(d, "K.STAFF.SUM")
+    assert "104" in f.message and "103" in f.message
+
+
+def test_staff_change_sum():
+    d = complete()
+    st = d.section("overview.institutions").paragraphs[-1].statements
+    st[1].change, st[2].change, st[3].change, st[4].change = D(1), D(-2), D(2), D(0)
+    [f] = run_rule(d, "K.STAFF.SUM")
+    assert f.expected == 0
+
+
+def test_staff_authorized():
+    d = complete()
+    d.section("overview.institutions").paragraphs[-1].statements[0].count = 60
+    [f] = run_rule(d, "K.STAFF.AUTHORIZED")
+    assert f.severity == "info"
+
+
+def test_staff_vs_spending():
+    d = complete()
+    st = d.section("overview.institutions").paragraphs[-1].statements
+    st[3].count, st[2].count, st[1].count = 0, 103, 103  # no retired staff, but 退休费 30302 = 20
+    [f] = run_rule(d, "K.STAFF.SPENDING")
+    assert "退休费" in f.message and f.expected == D("20")
+
+
+@pytest.mark.parametrize("section_id", list(SECTION_TITLES))
+def test_section_missing(section_id):
+    d = complete()
+    d.sections = [s for s in d.sections if s.id != section_id]
+    rid = "K.SECTION." + section_id.upper().replace(".", "_")
+    [f] = run_rule(d, rid)
+    assert SECTION_TITLES[section_id] in f.message
+    # not required by a profile that leaves it out
+    assert run_rule(d, rid, profile={"sections": [{"id": "summary"}]}) == [] or section_id == "summary"
