@@ -261,6 +261,7 @@ def test_basic_spending_by_economic_item(xj):
 
 def test_projects_and_allocation_lines(xj):
     assert statement(xj, "project:甲项目:scale").amount == D("20")
+    assert statement(xj, "project:甲项目:basis").label == "某文件。"
     a2 = statement(xj, "project:甲项目:allocation:2")
     assert a2.amount == D("8") and a2.label == "培训经费"
     texts = [p.text for p in xj.section("general_project").paragraphs]
@@ -336,3 +337,16 @@ def test_example_composes_with_the_shanghai_profile(example):
     assert d.table("sangong_operating").value("sangong:total", "amount") == D("14.74")
     assert d.section("summary").title == "四、2023年部门预算编制说明"
     assert statement(d, "general:total").amount == D("4698.73")
+
+
+def test_assets_statements_use_reader_keys():
+    assets = {"as_of": "2022年底", "buildings_area": "100.5", "buildings_value": "40",
+              "vehicles": [{"kind": "一般公务用车", "count": 2, "value": "30"}, {"kind": "执法执勤用车", "count": 1, "value": "20"}],
+              "equipment_over_50": 1, "plan_year": 2023, "plan_vehicles": 0}
+    d = compose(package(assets=assets, overview={"institutions": "下设2个科室。", "divisions": ["办公室", "业务科"]}), "xinjiang")
+    assert statement(d, "assets:vehicles").count == 3 and statement(d, "assets:vehicles").amount == D("50")
+    assert statement(d, "assets:vehicle:law_enforcement").count == 1
+    assert statement(d, "assets:buildings_area").unit == "平方米"
+    assert statement(d, "assets:purchase_vehicles").count == 0
+    assert statement(d, "institutions:divisions").count == 2
+    assert "未安排购置车辆经费" in statement(d, "assets:purchase_vehicles").text

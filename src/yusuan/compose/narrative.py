@@ -81,7 +81,8 @@ def overview_functions(ctx: Context) -> list[Paragraph]:
 
 def overview_institutions(ctx: Context) -> list[Paragraph]:
     ov = ctx.package.overview
-    out = [para(ov.institutions)] if ov.institutions else []
+    divisions = [st("institutions:divisions", "内设科室", count=len(ov.divisions))] if ov.divisions else []
+    out = [para(ov.institutions, *divisions)] if ov.institutions else []
     s = ov.staffing
     if s is None:
         return out
@@ -249,19 +250,20 @@ def general_project(ctx: Context) -> list[Paragraph]:
         return [para(f"{ctx.unit}{ctx.year}年没有安排一般公共预算项目支出。")]
     out = []
     for pr in projects:
-        shown = pr.described_name or pr.name
-        out.append(para(f"项目名称：{shown}", style="heading"))
+        shown = pr.described_name or pr.name  # subjects use the printed name, as a reader would see it
+        base = f"project:{shown}"
+        out.append(para(f"项目名称：{shown}", st(f"{base}:name", shown), style="heading"))
         if pr.policy_basis:
-            out.append(para(f"{labels['basis']}：{pr.policy_basis}"))
-        out.append(para(f"{labels['scale']}：{money(pr.total)}", st(f"project:{pr.name}:scale", shown, amount=pr.total)))
+            out.append(para(f"{labels['basis']}：{pr.policy_basis}", st(f"{base}:basis", pr.policy_basis)))
+        out.append(para(f"{labels['scale']}：{money(pr.total)}", st(f"{base}:scale", labels["scale"], amount=pr.total)))
         if pr.implementer:
-            out.append(para(f"{labels['implementer']}：{pr.implementer}"))
+            out.append(para(f"{labels['implementer']}：{pr.implementer}", st(f"{base}:implementer", pr.implementer)))
         if pr.allocation:
             text = f"{labels['allocation']}：" + "；".join(f"{a.purpose}{money(a.amount)}" for a in pr.allocation) + "。"
-            out.append(para(text, *[st(f"project:{pr.name}:allocation:{n}", a.purpose, amount=a.amount)
+            out.append(para(text, *[st(f"{base}:allocation:{n}", a.purpose, amount=a.amount)
                                     for n, a in enumerate(pr.allocation, start=1)]))
         if pr.period:
-            out.append(para(f"{labels['period']}：{pr.period}"))
+            out.append(para(f"{labels['period']}：{pr.period}", st(f"{base}:period", pr.period)))
     return out
 
 
@@ -361,7 +363,7 @@ def other_assets(ctx: Context) -> list[Paragraph]:
         kinds = "；".join(f"{v.kind}{v.count}辆，价值{money(v.value)}" for v in a.vehicles)
         lines.append((f"车辆{count}辆，价值{money(value)}；其中：{kinds}。",
                       [st("assets:vehicles", "车辆", count=count, amount=value),
-                       *[st(f"assets:vehicle:{v.kind}", v.kind, count=v.count, amount=v.value) for v in a.vehicles]]))
+                       *[st(f"assets:vehicle:{vehicle_slug(v.kind)}", v.kind, count=v.count, amount=v.value) for v in a.vehicles]]))
     if a.furniture_value is not None:
         lines.append((f"办公家具价值{money(a.furniture_value)}。", [st("assets:furniture_value", "办公家具", amount=a.furniture_value)]))
     if a.other_value is not None:
@@ -372,16 +374,29 @@ def other_assets(ctx: Context) -> list[Paragraph]:
         bits, sts = [], []
         if a.equipment_over_50 is not None:
             bits.append(f"单位价值50万元以上大型设备{a.equipment_over_50}台（套）")
-            sts.append(st("assets:equipment_over_50", "50万元以上大型设备", count=a.equipment_over_50))
+            sts.append(st("assets:equipment_over_50", "50万元以上大型设备", count=a.equipment_over_50, unit="台（套）"))
         if a.equipment_over_100 is not None:
             bits.append(f"单位价值100万元以上大型设备{a.equipment_over_100}台（套）")
-            sts.append(st("assets:equipment_over_100", "100万元以上大型设备", count=a.equipment_over_100))
+            sts.append(st("assets:equipment_over_100", "100万元以上大型设备", count=a.equipment_over_100, unit="台（套）"))
         out.append(para("，".join(bits) + "。", *sts))
     if a.plan_year is not None:
         vehicles = "未安排购置车辆经费" if not a.plan_vehicles else f"安排购置车辆{a.plan_vehicles}辆"
-        out.append(para(f"{a.plan_year}年{ctx.unit}预算{vehicles}，安排购置50万元以上大型设备{a.plan_equipment_over_50 or 0}台（套），"
-                        f"单位价值100万元以上大型设备{a.plan_equipment_over_100 or 0}台（套）。"))
+        over_50, over_100 = a.plan_equipment_over_50 or 0, a.plan_equipment_over_100 or 0
+        out.append(para(f"{a.plan_year}年{ctx.unit}预算{vehicles}，安排购置50万元以上大型设备{over_50}台（套），"
+                        f"单位价值100万元以上大型设备{over_100}台（套）。",
+                        st("assets:purchase_vehicles", "购置车辆", count=a.plan_vehicles or 0),
+                        st("assets:purchase_equipment_over_50", "50万元以上大型设备", count=over_50, unit="台（套）"),
+                        st("assets:purchase_equipment_over_100", "100万元以上大型设备", count=over_100, unit="台（套）")))
     return out
+
+
+# Vehicle kinds as subject keys (assets:vehicle:<slug>), the same slugs the readers use.
+VEHICLE_SLUGS = [("一般公务用车", "general"), ("执法执勤", "law_enforcement"), ("特种专业", "special"),
+                 ("其他车辆", "other"), ("其他用车", "other")]
+
+
+def vehicle_slug(kind: str) -> str:
+    return next((slug for words, slug in VEHICLE_SLUGS if words in kind), kind)
 
 
 def _performance_counts(ctx: Context) -> tuple[int, Decimal, int, Decimal]:
