@@ -211,8 +211,37 @@ class _Assembler:
             for para in section.paragraphs:
                 if para.style == "heading":
                     continue
-                para.statements = parse_paragraph(section.id, para.text, ctx, para.location)
+                para.statements = merge_repeated(section, parse_paragraph(section.id, para.text, ctx, para.location))
         self.findings.extend(ctx.findings)
+
+
+_MERGEABLE = ("amount", "share", "share_of", "last_year", "change", "change_word", "rate", "rate_word",
+              "zero_base", "reason", "count")
+
+
+def merge_repeated(section: Section, statements: list) -> list:
+    """A later sentence that adds figures about a subject already stated in the section (“三公”
+    经费: amounts first, then changes, then reasons) completes the earlier statement instead of
+    repeating it, unless the figures disagree – then both are kept so that checks see both."""
+    kept = []
+    earlier = {st.subject: st for p in section.paragraphs for st in p.statements}
+    for st in statements:
+        first = earlier.get(st.subject)
+        if first is None or st.subject.startswith("project:"):
+            kept.append(st)
+            earlier.setdefault(st.subject, st)
+            continue
+        clash = any(getattr(st, f) is not None and getattr(first, f) is not None and getattr(st, f) != getattr(first, f)
+                    for f in _MERGEABLE)
+        if clash:
+            kept.append(st)
+            continue
+        for f in _MERGEABLE:
+            if getattr(first, f) is None and getattr(st, f) is not None:
+                setattr(first, f, getattr(st, f))
+        if st.text and st.text not in first.text:
+            first.text = f"{first.text}。{st.text}"
+    return kept
 
 
 def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto") -> ReadResult:

@@ -246,7 +246,7 @@ def _zero_base(st: Statement) -> None:
 
 _CONTINUATION = re.compile(r"(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
 _SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
-_SPLIT_SEGMENTS = re.compile(r"[,、:]")
+_SPLIT_SEGMENTS = re.compile(r"[,、:]|(?<!\d)\.(?!\d)")
 
 
 def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Location | None,

@@ -42,7 +42,9 @@ def _fmt(title: str) -> str:
 
 
 def _text(cell: GridCell) -> str:
-    return cell.text.replace("\n", "").strip().strip("\u3000").strip()
+    """The cell as printed (a full-width space inside a value is kept); a cell of blanks is ''."""
+    text = cell.text.replace("\n", "").strip(" \t\r")
+    return text if text.strip() else ""
 
 
 def _amount(text: str, where: Location | None, findings: list[Finding], what: str) -> Decimal | None:

@@ -1,0 +1,237 @@
+"""Characters, words, lines and ruling lines of one PDF page, from pypdfium2.
+
+pypdfium2 gives every character with its box in one pass over the text page (much faster than
+pdfplumber's object model); ruling lines are the page's thin path objects. Coordinates here are
+PDF points with the origin at the TOP-left of the page (y grows downwards), as ``Location.bbox``.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import unicodedata
+from dataclasses import dataclass, field
+
+import pypdfium2 as pdfium
+import pypdfium2.raw as raw
+
+RULE_THICKNESS = 3.0  # a path thinner than this (pt) in one direction is a ruling line
+
+
+@dataclass
+class Char:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+
+@dataclass
+class Word:
+    text: str
+    x0: float
+    top: float
+    x1: float
+    bottom: float
+
+    @property
+    def xc(self) -> float:
+        return (self.x0 + self.x1) / 2
+
+    @property
+    def yc(self) -> float:
+        return (self.top + self.bottom) / 2
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1))
+
+
+@dataclass
+class Line:
+    words: list[Word] = field(default_factory=list)
+
+    @property
+    def top(self) -> float:
+        return min(w.top for w in self.words)
+
+    @property
+    def bottom(self) -> float:
+        return max(w.bottom for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return min(w.x0 for w in self.words)
+
+    @property
+    def x1(self) -> float:
+        return max(w.x1 for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return join_words(self.words)
+
+    @property
+    def bbox(self) -> tuple[float, float, float, float]:
+        return (round(self.x0, 1), round(self.top, 1), round(self.x1, 1), round(self.bottom, 1))
+
+
+@dataclass
+class Rule:
+    """A horizontal (``h``) or vertical (``v``) ruling line: for h, y = its y and (a, b) its x span."""
+
+    orient: str
+    pos: float
+    a: float
+    b: float
+
+
+@dataclass
+class PageLayout:
+    number: int  # 1-based
+    width: float
+    height: float
+    lines: list[Line]
+    rules: list[Rule]
+    char_count: int
+
+
+def _is_cjk(ch: str) -> bool:
+    return ch > "\u2e80"
+
+
+def join_words(words: list[Word]) -> str:
+    """Words of one line back into text: CJK words are joined without a space, others with one."""
+    out = ""
+    for w in words:
+        if out and not (_is_cjk(out[-1]) or _is_cjk(w.text[0])):
+            out += " "
+        out += w.text
+    return out
+
+
+def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+    n = raw.FPDFText_CountChars(textpage.raw)
+    if n <= 0:
+        return []
+    buf = ctypes.create_string_buffer((n + 1) * 2)
+    raw.FPDFText_GetText(textpage.raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
+    text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
+    # Loose boxes (font ascent to descent) give every character of a line the same height, so a
+    # comma or a full stop sits on its line instead of below it.
+    rect = raw.FS_RECTF()
+    ref = ctypes.byref(rect)
+    chars: list[Char] = []
+    get_box = raw.FPDFText_GetLooseCharBox
+    tp = textpage.raw
+    for i, ch in enumerate(text):
+        if ch.isspace() or ch in "\ufffe\x00\ufeff":
+            continue
+        if not get_box(tp, i, ref):
+            continue
+        if rect.right <= rect.left or rect.top <= rect.bottom:
+            continue
+        chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+    return chars
+
+
+def page_rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
+    """Thin path objects (borders drawn as lines or as thin filled rectangles)."""
+    rules: list[Rule] = []
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
+        try:
+            x0, y0, x1, y1 = obj.get_bounds()
+        except Exception:  # noqa: BLE001 - a path without bounds draws nothing we can use
+            continue
+        w, h = x1 - x0, y1 - y0
+        if h <= RULE_THICKNESS and w > RULE_THICKNESS:
+            rules.append(Rule("h", height - (y0 + y1) / 2, x0, x1))
+        elif w <= RULE_THICKNESS and h > RULE_THICKNESS:
+            rules.append(Rule("v", (x0 + x1) / 2, height - y1, height - y0))
+        elif w > RULE_THICKNESS and h > RULE_THICKNESS and _is_rectangle(obj):
+            top, bottom = height - y1, height - y0
+            rules += [Rule("h", top, x0, x1), Rule("h", bottom, x0, x1), Rule("v", x0, top, bottom), Rule("v", x1, top, bottom)]
+    return rules
+
+
+def _is_rectangle(obj) -> bool:
+    """A stroked box (cell border drawn as one rectangle): 4–5 straight segments."""
+    n = raw.FPDFPath_CountSegments(obj.raw)
+    if n not in (4, 5):
+        return False
+    stroke = ctypes.c_int()
+    fill = ctypes.c_int()
+    raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    return bool(stroke.value)
+
+
+def _norm_char(ch: str) -> str:
+    return unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９，．" else ch
+
+
+def group_lines(chars: list[Char]) -> list[Line]:
+    """Characters into lines (by vertical overlap) and words (by horizontal gaps)."""
+    if not chars:
+        return []
+    chars = sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0))
+    rows: list[list[Char]] = []
+    centre = None
+    for c in chars:
+        yc = (c.top + c.bottom) / 2
+        tol = max(c.height, 4.0) * 0.45
+        if rows and centre is not None and abs(yc - centre) <= tol:
+            rows[-1].append(c)
+            continue
+        rows.append([c])
+        centre = yc
+    lines = []
+    for row in rows:
+        row.sort(key=lambda c: c.x0)
+        lines.append(Line(split_words(row)))
+    lines.sort(key=lambda ln: (round(ln.top), ln.x0))
+    return lines
+
+
+def split_words(row: list[Char]) -> list[Word]:
+    """A gap wider than ~0.6 of the character height separates words; a digit following CJK text
+    with any visible gap also starts a new word (a number printed right after a label)."""
+    words: list[Word] = []
+    cur: list[Char] = []
+    for c in row:
+        if cur:
+            prev = cur[-1]
+            gap = c.x0 - prev.x1
+            size = max(prev.height, c.height, 4.0)
+            glued = _is_cjk(prev.text) and (c.text.isdigit() or c.text in "-.") and gap > 0.15 * size
+            glued = glued or (prev.text.isdigit() and _is_cjk(c.text) and c.text not in "万元%" and gap > 0.15 * size)
+            if gap > 0.6 * size or glued:
+                words.append(_word(cur))
+                cur = []
+        cur.append(c)
+    if cur:
+        words.append(_word(cur))
+    return words
+
+
+def _word(chars: list[Char]) -> Word:
+    return Word("".join(_norm_char(c.text) for c in chars), min(c.x0 for c in chars), min(c.top for c in chars),
+                max(c.x1 for c in chars), max(c.bottom for c in chars))
+
+
+def read_page(doc: pdfium.PdfDocument, index: int) -> PageLayout:
+    page = doc[index]
+    try:
+        width, height = page.get_size()
+        textpage = page.get_textpage()
+        try:
+            chars = page_chars(page, textpage, height)
+        finally:
+            textpage.close()
+        rules = page_rules(page, height)
+    finally:
+        page.close()
+    return PageLayout(index + 1, width, height, group_lines(chars), rules, len(chars))
