@@ -1,0 +1,239 @@
+"""Text hygiene (H.*): placeholders, blank amounts, empty or circular reasons, wrong years, unit words,
+duplicated paragraphs. These read paragraph text as printed, so they catch what a template left behind.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Iterator
+
+from yusuan.amounts import normalise_text
+from yusuan.disclosure import Paragraph, Section
+from yusuan.rules.narrative_base import PART_NAMES, placed, short_title, stated_text
+from yusuan.rules.registry import Context, Hit, rule
+
+
+def paragraphs(ctx: Context) -> Iterator[tuple[Section, int, Paragraph]]:
+    for section in ctx.disclosure.sections:
+        for i, para in enumerate(section.paragraphs, start=1):
+            yield section, i, para
+
+
+def where(section: Section, i: int) -> str:
+    return f"{PART_NAMES.get(section.part, '')}“{short_title(section.title)}”第{i}段"
+
+
+def excerpt(text: str, start: int, end: int, pad: int = 12) -> str:
+    return text[max(0, start - pad): end + pad].strip()
+
+
+PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}|此处填写|待填写?|待补充|【\s*】|\[\s*\]|（\s*）|\(\s*\)|＿{2,}|_{3,}")
+
+
+@rule("H.PLACEHOLDER", "模板占位符未替换", "fatal", "text")
+def placeholders(ctx: Context) -> Iterator[Hit]:
+    """Template placeholders left in the text: XXX, ××, 此处填写, 【】, empty brackets, ____."""
+    for section, i, para in paragraphs(ctx):
+        for m in PLACEHOLDER.finditer(para.text):
+            yield Hit(message=f"{where(section, i)}含有未替换的占位内容“{m.group(0)}”：“{excerpt(para.text, m.start(), m.end())}”。",
+                      location=para.location, subject=section.id, stated=m.group(0))
+
+
+_UNIT_HEADER = re.compile(r"(单位|单位为|计量单位)[:：]?\s*$|[（(]\s*$")
+
+
+@rule("H.AMOUNT.BLANK", "金额空缺（“万元”前没有数字）", "fatal", "text")
+def blank_amounts(ctx: Context) -> Iterator[Hit]:
+    """'万元' (or '元') with no number before it, e.g. “政府采购工程预算     万元”."""
+    for section, i, para in paragraphs(ctx):
+        text = para.text
+        for m in re.finditer(r"万?元", text):
+            if m.group(0) == "元" and m.start() > 0 and text[m.start() - 1] == "万":
+                continue
+            before = text[: m.start()]
+            stripped = before.rstrip(" \t　")
+            if not stripped:
+                continue
+            last = stripped[-1]
+            if last.isdigit() or last in ".．%０１２３４５６７８９":
+                continue
+            if _UNIT_HEADER.search(stripped) or stripped.endswith(("单位", "单位：", "单位:", "以", "亿", "千", "百", "十")):
+                continue
+            if m.group(0) == "元" and not (len(before) > len(stripped)):
+                continue  # 元 glued to a word (公元, 元旦, 单元) is not an amount
+            yield Hit(message=f"{where(section, i)}“{excerpt(text, m.start(), m.end(), 16)}”中“{m.group(0)}”前没有金额，数字空缺。",
+                      location=para.location, subject=section.id, stated=excerpt(text, m.start(), m.end(), 16))
+
+
+EMPTY_REASON = re.compile(r"主要原因(是|为|如下)?[:：]?\s*[。；;，,]|主要原因(是|为)?[:：]?\s*$")
+
+
+@rule("H.REASON.EMPTY", "原因句没有写原因", "fatal", "text")
+def empty_reason(ctx: Context) -> Iterator[Hit]:
+    """“主要原因是。” — a reason clause with nothing in it."""
+    reported = set()
+    for p in placed(ctx.disclosure):
+        if p.statement.reason is not None and not p.statement.reason.strip(" 　。；;，,"):
+            reported.add((p.section.id, p.index))
+            yield Hit(message=f"{p.where()}“{p.statement.label or p.subject}”写了“主要原因是”，但没有写出原因。",
+                      location=p.location, subject=p.subject, stated="")
+    for section, i, para in paragraphs(ctx):
+        if (section.id, i) in reported:
+            continue
+        m = EMPTY_REASON.search(para.text)
+        if m:
+            yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end(), 20)}”：原因句没有写出原因。",
+                      location=para.location, subject=section.id, stated="")
+
+
+CIRCULAR = {"增加", "减少", "增长", "下降", "有所增加", "有所减少", "略有增加", "略有减少", "预算增加", "预算减少",
+            "比上年增加", "比上年减少", "较上年增加", "较上年减少", "经费增加", "经费减少", "资金增加", "资金减少",
+            "变动", "有变动", "调整", "有所调整", "预算调整"}
+NO_CHANGE = {"无变化", "无变动", "持平", "与上年持平", "没有变化", "未发生变化", "无增减"}
+
+
+def _clean_reason(reason: str) -> str:
+    return normalise_text(reason).strip("。；;，,.")
+
+
+@rule("H.REASON.RESTATES", "原因只是复述增减", "warning", "text")
+def circular_reason(ctx: Context) -> Iterator[Hit]:
+    """A reason that only restates the change (“增加”, “有所减少”) explains nothing."""
+    for p in placed(ctx.disclosure):
+        reason = p.statement.reason
+        if reason and _clean_reason(reason) in CIRCULAR:
+            yield Hit(message=f"{p.where()}“{p.statement.label or p.subject}”的原因写为“{reason.strip()}”，只是复述了增减，没有说明原因。",
+                      location=p.location, subject=p.subject, stated=reason.strip())
+
+
+@rule("H.REASON.NO_CHANGE", "“无变化”与实际增减矛盾", "fatal", "text")
+def no_change_reason(ctx: Context) -> Iterator[Hit]:
+    """“无变化/持平” as the reason is fine only when the change is 0."""
+    for p in placed(ctx.disclosure):
+        reason, change = p.statement.reason, p.statement.change
+        if reason and _clean_reason(reason) in NO_CHANGE and change is not None and change != 0:
+            yield Hit(message=(f"{p.where()}“{p.statement.label or p.subject}”比上年{p.statement.change_word or '变动'}"
+                               f"{stated_text(abs(change))}{p.statement.unit}，原因却写“{reason.strip()}”。"),
+                      location=p.location, subject=p.subject, stated=reason.strip(), expected="说明增减原因")
+
+
+COMPARE_YEAR = re.compile(r"(比|较|与|同)(\d{4})年")
+CURRENT_YEAR = re.compile(r"(\d{4})年(预算数|预算安排|部门预算|预算情况|收支预算|支出预算|收入预算|财政拨款)")
+
+
+@rule("H.YEAR.COMPARISON", "比较年份错误", "fatal", "text")
+def wrong_comparison_year(ctx: Context) -> Iterator[Hit]:
+    """A 2023 package compares with 2022 (比上年/比2022年), not with another year."""
+    year = ctx.disclosure.budget_year
+    if not year:
+        return
+    for section, i, para in paragraphs(ctx):
+        for m in COMPARE_YEAR.finditer(para.text):
+            y = int(m.group(2))
+            if y != year - 1:
+                yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”：{year}年的预算应与{year - 1}年比较，文中写的是{y}年。",
+                          location=para.location, subject=section.id, stated=str(y), expected=str(year - 1))
+
+
+@rule("H.YEAR.CURRENT", "本年年份错误", "warning", "text")
+def wrong_current_year(ctx: Context) -> Iterator[Hit]:
+    """“2022年预算数为…” or a section title with another year inside a 2023 package."""
+    year = ctx.disclosure.budget_year
+    if not year:
+        return
+    for section in ctx.disclosure.sections:
+        for m in re.finditer(r"(\d{4})年", section.title):
+            if int(m.group(1)) != year and ("关于" in section.title or "部门预算" in section.title):
+                yield Hit(message=f"{PART_NAMES.get(section.part, '')}标题“{section.title}”中的年份{m.group(1)}与预算年度{year}不符。",
+                          location=section.location, subject=section.id, stated=m.group(1), expected=str(year))
+    for section, i, para in paragraphs(ctx):
+        for m in CURRENT_YEAR.finditer(para.text):
+            y = int(m.group(1))
+            context = para.text[max(0, m.start() - 6): m.start()]
+            if y != year and not any(w in context for w in ("比", "较", "上年", "与", "同")):
+                yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中的年份{y}与预算年度{year}不符。",
+                          location=para.location, subject=section.id, stated=str(y), expected=str(year))
+
+
+@rule("H.YEAR.ASSETS", "资产截止时间与预算年度不符", "warning", "text", reads=("other.assets",))
+def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
+    """A budget for year Y reports assets as at the end of Y−1 (a final account: end of Y)."""
+    year = ctx.disclosure.budget_year
+    section = ctx.disclosure.section("other.assets")
+    if not year or section is None:
+        return
+    expected = year - 1 if ctx.disclosure.phase == "budget" else year
+    for i, para in enumerate(section.paragraphs, start=1):
+        for m in re.finditer(r"截[至止](\d{4})年(底|末|12月31日)", para.text):
+            if int(m.group(1)) != expected:
+                yield Hit(message=f"{where(section, i)}“{m.group(0)}”：{year}年预算应报告截至{expected}年底的资产。",
+                          location=para.location, subject="assets", stated=m.group(1), expected=str(expected))
+
+
+YUAN_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*元")
+
+
+@rule("H.UNIT.WORD", "金额单位用词与表格不一致", "warning", "text")
+def unit_words(ctx: Context) -> Iterator[Hit]:
+    """Part 3 amounts in 元 where the tables are in 万元 (or 万元 figures where tables are in 元)."""
+    units = {t.unit for t in ctx.disclosure.tables}
+    table_unit = "元" if units == {"元"} else "万元"
+    for section, i, para in paragraphs(ctx):
+        if section.part != 3:
+            continue
+        text = para.text
+        if table_unit == "万元":
+            for m in YUAN_AMOUNT.finditer(text):
+                if m.start() > 0 and text[m.start() - 1] in "人/每":
+                    continue
+                prefix = text[max(0, m.start() - 4): m.start()]
+                if any(w in prefix for w in ("标准", "每人", "人均", "每月", "每年")):
+                    continue
+                yield Hit(message=f"{where(section, i)}“{excerpt(text, m.start(), m.end())}”以“元”为单位，而表格金额单位为万元，请核对单位。",
+                          location=para.location, subject=section.id, stated=m.group(0), expected="万元")
+        else:
+            for m in re.finditer(r"\d[\d,]*(?:\.\d+)?\s*万元", text):
+                yield Hit(message=f"{where(section, i)}“{excerpt(text, m.start(), m.end())}”以“万元”为单位，而表格金额单位为元，请核对单位。",
+                          location=para.location, subject=section.id, stated=m.group(0), expected="元")
+
+
+@rule("H.DUPLICATE", "段落重复", "warning", "text")
+def duplicated(ctx: Context) -> Iterator[Hit]:
+    """The same paragraph twice in a row, or a long paragraph (≥40 characters) repeated anywhere."""
+    seen: dict[str, str] = {}
+    previous = None
+    for section, i, para in paragraphs(ctx):
+        key = normalise_text(para.text)
+        if not key or para.style == "heading":
+            previous = None
+            continue
+        if previous is not None and key == previous[0]:
+            yield Hit(message=f"{where(section, i)}与上一段完全相同（“{para.text.strip()[:40]}”），重复印出。",
+                      location=para.location, subject=section.id, stated=para.text.strip()[:60])
+        elif len(key) >= 40 and key in seen:
+            yield Hit(message=f"{where(section, i)}与{seen[key]}内容完全相同（“{para.text.strip()[:40]}…”）。",
+                      location=para.location, subject=section.id, stated=para.text.strip()[:60])
+        seen.setdefault(key, where(section, i))
+        previous = (key, i)
+
+
+@rule("H.SPACING", "数字中夹有空格", "info", "text")
+def stray_spaces(ctx: Context) -> Iterator[Hit]:
+    """Spaces around figures (“为    14.74万元”, “13.83 %”) suggest a figure typed over a template blank."""
+    pattern = re.compile(r"[为计是][ 　]{2,}\d|\d[ 　]+(%|万元)")
+    for section, i, para in paragraphs(ctx):
+        m = pattern.search(para.text)
+        if m:
+            yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中数字前后有多余空格。",
+                      location=para.location, subject=section.id, stated=m.group(0))
+
+
+@rule("H.PUNCTUATION", "中文句中使用半角标点", "info", "text")
+def halfwidth_punctuation(ctx: Context) -> Iterator[Hit]:
+    """A half-width full stop or comma between Chinese characters (“项目支出等.住房”)."""
+    pattern = re.compile(r"[\u4e00-\u9fff][.,;][\u4e00-\u9fff]")
+    for section, i, para in paragraphs(ctx):
+        m = pattern.search(para.text)
+        if m:
+            yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中使用了半角标点“{m.group(0)[1]}”。",
+                      location=para.location, subject=section.id, stated=m.group(0))
