@@ -1,0 +1,237 @@
+"""The check report and its four forms: terminal (rich), JSON (stable schema, docs/report-schema.md),
+CSV (one finding a line) and HTML (a self-contained page: every table with the offending cells
+highlighted, then the finding list).
+
+Completeness score hook: a module may call ``register_score(func)``; ``func(disclosure, findings,
+profile) -> dict | None`` is called by the engine and its result is the report's ``completeness``.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import Counter
+from decimal import Decimal
+from typing import Callable
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from yusuan.disclosure import Disclosure, Table
+from yusuan.findings import Finding
+
+SCHEMA = "yusuan.check-report/1"
+SEVERITY_ORDER = {"fatal": 0, "warning": 1, "info": 2}
+SEVERITY_ZH = {"fatal": "错误", "warning": "警告", "info": "提示"}
+CATEGORY_ZH = {
+    "within-table": "表内", "cross-table": "表间", "text-vs-table": "文表", "year-over-year": "同比",
+    "catalogue": "科目", "completeness": "完整性", "performance": "绩效", "facts": "事实", "text": "文字",
+    "reading": "读取",
+}
+
+ScoreHook = Callable[[Disclosure, list[Finding], dict], "dict | None"]
+SCORE_HOOKS: list[ScoreHook] = []
+
+
+def register_score(func: ScoreHook) -> ScoreHook:
+    """Register a completeness-score function (called once per report)."""
+    if func not in SCORE_HOOKS:
+        SCORE_HOOKS.append(func)
+    return func
+
+
+class Report(BaseModel):
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    unit_name: str = ""
+    budget_year: int | None = None
+    profile: str | None = None
+    source: str | None = None
+    rules_run: int = 0
+    findings: list[Finding] = Field(default_factory=list)
+    titles: dict[str, str] = Field(default_factory=dict, description="rule ID → Chinese title")
+    completeness: dict | None = None
+    disclosure: Disclosure | None = Field(default=None, exclude=True)
+
+    @property
+    def valid(self) -> bool:
+        return not any(f.severity == "fatal" for f in self.findings)
+
+    @property
+    def exit_code(self) -> int:
+        return 0 if self.valid else 1
+
+    def stats(self) -> dict:
+        by_sev = Counter(f.severity for f in self.findings)
+        by_cat = Counter(f.category for f in self.findings)
+        return {
+            "total": len(self.findings),
+            "by_severity": {s: by_sev.get(s, 0) for s in SEVERITY_ORDER},
+            "by_category": dict(sorted(by_cat.items())),
+        }
+
+
+# ------------------------------------------------------------------ JSON / CSV
+
+def _plain(value):
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [_plain(v) for v in value]
+    return value
+
+
+def finding_dict(f: Finding, titles: dict[str, str] | None = None) -> dict:
+    loc = f.location.model_dump(exclude_none=True) if f.location else None
+    return {
+        "rule": f.rule, "title": (titles or {}).get(f.rule, ""), "severity": f.severity, "category": f.category,
+        "message": f.message, "location": loc, "where": f.location.describe() if f.location else "",
+        "subject": f.subject, "stated": _plain(f.stated), "expected": _plain(f.expected),
+        "difference": _plain(f.difference), "inputs": _plain(f.inputs),
+    }
+
+
+def to_dict(report: Report) -> dict:
+    return {
+        "schema": SCHEMA, "unit": report.unit_name, "budget_year": report.budget_year, "profile": report.profile,
+        "source": report.source, "valid": report.valid, "rules_run": report.rules_run, "stats": report.stats(),
+        "completeness": _plain(report.completeness), "findings": [finding_dict(f, report.titles) for f in report.findings],
+    }
+
+
+def to_json(report: Report) -> str:
+    return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
+
+
+CSV_COLUMNS = ["rule", "severity", "category", "where", "subject", "stated", "expected", "difference", "message"]
+
+
+def to_csv(report: Report) -> str:
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for f in report.findings:
+        d = finding_dict(f)
+        writer.writerow(["" if d[c] is None else d[c] for c in CSV_COLUMNS])
+    return buf.getvalue()
+
+
+# ------------------------------------------------------------------ terminal
+
+def print_text(report: Report, console) -> None:
+    """Findings grouped by severity, then by table/section, as rich tables; a summary line last."""
+    from rich.table import Table as RichTable
+
+    title = f"{report.unit_name} {report.budget_year or ''}年 校验结果".strip()
+    console.print(f"[bold]{title}[/]（执行规则 {report.rules_run} 条）", highlight=False)
+    for severity in SEVERITY_ORDER:
+        items = [f for f in report.findings if f.severity == severity]
+        if not items:
+            continue
+        groups: dict[str, list[Finding]] = {}
+        for f in items:
+            key = (f.location.table or f.location.section or "其他") if f.location else "其他"
+            groups.setdefault(key, []).append(f)
+        colour = {"fatal": "red", "warning": "yellow", "info": "cyan"}[severity]
+        for where, group in groups.items():
+            table = RichTable(title=f"[{colour}]{SEVERITY_ZH[severity]}[/] · {where}（{len(group)}）", show_lines=False,
+                              title_justify="left", expand=False)
+            table.add_column("规则", no_wrap=True)
+            table.add_column("位置")
+            table.add_column("说明")
+            for f in group:
+                table.add_row(f.rule, f.location.describe() if f.location else "", f.message)
+            console.print(table)
+    s = report.stats()["by_severity"]
+    verdict = "[green]通过[/]（无错误）" if report.valid else "[red]未通过[/]"
+    console.print(f"{verdict}：错误 {s['fatal']} 条，警告 {s['warning']} 条，提示 {s['info']} 条。", highlight=False)
+    if report.completeness and "score" in report.completeness:
+        console.print(f"公开完整性得分：{report.completeness['score']}", highlight=False)
+
+
+# ------------------------------------------------------------------ HTML
+
+_HTML = """<!DOCTYPE html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
+<style>
+body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
+h1{font-size:1.4em} h2{font-size:1.15em;margin-top:2em}
+table{border-collapse:collapse;margin:.5em 0;font-size:.85em}
+th,td{border:1px solid #bbb;padding:2px 6px} td.n{text-align:right;font-variant-numeric:tabular-nums}
+th{background:#f0f0f0} td.fatal{background:#f8c8c8;font-weight:bold} td.warning{background:#fbe7a6}
+td.info{background:#d6ecf7} tr.row-hit td:first-child{border-left:4px solid #c33}
+.summary span{margin-right:1.5em} .fatal-t{color:#b00} .warning-t{color:#a60} .info-t{color:#068}
+.findings td{vertical-align:top} sup{color:#b00}
+</style></head><body>
+<h1>{{ title }}</h1>
+<p class="summary"><b>{{ verdict }}</b> <span class="fatal-t">错误 {{ stats.fatal }}</span>
+<span class="warning-t">警告 {{ stats.warning }}</span><span class="info-t">提示 {{ stats.info }}</span>
+<span>执行规则 {{ rules_run }} 条</span>{% if score is not none %}<span>公开完整性得分 {{ score }}</span>{% endif %}</p>
+<h2>发现的问题</h2>
+<table class="findings"><tr><th>#</th><th>级别</th><th>规则</th><th>位置</th><th>说明</th></tr>
+{% for f in findings %}<tr id="f{{ loop.index }}"><td>{{ loop.index }}</td><td class="{{ f.severity }}">{{ sev[f.severity] }}</td>
+<td>{{ f.rule }}</td><td>{{ f.where }}</td><td>{{ f.message }}</td></tr>
+{% endfor %}</table>
+{% for t in tables %}<h2>{{ t.label }}<small>（单位：{{ t.unit }}）</small></h2>
+<table><tr><th>科目/项目</th>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr>
+{% for r in t.rows %}<tr class="{{ 'row-hit' if r.hit else '' }}"><td>{{ r.label }}{% for n in r.marks %}<sup><a href="#f{{ n }}">{{ n }}</a></sup>{% endfor %}</td>
+{% for c in r.cells %}<td class="n {{ c.cls }}"{% if c.tip %} title="{{ c.tip }}"{% endif %}>{{ c.text }}{% for n in c.marks %}<sup><a href="#f{{ n }}">{{ n }}</a></sup>{% endfor %}</td>{% endfor %}</tr>
+{% endfor %}</table>{% endfor %}
+</body></html>
+"""
+
+
+def _hits_for_table(report: Report, table: Table) -> list[tuple[int, Finding]]:
+    out = []
+    for n, f in enumerate(report.findings, start=1):
+        loc = f.location
+        if loc is not None and loc.table and (loc.table == table.label or loc.table == table.title
+                                              or table.title in loc.table):
+            out.append((n, f))
+    return out
+
+
+def _table_view(report: Report, table: Table) -> dict:
+    from yusuan.rules.tables_common import row_label
+
+    hits = _hits_for_table(report, table)
+    columns = [c for c in table.columns]
+    rows = []
+    for index, row in enumerate(table.rows, start=1):
+        row_hits = [(n, f) for n, f in hits if f.subject == row.key or (f.location and f.location.row == index)]
+        cells, row_marks = [], []
+        for col in columns:
+            cell = row.cells.get(col.key)
+            mine = [(n, f) for n, f in row_hits if f.location and f.location.column in (col.label, col.key)]
+            worst = min((f.severity for _, f in mine), key=SEVERITY_ORDER.get, default=None)
+            cells.append({"text": cell.text if cell else "", "cls": worst or "", "marks": [n for n, _ in mine],
+                          "tip": "；".join(f.message for _, f in mine)})
+        row_marks = [n for n, f in row_hits if not (f.location and f.location.column)]
+        rows.append({"label": row_label(row), "cells": cells, "marks": row_marks, "hit": bool(row_hits)})
+    return {"label": table.label, "unit": table.unit, "columns": [c.label for c in columns], "rows": rows}
+
+
+def to_html(report: Report) -> str:
+    from jinja2 import Environment
+
+    env = Environment(autoescape=True)
+    stats = report.stats()["by_severity"]
+    title = f"{report.unit_name}{report.budget_year or ''}年 部门预算公开校验报告"
+    tables = [_table_view(report, t) for t in report.disclosure.tables] if report.disclosure else []
+    score = (report.completeness or {}).get("score")
+    return env.from_string(_HTML).render(
+        title=title, verdict="通过（无错误）" if report.valid else "未通过", stats=stats, rules_run=report.rules_run,
+        findings=[finding_dict(f) for f in report.findings], sev=SEVERITY_ZH, tables=tables, score=score,
+    )
+
+
+def render(report: Report, fmt: str) -> str:
+    if fmt == "json":
+        return to_json(report)
+    if fmt == "csv":
+        return to_csv(report)
+    if fmt == "html":
+        return to_html(report)
+    raise ValueError(f"unknown format {fmt}")
