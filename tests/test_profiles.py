@@ -101,7 +101,16 @@ def test_a_third_region_is_a_data_file(tmp_path):
             .replace('zero_base: "增长100%"', 'zero_base: "新增"')
             .replace('zero_base_template: "增加{change}万元，增长100%"', 'zero_base_template: "新增{change}万元"')
             .replace("include_carryover: false", "include_carryover: true")
-            .replace("share_rounding: half_up", "share_rounding: largest_remainder"))
+            .replace("share_rounding: half_up", "share_rounding: largest_remainder")
+            .replace("\nglossary:", """
+  - kind: fiscal_expenditure
+    title: 财政拨款支出预算表
+    sources: fiscal
+    columns:
+      - {key: total, label: 合计}
+      - {key: basic, label: 基本支出}
+      - {key: project, label: 项目支出}
+glossary:""", 1))
     profile = parse_profile(text, "elsewhere.yaml")
     d = compose(package(), profile)
     assert d.profile == "elsewhere"
@@ -112,6 +121,9 @@ def test_a_third_region_is_a_data_file(tmp_path):
     assert st.zero_base == "新增" and "新增30.00万元" in st.text
     shares = [s.share for s in d.section("income").statements() if s.share is not None]
     assert sum(shares) == Decimal(100)
+    assert d.section("income").paragraphs[-1].text == "注：各项占比最大余额法调整，合计为100%。"
+    fe = d.table("fiscal_expenditure")
+    assert fe.value("total", "total") == Decimal("135.50") and fe.value("f:2010102", "project") == Decimal("20.00")
 
 
 def test_available_lists_bundled_profiles():

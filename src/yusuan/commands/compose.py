@@ -28,7 +28,10 @@ def show(
     except InputError as exc:
         fail_input(exc)
         return
-    console.print(f"[bold]{disclosure.title}[/]（版式：{disclosure.profile}）", highlight=False)
+    from yusuan.profiles import load_profile
+
+    rounding = load_profile(disclosure.profile).share_rounding_text
+    console.print(f"[bold]{disclosure.title}[/]（版式：{disclosure.profile}；占比：{rounding}）", highlight=False)
     if not text_only:
         for table in disclosure.tables:
             console.print(_rich_table(table))

@@ -145,6 +145,8 @@ def income(ctx: Context) -> list[Paragraph]:
         c = ctx.compare(subject, amount)
         text = join_clauses(f"{label}{money(amount)}", f"占{pct(share)}" if share is not None else "", c.text)
         out.append(para(text + ctx.because(c) + "。", st(subject, label, c, amount=amount, share=share, share_of="total")))
+    if ctx.profile.share_rounding == "largest_remainder":  # the reader must know the shares were adjusted
+        out.append(para(f"注：各项占比{ctx.profile.share_rounding_text}。"))
     return out
 
 
