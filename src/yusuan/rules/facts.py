@@ -1,0 +1,299 @@
+"""Facts (F.*): the package's own figures agree before anything is printed.
+
+Run only when the disclosure was composed from a ``BudgetPackage`` (``ctx.package``). A disclosure
+built from consistent facts can still be wrong if the facts are: basic spending by function and by
+economic class must be the same money, a project's economic breakdown and allocation lines must add
+up to its funding, 三公 must fit inside the economic lines that pay for it.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from decimal import Decimal
+from typing import Iterator
+
+from yusuan import catalog, derive
+from yusuan.model import BudgetPackage
+from yusuan.model.sources import label_of
+from yusuan.rules.narrative_base import ZERO, show
+from yusuan.rules.registry import Context, Hit, rule
+
+
+def _pkg(ctx: Context) -> BudgetPackage:
+    assert ctx.package is not None
+    return ctx.package
+
+
+GROUPS = ("general_budget", "fund_budget", "capital_budget", "special_account", "unit_funds", "carryover_fiscal",
+          "carryover_nonfiscal")
+
+
+def _group(source) -> str:
+    from yusuan.model.sources import sources_of
+
+    for g in GROUPS:
+        if source in sources_of(g):
+            return g
+    return source.value
+
+
+@rule("F.BASIC.FUNCTION_ECONOMIC", "基本支出按功能分类与按经济分类合计一致", "fatal", "facts", needs_facts=True)
+def basic_function_vs_economic(ctx: Context) -> Iterator[Hit]:
+    """Per budget (一般公共预算 …): Σ basic by function 项 = Σ basic by economic 款 (two views of the same money).
+    Compared by budget rather than leaf source because the economic detail is usually given for the
+    budget as a whole; a budget with no economic detail at all is skipped (see F.BASIC.ECONOMIC_MISSING)."""
+    pkg = _pkg(ctx)
+    by_function: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    by_economic: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for line in pkg.basic:
+        by_function[_group(line.source)] += line.amount
+    for line in pkg.basic_economic:
+        by_economic[_group(line.source)] += line.amount
+    for group in sorted(by_economic):
+        f, e = by_function[group], by_economic[group]
+        if ctx.differs(f, e):
+            yield Hit(
+                message=(f"数据包中{label_of(group)}安排的基本支出按功能分类（basic）合计{show(f)}，"
+                         f"按经济分类（basic_economic）合计{show(e)}，相差{show(f - e)}。"),
+                subject=f"basic:{group}", stated=e, expected=f, inputs={"按功能分类": f, "按经济分类": e},
+            )
+
+
+def _economic_total(project) -> tuple[Decimal, list[str]]:
+    """Σ of a project's economic lines, counting a 类 once: its 款 lines when it has them."""
+    lines = project.economic
+    classes_with_items = {l.economic[:3] for l in lines if len(l.economic) == 5}
+    total = ZERO
+    notes = []
+    for cls in sorted({l.economic[:3] for l in lines}):
+        items = sum((l.amount for l in lines if len(l.economic) == 5 and l.economic[:3] == cls), ZERO)
+        whole = sum((l.amount for l in lines if l.economic == cls), ZERO)
+        if cls in classes_with_items:
+            total += items
+            if whole and whole != items:
+                notes.append(f"{cls}类{show(whole)}与其款级合计{show(items)}不一致")
+        else:
+            total += whole
+    return total, notes
+
+
+@rule("F.PROJECT.ECONOMIC", "项目经济分类合计等于项目资金", "fatal", "facts", needs_facts=True)
+def project_economic(ctx: Context) -> Iterator[Hit]:
+    """A project's economic breakdown adds up to its funding: all sources, or (as table 7 prints it) the
+    general-budget part, with or without its carry-over."""
+    from yusuan.model.sources import sources_of
+
+    for project in _pkg(ctx).projects:
+        if not project.economic:
+            continue
+        total, notes = _economic_total(project)
+        general = sum((f.amount for f in project.funding if f.source in sources_of("general_budget")), ZERO)
+        with_carry = sum((f.amount for f in project.funding if f.source in sources_of("general_with_carryover")), ZERO)
+        if notes or all(ctx.differs(total, x) for x in (project.total, general, with_carry)):
+            extra = "；" + "；".join(notes) if notes else ""
+            part = f"（其中一般公共预算{show(general)}）" if general != project.total else ""
+            yield Hit(
+                message=(f"项目“{project.name}”按经济分类列出{show(total)}，而资金来源合计（预算安排规模）为"
+                         f"{show(project.total)}{part}，相差{show(total - project.total)}{extra}。"),
+                subject=f"project:{project.name}", stated=total, expected=project.total,
+            )
+
+
+@rule("F.PROJECT.ALLOCATION", "项目资金分配合计等于项目资金", "fatal", "facts", needs_facts=True)
+def project_allocation(ctx: Context) -> Iterator[Hit]:
+    """A project's allocation lines add up to its total."""
+    for project in _pkg(ctx).projects:
+        if not project.allocation:
+            continue
+        total = sum((a.amount for a in project.allocation), ZERO)
+        if ctx.differs(total, project.total):
+            parts = "；".join(f"{a.purpose}{show(a.amount)}" for a in project.allocation)
+            yield Hit(
+                message=(f"项目“{project.name}”资金分配（{parts}）合计{show(total)}，而项目资金合计{show(project.total)}，"
+                         f"相差{show(total - project.total)}。"),
+                subject=f"project:{project.name}:allocation", stated=total, expected=project.total,
+            )
+
+
+SANGONG_ECONOMIC = {
+    "abroad": ("30212", "因公出国（境）费用"),
+    "reception": ("30217", "公务接待费"),
+    "vehicle_operation": ("30231", "公务用车运行维护费"),
+    "vehicle_purchase": ("31013", "公务用车购置"),
+}
+SANGONG_LABELS = {"abroad": "因公出国（境）费", "reception": "公务接待费", "vehicle_operation": "公务用车运行费",
+                  "vehicle_purchase": "公务用车购置费"}
+
+
+@rule("F.SANGONG.ECONOMIC", "“三公”经费不超过对应经济分类科目", "fatal", "facts", needs_facts=True)
+def sangong_within_economic(ctx: Context) -> Iterator[Hit]:
+    """Each 三公 item fits inside the economic 款 that pays for it (basic 款 lines plus projects' lines;
+    a project given only at 类 level counts in full, so the bound is never too tight)."""
+    pkg = _pkg(ctx)
+    sg = derive.sangong(pkg)
+    for item, (code, name) in SANGONG_ECONOMIC.items():
+        amount = sg[item]
+        if amount == 0:
+            continue
+        basic = sum((l.amount for l in pkg.basic_economic if l.economic == code), ZERO)
+        project = ZERO
+        for p in pkg.projects:
+            project += sum((l.amount for l in p.economic if l.economic == code), ZERO)
+            has_items = any(len(l.economic) == 5 and l.economic[:3] == code[:3] for l in p.economic)
+            if not has_items:
+                project += sum((l.amount for l in p.economic if l.economic == code[:3]), ZERO)
+        bound = basic + project
+        if amount - bound > ctx.tolerance_for():
+            yield Hit(
+                message=(f"“三公”经费中{SANGONG_LABELS[item]}{show(amount)}，超过经济分类“{code} {name}”的安排"
+                         f"（基本支出{show(basic)}，项目支出最多{show(project)}，合计{show(bound)}）。"),
+                subject=f"sangong:{item}", stated=amount, expected=bound,
+            )
+
+
+@rule("F.SANGONG.SOURCE", "“三公”经费来源为财政拨款", "warning", "facts", needs_facts=True)
+def sangong_source(ctx: Context) -> Iterator[Hit]:
+    """The table covers 财政拨款 三公 only: a line from another source is not printed there."""
+    from yusuan.model.sources import sources_of
+
+    fiscal = set(sources_of("fiscal_with_carryover"))
+    for line in _pkg(ctx).sangong:
+        if line.source not in fiscal:
+            yield Hit(message=(f"“三公”经费{SANGONG_LABELS[line.item]}{show(line.amount)}的来源为{label_of(line.source.value)}，"
+                               "不属于财政拨款，财政拨款“三公”经费表不会列出。"),
+                      subject=f"sangong:{line.item}", stated=line.source.value)
+
+
+@rule("F.OPERATING_COSTS", "机关运行经费与财政拨款公用经费一致", "warning", "facts", needs_facts=True)
+def operating_costs(ctx: Context) -> Iterator[Hit]:
+    """机关运行经费 = 公用经费 of 财政拨款 basic spending for administrative units (a unit with 事业单位 may differ)."""
+    pkg = _pkg(ctx)
+    if pkg.operating_costs is None or not pkg.basic_economic:
+        return
+    _, public = derive.personnel_public(pkg, "fiscal")
+    if ctx.differs(pkg.operating_costs, public):
+        yield Hit(
+            message=(f"机关运行经费{show(pkg.operating_costs)}，而财政拨款基本支出中的公用经费为{show(public)}，"
+                     f"相差{show(pkg.operating_costs - public)}；行政单位两者应相等，含事业单位的部门可以不同，请核实。"),
+            subject="operating_costs", stated=pkg.operating_costs, expected=public,
+        )
+
+
+@rule("F.LAST_YEAR.FUNCTION", "上年数的功能科目存在", "warning", "facts", needs_facts=True)
+def last_year_functions(ctx: Context) -> Iterator[Hit]:
+    """A last-year key general:function:<项> names a function this year uses or the catalogue knows."""
+    pkg = _pkg(ctx)
+    functions = catalog.load("function", pkg.unit.budget_year)
+    used = set(derive.by_function(pkg, "general_budget"))
+    for key in pkg.last_year:
+        if not key.startswith("general:function:"):
+            continue
+        code = key.rsplit(":", 1)[-1]
+        if code in used or functions.get(code):
+            continue
+        partial = "（内置科目目录不完整，可导入完整目录后复核）" if functions.partial else ""
+        yield Hit(message=f"last_year 中的“{key}”：本年没有该功能科目的支出，科目目录中也没有编码{code}{partial}。",
+                  subject=key, stated=code)
+
+
+@rule("F.LAST_YEAR.SUM", "上年数分项合计等于上年总数（数据包）", "fatal", "facts", needs_facts=True)
+def last_year_sums(ctx: Context) -> Iterator[Hit]:
+    """In ``last_year``: Σ general:function:* = general:total; general:basic + general:project = general:total;
+    三公 items = sangong:total."""
+    ly = {k: v.amount for k, v in _pkg(ctx).last_year.items()}
+    checks = []
+    items = [k for k in ly if k.startswith("general:function:") and len(k.rsplit(":", 1)[-1]) == 7]
+    if items and "general:total" in ly:
+        checks.append((items, "general:total", "一般公共预算各项级科目上年数"))
+    if "general:basic" in ly and "general:project" in ly and "general:total" in ly:
+        checks.append((["general:basic", "general:project"], "general:total", "一般公共预算基本支出与项目支出上年数"))
+    sg = [k for k in ("sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception") if k in ly]
+    if sg and "sangong:total" in ly:
+        checks.append((sg, "sangong:total", "“三公”经费分项上年数"))
+    for keys, whole, what in checks:
+        total = sum((ly[k] for k in keys), ZERO)
+        if ctx.differs(total, ly[whole]):
+            yield Hit(message=f"数据包 last_year 中{what}合计{show(total)}，而“{whole}”为{show(ly[whole])}，相差{show(total - ly[whole])}。",
+                      subject=whole, stated=total, expected=ly[whole], inputs={k: ly[k] for k in keys})
+
+
+def _codes(pkg: BudgetPackage) -> tuple[dict[str, str], dict[str, str]]:
+    functions: dict[str, str] = {}
+    for line in pkg.basic:
+        functions.setdefault(line.function, "基本支出")
+    for p in pkg.projects:
+        functions.setdefault(p.function, f"项目“{p.name}”")
+    economics: dict[str, str] = {}
+    for line in pkg.basic_economic:
+        economics.setdefault(line.economic, "基本支出经济分类")
+    for p in pkg.projects:
+        for line in p.economic:
+            economics.setdefault(line.economic, f"项目“{p.name}”经济分类")
+    return functions, economics
+
+
+@rule("F.CODE.FUNCTION", "功能分类科目编码在目录中", "warning", "facts", needs_facts=True)
+def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
+    """Every function code (and its 类/款) used in the facts is in the budget year's catalogue."""
+    pkg = _pkg(ctx)
+    cat = catalog.load("function", pkg.unit.budget_year)
+    note = "（内置目录不完整，可能是目录缺项：可用 yusuan catalog import 导入完整目录）" if cat.partial else ""
+    functions, _ = _codes(pkg)
+    for code, where in sorted(functions.items()):
+        missing = [c for c in (code[:3], code[:5], code) if cat.get(c) is None]
+        if missing:
+            yield Hit(message=f"{where}使用的功能分类科目{code}：{'、'.join(missing)} 不在{cat.edition}科目目录中{note}。",
+                      subject=f"f:{code}", stated=code)
+
+
+@rule("F.CODE.ECONOMIC", "经济分类科目编码在目录中", "warning", "facts", needs_facts=True)
+def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
+    """Every economic code used in the facts is in the catalogue, and printed names match it."""
+    pkg = _pkg(ctx)
+    cat = catalog.load("economic", pkg.unit.budget_year)
+    note = "（内置目录不完整，可能是目录缺项）" if cat.partial else ""
+    _, economics = _codes(pkg)
+    for code, where in sorted(economics.items()):
+        if cat.get(code) is None:
+            yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code)
+    for line in pkg.basic_economic:
+        if line.printed_name and cat.names_match(line.economic, line.printed_name) is False:
+            yield Hit(message=(f"经济分类科目{line.economic}印出的名称“{line.printed_name}”与目录名称"
+                               f"“{cat.name(line.economic)}”不同。"),
+                      subject=f"e:{line.economic}", stated=line.printed_name, expected=cat.name(line.economic))
+
+
+@rule("F.BASIC.ECONOMIC_MISSING", "有基本支出时提供经济分类明细", "fatal", "facts", needs_facts=True)
+def basic_economic_missing(ctx: Context) -> Iterator[Hit]:
+    """General-budget basic spending needs its economic breakdown, or table 6 cannot be printed."""
+    pkg = _pkg(ctx)
+    general = derive.total(pkg, "general_budget", "basic")
+    if general > 0 and not pkg.basic_economic:
+        yield Hit(message=f"一般公共预算基本支出{show(general)}没有按经济分类（basic_economic）列出，无法编制一般公共预算基本支出情况表。",
+                  subject="basic_economic", expected=general)
+
+
+@rule("F.STAFF.SUM", "实有人数 = 在职 + 退休 + 离休（数据包）", "fatal", "facts", needs_facts=True)
+def staff_sum(ctx: Context) -> Iterator[Hit]:
+    """The stated 实有人数 in the facts equals 在职 + 退休 + 离休."""
+    staffing = _pkg(ctx).overview.staffing
+    if staffing is None or staffing.stated_actual is None:
+        return
+    if staffing.stated_actual != staffing.actual:
+        yield Hit(message=(f"数据包写明实有人数{staffing.stated_actual}人，而在职{staffing.active.count}人、退休"
+                           f"{staffing.retired.count}人、离休{staffing.veteran.count}人合计{staffing.actual}人。"),
+                  subject="staff:actual", stated=str(staffing.stated_actual), expected=str(staffing.actual))
+
+
+@rule("F.PROCUREMENT.RESERVED", "中小企业预留不超过采购预算（数据包）", "fatal", "facts", needs_facts=True)
+def procurement_reserved(ctx: Context) -> Iterator[Hit]:
+    """面向中小企业预留 ≤ 政府采购预算; 面向小微企业 ≤ 面向中小企业."""
+    proc = _pkg(ctx).procurement
+    if proc is None:
+        return
+    if proc.sme_reserved > proc.total:
+        yield Hit(message=f"面向中小企业预留{show(proc.sme_reserved)}超过政府采购预算{show(proc.total)}（货物+工程+服务）。",
+                  subject="procurement:sme_reserved", stated=proc.sme_reserved, expected=proc.total)
+    if proc.small_micro_reserved is not None and proc.small_micro_reserved > proc.sme_reserved:
+        yield Hit(message=f"面向小微企业预留{show(proc.small_micro_reserved)}超过面向中小企业预留{show(proc.sme_reserved)}。",
+                  subject="procurement:small_micro_reserved", stated=proc.small_micro_reserved, expected=proc.sme_reserved)

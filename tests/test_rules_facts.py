@@ -1,0 +1,144 @@
+"""Facts rules (F.*): the builder's package passes; one broken fact fails each rule."""
+
+from __future__ import annotations
+
+from decimal import Decimal as D
+
+import pytest
+
+from yusuan.model import AllocationLine, EconomicLine, PriorYear, Procurement, ProjectEconomic, SanGongLine, Staffing
+from yusuan.rules.testing import build_disclosure, build_package, run_rule
+
+
+def check(pkg, rule_id):
+    return run_rule(build_disclosure(), rule_id, package=pkg)
+
+
+def f_rules():
+    from yusuan.rules import load_all
+
+    return sorted(r for r in load_all() if r.startswith("F."))
+
+
+@pytest.mark.parametrize("rule_id", f_rules())
+def test_builder_package_passes(rule_id):
+    pkg = build_package()
+    pkg.operating_costs = D("120")
+    assert check(pkg, rule_id) == []
+
+
+def test_facts_rules_need_facts():
+    assert run_rule(build_disclosure(), "F.BASIC.FUNCTION_ECONOMIC") == []
+
+
+def test_basic_function_vs_economic():
+    pkg = build_package()
+    pkg.basic_economic.append(EconomicLine(economic="30201", amount=D("5")))
+    [f] = check(pkg, "F.BASIC.FUNCTION_ECONOMIC")
+    assert f.stated == D("435") and f.expected == D("430")
+
+
+def test_basic_economic_missing():
+    pkg = build_package()
+    pkg.basic_economic = []
+    [f] = check(pkg, "F.BASIC.ECONOMIC_MISSING")
+    assert f.expected == D("430")
+
+
+def test_project_economic():
+    pkg = build_package()
+    pkg.projects[0].economic.append(ProjectEconomic(economic="30201", amount=D("10")))  # 302 given at 类 and 款
+    [f] = check(pkg, "F.PROJECT.ECONOMIC")
+    assert "302类" in f.message
+    pkg = build_package()
+    pkg.projects[1].economic = [ProjectEconomic(economic="302", amount=D("80"))]  # funding 80.5 (general)
+    [g] = check(pkg, "F.PROJECT.ECONOMIC")
+    assert g.stated == D("80") and g.expected == D("80.5")
+
+
+def test_project_allocation():
+    pkg = build_package()
+    pkg.projects[2].allocation = [AllocationLine(purpose="调查", amount=D("20")), AllocationLine(purpose="治理", amount=D("40"))]
+    assert check(pkg, "F.PROJECT.ALLOCATION") == []
+    pkg.projects[2].allocation[1] = AllocationLine(purpose="治理", amount=D("30"))
+    [f] = check(pkg, "F.PROJECT.ALLOCATION")
+    assert f.stated == D("50") and f.expected == D("60")
+
+
+def test_sangong_within_economic():
+    pkg = build_package()
+    pkg.sangong = [SanGongLine(item="reception", amount=D("3"))]  # 30217 basic is 2; projects only at 类 302 → bound 372.5
+    assert check(pkg, "F.SANGONG.ECONOMIC") == []
+    for p in pkg.projects:
+        p.economic = [e for e in p.economic if e.economic != "302"]
+    [f] = check(pkg, "F.SANGONG.ECONOMIC")
+    assert f.stated == D("3") and f.expected == D("2") and "30217" in f.message
+
+
+def test_sangong_source():
+    pkg = build_package()
+    pkg.sangong.append(SanGongLine(item="reception", source="other", amount=D("1")))
+    [f] = check(pkg, "F.SANGONG.SOURCE")
+    assert "其他收入" in f.message
+
+
+def test_operating_costs():
+    pkg = build_package()
+    pkg.operating_costs = D("100")
+    [f] = check(pkg, "F.OPERATING_COSTS")
+    assert f.severity == "warning" and f.expected == D("120")
+
+
+def test_last_year_function():
+    pkg = build_package()
+    pkg.last_year["general:function:2200199"] = PriorYear(amount=D("5"))  # 2200199 其他自然资源事务支出 is real but unused
+    pkg.last_year["general:function:2200101"] = PriorYear(amount=D("5"))
+    found = check(pkg, "F.LAST_YEAR.FUNCTION")
+    assert all("2200101" not in f.message for f in found)
+    pkg.last_year["general:function:9999999"] = PriorYear(amount=D("5"))
+    assert any("9999999" in f.message for f in check(pkg, "F.LAST_YEAR.FUNCTION"))
+
+
+def test_last_year_sums():
+    pkg = build_package()
+    pkg.last_year.update({"general:total": PriorYear(amount=D("100")), "general:basic": PriorYear(amount=D("60")),
+                          "general:project": PriorYear(amount=D("40")),
+                          "general:function:2200101": PriorYear(amount=D("60")),
+                          "general:function:2200104": PriorYear(amount=D("40"))})
+    assert check(pkg, "F.LAST_YEAR.SUM") == []
+    pkg.last_year["general:project"] = PriorYear(amount=D("30"))
+    pkg.last_year["sangong:total"] = PriorYear(amount=D("10"))
+    pkg.last_year["sangong:reception"] = PriorYear(amount=D("4"))
+    assert len(check(pkg, "F.LAST_YEAR.SUM")) == 2
+
+
+def test_unknown_codes():
+    pkg = build_package()
+    pkg.basic_economic.append(EconomicLine(economic="30298", amount=D("0")))
+    pkg.basic_economic.append(EconomicLine(economic="30201", amount=D("0"), printed_name="办公用品费"))
+    found = check(pkg, "F.CODE.ECONOMIC")
+    assert any("30298" in f.message for f in found) and any("办公用品费" in f.message for f in found)
+    pkg = build_package()
+    pkg.projects[0].function = "2209999"
+    [f] = check(pkg, "F.CODE.FUNCTION")
+    assert "2209999" in f.message and "不完整" in f.message
+
+
+def test_staff_sum():
+    pkg = build_package()
+    pkg.overview.staffing = Staffing.model_validate({"authorized": 65, "active": {"count": 64}, "retired": {"count": 39},
+                                                     "veteran": {"count": 0}, "stated_actual": 103})
+    assert check(pkg, "F.STAFF.SUM") == []
+    pkg.overview.staffing.stated_actual = 104
+    [f] = check(pkg, "F.STAFF.SUM")
+    assert f.expected == "103"
+
+
+def test_procurement_reserved():
+    pkg = build_package()
+    pkg.procurement = Procurement(goods=D("59.67"), services=D("3193.80"), sme_reserved=D("3253.47"),
+                                  small_micro_reserved=D("3253.47"))
+    assert check(pkg, "F.PROCUREMENT.RESERVED") == []
+    pkg.procurement.sme_reserved = D("3300")
+    [f] = check(pkg, "F.PROCUREMENT.RESERVED")
+    assert f.expected == D("3253.47")
