@@ -350,3 +350,20 @@ def test_assets_statements_use_reader_keys():
     assert statement(d, "assets:purchase_vehicles").count == 0
     assert statement(d, "institutions:divisions").count == 2
     assert "未安排购置车辆经费" in statement(d, "assets:purchase_vehicles").text
+
+
+def test_show_command_prints_tables_and_text(tmp_path):
+    import json
+
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+
+    path = tmp_path / "package.json"
+    path.write_text(json.dumps(package().model_dump(mode="json", exclude_defaults=True), ensure_ascii=False), encoding="utf-8")
+    result = CliRunner().invoke(app, ["show", str(path)], env={"COLUMNS": "200"})
+    assert result.exit_code == 0, result.output
+    assert "表1部门收支总体情况表" in result.output and "主要原因是人员增加" in result.output
+    assert result.output.index("二、机构设置及人员情况") < result.output.index("表1") < result.output.index("一、关于测试局")
+    bad = CliRunner().invoke(app, ["show", str(path), "--profile", "atlantis"])
+    assert bad.exit_code == 2 and "不存在" in bad.output

@@ -21,6 +21,7 @@ def show(
 ) -> None:
     """按地区版式生成公开内容，并在终端显示各表和情况说明文字。"""
     from yusuan.compose import compose
+    from yusuan.profiles import load_profile
 
     pkg = load(package)
     try:
@@ -28,27 +29,29 @@ def show(
     except InputError as exc:
         fail_input(exc)
         return
-    from yusuan.profiles import load_profile
+    prof = load_profile(disclosure.profile)
+    console.print(f"[bold]{disclosure.title}[/]（版式：{disclosure.profile}；占比：{prof.share_rounding_text}）", highlight=False)
 
-    rounding = load_profile(disclosure.profile).share_rounding_text
-    console.print(f"[bold]{disclosure.title}[/]（版式：{disclosure.profile}；占比：{rounding}）", highlight=False)
-    if not text_only:
+    def print_tables() -> None:
         for table in disclosure.tables:
             console.print(_rich_table(table))
             if table.empty_note:
                 console.print(f"  {table.empty_note}", highlight=False)
-    if not tables_only:
-        for part in sorted({s.part for s in disclosure.sections}):
-            for section in (s for s in disclosure.sections if s.part == part):
-                console.print(f"\n[bold]{section.title}[/]", highlight=False)
-                for paragraph in section.paragraphs:
-                    style = "bold" if paragraph.style == "heading" else ""
-                    console.print(f"  {paragraph.text}", style=style, highlight=False)
-        if disclosure.performance:
-            console.print(f"\n项目支出绩效目标表 {len(disclosure.performance)} 张：", highlight=False)
-            for p in disclosure.performance:
-                console.print(f"  {p.table.printed_name}：年度预算总额 {p.stated_total} 万元，指标 {len(p.table.indicators)} 个",
-                              highlight=False)
+
+    if tables_only:
+        print_tables()
+        return
+    for section in disclosure.sections:  # printed order; Part 2 goes after the profile's tables_after
+        console.print(f"\n[bold]{section.title}[/]", highlight=False)
+        for paragraph in section.paragraphs:
+            console.print(f"  {paragraph.text}", style="bold" if paragraph.style == "heading" else "", highlight=False)
+        if section.id == prof.tables_after and not text_only:
+            print_tables()
+    if disclosure.performance:
+        console.print(f"\n项目支出绩效目标表 {len(disclosure.performance)} 张：", highlight=False)
+        for p in disclosure.performance:
+            console.print(f"  {p.table.printed_name}：年度预算总额 {p.stated_total} 万元，指标 {len(p.table.indicators)} 个",
+                          highlight=False)
 
 
 def _rich_table(table) -> RichTable:
