@@ -367,3 +367,11 @@ def test_show_command_prints_tables_and_text(tmp_path):
     assert result.output.index("二、机构设置及人员情况") < result.output.index("表1") < result.output.index("一、关于测试局")
     bad = CliRunner().invoke(app, ["show", str(path), "--profile", "atlantis"])
     assert bad.exit_code == 2 and "不存在" in bad.output
+
+
+@pytest.mark.parametrize("profile", ["xinjiang", "shanghai"])
+def test_a_package_with_nothing_in_it_composes(profile):
+    d = compose(BudgetPackage.model_validate({"unit": {"name": "空局", "budget_year": 2024}}), profile)
+    assert all(t.rows for t in d.tables)
+    assert not any("：。" in p.text for s in d.sections for p in s.paragraphs)  # no empty enumerations
+    assert d.table("income_expenditure").value("income_total", "amount") is None

@@ -122,11 +122,13 @@ def summary(ctx: Context) -> list[Paragraph]:
                 st("total", "收支总预算", amount=total))]
     items = [(k, label, derive.source_total(p, k)) for k, label in SUMMARY_INCOME]
     items = [(k, label, v) for k, label, v in items if v != 0]
-    out.append(para("收入预算包括：" + "、".join(f"{label}{money(v)}" for _, label, v in items) + "。",
-                    *[st(f"income:{k}", label, amount=v) for k, label, v in items]))
+    if items:
+        out.append(para("收入预算包括：" + "、".join(f"{label}{money(v)}" for _, label, v in items) + "。",
+                        *[st(f"income:{k}", label, amount=v) for k, label, v in items]))
     classes = {c: v for c, v in derive.by_function(p).items() if len(c) == 3}
-    out.append(para("支出预算包括：" + "、".join(f"{ctx.function_name(c)}{money(v)}" for c, v in classes.items()) + "。",
-                    *[st(f"expenditure:function:{c}", ctx.function_name(c), amount=v) for c, v in classes.items()]))
+    if classes:
+        out.append(para("支出预算包括：" + "、".join(f"{ctx.function_name(c)}{money(v)}" for c, v in classes.items()) + "。",
+                        *[st(f"expenditure:function:{c}", ctx.function_name(c), amount=v) for c, v in classes.items()]))
     return out
 
 

@@ -118,7 +118,7 @@ def _class_rows(b: _Builder, package: BudgetPackage, profile: Profile, columns: 
     year = package.unit.budget_year
     present = {c for amounts in columns.values() for c, v in amounts.items() if len(c) == 3 and v != 0}
     listed = set(profile.function_classes) if b.spec.list_classes else set()
-    for n, code in enumerate(sorted(present | listed), start=1):
+    for code in sorted(present | listed):
         values = {key: amounts.get(code, ZERO) for key, amounts in columns.items()}
         name = _function_name(code, year)
         if b.spec.class_label == "numeral":
@@ -221,8 +221,8 @@ def general_project(b: _Builder, package: BudgetPackage, profile: Profile) -> No
                 b.add(f"f:{code}", _function_name(code, year), groups[code], code=code, level=LEVEL[len(code)])
         b.add(f"p:{function}:{project.name}", _function_name(function, year), values, code=function, level="项",
               texts={"project_name": project.name})
-    totals = {k: sum((v for c, e in groups.items() if len(c) == 3 for kk, v in e.items() if kk == k), ZERO)
-              for k in ["total", *econ_keys]}
+    keys = ["total", *econ_keys]
+    totals: dict[str, Decimal | None] = {k: sum((groups[c][k] for c in groups if len(c) == 3), ZERO) for k in keys}
     if not lines:
         totals = {k: None for k in totals}
         if b.spec.empty_note:
