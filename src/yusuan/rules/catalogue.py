@@ -158,17 +158,6 @@ def _order(prefix: str, kinds: tuple[str, ...]):
     return check
 
 
-def _economic_class_of_item(ctx: Context) -> Iterator[Hit]:
-    """An economic 款 printed in T6 belongs, by the catalogue, to the 类 its code starts with."""
-    cat = catalog.load("economic", _year(ctx))
-    for table, row in _rows(ctx, ECONOMIC_TABLES, "e:"):
-        code = code_of(row)
-        entry = cat.get(code)
-        if entry is not None and entry.parent and not code.startswith(entry.parent):
-            yield Hit(message=f"{table.label}经济科目 {code} 在目录中属于 {entry.parent}。",
-                      location=cell_location(table, row, None), subject=row.key, stated=code[:3], expected=entry.parent)
-
-
 def _reg(id: str, title: str, severity: str, reads: tuple[str, ...], func, doc: str) -> None:
     func.__doc__ = doc
     rule(id, title, severity, "catalogue", reads=reads)(func)
@@ -196,8 +185,6 @@ _reg("C.ECONOMIC.NAME", "经济分类科目名称与目录一致", "warning", EC
      _names("economic", "e:", ECONOMIC_TABLES), "经济分类类、款名称与目录一致（忽略全半角、空格）。")
 _reg("C.ECONOMIC.PARENT", "经济分类款级科目列在其所属类之下", "fatal", ECONOMIC_TABLES, _parent("e:", ECONOMIC_TABLES),
      "按行序，经济分类款级行紧随的类级行须是其编码前三位。")
-_reg("C.ECONOMIC.CLASS", "经济分类款级科目属于目录规定的类", "fatal", ECONOMIC_TABLES, _economic_class_of_item,
-     "经济分类款级科目按目录归属其类。")
 _reg("C.ECONOMIC.LEVEL", "经济分类科目级次与编码位数一致", "warning", ECONOMIC_TABLES,
      _level("e:", ECONOMIC_TABLES, {3: "类", 5: "款"}), "类 3 位、款 5 位。")
 _reg("C.ECONOMIC.ORDER", "经济分类科目按编码顺序排列", "info", ECONOMIC_TABLES, _order("e:", ECONOMIC_TABLES),
