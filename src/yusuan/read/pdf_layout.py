@@ -121,21 +121,28 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage.raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
-    # Loose boxes (font ascent to descent) give every character of a line the same height, so a
-    # comma or a full stop sits on its line instead of below it.
+    # x from the loose box (font advance); y from the baseline and the font size, so that every
+    # character of a printed line shares one band whatever the font's ascent/descent or the glyph
+    # (a comma or 一 has a tiny ink box) – and two wrapped lines of one cell stay apart.
     rect = raw.FS_RECTF()
     ref = ctypes.byref(rect)
+    ox, oy = ctypes.c_double(), ctypes.c_double()
+    oref = (ctypes.byref(ox), ctypes.byref(oy))
     chars: list[Char] = []
-    get_box = raw.FPDFText_GetLooseCharBox
+    get_box, get_origin, get_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
     tp = textpage.raw
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\ufffe\x00\ufeff":
             continue
-        if not get_box(tp, i, ref):
+        if not get_box(tp, i, ref) or not get_origin(tp, i, *oref):
             continue
-        if rect.right <= rect.left or rect.top <= rect.bottom:
+        if rect.right <= rect.left:
             continue
-        chars.append(Char(ch, rect.left, height - rect.top, rect.right, height - rect.bottom))
+        size = get_size(tp, i)
+        if not 1 <= size <= 100:
+            size = max(rect.top - rect.bottom, 1.0)
+        base = height - oy.value
+        chars.append(Char(ch, rect.left, base - 0.85 * size, rect.right, base + 0.15 * size))
     return chars
 
 
@@ -170,7 +177,7 @@ def _is_rectangle(obj) -> bool:
 
 
 def _norm_char(ch: str) -> str:
-    return unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９，．" else ch
+    return unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９．" else ch
 
 
 def group_lines(chars: list[Char]) -> list[Line]:
@@ -179,15 +186,18 @@ def group_lines(chars: list[Char]) -> list[Line]:
         return []
     chars = sorted(chars, key=lambda c: ((c.top + c.bottom) / 2, c.x0))
     rows: list[list[Char]] = []
-    centre = None
+    span = (0.0, 0.0)
     for c in chars:
-        yc = (c.top + c.bottom) / 2
-        tol = max(c.height, 4.0) * 0.45
-        if rows and centre is not None and abs(yc - centre) <= tol:
+        # Same line when the character overlaps the line's band by half its own height (a glyph
+        # with a small box, such as 一, still sits inside the band of its neighbours).
+        overlap = min(c.bottom, span[1]) - max(c.top, span[0])
+        if rows and overlap >= 0.5 * min(max(c.height, 1.0), span[1] - span[0]):
             rows[-1].append(c)
+            if c.height > span[1] - span[0]:
+                span = (min(span[0], c.top), max(span[1], c.bottom))
             continue
         rows.append([c])
-        centre = yc
+        span = (c.top, c.bottom)
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)

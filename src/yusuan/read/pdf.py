@@ -1,0 +1,305 @@
+"""PDF with a text layer → blocks (paragraphs and grids of cells with page and box).
+
+Characters and ruling lines come from pypdfium2 (``pdf_layout``). A table is a cluster of ruling
+lines: its rows are the bands between horizontal rules that cross most of the table, its columns
+the vertical rules (or, when a table has none, the gaps that no data cell crosses). Everything
+outside tables becomes paragraphs (lines joined while the text runs on). A table that continues on
+the next page (no title in between, same columns) is stitched to the previous one and its repeated
+header rows dropped. Every cell carries ``Location(file, page, bbox)`` with bbox in points, origin
+top-left.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import pypdfium2 as pdfium
+
+from yusuan.amounts import normalise_text
+from yusuan.disclosure import Location
+from yusuan.errors import InputError, InputProblem
+from yusuan.read.blocks import Block, Grid, GridCell, Para
+from yusuan.read.pdf_layout import Line, PageLayout, Rule, Word, join_words, read_page
+
+_PAGE_NUMBER = re.compile(r"^[-—－\s]*(第\s*)?\d{1,3}(\s*页)?[-—－\s]*(共\s*\d+\s*页)?$")
+_MIN_RULE_SPAN = 0.6  # a horizontal rule must cover this share of the table width to end a row
+
+
+def fail(path: Path, message: str) -> InputError:
+    return InputError(str(path), [InputProblem(path.name, message)])
+
+
+def open_pdf(path: Path) -> pdfium.PdfDocument:
+    """Open with clear Chinese errors for encrypted, damaged and truncated files."""
+    try:
+        return pdfium.PdfDocument(str(path))
+    except pdfium.PdfiumError as exc:
+        text = str(exc).lower()
+        if "password" in text:
+            raise fail(path, "PDF 文件设有打开密码（已加密），无法读取；请提供未加密的文件") from None
+        raise fail(path, "PDF 文件已损坏或不完整（可能下载未完成），无法读取") from None
+
+
+def read_layouts(path: Path) -> list[PageLayout]:
+    doc = open_pdf(path)
+    try:
+        n = len(doc)
+        if n == 0:
+            raise fail(path, "PDF 文件没有页面")
+        return [read_page(doc, i) for i in range(n)]
+    finally:
+        doc.close()
+
+
+def read_pdf_blocks(path: Path) -> list[Block]:
+    path = Path(path)
+    pages = read_layouts(path)
+    if sum(p.char_count for p in pages) == 0:
+        raise fail(path, "扫描件（无文字层）：PDF 中没有可提取的文字，无法读取；请提供 Word/Excel 原件或带文字层的 PDF")
+    blocks: list[Block] = []
+    for page in pages:
+        items = blocks_of_page(page, path.name)
+        if blocks and items and isinstance(blocks[-1], Grid) and items[0][1] is not None \
+                and continues(blocks[-1], items[0][1]):
+            prev, part = blocks[-1], items.pop(0)[1]
+            # Re-cut the continuation with the first part's columns: a page whose optional columns
+            # happen to be empty would otherwise get fewer columns.
+            stitch(prev, grid_of_region(part.region, part.lines, page, path.name, prev.columns))  # type: ignore[attr-defined]
+        blocks.extend(b for b, _ in items)
+    for b in blocks:
+        if isinstance(b, Grid):
+            drop_empty_columns(b)
+    return blocks
+
+
+def drop_empty_columns(grid: Grid) -> None:
+    """Columns without any text in any row (between a rule and a text gap) are not columns."""
+    width = max((len(r) for r in grid.rows), default=0)
+    keep = [c for c in range(width) if any(c < len(r) and r[c].text.strip() for r in grid.rows)]
+    if len(keep) < width:
+        grid.rows = [[r[c] for c in keep if c < len(r)] for r in grid.rows]
+
+
+# -- tables ------------------------------------------------------------------------------------
+class _Region:
+    def __init__(self, rules: list[Rule]):
+        self.rules = rules
+        hs = [r for r in rules if r.orient == "h"]
+        vs = [r for r in rules if r.orient == "v"]
+        self.x0 = min([r.a for r in hs] + [r.pos for r in vs])
+        self.x1 = max([r.b for r in hs] + [r.pos for r in vs])
+        self.top = min([r.pos for r in hs] + [r.a for r in vs])
+        self.bottom = max([r.pos for r in hs] + [r.b for r in vs])
+
+    def contains(self, line: Line) -> bool:
+        yc = (line.top + line.bottom) / 2
+        return self.top - 1 <= yc <= self.bottom + 1 and line.x1 > self.x0 and line.x0 < self.x1
+
+
+def table_regions(rules: list[Rule]) -> list[_Region]:
+    """Ruling lines that touch or nearly touch each other form one table."""
+    rules = [r for r in rules if (r.b - r.a) > 4]
+    groups: list[list[Rule]] = []
+    boxes: list[list[float]] = []  # x0, top, x1, bottom
+    for r in sorted(rules, key=lambda r: (r.pos if r.orient == "h" else r.a)):
+        box = [r.a, r.pos, r.b, r.pos] if r.orient == "h" else [r.pos, r.a, r.pos, r.b]
+        for g, b in zip(groups, boxes):
+            if box[0] <= b[2] + 3 and box[2] >= b[0] - 3 and box[1] <= b[3] + 40 and box[3] >= b[1] - 40:
+                g.append(r)
+                b[:] = [min(b[0], box[0]), min(b[1], box[1]), max(b[2], box[2]), max(b[3], box[3])]
+                break
+        else:
+            groups.append([r])
+            boxes.append(box)
+    regions = []
+    for g in groups:
+        if sum(1 for r in g if r.orient == "h") >= 2:
+            regions.append(_Region(g))
+    return regions
+
+
+def _positions(values: list[tuple[float, float]], tol: float = 2.0) -> list[tuple[float, float]]:
+    """Merge (position, length) pairs within ``tol``: (position, total length)."""
+    out: list[list[float]] = []
+    for pos, length in sorted(values):
+        if out and pos - out[-1][0] <= tol:
+            out[-1][1] += length
+        else:
+            out.append([pos, length])
+    return [(p, n) for p, n in out]
+
+
+def _row_edges(region: _Region) -> list[float]:
+    width = region.x1 - region.x0
+    edges = [p for p, n in _positions([(r.pos, r.b - r.a) for r in region.rules if r.orient == "h"])
+             if n >= _MIN_RULE_SPAN * width]
+    edges = sorted(set([region.top] + edges + [region.bottom]))
+    out: list[float] = []
+    for e in edges:
+        if not out or e - out[-1] > 3:
+            out.append(e)
+    return out
+
+
+def _column_edges(region: _Region, lines: list[Line], rows: list[float]) -> list[float]:
+    height = region.bottom - region.top
+    vs = [(p, n) for p, n in _positions([(r.pos, r.b - r.a) for r in region.rules if r.orient == "v"])
+          if n >= 0.3 * height and region.x0 + 3 < p < region.x1 - 3]
+    # Vertical rules where drawn; where a table draws only some of them (or none), the gaps that no
+    # figure-bearing line crosses separate the remaining columns.
+    ruled = [p for p, _ in vs]
+    gaps = [g for g in _gaps_from_text(region, lines) if all(abs(g - p) > 8 for p in ruled)]
+    return [region.x0] + sorted(ruled + gaps) + [region.x1]
+
+
+def _is_data_word(w: Word) -> bool:
+    return bool(re.fullmatch(r"[-\d,.%]+", w.text))
+
+
+def _gaps_from_text(region: _Region, lines: list[Line]) -> list[float]:
+    """Column separators for a table without vertical rules: x positions that no word of a line
+    holding figures crosses (headers may span several columns, so they are left out)."""
+    data = [ln for ln in lines if any(_is_data_word(w) for w in ln.words)]
+    spans = sorted((w.x0, w.x1) for ln in data for w in ln.words)
+    gaps: list[float] = []
+    end = None
+    for a, b in spans:
+        if end is not None and a > end + 2:
+            gaps.append((end + a) / 2)
+        end = b if end is None else max(end, b)
+    return [g for g in gaps if region.x0 < g < region.x1]
+
+
+def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,
+                   cols: list[float] | None = None) -> Grid:
+    rows = _row_edges(region)
+    cols = cols or _column_edges(region, lines, rows)
+    grid = Grid(location=Location(file=file, page=page.number,
+                                  bbox=(round(region.x0, 1), round(region.top, 1), round(region.x1, 1), round(region.bottom, 1))))
+    cells: dict[tuple[int, int], list[tuple[Line, Word]]] = {}
+    for ln in lines:
+        for w in ln.words:
+            r = _index(rows, w.yc)
+            c = _index(cols, w.xc)
+            if r is not None and c is not None:
+                cells.setdefault((r, c), []).append((ln, w))
+    for r in range(len(rows) - 1):
+        row_cells = []
+        for c in range(len(cols) - 1):
+            words = cells.get((r, c), [])
+            row_cells.append(GridCell(_cell_text(words), Location(
+                file=file, page=page.number,
+                bbox=(round(cols[c], 1), round(rows[r], 1), round(cols[c + 1], 1), round(rows[r + 1], 1)))))
+        if any(cell.text for cell in row_cells) or r not in (0, len(rows) - 2):
+            grid.rows.append(row_cells)
+    while grid.rows and not any(c.text for c in grid.rows[-1]):
+        grid.rows.pop()
+    grid.columns = cols  # type: ignore[attr-defined] - kept for stitching the next page's part
+    return grid
+
+
+def _index(edges: list[float], v: float) -> int | None:
+    for i in range(len(edges) - 1):
+        if edges[i] - 1 <= v <= edges[i + 1] + 1:
+            return i
+    return None
+
+
+def _cell_text(words: list[tuple[Line, Word]]) -> str:
+    """Words of one cell in reading order; wrapped lines of a label are joined without a break."""
+    by_line: dict[int, list[Word]] = {}
+    tops: dict[int, float] = {}
+    for ln, w in words:
+        by_line.setdefault(id(ln), []).append(w)
+        tops[id(ln)] = ln.top
+    return "".join(join_words(sorted(ws, key=lambda w: w.x0)) for k, ws in sorted(by_line.items(), key=lambda kv: tops[kv[0]]))
+
+
+# -- paragraphs ----------------------------------------------------------------------------------
+def paragraphs(lines: list[Line], page: PageLayout, file: str) -> list[tuple[float, Para]]:
+    """Lines outside tables into paragraphs: a line continues the paragraph when it is not indented,
+    the previous line ran to the right margin and the vertical gap is a normal line gap."""
+    lines = [ln for ln in lines if not (_PAGE_NUMBER.match(ln.text) and (ln.top > page.height * 0.85 or ln.bottom < page.height * 0.1))]
+    if not lines:
+        return []
+    left = min(ln.x0 for ln in lines)
+    right = max(ln.x1 for ln in lines)
+    out: list[tuple[float, Para]] = []
+    cur: list[Line] = []
+
+    def flush() -> None:
+        if cur:
+            x0, top = min(ln.x0 for ln in cur), cur[0].top
+            x1, bottom = max(ln.x1 for ln in cur), cur[-1].bottom
+            text = "".join(_line_text(ln) for ln in cur)
+            out.append((top, Para(text, Location(file=file, page=page.number,
+                                                  bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))))
+            cur.clear()
+
+    for ln in lines:
+        if cur:
+            prev = cur[-1]
+            h = prev.bottom - prev.top
+            runs_on = prev.x1 >= right - 2.5 * h and ln.x0 <= left + 0.8 * h and ln.top - prev.bottom < 0.9 * h \
+                and len(prev.words) == 1 and len(ln.words) == 1
+            if not runs_on:
+                flush()
+        cur.append(ln)
+    flush()
+    return out
+
+
+def _line_text(ln: Line) -> str:
+    """Words far apart on one line (编制部门：…    单位：元) keep a space between them."""
+    out = ""
+    for i, w in enumerate(ln.words):
+        if i and (w.x0 - ln.words[i - 1].x1) > 2 * (w.bottom - w.top):
+            out += "  "
+        elif i:
+            out += join_words([ln.words[i - 1], w])[len(ln.words[i - 1].text):]
+            continue
+        out += w.text
+    return out
+
+
+@dataclass
+class _TablePart:
+    region: _Region
+    lines: list[Line]
+
+
+def blocks_of_page(page: PageLayout, file: str) -> list[tuple[Block, _TablePart | None]]:
+    regions = table_regions(page.rules)
+    placed: list[tuple[float, Block, _TablePart | None]] = []
+    rest = list(page.lines)
+    for region in regions:
+        inside = [ln for ln in rest if region.contains(ln)]
+        if not inside:
+            continue
+        # Lines only partly inside (a title over the table's width) stay paragraphs.
+        rest = [ln for ln in rest if not region.contains(ln)]
+        placed.append((region.top, grid_of_region(region, inside, page, file), _TablePart(region, inside)))
+    placed += [(top, para, None) for top, para in paragraphs(rest, page, file)]
+    placed.sort(key=lambda tb: tb[0])
+    return [(b, part) for _, b, part in placed]
+
+
+# -- stitching -----------------------------------------------------------------------------------
+def continues(prev: Grid, part: _TablePart) -> bool:
+    """The next page's first block is a table as wide as the last table before it (no title between)."""
+    box = prev.location.bbox if prev.location else None
+    if not prev.rows or box is None:
+        return False
+    return abs(box[0] - part.region.x0) <= 6 and abs(box[2] - part.region.x1) <= 6
+
+
+def stitch(prev: Grid, nxt: Grid) -> None:
+    """Append the continuation's rows, dropping the header rows it repeats."""
+    skip = 0
+    while skip < len(nxt.rows) and skip < len(prev.rows) and \
+            [normalise_text(c.text) for c in nxt.rows[skip]] == [normalise_text(c.text) for c in prev.rows[skip]] \
+            and not any(re.match(r"^\d{3}", normalise_text(c.text)) for c in nxt.rows[skip]):
+        skip += 1
+    prev.rows.extend(nxt.rows[skip:])
