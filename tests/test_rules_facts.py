@@ -115,13 +115,12 @@ def test_last_year_sums():
 def test_unknown_codes():
     pkg = build_package()
     pkg.basic_economic.append(EconomicLine(economic="30298", amount=D("0")))
-    pkg.basic_economic.append(EconomicLine(economic="30201", amount=D("0"), printed_name="办公用品费"))
-    found = check(pkg, "F.CODE.ECONOMIC")
-    assert any("30298" in f.message for f in found) and any("办公用品费" in f.message for f in found)
+    [f] = check(pkg, "F.CODE.ECONOMIC")
+    assert "30298" in f.message
     pkg = build_package()
     pkg.projects[0].function = "2209999"
-    [f] = check(pkg, "F.CODE.FUNCTION")
-    assert "2209999" in f.message and "不完整" in f.message
+    [g] = check(pkg, "F.CODE.FUNCTION")
+    assert "2209999" in g.message and "不完整" in g.message
 
 
 def test_staff_sum():

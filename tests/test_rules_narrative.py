@@ -332,3 +332,44 @@ def test_reason_missing(d):
     bad = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:reception", amount="2", change="1"))
     [f] = run_rule(bad, "Y.REASON.MISSING")
     assert "没有说明原因" in f.message
+
+
+def test_last_year_sum_rounding_gap_is_info(d):
+    def build(change):
+        x = d.model_copy(deep=True)
+        add_statements(x, "general", statement("general:basic", amount="100", change="10"),
+                       statement("general:project", amount="50", change="-10"))
+        return add_statements(x, "general", statement("general:function:2200101", amount="100", change="20"),
+                              statement("general:function:2200104", amount="50", change=change))
+
+    # last year 150; items 80 + (50 − change): a 0.02 gap is within 7 × 0.005 of rounding, a 0.1 gap is not
+    assert run_rule(build("-20.02"), "Y.LAST_YEAR.SUM") == []
+    [i] = run_rule(build("-20.02"), "Y.LAST_YEAR.SUM.ROUNDING")
+    assert i.severity == "info" and "舍入" in i.message
+    assert len(run_rule(build("-20.1"), "Y.LAST_YEAR.SUM")) == 1
+    assert run_rule(build("-20.1"), "Y.LAST_YEAR.SUM.ROUNDING") == []
+
+
+# ------------------------------------------------------------------ the composed example
+
+MY_RULES = ("N.", "Y.", "K.", "H.", "F.")
+
+
+def test_composed_example_has_no_fatal_finding(example_package):
+    from yusuan.compose import compose
+    from yusuan.profiles import load_profile
+    from yusuan.rules import load_all
+    from yusuan.rules.engine import profile_settings
+    from yusuan.rules.registry import Context, run
+
+    profile = load_profile(example_package.unit.profile)
+    d = compose(example_package, profile)
+    ctx = Context(disclosure=d, package=example_package, profile=profile_settings(profile))
+    rules = [r for rid, r in load_all().items() if rid.startswith(MY_RULES)]
+    findings = run(ctx, rules)
+    fatal = [f"{f.rule}: {f.message}" for f in findings if f.severity == "fatal"]
+    assert fatal == []
+    # What the published package itself contradicts, and the example keeps, is still reported:
+    rules_hit = {f.rule for f in findings}
+    assert "K.STAFF.SPENDING" in rules_hit  # 离休费 3.90 with 0 离休 staff (表6 vs 第一部分)
+    assert "Y.ZERO_BASE.WORDING" in rules_hit  # “增长100%” from a zero base

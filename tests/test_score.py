@@ -46,3 +46,13 @@ def test_only_completeness_findings_count():
     k = Finding(rule="K.GLOSSARY", severity="warning", category="completeness", message="名词解释没有解释：三公。")
     score, missing = completeness_score(complete(), [other, k])
     assert score == 100 - ITEMS["K.GLOSSARY"].per_finding and missing == ["【名词解释】名词解释没有解释：三公。"]
+
+
+def test_engine_report_carries_the_score():
+    from yusuan.rules.engine import check_disclosure
+
+    d = complete()
+    d.tables = [t for t in d.tables if t.kind != "sangong"]
+    report = check_disclosure(d)
+    assert report.completeness["score"] == 98
+    assert any("三公" in m for m in report.completeness["missing"])

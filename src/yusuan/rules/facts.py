@@ -205,6 +205,9 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
     items = [k for k in ly if k.startswith("general:function:") and len(k.rsplit(":", 1)[-1]) == 7]
     if items and "general:total" in ly:
         checks.append((items, "general:total", "一般公共预算各项级科目上年数"))
+    elif items and "general:basic" in ly and "general:project" in ly:
+        ly["general:basic+general:project"] = ly["general:basic"] + ly["general:project"]
+        checks.append((items, "general:basic+general:project", "一般公共预算各项级科目上年数"))
     if "general:basic" in ly and "general:project" in ly and "general:total" in ly:
         checks.append((["general:basic", "general:project"], "general:total", "一般公共预算基本支出与项目支出上年数"))
     sg = [k for k in ("sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception") if k in ly]
@@ -212,8 +215,11 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
         checks.append((sg, "sangong:total", "“三公”经费分项上年数"))
     for keys, whole, what in checks:
         total = sum((ly[k] for k in keys), ZERO)
-        if ctx.differs(total, ly[whole]):
-            yield Hit(message=f"数据包 last_year 中{what}合计{show(total)}，而“{whole}”为{show(ly[whole])}，相差{show(total - ly[whole])}。",
+        # Last year's figures are transcribed from a package printed to 0.01 万元: allow half a cent each.
+        slack = ctx.tolerance_for() * (len(keys) + 1)
+        if abs(total - ly[whole]) > slack:
+            yield Hit(message=(f"数据包 last_year 中{what}合计{show(total)}，而“{whole}”为{show(ly[whole])}，"
+                               f"相差{show(total - ly[whole])}（超出各数舍入到0.01万元可能累积的±{show(slack)}）。"),
                       subject=whole, stated=total, expected=ly[whole], inputs={k: ly[k] for k in keys})
 
 
@@ -248,7 +254,7 @@ def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
 
 @rule("F.CODE.ECONOMIC", "经济分类科目编码在目录中", "warning", "facts", needs_facts=True)
 def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
-    """Every economic code used in the facts is in the catalogue, and printed names match it."""
+    """Every economic code used in the facts is in the catalogue (printed names are checked on the tables)."""
     pkg = _pkg(ctx)
     cat = catalog.load("economic", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项）" if cat.partial else ""
@@ -256,11 +262,6 @@ def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
     for code, where in sorted(economics.items()):
         if cat.get(code) is None:
             yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code)
-    for line in pkg.basic_economic:
-        if line.printed_name and cat.names_match(line.economic, line.printed_name) is False:
-            yield Hit(message=(f"经济分类科目{line.economic}印出的名称“{line.printed_name}”与目录名称"
-                               f"“{cat.name(line.economic)}”不同。"),
-                      subject=f"e:{line.economic}", stated=line.printed_name, expected=cat.name(line.economic))
 
 
 @rule("F.BASIC.ECONOMIC_MISSING", "有基本支出时提供经济分类明细", "fatal", "facts", needs_facts=True)

@@ -232,10 +232,7 @@ def _last_by_subject(ctx: Context) -> dict[str, tuple[Decimal, Placed]]:
     return out
 
 
-@rule("Y.LAST_YEAR.SUM", "上年分项数合计等于上年总数", "fatal", "year-over-year", reads=("general", "sangong", "expenditure"))
-def last_year_sums(ctx: Context) -> Iterator[Hit]:
-    """Last year's item figures (stated or implied) add up to last year's totals: Σ 项 = 一般公共预算合计
-    (or 基本 + 项目), 基本 + 项目 = 合计, 三公 items = 三公 total."""
+def _last_year_sums(ctx: Context, rounding: bool) -> Iterator[Hit]:
     last = _last_by_subject(ctx)
 
     def total_of(*keys: str) -> tuple[Decimal, str] | None:
@@ -260,14 +257,43 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
         if whole is None or not all(k in last for k in keys):
             continue
         total = sum((last[k][0] for k in keys), ZERO)
-        if ctx.differs(total, whole[0]):
-            parts = "、".join(f"{last[k][1].statement.label or k}{show(last[k][0])}" for k in keys)
-            yield Hit(
-                message=(f"{what}（按各句本年数减增减额推算：{parts}）合计{show(total)}，而上年总数为{show(whole[0])}"
-                         f"（由{whole[1]}推算），相差{show(total - whole[0])}。"),
-                location=last[keys[0]][1].location, subject=keys[0], stated=total, expected=whole[0],
-                inputs={k: last[k][0] for k in keys},
-            )
+        diff = total - whole[0]
+        if not ctx.differs(total, whole[0]):
+            continue
+        slack = rounding_slack(ctx, [last[k][1] for k in keys])
+        if (abs(diff) <= slack) != rounding:
+            continue
+        parts = "、".join(f"{last[k][1].statement.label or k}{show(last[k][0])}" for k in keys)
+        note = (f"；差额在各数分别舍入到0.01万元可能累积的范围（±{show(slack)}）内，可能是舍入差，请用元为单位的数据核对"
+                if rounding else f"，超出各数舍入到0.01万元可能累积的差额（±{show(slack)}）")
+        yield Hit(
+            message=(f"{what}（由各句写明或按本年数减增减额推算：{parts}）合计{show(total)}，而上年总数为{show(whole[0])}"
+                     f"（由{whole[1]}推算），相差{show(diff)}{note}。"),
+            location=last[keys[0]][1].location, subject=keys[0], stated=total, expected=whole[0],
+            inputs={k: last[k][0] for k in keys},
+        )
+
+
+def rounding_slack(ctx: Context, items: list[Placed]) -> Decimal:
+    """How far a sum of figures printed to 0.01 万元 may drift from its separately rounded total: half a
+    cent per printed figure (two for a last-year figure implied as amount − change), plus the total's."""
+    figures = 1 + sum(1 if p.statement.last_year is not None else 2 for p in items)
+    return ctx.tolerance_for() * figures
+
+
+@rule("Y.LAST_YEAR.SUM", "上年分项数合计等于上年总数", "fatal", "year-over-year", reads=("general", "sangong", "expenditure"))
+def last_year_sums(ctx: Context) -> Iterator[Hit]:
+    """Last year's item figures (stated or implied) add up to last year's totals: Σ 项 = 一般公共预算合计
+    (or 基本 + 项目), 基本 + 项目 = 合计, 三公 items = 三公 total — beyond what rounding each printed
+    figure to 0.01 万元 can explain (that smaller gap is Y.LAST_YEAR.SUM.ROUNDING)."""
+    yield from _last_year_sums(ctx, rounding=False)
+
+
+@rule("Y.LAST_YEAR.SUM.ROUNDING", "上年分项数合计与上年总数有舍入差", "info", "year-over-year",
+      reads=("general", "sangong", "expenditure"))
+def last_year_sums_rounding(ctx: Context) -> Iterator[Hit]:
+    """A gap between last year's items and total small enough to come from rounding each printed figure."""
+    yield from _last_year_sums(ctx, rounding=True)
 
 
 REASON_SUBJECTS = ("income:", "expenditure:", "general:", "sangong:", "operating_costs")

@@ -89,3 +89,20 @@ def completeness_score(disclosure: Disclosure, findings: list[Finding] | None = 
         missing.extend(f"【{item.label}】{f.message}" for f in found)
     score = Decimal(max(total - lost, 0)) * 100 / Decimal(total)
     return int(score.quantize(Decimal(1), rounding=ROUND_HALF_UP)), missing
+
+
+def report_completeness(disclosure: Disclosure, findings: list[Finding], profile: dict) -> dict:
+    """The engine's score hook: ``{"score": 0–100, "max": 100, "missing": [...]}`` for the report."""
+    score, missing = completeness_score(disclosure, findings, profile)
+    return {"score": score, "max": 100, "missing": missing}
+
+
+def _register() -> None:
+    try:
+        from yusuan.rules.report import register_score
+    except ImportError:  # the report module is optional for the score itself
+        return
+    register_score(report_completeness)
+
+
+_register()
