@@ -1,0 +1,170 @@
+"""Cross-table rules: silent on a consistent disclosure, fire on one changed cell and point at it."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from yusuan.rules import load_all
+from yusuan.rules.testing import (
+    ProjectSpec, build_disclosure, cell_location, remove_row, run_rule, run_rules, sample_spec, set_cell, set_value,
+)
+
+D = Decimal
+ONE = D(1)
+
+
+@pytest.fixture(scope="module")
+def base():
+    load_all()
+    return build_disclosure()
+
+
+# (rule, kind, row, column, delta, at=(kind, row, column) where the finding must point; None = the mutated cell)
+CASES = [
+    ("X.T2T3.ROW", "income", "f:2200101", "total", ONE, None),
+    ("X.T2T3.TOTAL", "income", "total", "total", ONE, None),
+    ("X.T1T2.TOTAL", "income_expenditure", "income_total", "amount", ONE, None),
+    ("X.T1T3.TOTAL", "income_expenditure", "expenditure_total", "amount", ONE, None),
+    ("X.T5T6.BASIC", "general_expenditure", "total", "basic", ONE, None),
+    ("X.T5T7.TOTAL", "general_expenditure", "total", "project", ONE, None),
+    ("X.T4T8.TOTAL", "fiscal_income_expenditure", "expenditure_total", "s:fund_budget", ONE, None),
+    ("X.T4T9.TOTAL", "fiscal_income_expenditure", "expenditure_total", "s:capital_budget", ONE, None),
+    ("X.T4T5.TOTAL", "fiscal_income_expenditure", "expenditure_total", "s:general_budget", ONE, None),
+    ("X.T5T2.ROW", "general_expenditure", "f:2200101", "total", ONE, None),
+    ("X.T8T2.ROW", "fund_expenditure", "f:2120803", "total", ONE, None),
+    ("X.T9T2.ROW", "income", "f:2200101", "s:capital", ONE, ("income", "f:2200101", "total")),
+    ("X.T3T5.BOUND", "general_expenditure", "f:2200101", "basic", D(50), None),
+    ("X.T3T5.GENERAL_ONLY", "expenditure", "f:2101101", "basic", ONE, None),
+    ("X.T1T2.SOURCES", "income_expenditure", "s:general", "amount", ONE, None),
+    ("X.T1T2.CLASS", "income_expenditure", "f:220", "amount", ONE, None),
+    ("X.T1T3.CLASS", "income_expenditure", "f:221", "amount", ONE, None),
+    ("X.T4T5.CLASS", "fiscal_income_expenditure", "f:220", "s:general_budget", ONE, None),
+    ("X.T4T8.CLASS", "fiscal_income_expenditure", "f:212", "s:fund_budget", ONE, None),
+    ("X.T4T9.CLASS", "fiscal_income_expenditure", "f:223", "s:capital_budget", ONE, None),
+    ("X.T4T2.GENERAL", "fiscal_income_expenditure", "f:208", "s:general_budget", ONE, None),
+    ("X.T4T2.FUND", "fiscal_income_expenditure", "f:212", "s:fund_budget", ONE, None),
+    ("X.T4T2.CAPITAL", "fiscal_income_expenditure", "f:220", "s:capital_budget", ONE, None),
+    ("X.T4T1.INCOME", "fiscal_income_expenditure", "s:general_budget", "amount", ONE, None),
+    ("X.T4T1.BOUND", "fiscal_income_expenditure", "income_total", "amount", D(1000), None),
+    ("X.T5T7.PROJECT", "general_expenditure", "f:2200104", "project", ONE, None),
+    ("X.T5T7.CLASS", "general_project", "f:22001", "total", ONE, None),
+    ("X.T6T10.RECEPTION", "general_basic", "e:30217", "total", D(5),
+     ("sangong", "sangong:reception", "s:general_budget")),
+    ("X.T6T10.VEHICLE_OPERATION", "sangong", "sangong:vehicle_operation", "s:general_budget", -ONE, None),
+    ("X.T10T4.BUDGETS", "sangong", "sangong:total", "s:capital_budget", ONE, None),
+]
+
+
+@pytest.mark.parametrize("rule_id,kind,row,col,delta,at", CASES, ids=[c[0] for c in CASES])
+def test_cross_rule_fires_and_points_at_the_cell(base, rule_id, kind, row, col, delta, at):
+    assert run_rule(base, rule_id) == [], f"{rule_id} fires on the consistent disclosure"
+    bad = set_value(base, kind, row, col, delta=delta)
+    findings = run_rule(bad, rule_id)
+    assert findings, f"{rule_id} did not fire"
+    ak, ar, ac = at or (kind, row, col)
+    expected = cell_location(bad, ak, ar, ac)
+    assert any(f.location == expected for f in findings), [f.location for f in findings]
+    f = next(f for f in findings if f.location == expected)
+    assert f.message
+    if f.difference is not None:
+        assert f.difference == f.stated - f.expected
+
+
+def test_row_sets_must_match(base):
+    bad = remove_row(base, "expenditure", "f:2101101")
+    findings = run_rule(bad, "X.T2T3.ROWSET")
+    assert [f.location for f in findings] == [cell_location(bad, "income", "f:2101101", "total")]
+    assert run_rule(base, "X.T2T3.ROWSET") == []
+
+
+def test_reclassified_money_between_t1_and_t2(base):
+    bad = set_value(base, "income_expenditure", "s:general", "amount", delta=D(5))
+    bad = set_value(bad, "income_expenditure", "s:unit_funds", "amount", delta=D(-5))
+    [f] = run_rule(bad, "X.T1T2.RECLASSIFIED")
+    assert f.subject == "s:general" and f.stated == D(5)
+    assert "单位资金" in f.message
+    assert run_rule(base, "X.T1T2.RECLASSIFIED") == []
+    # a plain difference (totals disagree) is not a reclassification
+    assert run_rule(set_value(base, "income_expenditure", "s:general", "amount", delta=D(5)), "X.T1T2.RECLASSIFIED") == []
+
+
+def test_vehicle_purchase_against_basic_capital_spending():
+    spec = sample_spec()
+    spec.economic = [(c, a - 5 if c == "31002" else a) for c, a in spec.economic] + [("31013", D(5))]
+    spec.sangong["vehicle_purchase"] = D(5)
+    d = build_disclosure(spec)
+    assert run_rules(d, "X.") == []
+    bad = set_value(d, "sangong", "sangong:vehicle_purchase", "s:general_budget", delta=-ONE)
+    [f] = run_rule(bad, "X.T6T10.VEHICLE_PURCHASE")
+    assert f.location == cell_location(bad, "sangong", "sangong:vehicle_purchase", "s:general_budget")
+    assert f.severity == "warning"
+
+
+def test_sangong_excess_without_project_goods_and_services(base):
+    bad = set_value(base, "sangong", "sangong:reception", "total", delta=D(5))
+    bad = set_value(bad, "sangong", "sangong:reception", "s:general_budget", delta=D(5))
+    assert run_rule(bad, "X.T6T10.UNCOVERED") == []  # table 7 has 商品和服务支出 to cover it
+    bad = set_cell(bad, "general_project", "total", "e:302", None)
+    [f] = run_rule(bad, "X.T6T10.UNCOVERED")
+    assert f.subject == "sangong:reception" and f.stated == D(5) and f.severity == "info"
+
+
+def test_function_names_must_agree_across_tables(base):
+    bad = base.model_copy(deep=True)
+    bad.table("expenditure").row("f:2200101").name = "行政运行费"
+    [f] = run_rule(bad, "X.NAMES.FUNCTION")
+    assert f.stated == "行政运行费" and f.expected == "行政运行"
+    ok = base.model_copy(deep=True)
+    ok.table("expenditure").row("f:2200101").name = "行政 运行"  # spacing is not a different name
+    assert run_rule(ok, "X.NAMES.FUNCTION") == []
+
+
+@pytest.mark.parametrize("profile", [None, {"fiscal_tables_include_carryover": True}])
+def test_fiscal_tables_with_carryover_are_consistent(profile):
+    spec = sample_spec()
+    spec.fiscal_tables_include_carryover = True
+    d = build_disclosure(spec)
+    assert run_rules(d, "X.", profile=profile) == []
+    bad = set_value(d, "general_expenditure", "f:2200104", "total", delta=ONE)
+    assert run_rule(bad, "X.T5T2.ROW", profile=profile)
+
+
+def test_profile_saying_no_carryover_exposes_a_table_that_includes_it():
+    spec = sample_spec()
+    spec.fiscal_tables_include_carryover = True
+    d = build_disclosure(spec)
+    findings = run_rule(d, "X.T5T2.ROW", profile={"fiscal_tables_include_carryover": False})
+    assert {f.subject for f in findings} >= {"f:2200104"}
+
+
+def test_mixed_carryover_rows_are_skipped_not_guessed():
+    spec = sample_spec()
+    spec.fiscal_tables_include_carryover = True
+    spec.projects.append(ProjectSpec("基金结转项目", "2120803", {"carryover_fund": D(7)}))
+    d = build_disclosure(spec)
+    # the department has general and fund carry-over: T2's single 财政拨款结转 column cannot be split by
+    # budget, so rows carrying it (2200104, 2120803) are not compared rather than guessed
+    assert run_rule(d, "X.T5T2.ROW") == []
+    assert run_rule(d, "X.T8T2.ROW") == []
+
+
+def test_tables_in_different_units_are_compared_in_wan():
+    d = build_disclosure()
+    d_yuan = build_disclosure(unit="元")
+    mixed = d.model_copy(deep=True)
+    mixed.tables[2] = d_yuan.tables[2]  # table 3 in 元, the rest in 万元
+    assert run_rule(mixed, "X.T2T3.ROW") == []
+    bad = set_value(mixed, "expenditure", "f:2200101", "total", delta=D(100))  # 100 元 = 0.01 万元
+    [f] = run_rule(bad, "X.T2T3.ROW")
+    assert f.difference == D("-0.01")
+
+
+def test_every_cross_rule_has_a_failing_case():
+    rules = load_all()
+    mine = {r for r, v in rules.items() if v.func.__module__ == "yusuan.rules.cross"}
+    covered = {c[0] for c in CASES} | {"X.T2T3.ROWSET", "X.T1T2.RECLASSIFIED", "X.T6T10.VEHICLE_PURCHASE",
+                                       "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION"}
+    assert mine - covered == set()
+    assert len(mine) >= 30
