@@ -104,8 +104,15 @@ class _Assembler:
                 self.start_section("glossary", 4, p)
             self.section = None if self.part in (2, 3) else self.section
             return
+        if self.part == 0 and recognise_title(n):  # a file of tables only (e.g. a workbook)
+            self.part = 2
         if self.part == 2:
             self.part2_para(p, n)
+            return
+        if self.part == 3 and is_performance_title(n) and (self.section is None or self.section.id.startswith("other")):
+            from yusuan.read.blocks import GridCell
+
+            self.performance_rows.append([GridCell(p.text.strip(), p.location)])  # a title printed as a paragraph
             return
         if self.part == 1:
             if _HEADING.match(n) or re.match(r"^\d+、", n):
@@ -175,6 +182,8 @@ class _Assembler:
         if self.part == 3 or (self.section is not None and self.section.id == "other.performance"):
             self.performance_rows.extend(g.rows)
             return
+        if self.part == 0 and g.rows and recognise_title("\n".join(c.text for c in g.rows[0])):
+            self.part = 2
         if self.part != 2:
             self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", "说明部分之外出现了无法识别的表格", g.location))
             return

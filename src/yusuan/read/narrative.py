@@ -397,7 +397,7 @@ def _assets_paragraph(c: str, ctx: NarrativeContext, location: Location | None) 
                              count=int(m.group(2)), unit="台（套）", text=c, location=location))
     if purchase:
         if "未安排购置车辆" in c:
-            out.append(Statement(subject="assets:purchase_vehicles", label="购置车辆", amount=Decimal(0), text=c,
+            out.append(Statement(subject="assets:purchase_vehicles", label="购置车辆", count=0, text=c,
                                  location=location))
         return out
     if out:

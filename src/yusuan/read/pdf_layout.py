@@ -105,10 +105,10 @@ def _is_cjk(ch: str) -> bool:
 
 
 def join_words(words: list[Word]) -> str:
-    """Words of one line back into text: CJK words are joined without a space, others with one."""
+    """Words of one line back into text: CJK to CJK without a space, otherwise with one ("201 一般公共服务支出")."""
     out = ""
     for w in words:
-        if out and not (_is_cjk(out[-1]) or _is_cjk(w.text[0])):
+        if out and not (_is_cjk(out[-1]) and _is_cjk(w.text[0])):
             out += " "
         out += w.text
     return out
@@ -180,7 +180,7 @@ def _norm_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９．" else ch
 
 
-def group_lines(chars: list[Char]) -> list[Line]:
+def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line]:
     """Characters into lines (by vertical overlap) and words (by horizontal gaps)."""
     if not chars:
         return []
@@ -198,15 +198,16 @@ def group_lines(chars: list[Char]) -> list[Line]:
             continue
         rows.append([c])
         span = (c.top, c.bottom)
+    walls = [r for r in rules or [] if r.orient == "v"]
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
-        lines.append(Line(split_words(row)))
+        lines.append(Line(split_words(row, walls)))
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
     return lines
 
 
-def split_words(row: list[Char]) -> list[Word]:
+def split_words(row: list[Char], walls: list[Rule] | None = None) -> list[Word]:
     """A gap wider than ~0.6 of the character height separates words; a digit following CJK text
     with any visible gap also starts a new word (a number printed right after a label)."""
     words: list[Word] = []
@@ -218,7 +219,9 @@ def split_words(row: list[Char]) -> list[Word]:
             size = max(prev.height, c.height, 4.0)
             glued = _is_cjk(prev.text) and (c.text.isdigit() or c.text in "-.") and gap > 0.15 * size
             glued = glued or (prev.text.isdigit() and _is_cjk(c.text) and c.text not in "万元%" and gap > 0.15 * size)
-            if gap > 0.6 * size or glued:
+            yc = (c.top + c.bottom) / 2
+            walled = any(prev.x1 - 1.5 <= r.pos <= c.x0 + 1.5 and r.a <= yc <= r.b for r in walls or ())
+            if gap > 0.6 * size or glued or walled:
                 words.append(_word(cur))
                 cur = []
         cur.append(c)
@@ -244,4 +247,4 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageLayout:
         rules = page_rules(page, height)
     finally:
         page.close()
-    return PageLayout(index + 1, width, height, group_lines(chars), rules, len(chars))
+    return PageLayout(index + 1, width, height, group_lines(chars, rules), rules, len(chars))

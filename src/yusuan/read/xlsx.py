@@ -1,0 +1,74 @@
+"""XLSX: every sheet top to bottom. A row with a single filled cell is a paragraph (titles, units,
+text); rows with more cells are table rows (empty rows are skipped, paragraphs end a table). A cell
+merged across columns is one grid cell (as in Word); the lower part of a vertical merge is empty.
+Numbers stored as numbers are printed through their shortest repr (no float rounding).
+Locations: ``cell="<sheet>!C5"``."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+
+from yusuan.disclosure import Location
+from yusuan.read.blocks import Block, Grid, GridCell, Para
+from yusuan.read.files import fail
+
+
+def _cell_text(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return str(value)
+    if isinstance(value, float):
+        text = repr(value)
+        return text[:-2] if text.endswith(".0") else text
+    if isinstance(value, (int, Decimal)):
+        return str(value)
+    if isinstance(value, datetime):
+        return f"{value.year}年{value.month}月{value.day}日"
+    if isinstance(value, date):
+        return f"{value.year}年{value.month}月{value.day}日"
+    return str(value)
+
+
+def read_xlsx_blocks(path: Path) -> list[Block]:
+    import openpyxl
+
+    try:
+        workbook = openpyxl.load_workbook(str(path), data_only=True)
+    except Exception:  # noqa: BLE001 - any parse failure is an unusable file
+        raise fail(path, "Excel 文件已损坏或不是有效的 .xlsx，无法读取") from None
+    blocks: list[Block] = []
+    for sheet in workbook.worksheets:
+        covered: dict[tuple[int, int], bool] = {}  # (row, col) → True: skip (same row), False: empty
+        for rng in sheet.merged_cells.ranges:
+            for r in range(rng.min_row, rng.max_row + 1):
+                for c in range(rng.min_col, rng.max_col + 1):
+                    if (r, c) != (rng.min_row, rng.min_col):
+                        covered[(r, c)] = c != rng.min_col
+        grid: Grid | None = None
+        for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+            cells = []
+            for c, value in enumerate(values, start=1):
+                if covered.get((r, c)) is True:
+                    continue
+                text = "" if (r, c) in covered else _cell_text(value)
+                ref = f"{sheet.title}!{openpyxl.utils.get_column_letter(c)}{r}"
+                cells.append(GridCell(text, Location(file=path.name, cell=ref)))
+            while cells and not cells[-1].text.strip():
+                cells.pop()
+            filled = [c for c in cells if c.text.strip()]
+            if not filled:
+                continue
+            if len(filled) == 1 and len(cells) <= 2 and cells[0].text.strip():
+                grid = None
+                for line in filled[0].text.splitlines():
+                    if line.strip():
+                        blocks.append(Para(line, filled[0].location))
+                continue
+            if grid is None:
+                grid = Grid(location=cells[0].location)
+                blocks.append(grid)
+            grid.rows.append(cells)
+    return blocks

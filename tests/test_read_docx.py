@@ -1,0 +1,139 @@
+"""DOCX reading: files built here in the reference layout (from the reference text's own blocks),
+merged cells, and unusable files."""
+
+from __future__ import annotations
+
+import zipfile
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHANGJI_TEXT
+
+docx = pytest.importorskip("docx")
+
+
+def reference_blocks():
+    if not CHANGJI_TEXT.exists():
+        pytest.skip(f"参考文件不存在：{CHANGJI_TEXT}")
+    from yusuan.read.text import blocks_from_text
+
+    return blocks_from_text(CHANGJI_TEXT.read_text(encoding="utf-8"), CHANGJI_TEXT.name)
+
+
+def write_docx(blocks, path: Path) -> Path:
+    """Paragraphs as paragraphs; each grid as one Word table whose short rows end in a cell merged
+    across the remaining columns (how Word prints rows with fewer cells)."""
+    from yusuan.read.blocks import Para
+
+    document = docx.Document()
+    for block in blocks:
+        if isinstance(block, Para):
+            document.add_paragraph(block.text)
+            continue
+        width = max(len(r) for r in block.rows)
+        table = document.add_table(rows=len(block.rows), cols=width)
+        for r, row in enumerate(block.rows):
+            cells = table.rows[r].cells
+            if len(row) < width:
+                cells[len(row) - 1].merge(cells[width - 1])
+                cells = table.rows[r].cells
+            for c, cell in enumerate(row):
+                lines = cell.text.split("\n")
+                target = cells[c]
+                target.paragraphs[0].text = lines[0]
+                for line in lines[1:]:
+                    target.add_paragraph(line)
+    document.save(str(path))
+    return path
+
+
+def table_cells(disclosure):
+    return {(t.kind, r.key, k): c.value for t in disclosure.tables for r in t.rows for k, c in r.cells.items()}
+
+
+def statements(disclosure):
+    return [(s.subject, s.amount, s.share, s.change, s.rate, s.count, s.reason) for s in disclosure.statements()]
+
+
+def test_docx_in_reference_layout_reads_like_the_text(tmp_path):
+    from yusuan.read import read_file
+
+    from_text = read_file(CHANGJI_TEXT) if CHANGJI_TEXT.exists() else pytest.skip("no reference")
+    path = write_docx(reference_blocks(), tmp_path / "changji.docx")
+    from_docx = read_file(path)
+    d = from_docx.disclosure
+    assert [t.kind for t in d.tables] == [t.kind for t in from_text.disclosure.tables]
+    assert table_cells(d) == table_cells(from_text.disclosure)
+    assert statements(d) == statements(from_text.disclosure)
+    assert [p.table for p in d.performance] == [p.table for p in from_text.disclosure.performance]
+    assert [f.rule for f in from_docx.findings] == [f.rule for f in from_text.findings]
+    cell = d.table("income").row("f:220").cells["total"]
+    assert cell.location.file == "changji.docx" and cell.location.cell.startswith("T")
+
+
+def test_vertically_merged_indicator_levels_are_carried_down(tmp_path):
+    from yusuan.read import read_file
+
+    document = docx.Document()
+    document.add_paragraph("第三部分  2023年部门预算情况说明")
+    document.add_paragraph("十一、其他重要事项的情况说明")
+    document.add_paragraph("（四）预算绩效情况")
+    rows = [["项目支出绩效目标表"], ["预算单位", "某局"], ["项目名称", "测试项目", "项目负责人", "张三"],
+            ["项目资金（万元）", "年度预算总额：", "12", "其中：财政拨款", "10", "其他资金：", "2"],
+            ["项目总体目标", "完成测试"],
+            ["一级指标", "二级指标", "三级指标", "指标值", "指标值设置依据", "上年完成值", "指标分值权重", "指标赋分规则", "佐证资料"],
+            ["产出指标", "数量指标", "完成数（个）", "=7个", "计划标准", "7", "45", "按比例", "资料"],
+            ["", "", "检查数（次）", ">=2次", "计划标准", "2", "45", "按比例", "资料"]]
+    table = document.add_table(rows=len(rows), cols=9)
+    for r, row in enumerate(rows):
+        cells = table.rows[r].cells
+        if len(row) < 9:
+            cells[len(row) - 1].merge(cells[8])
+        for c, text in enumerate(row):
+            table.cell(r, c).paragraphs[0].text = text
+    table.cell(6, 0).merge(table.cell(7, 0))  # 一级 merged over two rows
+    table.cell(6, 1).merge(table.cell(7, 1))
+    path = tmp_path / "perf.docx"
+    document.save(str(path))
+    perf = read_file(path).disclosure.performance
+    assert len(perf) == 1
+    t = perf[0].table
+    assert (t.project, t.owner, t.fiscal, t.other, perf[0].stated_total) == ("测试项目", "张三", Decimal(10), Decimal(2), Decimal(12))
+    assert [(i.level1, i.level2, i.name, i.weight) for i in t.indicators] == [
+        ("产出指标", "数量指标", "完成数（个）", Decimal(45)), ("产出指标", "数量指标", "检查数（次）", Decimal(45))]
+
+
+@pytest.mark.parametrize("name,content,message", [
+    ("empty.docx", b"", "空"),
+    ("notword.docx", None, "不是 Word"),
+    ("locked.docx", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\0" * 600, "加密"),
+    ("binary.txt", b"\x00\x01\x02garbage" * 20, "不是文本文件"),
+])
+def test_unusable_files_raise_a_chinese_input_error(tmp_path, name, content, message):
+    from yusuan.errors import InputError
+    from yusuan.read import read_file
+
+    path = tmp_path / name
+    if content is None:
+        with zipfile.ZipFile(path, "w") as z:
+            z.writestr("hello.txt", "not a document")
+    else:
+        path.write_bytes(content)
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert message in str(info.value)
+
+
+def test_a_word_file_that_is_not_a_disclosure(tmp_path):
+    from yusuan.errors import InputError
+    from yusuan.read import read_file
+
+    document = docx.Document()
+    document.add_paragraph("会议通知：请各位于周五下午三点到会议室开会。")
+    path = tmp_path / "notice.docx"
+    document.save(str(path))
+    with pytest.raises(InputError) as info:
+        read_file(path)
+    assert "不是预算公开文件" in str(info.value)
