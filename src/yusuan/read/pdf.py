@@ -24,7 +24,7 @@ from yusuan.read.blocks import Block, Grid, GridCell, Para
 from yusuan.read.pdf_layout import Line, PageLayout, Rule, Word, join_words, read_page
 
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*(第\s*)?\d{1,3}(\s*页)?[-—－\s]*(共\s*\d+\s*页)?$")
-_MIN_RULE_SPAN = 0.6  # a horizontal rule must cover this share of the table width to end a row
+_MIN_RULE_SPAN = 0.04  # a horizontal rule must cover this share of the table width to end a row (merged header cells end earlier)
 
 
 def fail(path: Path, message: str) -> InputError:
@@ -178,13 +178,22 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
     cols = cols or _column_edges(region, lines, rows)
     grid = Grid(location=Location(file=file, page=page.number,
                                   bbox=(round(region.x0, 1), round(region.top, 1), round(region.x1, 1), round(region.bottom, 1))))
+    vrules = [r for r in region.rules if r.orient == "v"]
+    ruled = {i for i, x in enumerate(cols) if any(abs(r.pos - x) <= 2 for r in vrules)}
     cells: dict[tuple[int, int], list[tuple[Line, Word]]] = {}
     for ln in lines:
         for w in ln.words:
             r = _index(rows, w.yc)
             c = _index(cols, w.xc)
-            if r is not None and c is not None:
-                cells.setdefault((r, c), []).append((ln, w))
+            if r is None or c is None:
+                continue
+            # A cell merged across columns (no rule drawn at this height) is read as its last
+            # column, where a reader of the national layout looks for 合计 (under 科目名称).
+            mid = (rows[r] + rows[r + 1]) / 2
+            while c + 1 < len(cols) - 1 and c + 1 in ruled and not any(
+                    abs(v.pos - cols[c + 1]) <= 2 and v.a - 1 <= mid <= v.b + 1 for v in vrules):
+                c += 1
+            cells.setdefault((r, c), []).append((ln, w))
     for r in range(len(rows) - 1):
         row_cells = []
         for c in range(len(cols) - 1):

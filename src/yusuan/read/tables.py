@@ -206,8 +206,9 @@ def join_broken_rows(rows: list[list[GridCell]], parse, width: int) -> list[list
     while i < len(rows):
         row = rows[i]
         parsed = parse(row)
-        if parsed is not None and i + 1 < len(rows) and len(row) < width and parse(rows[i + 1]) is None \
-                and len(row) + len(rows[i + 1]) == width:
+        nxt = rows[i + 1] if i + 1 < len(rows) else None
+        if parsed is not None and nxt and len(row) < width and parse(nxt) is None and not nxt[0].text.strip() \
+                and len(row) + len(nxt) <= width:
             out.append(row + rows[i + 1])
             i += 2
             continue

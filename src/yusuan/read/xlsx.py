@@ -6,6 +6,7 @@ Locations: ``cell="<sheet>!C5"``."""
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime
 from decimal import Decimal
 from pathlib import Path
@@ -30,6 +31,19 @@ def _cell_text(value) -> str:
     if isinstance(value, date):
         return f"{value.year}年{value.month}月{value.day}日"
     return str(value)
+
+
+_PARAGRAPH = re.compile(r"^(第[一二三四]部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|表\s*\d+|编制部门|单位[:：])")
+
+
+def _paragraph_like(text: str) -> bool:
+    """A single filled cell right below a table is a table row (“因公出国（境）费” with blank amounts)
+    unless it reads like text: a heading, a table number or title, a unit line, or a long sentence."""
+    from yusuan.read.performance import is_title
+    from yusuan.read.tables import recognise_title
+
+    t = text.strip()
+    return bool(_PARAGRAPH.match(t)) or len(t) > 30 or recognise_title(t) is not None or is_title(t)
 
 
 def read_xlsx_blocks(path: Path) -> list[Block]:
@@ -61,7 +75,7 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
             filled = [c for c in cells if c.text.strip()]
             if not filled:
                 continue
-            if len(filled) == 1 and len(cells) <= 2 and cells[0].text.strip():
+            if len(filled) == 1 and len(cells) <= 2 and cells[0].text.strip() and (grid is None or _paragraph_like(cells[0].text)):
                 grid = None
                 for line in filled[0].text.splitlines():
                     if line.strip():

@@ -1,0 +1,139 @@
+"""XLSX reading: workbooks built here in the reference layout (all on one sheet, or one sheet per
+table), merged cells, numbers stored as numbers."""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+
+from tests.conftest import CHANGJI_TEXT
+from tests.test_read_docx import reference_blocks, statements, table_cells
+
+openpyxl = pytest.importorskip("openpyxl")
+
+
+def _value(text: str):
+    """Store amounts as numbers, as a finance workbook does (“　3.9” → 3.9)."""
+    from yusuan.amounts import AmountError, parse_amount
+
+    stripped = text.strip().strip("\u3000").strip()
+    if re.fullmatch(r"\d[\d,]*\.\d+", stripped):
+        try:
+            return float(parse_amount(stripped))
+        except AmountError:
+            return text
+    return text
+
+
+def write_rows(sheet, rows, start: int = 1) -> int:
+    """Rows of cell texts; a short row ends in a cell merged across the remaining columns."""
+    width = max((len(r) for r in rows), default=1)
+    r = start
+    for row in rows:
+        for c, text in enumerate(row, start=1):
+            cell = sheet.cell(row=r, column=c, value=_value(text))
+            if isinstance(cell.value, str) and cell.value.startswith("="):
+                cell.data_type = "s"  # "=7个" is a printed target, not a formula
+        if 1 < len(row) < width:
+            sheet.merge_cells(start_row=r, start_column=len(row), end_row=r, end_column=width)
+        r += 1
+    return r
+
+
+def write_xlsx(blocks, path: Path, per_table: bool = False) -> Path:
+    from yusuan.read.blocks import Para
+
+    wb = openpyxl.Workbook()
+    sheet = wb.active
+    r = 1
+    pending: list[str] = []
+    for block in blocks:
+        if isinstance(block, Para):
+            if per_table:
+                pending.append(block.text)
+                continue
+            sheet.cell(row=r, column=1, value=block.text)
+            r += 1
+            continue
+        if per_table:
+            sheet = wb.create_sheet(f"表{len(wb.sheetnames)}")
+            r = 1
+            for text in pending:
+                sheet.cell(row=r, column=1, value=text)
+                r += 1
+            pending = []
+        r = write_rows(sheet, [[c.text for c in row] for row in block.rows], r)
+    wb.save(str(path))
+    return path
+
+
+@pytest.fixture(scope="module")
+def from_text():
+    if not CHANGJI_TEXT.exists():
+        pytest.skip(f"参考文件不存在：{CHANGJI_TEXT}")
+    from yusuan.read import read_file
+
+    return read_file(CHANGJI_TEXT)
+
+
+def test_workbook_on_one_sheet_reads_like_the_text(tmp_path, from_text):
+    from yusuan.read import read_file
+
+    result = read_file(write_xlsx(reference_blocks(), tmp_path / "all.xlsx"))
+    d = result.disclosure
+    assert table_cells(d) == table_cells(from_text.disclosure)
+    assert statements(d) == statements(from_text.disclosure)
+    assert len(d.performance) == 19
+    assert [p.table.indicators for p in d.performance] == [p.table.indicators for p in from_text.disclosure.performance]
+    assert d.table("general_basic").row("e:30102").cells["total"].location.cell.startswith("Sheet!")
+
+
+def test_workbook_with_one_sheet_per_table(tmp_path, from_text):
+    from yusuan.read import read_file
+
+    d = read_file(write_xlsx(reference_blocks(), tmp_path / "sheets.xlsx", per_table=True)).disclosure
+    assert [t.kind for t in d.tables] == [t.kind for t in from_text.disclosure.tables]
+    assert table_cells(d) == table_cells(from_text.disclosure)
+
+
+def test_tables_only_workbook_with_merged_header_and_numbers(tmp_path):
+    from yusuan.read import read_file
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "部门支出总体情况表"
+    ws["A2"] = "单位：万元"
+    ws.append(["功能分类科目编码", None, None, "功能分类科目名称", "合计", "基本支出", "项目支出"])
+    ws.merge_cells("A3:C3")
+    ws.append(["类", "款", "项"])
+    ws.append(["208", None, None, "社会保障和就业支出", 170.11, 170.11, None])
+    ws.append(["208", "05", None, "行政事业单位养老支出", 170.11, 170.11, None])
+    ws.append(["208", "05", "05", "机关事业单位基本养老保险", 110.81, 110.81, None])
+    ws.append([None, None, None, "合计", "1,760.50", 170.11, "-"])
+    path = tmp_path / "t3.xlsx"
+    wb.save(str(path))
+    result = read_file(path)
+    t3 = result.disclosure.table("expenditure")
+    assert [r.key for r in t3.rows] == ["f:208", "f:20805", "f:2080505", "total"]
+    assert t3.value("f:2080505", "basic") == Decimal("110.81")
+    assert t3.value("total", "total") == Decimal("1760.50") and t3.value("total", "project") is None
+    assert {f.rule for f in result.findings} >= {"R.SECTION.MISSING"}  # the other nine tables
+
+
+def test_unparsable_number_becomes_a_finding(tmp_path):
+    from yusuan.read import read_file
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "部门支出总体情况表"
+    ws.append(["功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"])
+    ws.append(["2080505", "机关事业单位基本养老保险", "一百一十", 110.81, None])
+    path = tmp_path / "bad.xlsx"
+    wb.save(str(path))
+    result = read_file(path)
+    bad = [f for f in result.findings if f.rule == "R.NUMBER.UNPARSABLE"]
+    assert len(bad) == 1 and bad[0].category == "reading" and bad[0].location.cell == "Sheet!C3"
+    assert result.disclosure.table("expenditure").value("f:2080505", "total") is None
