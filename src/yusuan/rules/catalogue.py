@@ -22,6 +22,10 @@ ECONOMIC_TABLES = ("general_basic",)
 PARTIAL_NOTE = "（内置目录为部分目录，未收录不一定有误；导入完整目录后可确认：yusuan catalog import）"
 
 
+def _edition(cat) -> str:
+    return f"内置部分目录（{cat.edition.split('-')[0]}版）" if cat.partial else f"{cat.edition}年目录"
+
+
 def _year(ctx: Context) -> int:
     return ctx.disclosure.budget_year or 2023
 
@@ -50,7 +54,7 @@ def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
             seen.add(code)
             what = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
             note = PARTIAL_NOTE if cat.partial else ""
-            yield Hit(message=f"{table.label}“{row_label(row)}”的科目编码 {code} 不在{_year(ctx)}年{what}目录（{cat.edition}）中{note}。",
+            yield Hit(message=f"{table.label}“{row_label(row)}”的科目编码 {code} 不在{_year(ctx)}年{what}目录中（{_edition(cat)}）{note}。",
                       location=cell_location(table, row, None), subject=row.key, stated=code,
                       inputs={"目录": cat.edition, "部分目录": "是" if cat.partial else "否"})
 
@@ -69,7 +73,7 @@ def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | No
             printed = _printed_name(row, code)
             if not printed or cat.names_match(code, printed) is not False:
                 continue
-            yield Hit(message=f"{table.label}科目 {code} 印为“{printed}”，{cat.edition}目录名称为“{cat.name(code)}”。",
+            yield Hit(message=f"{table.label}科目 {code} 印为“{printed}”，{_edition(cat)}中的名称为“{cat.name(code)}”。",
                       location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))
 
     return check
@@ -85,7 +89,7 @@ def _project_item_names(ctx: Context) -> Iterator[Hit]:
         printed = _printed_name(row, code)
         if printed and cat.names_match(code, printed) is False:
             yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
-                              f"目录名称为“{cat.name(code)}”。",
+                              f"{_edition(cat)}中的名称为“{cat.name(code)}”。",
                       location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))
 
 

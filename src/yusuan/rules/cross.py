@@ -216,6 +216,8 @@ def _t2_budget_rows(budget: str):
                           location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
                           expected=ZERO)
 
+    check.__doc__ = (f"{KINDS[kind]}每个功能科目行（及合计行）的“合计”等于表2同一科目的{BUDGET_LABELS[budget]}本级与上级转移支付之和"
+                     "（地区模板含上年财政拨款结转时一并计入；结转分属多本预算而无法拆分的行不比较）。")
     return check
 
 

@@ -137,12 +137,13 @@ def print_text(report: Report, console) -> None:
         colour = {"fatal": "red", "warning": "yellow", "info": "cyan"}[severity]
         for where, group in groups.items():
             table = RichTable(title=f"[{colour}]{SEVERITY_ZH[severity]}[/] · {where}（{len(group)}）", show_lines=False,
-                              title_justify="left", expand=False)
+                              title_justify="left", expand=True)
             table.add_column("规则", no_wrap=True)
-            table.add_column("位置")
-            table.add_column("说明")
+            table.add_column("位置", overflow="fold", ratio=1)
+            table.add_column("说明", overflow="fold", ratio=3)
             for f in group:
-                table.add_row(f.rule, f.location.describe() if f.location else "", f.message)
+                where_in = f.location.model_copy(update={"table": None}) if f.location and f.location.table else f.location
+                table.add_row(f.rule, where_in.describe() if where_in else "", f.message)
             console.print(table)
     s = report.stats()["by_severity"]
     verdict = "[green]通过[/]（无错误）" if report.valid else "[red]未通过[/]"
