@@ -157,11 +157,14 @@ def _two_sided(table: Table) -> Grid:
     cols_ex = [c for c in table.columns if c.key in used_ex] or table.columns[:1]
     fiscal = table.kind.startswith("fiscal")
     left_title, right_title = ("财政拨款收入", "财政拨款支出") if fiscal else ("收入", "支出")
+    # a column group names the side (the profile's wording), spanning the side's label column too
+    left_title = cols_in[0].group or left_title
+    right_title = cols_ex[0].group or right_title
     nl, nr = 1 + len(cols_in), 1 + len(cols_ex)
     heads = [HeadCell(left_title, 0, 0, colspan=nl), HeadCell(right_title, 0, nl, colspan=nr),
              HeadCell("项目", 1, 0), HeadCell("功能分类", 1, nl)]
-    heads += [HeadCell(_side_label(c, len(cols_in)), 1, 1 + i) for i, c in enumerate(cols_in)]
-    heads += [HeadCell(_side_label(c, len(cols_ex)), 1, nl + 1 + i) for i, c in enumerate(cols_ex)]
+    heads += [HeadCell(c.label, 1, 1 + i) for i, c in enumerate(cols_in)]
+    heads += [HeadCell(c.label, 1, nl + 1 + i) for i, c in enumerate(cols_ex)]
 
     def totals_last(rows: list[Row]) -> tuple[list[Row], list[Row]]:
         return [r for r in rows if r.role != "total"], [r for r in rows if r.role == "total"]
@@ -188,12 +191,6 @@ def _two_sided(table: Table) -> Grid:
         lines.append(side(a, cols_in, False) + side(b, cols_ex, True))
     widths = _widths_from(lines, name_cols={0, nl})
     return _grid(table, 2, heads, lines, widths)
-
-
-def _side_label(col: Column, count: int) -> str:
-    if col.key == "amount":
-        return "预算数"
-    return col.label
 
 
 def _coded(table: Table) -> Grid:
