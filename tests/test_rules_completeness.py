@@ -206,3 +206,19 @@ def test_section_missing(section_id):
     assert SECTION_TITLES[section_id] in f.message
     # not required by a profile that leaves it out
     assert run_rule(d, rid, profile={"sections": [{"id": "summary"}]}) == [] or section_id == "summary"
+
+
+def test_performance_table_under_a_similar_name_counts():
+    d = complete()
+    d.performance[2].table.project = "地质灾害防治项目"
+    assert run_rule(d, "K.PERFORMANCE.TABLES") == []
+
+
+def test_long_heading_styled_paragraph_is_content():
+    d = complete()
+    section = d.section("overview.functions")
+    section.paragraphs = [Paragraph(text="(一)履行全民所有土地、矿产、森林、草原、湿地、水等自然资源资产所有者职责和所有国土空间用途管制职责。",
+                                    style="heading")]
+    assert run_rule(d, "K.SECTION.OVERVIEW_FUNCTIONS") == []
+    section.paragraphs = [Paragraph(text="一、主要职能", style="heading")]
+    assert len(run_rule(d, "K.SECTION.OVERVIEW_FUNCTIONS")) == 1

@@ -168,9 +168,24 @@ def test_share_largest_remainder_profile(d):
 def test_share_parts_cover_whole(d):
     ok = add_statements(d.model_copy(deep=True), "income", statement("total", amount="3"),
                         statement("income:general_budget", amount="2", share="66.67"),
-                        statement("income:general", amount="1.5", share="50"),  # included in general_budget
+                        statement("income:general", amount="1.5", share="50"),  # a breakdown of general_budget
+                        statement("income:general_transfer", amount="0.5", share="16.67"),
                         statement("income:other", amount="1", share="33.33"))
     assert run_rule(ok, "N.SHARE.PARTS") == []
+    # “一般公共预算” used for 一般财力 beside the transfer: not a breakdown, both count (as in the reference)
+    misuse = add_statements(d.model_copy(deep=True), "income", statement("total", amount="6128.18"),
+                            statement("income:general_budget", amount="2786.73", share="45.47"),
+                            statement("income:general_transfer", amount="1912", share="31.20"),
+                            statement("income:unit_funds", amount="1115.26", share="18.20"),
+                            statement("income:carryover_fiscal", amount="314.19", share="5.13"))
+    assert run_rule(misuse, "N.SHARE.PARTS") == []
+
+
+def test_mismatch_names_the_row_with_that_amount(d):
+    # “一般公共预算740.5万元” is table 1's 一般财力 row, not its 一般公共预算拨款 row (870.5)
+    x = add_statements(d, "income", statement("income:general_budget", amount="740.5", label="一般公共预算"))
+    [f] = run_rule(x, "N.INCOME.SOURCE")
+    assert "其中：一般财力" in f.message and "口径" in f.message
     bad = add_statements(d.model_copy(deep=True), "income", statement("total", amount="4"),
                          statement("income:general_budget", amount="2", share="50"),
                          statement("income:other", amount="1", share="25"))
@@ -373,3 +388,14 @@ def test_composed_example_has_no_fatal_finding(example_package):
     rules_hit = {f.rule for f in findings}
     assert "K.STAFF.SPENDING" in rules_hit  # 离休费 3.90 with 0 离休 staff (表6 vs 第一部分)
     assert "Y.ZERO_BASE.WORDING" in rules_hit  # “增长100%” from a zero base
+
+
+def test_project_name_differs(d):
+    ok = add_statements(d.model_copy(deep=True), "general_project", statement("project:地质灾害防治:scale", amount="60"))
+    assert run_rule(ok, "N.PROJECT.NAME") == []
+    renamed = add_statements(d.model_copy(deep=True), "general_project",
+                             statement("project:自然资源调查监测工作:scale", amount="80.5"))
+    [f] = run_rule(renamed, "N.PROJECT.NAME")
+    assert f.expected == "自然资源调查监测"
+    assert run_rule(renamed, "N.PROJECT.UNMATCHED") == []
+    assert run_rule(renamed, "N.PROJECT.SCALE") == []  # matched by name similarity, amounts compared

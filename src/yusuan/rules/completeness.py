@@ -13,7 +13,7 @@ from typing import Iterator
 
 from yusuan.amounts import normalise_text
 from yusuan.disclosure import KINDS, Disclosure, Section, Table
-from yusuan.rules.narrative import name_key, project_name, table7_projects
+from yusuan.rules.narrative import match_name, name_key, project_name, table7_projects
 from yusuan.rules.narrative_base import (
     ZERO, amount_wan, cell_wan, first, placed, required_tables, show, table_is_empty,
 )
@@ -24,8 +24,10 @@ FUNCTION_TABLES = ("income", "expenditure", "general_expenditure", "fund_expendi
 
 
 def _has_text(section: Section | None) -> bool:
+    # A long "heading" is body text a reader styled by its numbering ("(一)履行……职责。").
     return section is not None and any(
-        p.statements or (p.style != "heading" and normalise_text(p.text)) for p in section.paragraphs)
+        p.statements or (normalise_text(p.text) and (p.style != "heading" or len(p.text.strip()) > 30))
+        for p in section.paragraphs)
 
 
 def _section_text(section: Section | None) -> str:
@@ -238,10 +240,11 @@ def _project_names(d: Disclosure) -> dict[str, str]:
 def performance_per_project(ctx: Context) -> Iterator[Hit]:
     """Every project (table 7 and Part 3) is followed by its 项目支出绩效目标表."""
     d = ctx.disclosure
-    have = {name_key(p.table.project) for p in d.performance} | {name_key(p.table.printed_name) for p in d.performance}
+    have = {name_key(p.table.project): p for p in d.performance}
+    have.update({name_key(p.table.printed_name): p for p in d.performance})
     for key, name in _project_names(d).items():
-        if key not in have and not any(key in h or h in key for h in have if h):
-            yield Hit(message=f"项目“{name}”没有对应的项目支出绩效目标表。", subject=f"project:{name}")
+        if match_name(have, name) is None:
+            yield Hit(message=f"项目“{name}”没有对应的项目支出绩效目标表（按名称及相近名称查找）。", subject=f"project:{name}")
 
 
 @rule("K.PROJECT.TEXT", "表7每个项目在情况说明中都有说明", "warning", "completeness", reads=("general_project",))
@@ -250,13 +253,13 @@ def project_described(ctx: Context) -> Iterator[Hit]:
     d = ctx.disclosure
     if d.section("general_project") is None:
         return
-    described = set()
+    described: dict[str, str] = {}
     for p in placed(d, "project:"):
         parsed = project_name(p.subject)
         if parsed:
-            described.add(name_key(parsed[0]))
+            described[name_key(parsed[0])] = parsed[0]
     for key, (name, total, _rows) in table7_projects(d).items():
-        if key not in described and not any(key in x or x in key for x in described):
+        if match_name(described, name) is None:
             yield Hit(message=f"表7列有项目“{name}”（{show(total)}），但第三部分项目支出情况说明中没有该项目。",
                       subject=f"project:{name}:scale")
 

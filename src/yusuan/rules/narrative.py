@@ -28,6 +28,23 @@ class Ref:
     value: Decimal
     where: str  # Chinese: 表5一般公共预算支出情况表“合计”行“基本支出”列
     absent: bool = False  # the row is not printed (taken as zero)
+    table: Table | None = None
+    row_key: str | None = None
+    column: str | None = None
+
+    def same_amount_elsewhere(self, amount: Decimal, tolerance: Decimal) -> list[str]:
+        """Other rows of the table printing exactly the stated amount: a hint that the text names
+        the wrong row (科目名称、编码或口径不一致)."""
+        if self.table is None or self.column is None or amount == 0:
+            return []
+        out = []
+        for row in self.table.rows:
+            if row.key == self.row_key or row.role == "total":
+                continue
+            value = cell_wan(self.table, row.key, self.column)
+            if value is not None and abs(value - amount) <= tolerance:
+                out.append(row_label(self.table, row.key))
+        return out[:3]
 
 
 COLUMN_LABELS = {
@@ -43,9 +60,11 @@ def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bo
     if not has_row(table, row_key):
         if not absent_is_zero:
             return None
-        return Ref(ZERO, f"{table.label}（未列“{row_key.split(':')[-1]}”行，视为0）", absent=True)
+        return Ref(ZERO, f"{table.label}（未列“{row_key.split(':')[-1]}”行，视为0）", absent=True,
+                   table=table, row_key=row_key, column=column)
     value = cell_wan(table, row_key, column)
-    return Ref(value or ZERO, f"{table.label}{row_label(table, row_key)}行“{col}”列")
+    return Ref(value or ZERO, f"{table.label}{row_label(table, row_key)}行“{col}”列", table=table, row_key=row_key,
+               column=column)
 
 
 def lookup(d: Disclosure, subject: str) -> Ref | None:
@@ -110,9 +129,12 @@ def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[
         label = p.statement.label or p.subject
         unit_note = "（原文以“元”为单位，已折算为万元）" if p.statement.unit == "元" else ""
         diff = stated - ref.value
+        elsewhere = ref.same_amount_elsewhere(stated, ctx.tolerance_for())
+        hint = (f"表中{'、'.join(elsewhere)}行正是这个金额，可能是文字所用科目名称、编码或口径与表格不一致。"
+                if elsewhere else "")
         yield Hit(
             message=(f"{p.where()}写明{what}“{label}”为{stated_text(p.statement.amount)}{p.statement.unit}{unit_note}，"
-                     f"而{ref.where}为{show(ref.value)}，相差{show(diff)}。"),
+                     f"而{ref.where}为{show(ref.value)}，相差{show(diff)}。{hint}"),
             location=p.location, subject=p.subject, stated=stated, expected=ref.value,
             inputs={"表格": ref.where},
         )
@@ -264,12 +286,32 @@ def table7_projects(d: Disclosure) -> dict[str, tuple[str, Decimal, list[str]]]:
     return out
 
 
-def match_project(projects: dict[str, tuple[str, Decimal, list[str]]], name: str) -> tuple[str, Decimal, list[str]] | None:
+SIMILAR = 0.7  # difflib ratio above which two project names are taken for the same project
+
+
+def match_name(names: dict[str, object], name: str):
+    """(value, exact) for the entry of ``names`` (keyed by ``name_key``) that ``name`` refers to: the same
+    name, or failing that the one clearly most similar (containment, or a difflib ratio ≥ 0.7 that no
+    other name ties). None when nothing is close."""
+    from difflib import SequenceMatcher
+
     key = name_key(name)
-    if key in projects:
-        return projects[key]
-    near = [v for k, v in projects.items() if key and (key in k or k in key)]
-    return near[0] if len(near) == 1 else None
+    if key in names:
+        return names[key], True
+    if not key:
+        return None
+    near = [k for k in names if key in k or k in key]
+    if len(near) == 1:
+        return names[near[0]], False
+    scored = sorted(((SequenceMatcher(None, key, k).ratio(), k) for k in names), reverse=True)
+    if scored and scored[0][0] >= SIMILAR and (len(scored) == 1 or scored[1][0] < scored[0][0]):
+        return names[scored[0][1]], False
+    return None
+
+
+def match_project(projects: dict[str, tuple[str, Decimal, list[str]]], name: str) -> tuple[str, Decimal, list[str]] | None:
+    found = match_name(projects, name)
+    return found[0] if found else None
 
 
 @rule("N.PROJECT.SCALE", "项目预算安排规模与表7一致", "fatal", "text-vs-table", reads=("general_project",))
@@ -309,11 +351,33 @@ def project_unmatched(ctx: Context) -> Iterator[Hit]:
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale":
             continue
-        if match_project(projects, parsed[0]) is None:
+        found = match_name(projects, parsed[0])
+        if found is None:
             yield Hit(
                 message=(f"{p.where()}说明的项目“{parsed[0]}”（规模{stated_text(p.statement.amount)}{p.statement.unit}）"
-                         f"在{t7.label}中没有同名项目行；请核对项目名称，或说明该项目不是一般公共预算安排。"),
+                         f"在{t7.label}中没有同名或相近名称的项目行；请核对项目名称，或说明该项目不是一般公共预算安排。"),
                 location=p.location, subject=p.subject, stated=parsed[0],
+            )
+
+
+@rule("N.PROJECT.NAME", "情况说明与表7的项目名称一致", "warning", "text-vs-table", reads=("general_project",))
+def project_name_differs(ctx: Context) -> Iterator[Hit]:
+    """A project described under a name that differs from table 7's (matched by similarity)."""
+    t7 = ctx.disclosure.table("general_project")
+    if t7 is None:
+        return
+    projects = table7_projects(ctx.disclosure)
+    for p in placed(ctx.disclosure, "project:"):
+        parsed = project_name(p.subject)
+        if parsed is None or parsed[1] != "scale":
+            continue
+        found = match_name(projects, parsed[0])
+        if found is not None and not found[1]:
+            printed = found[0][0]
+            yield Hit(
+                message=(f"{p.where()}的项目名称“{parsed[0]}”与{t7.label}中的“{printed}”不一致"
+                         f"（按名称相近对应，金额{show(found[0][1])}）；同一项目在各处应使用同一名称。"),
+                location=p.location, subject=p.subject, stated=parsed[0], expected=printed,
             )
 
 

@@ -68,13 +68,27 @@ def whole_value(ctx: Context, whole: str) -> tuple[Decimal, str] | None:
     return None
 
 
-def _dedupe(parts: list[Placed]) -> list[Placed]:
+def income_breakdowns_removed(parts: list[Placed]) -> list[Placed]:
+    """One statement per subject; a group's sources dropped when the text gives the group too and the
+    sources add up to it (a breakdown, not separate money). When they do not add up, the group label
+    is presumably used for one of its sources (“一般公共预算” for 一般财力) and all are kept."""
     seen: dict[str, Placed] = {}
     for p in parts:
         seen.setdefault(p.subject, p)
-    present = {s.split(":", 1)[1] for s in seen if s.startswith("income:")}
-    covered = {c for g in present for c in INCOME_CHILDREN.get(g, ())}
-    return [p for s, p in seen.items() if not (s.startswith("income:") and s.split(":", 1)[1] in covered)]
+    drop: set[str] = set()
+    for subject, p in seen.items():
+        if not subject.startswith("income:"):
+            continue
+        children = [f"income:{c}" for c in INCOME_CHILDREN.get(subject.split(":", 1)[1], ()) if f"income:{c}" in seen]
+        if not children:
+            continue
+        total = sum((amount_wan(seen[c].statement) or ZERO for c in children), ZERO)
+        if abs(total - (amount_wan(p.statement) or ZERO)) <= Decimal("0.005") * (len(children) + 1):
+            drop.update(children)
+    return [p for s, p in seen.items() if s not in drop]
+
+
+_dedupe = income_breakdowns_removed
 
 
 def families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:

@@ -10,7 +10,7 @@ from decimal import Decimal
 from typing import Iterable, Iterator
 
 from yusuan.rules.narrative_base import ZERO, Placed, amount_wan, first, placed, show, stated_text
-from yusuan.rules.narrative_shares import INCOME_CHILDREN
+from yusuan.rules.narrative_shares import income_breakdowns_removed
 from yusuan.rules.registry import Context, Hit, rule
 
 
@@ -45,12 +45,7 @@ def _by_paragraph(ctx: Context, accept) -> Iterator[list[Placed]]:
 
 
 def _income_leaves(parts: list[Placed]) -> list[Placed]:
-    unique: dict[str, Placed] = {}
-    for p in parts:
-        unique.setdefault(p.subject, p)
-    names = {s.split(":", 1)[1] for s in unique}
-    covered = {c for g in names for c in INCOME_CHILDREN.get(g, ())}
-    return [p for s, p in unique.items() if s.split(":", 1)[1] not in covered]
+    return income_breakdowns_removed(parts)
 
 
 @rule("N.PARTS.SUM", "文字列举的收入、支出构成合计等于总数", "warning", "text-vs-table", reads=("summary", "fiscal"))

@@ -143,9 +143,16 @@ def zero_change_words(ctx: Context) -> Iterator[Hit]:
         change = field_wan(st, "change")
         words = [w for w in (st.change_word, st.rate_word) if direction(w) not in (None, 0)]
         if change is not None and change == 0 and words and (st.rate is None or st.rate == 0):
+            unit = "人" if p.subject.startswith("staff:") else st.unit
+            printed = []
+            if direction(st.change_word) not in (None, 0):
+                printed.append(f"{st.change_word}{stated_text(st.change)}{unit}")
+            if st.rate is not None and direction(st.rate_word) not in (None, 0):
+                printed.append(f"{st.rate_word}{stated_text(st.rate)}%")
+            shown = "，".join(printed) or "、".join(words)
             yield Hit(
-                message=(f"{p.where()}“{st.label or p.subject}”与上年相比变动为0，却写“{'”“'.join(words)}"
-                         f"{stated_text(st.change)}{st.unit}”；应写“与上年持平”或“无变化”。"),
+                message=(f"{p.where()}“{st.label or p.subject}”与上年相比没有变动，却写“{shown}”；"
+                         "应写“与上年持平”或“无变化”。"),
                 location=p.location, subject=p.subject, stated="、".join(words), expected="持平",
             )
 
