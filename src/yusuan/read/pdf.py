@@ -145,12 +145,13 @@ def _row_edges(region: _Region) -> list[float]:
 
 def _column_edges(region: _Region, lines: list[Line], rows: list[float]) -> list[float]:
     height = region.bottom - region.top
-    vs = [(p, n) for p, n in _positions([(r.pos, r.b - r.a) for r in region.rules if r.orient == "v"])
-          if n >= 0.3 * height and region.x0 + 3 < p < region.x1 - 3]
+    every = _positions([(r.pos, r.b - r.a) for r in region.rules if r.orient == "v"])
+    vs = [(p, n) for p, n in every if n >= 0.3 * height and region.x0 + 3 < p < region.x1 - 3]
     # Vertical rules where drawn; where a table draws only some of them (or none), the gaps that no
-    # figure-bearing line crosses separate the remaining columns.
+    # figure-bearing line crosses separate the remaining columns (a gap with a rule in it is that rule).
     ruled = [p for p, _ in vs]
-    gaps = [g for g in _gaps_from_text(region, lines) if all(abs(g - p) > 8 for p in ruled)]
+    gaps = [(lo + hi) / 2 for lo, hi in _gaps_from_text(region, lines)
+            if not any(lo - 3 <= p <= hi + 3 for p in ruled)]
     return [region.x0] + sorted(ruled + gaps) + [region.x1]
 
 
@@ -158,18 +159,18 @@ def _is_data_word(w: Word) -> bool:
     return bool(re.fullmatch(r"[-\d,.%]+", w.text))
 
 
-def _gaps_from_text(region: _Region, lines: list[Line]) -> list[float]:
+def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, float]]:
     """Column separators for a table without vertical rules: x positions that no word of a line
     holding figures crosses (headers may span several columns, so they are left out)."""
     data = [ln for ln in lines if any(_is_data_word(w) for w in ln.words)]
     spans = sorted((w.x0, w.x1) for ln in data for w in ln.words)
-    gaps: list[float] = []
+    gaps: list[tuple[float, float]] = []
     end = None
     for a, b in spans:
         if end is not None and a > end + 2:
-            gaps.append((end + a) / 2)
+            gaps.append((end, a))
         end = b if end is None else max(end, b)
-    return [g for g in gaps if region.x0 < g < region.x1]
+    return [(lo, hi) for lo, hi in gaps if region.x0 < (lo + hi) / 2 < region.x1]
 
 
 def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,
@@ -178,22 +179,14 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
     cols = cols or _column_edges(region, lines, rows)
     grid = Grid(location=Location(file=file, page=page.number,
                                   bbox=(round(region.x0, 1), round(region.top, 1), round(region.x1, 1), round(region.bottom, 1))))
-    vrules = [r for r in region.rules if r.orient == "v"]
-    ruled = {i for i, x in enumerate(cols) if any(abs(r.pos - x) <= 2 for r in vrules)}
     cells: dict[tuple[int, int], list[tuple[Line, Word]]] = {}
     for ln in lines:
         for w in ln.words:
             r = _index(rows, w.yc)
             c = _index(cols, w.xc)
-            if r is None or c is None:
-                continue
-            # A cell merged across columns (no rule drawn at this height) is read as its last
-            # column, where a reader of the national layout looks for 合计 (under 科目名称).
-            mid = (rows[r] + rows[r + 1]) / 2
-            while c + 1 < len(cols) - 1 and c + 1 in ruled and not any(
-                    abs(v.pos - cols[c + 1]) <= 2 and v.a - 1 <= mid <= v.b + 1 for v in vrules):
-                c += 1
-            cells.setdefault((r, c), []).append((ln, w))
+            if r is not None and c is not None:
+                cells.setdefault((r, c), []).append((ln, w))
+    _merge_right(cells, region, rows, cols)
     for r in range(len(rows) - 1):
         row_cells = []
         for c in range(len(cols) - 1):
@@ -207,6 +200,22 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
         grid.rows.pop()
     grid.columns = cols  # type: ignore[attr-defined] - kept for stitching the next page's part
     return grid
+
+
+def _merge_right(cells: dict, region: _Region, rows: list[float], cols: list[float]) -> None:
+    """A cell merged across columns (a drawn column rule missing at this height, the cell to the right
+    empty) is read as its last column, where the national layout's readers look for 合计 (under
+    科目名称) – codes and name columns merged into one 合计 cell."""
+    vrules = [r for r in region.rules if r.orient == "v"]
+    ruled = {i for i, x in enumerate(cols) if any(abs(r.pos - x) <= 3 for r in vrules)}
+    for (r, c) in sorted(cells, key=lambda rc: (rc[0], -rc[1])):
+        mid = (rows[r] + rows[r + 1]) / 2
+        target = c
+        while target + 1 < len(cols) - 1 and target + 1 in ruled and (r, target + 1) not in cells and not any(
+                abs(v.pos - cols[target + 1]) <= 3 and v.a - 1 <= mid <= v.b + 1 for v in vrules):
+            target += 1
+        if target != c:
+            cells[(r, target)] = cells.pop((r, c))
 
 
 def _index(edges: list[float], v: float) -> int | None:
