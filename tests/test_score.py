@@ -56,3 +56,10 @@ def test_engine_report_carries_the_score():
     report = check_disclosure(d)
     assert report.completeness["score"] == 98
     assert any("三公" in m for m in report.completeness["missing"])
+
+
+def test_missing_performance_table_counts_through_p_missing():
+    d = complete()
+    d.performance = [p for p in d.performance if p.table.project != "地质灾害防治"]
+    score, missing = completeness_score(d)
+    assert score < 100 and any(m.startswith("【项目绩效目标表】") and "地质灾害防治" in m for m in missing)

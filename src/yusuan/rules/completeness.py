@@ -15,7 +15,7 @@ from yusuan.amounts import normalise_text
 from yusuan.disclosure import KINDS, Disclosure, Section, Table
 from yusuan.rules.narrative import match_name, name_key, project_name, table7_projects
 from yusuan.rules.narrative_base import (
-    ZERO, amount_wan, cell_wan, first, placed, required_tables, show, table_is_empty,
+    ZERO, cell_wan, first, placed, required_tables, show, table_is_empty,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -225,26 +225,6 @@ def performance_summary(ctx: Context) -> Iterator[Hit]:
     ps = [p for p in placed(d, "performance:")]
     if not ps or all(p.statement.count is None or p.statement.amount is None for p in ps):
         yield Hit(message=f"第三部分“{section.title}”没有写明纳入绩效管理的项目个数和涉及金额。", subject="performance")
-
-
-def _project_names(d: Disclosure) -> dict[str, str]:
-    names = {k: v[0] for k, v in table7_projects(d).items()}
-    for p in placed(d, "project:"):
-        parsed = project_name(p.subject)
-        if parsed and parsed[1] == "scale":
-            names.setdefault(name_key(parsed[0]), parsed[0])
-    return names
-
-
-@rule("K.PERFORMANCE.TABLES", "每个项目都有绩效目标表", "warning", "completeness", reads=("general_project", "performance"))
-def performance_per_project(ctx: Context) -> Iterator[Hit]:
-    """Every project (table 7 and Part 3) is followed by its 项目支出绩效目标表."""
-    d = ctx.disclosure
-    have = {name_key(p.table.project): p for p in d.performance}
-    have.update({name_key(p.table.printed_name): p for p in d.performance})
-    for key, name in _project_names(d).items():
-        if match_name(have, name) is None:
-            yield Hit(message=f"项目“{name}”没有对应的项目支出绩效目标表（按名称及相近名称查找）。", subject=f"project:{name}")
 
 
 @rule("K.PROJECT.TEXT", "表7每个项目在情况说明中都有说明", "warning", "completeness", reads=("general_project",))

@@ -1,4 +1,5 @@
-"""公开完整性得分 (0–100) from the completeness rules (K.*), with the missing items listed.
+"""公开完整性得分 (0–100) from the completeness rules (K.*, and P.MISSING for performance-target
+tables), with the missing items listed.
 
 Each completeness rule carries a weight (the 100 points are shared among them) and a deduction per
 finding, capped at its weight: one missing table costs 2 points of the 20 for tables, one project
@@ -37,7 +38,7 @@ ITEMS: dict[str, Item] = {
     "K.PROCUREMENT.SME": Item(2, 2, "面向中小企业预留"),
     "K.ASSETS": Item(3, 3, "国有资产占用情况"),
     "K.PERFORMANCE.SUMMARY": Item(2, 2, "预算绩效情况"),
-    "K.PERFORMANCE.TABLES": Item(5, 1, "项目绩效目标表"),
+    "P.MISSING": Item(5, 1, "项目绩效目标表"),  # the performance rules own this check
     "K.PROJECT.TEXT": Item(5, 1, "项目说明"),
     "K.PROJECT.FIELDS": Item(3, 1, "项目说明要素"),
     "K.GLOSSARY": Item(2, 2, "名词解释"),
@@ -66,13 +67,13 @@ def _completeness_findings(disclosure: Disclosure, profile: dict | None) -> list
     from yusuan.rules import load_all
     from yusuan.rules.registry import Context, run
 
-    rules = [r for rid, r in load_all().items() if rid.startswith("K.")]
+    rules = [r for rid, r in load_all().items() if item_for(rid) is not None]
     return run(Context(disclosure=disclosure, profile=profile or {}), rules)
 
 
 def completeness_score(disclosure: Disclosure, findings: list[Finding] | None = None,
                        profile: dict | None = None) -> tuple[int, list[str]]:
-    """(score 0–100, missing items in Chinese). ``findings`` may hold any rules' findings (only K.* count);
+    """(score 0–100, missing items in Chinese). ``findings`` may hold any rules' findings (only ITEMS count);
     when None, the completeness rules are run on ``disclosure`` with ``profile``."""
     if findings is None:
         findings = _completeness_findings(disclosure, profile)
