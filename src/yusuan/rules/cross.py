@@ -53,6 +53,14 @@ def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Deci
 
 
 def includes_carryover(ctx: Context) -> bool:
+    memo = ctx.__dict__.setdefault("_cross_memo", {})  # asked once per row by several rules
+    key = ("carryover", id(ctx.disclosure))
+    if key not in memo:
+        memo[key] = _includes_carryover(ctx)
+    return memo[key]
+
+
+def _includes_carryover(ctx: Context) -> bool:
     if "fiscal_tables_include_carryover" in ctx.profile:
         return bool(ctx.profile["fiscal_tables_include_carryover"])
     t4 = ctx.disclosure.table("fiscal_income_expenditure")
@@ -210,8 +218,9 @@ def _t2_budget_rows(budget: str):
                 hit = compare(ctx, tb, tb_total, "total", t2, expected, f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
                 if hit:
                     yield hit
+        rows_2 = _codes(t2)
         for code, rb in rows_b.items():
-            if code not in _codes(t2) and amount(rb, "total") != 0:
+            if code not in rows_2 and amount(rb, "total") != 0:
                 yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
                           location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
                           expected=ZERO)
@@ -608,7 +617,7 @@ def names_function(ctx: Context) -> Iterator[Hit]:
             t0, r0 = first[code]
             n0 = r0.name.strip()
             n0 = n0[len(code):] if n0.startswith(code) else n0
-            if normalise_name(n0) != normalise_name(name):
+            if n0.strip() != name.strip() and normalise_name(n0) != normalise_name(name):
                 yield Hit(message=f"科目 {code} 在{t0.label}中名为“{n0.strip()}”，在{table.label}中名为“{name.strip()}”。",
                           location=cell_location(table, row, None), subject=row.key, stated=name.strip(),
                           expected=n0.strip())

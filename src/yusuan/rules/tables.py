@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from yusuan.disclosure import KINDS, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, amount_columns, cell_location, children, code_of, column_identity, fmt, level_of,
+    TABLE_IDS, ZERO, amount, amount_columns, cell_location, code_of, column_identity, fmt, level_of,
     row_label, rows_equal_sum,
 )
 
@@ -41,31 +41,41 @@ def _table_rule(kind: str, suffix: str, title: str, severity: str = "fatal", doc
 
 # ------------------------------------------------------------------ hierarchy (类 = Σ款, 款 = Σ项, 合计 = Σ类)
 
-def _hier_kuan(ctx: Context, table: Table) -> Iterator[Hit]:
+def _by_parent(table: Table, prefix: str, child_level: str, parent_len: int) -> dict[str, list]:
+    """Rows of ``child_level`` grouped by the first ``parent_len`` digits of their code (one pass)."""
+    out: dict[str, list] = {}
+    for r in table.rows:
+        if r.key.startswith(prefix) and level_of(r) == child_level:
+            out.setdefault(code_of(r)[:parent_len], []).append(r)
+    return out
+
+
+def _hier(ctx: Context, table: Table, prefix: str, parent_level: str, child_prefix: str, child_level: str,
+          why: Callable[[list], str]) -> Iterator[Hit]:
+    parent_len = 5 if parent_level == "款" else 3
+    groups = _by_parent(table, child_prefix, child_level, parent_len)
+    if not groups:
+        return
+    columns = amount_columns(table)
     for row in table.rows:
-        if row.key.startswith("f:") and level_of(row) == "款":
-            parts = children(table, row, "项")
+        if row.key.startswith(prefix) and level_of(row) == parent_level:
+            parts = groups.get(code_of(row))
             if parts:
-                yield from rows_equal_sum(ctx, table, row, parts, amount_columns(table),
-                                          f"其下各项级科目之和（{'＋'.join(code_of(p) for p in parts)}）")
+                yield from rows_equal_sum(ctx, table, row, parts, columns, why(parts))
+
+
+def _hier_kuan(ctx: Context, table: Table) -> Iterator[Hit]:
+    yield from _hier(ctx, table, "f:", "款", "f:", "项",
+                     lambda parts: f"其下各项级科目之和（{'＋'.join(code_of(p) for p in parts)}）")
 
 
 def _hier_kuan_projects(ctx: Context, table: Table) -> Iterator[Hit]:
-    for row in table.rows:
-        if row.key.startswith("f:") and level_of(row) == "款":
-            parts = [r for r in table.rows if r.key.startswith("p:") and code_of(r)[:5] == code_of(row)]
-            if parts:
-                yield from rows_equal_sum(ctx, table, row, parts, amount_columns(table),
-                                          f"其下 {len(parts)} 个项目之和")
+    yield from _hier(ctx, table, "f:", "款", "p:", "项", lambda parts: f"其下 {len(parts)} 个项目之和")
 
 
 def _hier_lei(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:
-    for row in table.rows:
-        if row.key.startswith(prefix) and level_of(row) == "类":
-            parts = children(table, row, "款", prefix)
-            if parts:
-                yield from rows_equal_sum(ctx, table, row, parts, amount_columns(table),
-                                          f"其下各款级科目之和（{'＋'.join(code_of(p) for p in parts)}）")
+    yield from _hier(ctx, table, prefix, "类", prefix, "款",
+                     lambda parts: f"其下各款级科目之和（{'＋'.join(code_of(p) for p in parts)}）")
 
 
 def _hier_total(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:

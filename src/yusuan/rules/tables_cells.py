@@ -7,7 +7,7 @@ from typing import Iterator
 
 from yusuan.amounts import AmountError, parse_amount
 from yusuan.rules.registry import Context, Hit, rule
-from yusuan.rules.tables_common import TEXT_COLUMNS, amount_columns, cell_location, column_label, row_label
+from yusuan.rules.tables_common import TEXT_COLUMNS, cell_location, column_label, row_label
 
 ALL_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
               "general_basic", "general_project", "fund_expenditure", "capital_expenditure", "sangong")
@@ -47,9 +47,8 @@ def precision(ctx: Context) -> Iterator[Hit]:
     """公开表格的金额保留两位小数；更多小数位说明取数未经四舍五入，合计可能因此差一分。"""
     for table in ctx.disclosure.tables:
         for row in table.rows:
-            for col in amount_columns(table):
-                cell = row.cells.get(col)
-                if cell is not None and cell.value is not None and cell.value.as_tuple().exponent < -2:
+            for col, cell in row.cells.items():
+                if col not in TEXT_COLUMNS and cell.value is not None and cell.value.as_tuple().exponent < -2:
                     yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列 {cell.value} "
                                       "超过两位小数。", location=cell_location(table, row, col), subject=row.key,
                               stated=cell.value)

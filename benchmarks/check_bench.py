@@ -1,0 +1,59 @@
+"""Benchmark (not a test): time to check one package, and 1,000 packages.
+
+    .venv/bin/python benchmarks/check_bench.py [--count 1000]
+
+Measures (a) the full `check_package` on the Changji example (composition included) when the
+example exists, and (b) `check_disclosure` on disclosures already composed — the checking cost
+alone — for the example and for the synthetic disclosure of ``yusuan.rules.testing``. Prints ms per
+package; the target is < 10 ms per package for the checks.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import time
+from pathlib import Path
+
+from yusuan.rules import load_all
+from yusuan.rules.engine import check_disclosure, check_package
+from yusuan.rules.testing import build_disclosure, build_package, sample_spec
+
+EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "changji-natural-resources-2023"
+
+
+def _time(label: str, func, count: int) -> None:
+    func()  # warm up (imports, catalogue and profile caches)
+    samples = []
+    start = time.perf_counter()
+    for _ in range(count):
+        t0 = time.perf_counter()
+        func()
+        samples.append(time.perf_counter() - t0)
+    total = time.perf_counter() - start
+    print(f"{label:<48} {count:>5} 个  共 {total:8.2f} s  平均 {statistics.mean(samples) * 1000:7.2f} ms/个  "
+          f"中位数 {statistics.median(samples) * 1000:7.2f} ms  最慢 {max(samples) * 1000:7.2f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--count", type=int, default=1000)
+    args = parser.parse_args()
+    rules = load_all()
+    print(f"规则 {len(rules)} 条")
+    synthetic = build_disclosure()
+    facts = build_package(sample_spec())
+    _time("合成披露：仅校验（check_disclosure）", lambda: check_disclosure(synthetic, package=facts), args.count)
+    if EXAMPLE.exists():
+        from yusuan.compose import compose
+        from yusuan.load import load_package
+
+        package = load_package(EXAMPLE)
+        disclosure = compose(package)
+        _time("昌吉示例：仅校验（check_disclosure）", lambda: check_disclosure(disclosure, package=package), args.count)
+        _time("昌吉示例：生成＋校验（check_package）", lambda: check_package(package), max(1, args.count // 10))
+        _time("昌吉示例：读取文件＋生成＋校验", lambda: check_package(EXAMPLE), 1)
+
+
+if __name__ == "__main__":
+    main()
