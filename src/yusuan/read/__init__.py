@@ -50,9 +50,10 @@ def read_blocks(path: Path) -> list:
         converted = convert_legacy(path, Path(tmp))
         blocks = read_blocks(converted)
         for b in blocks:  # point locations at the file the user gave
-            loc = getattr(b, "location", None)
-            if loc is not None:
-                loc.file = path.name
+            cells = [c for row in getattr(b, "rows", []) for c in row]
+            for loc in [b.location] + [c.location for c in cells]:
+                if loc is not None:
+                    loc.file = path.name
         return blocks
 
 
