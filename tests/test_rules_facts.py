@@ -112,6 +112,17 @@ def test_last_year_sums():
     assert len(check(pkg, "F.LAST_YEAR.SUM")) == 2
 
 
+def test_unknown_codes_printed_in_tables_are_left_to_catalogue_rules():
+    pkg = build_package()
+    pkg.basic_economic.append(EconomicLine(economic="30298", amount=D("0")))
+    d = build_disclosure()
+    t6 = d.table("general_basic")
+    row = t6.rows[-1].model_copy(deep=True)
+    row.key, row.code = "e:30298", "30298"
+    t6.rows.append(row)
+    assert run_rule(d, "F.CODE.ECONOMIC", package=pkg) == []
+
+
 def test_unknown_codes():
     pkg = build_package()
     pkg.basic_economic.append(EconomicLine(economic="30298", amount=D("0")))

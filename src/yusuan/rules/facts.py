@@ -223,6 +223,11 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
                       subject=whole, stated=total, expected=ly[whole], inputs={k: ly[k] for k in keys})
 
 
+def _printed_codes(ctx: Context) -> set[str]:
+    """Codes the disclosure prints as rows: the catalogue rules (C.*) check those already."""
+    return {row.code for t in ctx.disclosure.tables for row in t.rows if row.code}
+
+
 def _codes(pkg: BudgetPackage) -> tuple[dict[str, str], dict[str, str]]:
     functions: dict[str, str] = {}
     for line in pkg.basic:
@@ -240,13 +245,15 @@ def _codes(pkg: BudgetPackage) -> tuple[dict[str, str], dict[str, str]]:
 
 @rule("F.CODE.FUNCTION", "功能分类科目编码在目录中", "warning", "facts", needs_facts=True)
 def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
-    """Every function code (and its 类/款) used in the facts is in the budget year's catalogue."""
+    """Every function code (and its 类/款) used in the facts is in the budget year's catalogue (codes
+    the tables print are left to C.FUNCTION.CODE)."""
     pkg = _pkg(ctx)
+    printed = _printed_codes(ctx)
     cat = catalog.load("function", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项：可用 yusuan catalog import 导入完整目录）" if cat.partial else ""
     functions, _ = _codes(pkg)
     for code, where in sorted(functions.items()):
-        missing = [c for c in (code[:3], code[:5], code) if cat.get(c) is None]
+        missing = [c for c in (code[:3], code[:5], code) if cat.get(c) is None and c not in printed]
         if missing:
             yield Hit(message=f"{where}使用的功能分类科目{code}：{'、'.join(missing)} 不在{cat.edition}科目目录中{note}。",
                       subject=f"f:{code}", stated=code)
@@ -254,13 +261,15 @@ def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
 
 @rule("F.CODE.ECONOMIC", "经济分类科目编码在目录中", "warning", "facts", needs_facts=True)
 def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
-    """Every economic code used in the facts is in the catalogue (printed names are checked on the tables)."""
+    """Every economic code used in the facts is in the catalogue (codes and names the tables print are
+    left to C.ECONOMIC.CODE; this covers project 款 lines and other sources' basic lines, never printed)."""
     pkg = _pkg(ctx)
+    printed = _printed_codes(ctx)
     cat = catalog.load("economic", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项）" if cat.partial else ""
     _, economics = _codes(pkg)
     for code, where in sorted(economics.items()):
-        if cat.get(code) is None:
+        if cat.get(code) is None and code not in printed:
             yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code)
 
 
