@@ -1,0 +1,165 @@
+"""PDF reading: the shared Shanghai packages (tables and rows checked against pdftotext -layout) and
+the round trip of our own rendered PDF."""
+
+from __future__ import annotations
+
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from yusuan.amounts import normalise_text
+from yusuan.read.blocks import Grid, Para
+from yusuan.read.pdf import read_pdf_blocks
+
+from tests.conftest import EXAMPLE, SHANGHAI
+
+PACKAGES = ["putuo-wanli-subdistrict-2023-dept-budget.pdf", "putuo-finance-bureau-2025-dept-budget.pdf",
+            "putuo-finance-bureau-2024-dept-final-account.pdf", "shanghai-2024-dept-final-account-template.pdf"]
+_CODED = re.compile(r"^\s*(\d{3})\s+(\d{2})\s+(\d{2})\s+(\S+)\s+(-?[\d,]+(?:\.\d+)?)\s")
+
+
+def _need(name: str) -> Path:
+    path = SHANGHAI / name
+    if not path.exists():
+        pytest.skip(f"参考文件不存在：{path}")
+    return path
+
+
+@pytest.fixture(scope="module", params=PACKAGES)
+def package(request):
+    path = _need(request.param)
+    return path, read_pdf_blocks(path)
+
+
+def _grids(blocks):
+    return [b for b in blocks if isinstance(b, Grid)]
+
+
+def _finance_tables(blocks) -> list[Grid]:
+    """Grids that hold money tables (not the performance-target forms nor the unit list)."""
+    out = []
+    for g in _grids(blocks):
+        text = "".join(c.text for r in g.rows[:4] for c in r)
+        if "绩效" in text or "单位名称" in text:
+            continue
+        out.append(g)
+    return out
+
+
+def test_every_budget_table_is_found_once(package):
+    """Each package prints nine tables (目录); continued pages are stitched, not counted again."""
+    path, blocks = package
+    assert len(_finance_tables(blocks)) == 9, path.name
+
+
+def test_every_cell_has_its_page_and_box(package):
+    path, blocks = package
+    for g in _grids(blocks):
+        for row in g.rows:
+            for cell in row:
+                loc = cell.location
+                assert loc is not None and loc.file == path.name and loc.page >= 1
+                x0, top, x1, bottom = loc.bbox
+                assert x0 < x1 and top < bottom
+
+
+@pytest.mark.skipif(shutil.which("pdftotext") is None, reason="pdftotext 不可用")
+def test_coded_rows_agree_with_pdftotext(package):
+    """Every 类/款/项 row that pdftotext prints on one line is a grid row with the same code, name
+    and first amount; and no coded row is lost."""
+    path, blocks = package
+    layout = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, text=True).stdout
+    expected = [m.groups() for m in map(_CODED.match, layout.splitlines()) if m]
+    rows = {}
+    for g in _grids(blocks):
+        for r in g.rows:
+            t = [normalise_text(c.text) for c in r]
+            if len(t) > 4 and re.fullmatch(r"\d{3}", t[0]) and re.fullmatch(r"\d{2}", t[1]) and re.fullmatch(r"\d{2}", t[2]):
+                rows.setdefault((t[0], t[1], t[2], t[3]), []).append(t[4:])
+    for a, b, c, name, amount in expected:
+        # pdftotext may print only the first line of a wrapped name
+        found = [v for (ca, cb, cc, n), vs in rows.items() for v in vs
+                 if (ca, cb, cc) == (a, b, c) and n.startswith(normalise_text(name))]
+        assert found, f"{path.name}: {a} {b} {c} {name}"
+        assert any(amount in values for values in found), (a, b, c, name, amount, found)
+    assert sum(len(v) for v in rows.values()) >= len(expected)
+
+
+def test_wanli_cells(package):
+    path, blocks = package
+    if "wanli" not in path.name:
+        pytest.skip("只针对万里街道")
+    tables = _finance_tables(blocks)
+    t1 = [[c.text for c in r] for r in tables[0].rows]
+    assert ["一、财政拨款收入", "164,978,640", "一、一般公共服务支出", "2,976,800"] in t1
+    assert t1[-1] == ["收入总计", "164,978,640", "支出总计", "164,978,640"]
+    t2 = [[normalise_text(c.text) for c in r] for r in tables[1].rows]
+    # stitched over four pages, header printed once, the 合计 row at the end
+    assert sum(1 for r in t2 if "功能分类科目名称" in r) == 1
+    assert t2[-1][3:5] == ["合计", "164,978,640"]
+    sangong = [[normalise_text(c.text) for c in r] for r in tables[8].rows]
+    assert ["22.91", "0", "1.35", "21.56", "0", "21.56", "786.09"] == [x for x in sangong[-1] if x]
+
+
+def test_narrative_paragraphs_keep_the_sentences(package):
+    path, blocks = package
+    if "wanli" not in path.name:
+        pytest.skip("只针对万里街道")
+    text = "".join(b.text for b in blocks if isinstance(b, Para))
+    assert "政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元" in text
+    para = next(b for b in blocks if isinstance(b, Para) and "收入预算16497.86万元" in b.text)
+    assert para.text.endswith("其他收入0万元。")  # two printed lines joined into one paragraph
+    assert para.location.page == 6
+
+
+# -- our own PDF ------------------------------------------------------------------------------
+@pytest.fixture(scope="module")
+def rendered(tmp_path_factory):
+    try:
+        from yusuan.compose import compose
+        from yusuan.load import load_package
+        from yusuan.render.pdf import write_pdf
+    except ImportError:
+        pytest.skip("组成或 PDF 生成模块不可用")
+    d = compose(load_package(EXAMPLE))
+    path = tmp_path_factory.mktemp("pdf") / "changji.pdf"
+    write_pdf(d, path)
+    return d, path
+
+
+def test_round_trip_gives_the_same_table_cells(rendered):
+    from yusuan.read import read_file
+
+    composed, path = rendered
+    read = read_file(path).disclosure
+    assert [t.kind for t in read.tables] == [t.kind for t in composed.tables]
+    compared = 0
+    for table in composed.tables:
+        back = read.table(table.kind)
+        for row in table.rows:
+            got = back.row(row.key)
+            assert got is not None, (table.kind, row.key)
+            for key, cell in row.cells.items():
+                assert got.cells[key].value == cell.value, (table.kind, row.key, key)
+                if cell.value is None:
+                    assert normalise_text(got.cells[key].text) == normalise_text(cell.text)
+                compared += 1
+    assert compared > 900
+
+
+def test_round_trip_has_no_fatal_table_findings(rendered):
+    """Checks on what the tables print agree with the composed package (narrative and performance
+    reading from PDF are reported separately)."""
+    from yusuan import rules
+    from yusuan.read import read_file
+
+    rules.load_all()
+    composed, path = rendered
+    read = read_file(path).disclosure
+    mine = {f.rule for f in rules.run(rules.Context(disclosure=composed)) if f.severity == "fatal"}
+    theirs = {f.rule for f in rules.run(rules.Context(disclosure=read)) if f.severity == "fatal"
+              and f.category in ("within-table", "cross-table")}
+    assert theirs <= mine
