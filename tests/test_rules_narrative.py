@@ -399,3 +399,29 @@ def test_project_name_differs(d):
     assert f.expected == "自然资源调查监测"
     assert run_rule(renamed, "N.PROJECT.UNMATCHED") == []
     assert run_rule(renamed, "N.PROJECT.SCALE") == []  # matched by name similarity, amounts compared
+
+
+# ------------------------------------------------------------------ properties
+
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from yusuan.amounts import growth_rate  # noqa: E402
+
+cents = st.integers(min_value=1, max_value=10_000_000).map(lambda n: D(n) / 100)
+
+
+@settings(max_examples=60, deadline=None)
+@given(amount=cents, last=cents)
+def test_correct_sentences_always_pass(amount, last):
+    change = amount - last
+    word = "增加" if change > 0 else "减少" if change < 0 else "持平"
+    rate_word = "增长" if change > 0 else "下降" if change < 0 else "持平"
+    d = build_disclosure()
+    x = add_statements(d, "general", statement("general:function:2200101", amount=amount, change=change,
+                                                rate=growth_rate(amount, last), change_word=word, rate_word=rate_word))
+    for rid in ("Y.CHANGE", "Y.RATE", "Y.DIRECTION", "Y.LAST_YEAR.NEGATIVE", "Y.ZERO_BASE.RATE"):
+        assert run_rule(x, rid) == []
+    off = add_statements(build_disclosure(), "general", statement("general:function:2200101", amount=amount, change=change,
+                                                                   rate=growth_rate(amount, last) + D("0.01")))
+    assert [f.rule for f in run_rule(off, "Y.RATE")] == ["Y.RATE"]
