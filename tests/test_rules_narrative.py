@@ -425,3 +425,39 @@ def test_correct_sentences_always_pass(amount, last):
     off = add_statements(build_disclosure(), "general", statement("general:function:2200101", amount=amount, change=change,
                                                                    rate=growth_rate(amount, last) + D("0.01")))
     assert [f.rule for f in run_rule(off, "Y.RATE")] == ["Y.RATE"]
+
+
+def test_general_items_sum(d):
+    def build(third):
+        x = add_statements(d.model_copy(deep=True), "general", statement("general:total", amount="870.5"))
+        return add_statements(x, "general", statement("general:function:2200101", amount="330"),
+                              statement("general:function:2200104", amount="300"),
+                              statement("general:function:2200106", amount=third),
+                              *[statement(f"general:function:{c}", amount=a) for c, a in
+                                (("2080505", "40"), ("2080506", "20"), ("2101101", "15"), ("2210201", "25"), ("2240601", "60"))])
+    assert run_rule(build("80.5"), "N.GENERAL.ITEMS.SUM") == []
+    [f] = run_rule(build("8.5"), "N.GENERAL.ITEMS.SUM")
+    assert f.stated == D("798.5") and "漏说明" in f.message
+
+
+def test_sangong_vehicle_subtotal(d):
+    ok = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:vehicle", amount="14"),
+                        statement("sangong:vehicle_purchase", amount="0"), statement("sangong:vehicle_operation", amount="14"))
+    assert run_rule(ok, "N.SANGONG.SUM") == []
+    bad = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:vehicle", amount="15"),
+                         statement("sangong:vehicle_purchase", amount="0"), statement("sangong:vehicle_operation", amount="14"))
+    [f] = run_rule(bad, "N.SANGONG.SUM")
+    assert f.expected == D("15")
+
+
+def test_operating_costs_vs_public(d):
+    ok = add_statements(d.model_copy(deep=True), "other.operating_costs", statement("operating_costs", amount="120"))
+    assert run_rule(ok, "N.OPERATING_COSTS.PUBLIC") == []
+    bad = add_statements(d.model_copy(deep=True), "other.operating_costs", statement("operating_costs", amount="116.57"))
+    [f] = run_rule(bad, "N.OPERATING_COSTS.PUBLIC")
+    assert f.severity == "warning" and f.expected == D("120")
+
+
+def test_flat_word_with_a_change(d):
+    [f] = run_rule(yoy(d, amount="14", change="2", change_word="持平"), "Y.DIRECTION")
+    assert "持平" in f.message

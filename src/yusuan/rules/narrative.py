@@ -228,6 +228,29 @@ def operating_costs(ctx: Context) -> Iterator[Hit]:
     yield from compare(ctx, lambda s: s == "operating_costs", "机关运行经费")
 
 
+@rule("N.OPERATING_COSTS.PUBLIC", "机关运行经费与表6公用经费一致", "warning", "text-vs-table",
+      reads=("other.operating_costs", "general_basic"))
+def operating_costs_vs_public(ctx: Context) -> Iterator[Hit]:
+    """机关运行经费 equals the 公用经费 of table 6 for an administrative unit; a department with 事业单位
+    may legitimately differ (DOMAIN.md), hence a warning."""
+    t6 = ctx.disclosure.table("general_basic")
+    public = cell_wan(t6, "total", "public") if t6 is not None else None
+    if public is None:
+        return
+    for p in placed(ctx.disclosure, "operating_costs"):
+        if p.subject != "operating_costs" or p.statement.amount is None:
+            continue
+        stated = amount_wan(p.statement)
+        if ctx.differs(stated, public):
+            yield Hit(
+                message=(f"{p.where()}写明机关运行经费{stated_text(p.statement.amount)}{p.statement.unit}，而{t6.label}"
+                         f"“合计”行公用经费为{show(public)}，相差{show(stated - public)}；行政单位两者应相等，"
+                         "含事业单位的部门可以不同，请核实口径。"),
+                location=p.location, subject=p.subject, stated=stated, expected=public,
+            )
+        return
+
+
 @rule("N.EMPTY_TABLES", "政府性基金、国有资本经营预算说明与表8、表9一致", "fatal", "text-vs-table",
       reads=("fund", "capital", "fund_expenditure", "capital_expenditure"))
 def empty_tables(ctx: Context) -> Iterator[Hit]:

@@ -85,6 +85,32 @@ def _split_rule(ctx: Context, whole_key: str, part_keys: tuple[str, ...], what: 
                 yield hit
 
 
+@rule("N.GENERAL.ITEMS.SUM", "一般公共预算各项级科目说明合计等于拨款合计", "warning", "text-vs-table", reads=("general",))
+def general_items_sum(ctx: Context) -> Iterator[Hit]:
+    """The 项 paragraphs of 一般公共预算当年拨款具体使用情况 add up to the 一般公共预算拨款合计 the section states."""
+    d = ctx.disclosure
+    whole = first(d, "general:total")
+    if whole is None:
+        return
+    items: dict[str, Placed] = {}
+    for p in placed(d, "general:function:"):
+        if len(p.subject.rsplit(":", 1)[-1]) == 7 and p.statement.amount is not None:
+            items.setdefault(p.subject, p)
+    if len(items) < 2:
+        return
+    parts = list(items.values())
+    total = _sum(parts)
+    stated = amount_wan(whole.statement)
+    if ctx.differs(total, stated):
+        yield Hit(
+            message=(f"{parts[0].where()}起逐项说明的一般公共预算项级科目共{len(parts)}项，合计{show(total)}，"
+                     f"而{whole.where()}写明一般公共预算拨款合计{stated_text(whole.statement.amount)}"
+                     f"{whole.statement.unit}，相差{show(total - stated)}：有科目漏说明或金额有误。"),
+            location=parts[0].location, subject="general:function", stated=total, expected=stated,
+            inputs={p.subject.rsplit(":", 1)[-1]: amount_wan(p.statement) for p in parts},
+        )
+
+
 @rule("N.SPLIT.BASIC_PROJECT", "基本支出 + 项目支出 = 合计（文字）", "fatal", "text-vs-table", reads=("expenditure", "general"))
 def basic_plus_project(ctx: Context) -> Iterator[Hit]:
     """Within one section, 基本支出 + 项目支出 equals the total the section states."""
@@ -121,20 +147,24 @@ def economic_items(ctx: Context) -> Iterator[Hit]:
 
 @rule("N.SANGONG.SUM", "“三公”经费分项合计等于总数（文字）", "fatal", "text-vs-table", reads=("sangong",))
 def sangong_sum(ctx: Context) -> Iterator[Hit]:
-    """因公出国（境）费 + 公务用车购置费 + 运行费 + 公务接待费 equals the stated 三公 total."""
+    """因公出国（境）费 + 公务用车购置费 + 运行费 + 公务接待费 equals the stated 三公 total; 购置 + 运行 equals
+    the stated 公务用车购置及运行费."""
     d = ctx.disclosure
     whole = first(d, "sangong:total")
-    if whole is None:
-        return
     items = ["sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception"]
     parts = [p for p in (first(d, k) for k in items) if p is not None]
-    if not parts:
-        return
     if first(d, "sangong:vehicle") and not (first(d, "sangong:vehicle_purchase") or first(d, "sangong:vehicle_operation")):
         parts.append(first(d, "sangong:vehicle"))
-    hit = _whole_hit(ctx, parts, whole, "“三公”经费分项")
-    if hit:
-        yield hit
+    if whole is not None and parts:
+        hit = _whole_hit(ctx, parts, whole, "“三公”经费分项")
+        if hit:
+            yield hit
+    vehicle = first(d, "sangong:vehicle")
+    halves = [p for p in (first(d, "sangong:vehicle_purchase"), first(d, "sangong:vehicle_operation")) if p is not None]
+    if vehicle is not None and len(halves) == 2:
+        hit = _whole_hit(ctx, halves, vehicle, "公务用车购置费与运行费")
+        if hit:
+            yield hit
 
 
 @rule("N.PROCUREMENT.SUM", "政府采购货物、工程、服务合计等于采购预算", "fatal", "text-vs-table", reads=("other.procurement",))

@@ -121,6 +121,15 @@ def direction_words(ctx: Context) -> Iterator[Hit]:
                 location=p.location, subject=p.subject, stated=f"{st.change_word}/{st.rate_word}",
             )
             continue
+        change = field_wan(st, "change")
+        flat = [w for w, d in ((st.change_word, dc), (st.rate_word, dr)) if d == 0]
+        if flat and change is not None and change != 0:
+            yield Hit(
+                message=(f"{p.where()}“{st.label or p.subject}”写“{flat[0]}”，但同时写出变动{stated_text(st.change)}"
+                         f"{st.unit}：有变动就不是持平。"),
+                location=p.location, subject=p.subject, stated=flat[0], expected="增加/减少",
+            )
+            continue
         amount, last = amount_wan(st), field_wan(st, "last_year")
         if amount is not None and last is not None:
             actual = _sign(amount - last)
