@@ -168,3 +168,26 @@ def test_every_cross_rule_has_a_failing_case():
                                        "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION"}
     assert mine - covered == set()
     assert len(mine) >= 30
+
+
+def test_the_published_changji_package_contradicts_itself_where_we_know_it_does():
+    """The real 2023 package (read back from its extracted text) has known inconsistencies: T1 一般公共预算拨款
+    4698.73 ≠ 一般财力 2606.73 + 转移支付 1912; T2 puts the 935.26 非财政拨款结转结余 under 单位资金; T2 款 20805
+    prints 170.10 against 170.11 for its 项; T7 款 22001 prints 1762.80 against 1763.80 for its projects."""
+    from conftest import CHANGJI_TEXT
+
+    if not CHANGJI_TEXT.exists():
+        pytest.skip("参考文件不存在")
+    from yusuan.read import read_file
+    from yusuan.rules.engine import check_disclosure
+
+    report = check_disclosure(read_file(CHANGJI_TEXT).disclosure)
+    got = {(f.rule, f.subject): f for f in report.findings}
+    general = got[("T1.INCOME.GENERAL", "s:general_budget")]
+    assert (general.stated, general.expected) == (D("4698.73"), D("4518.73"))
+    moved = got[("X.T1T2.RECLASSIFIED", "s:carryover_nonfiscal")]
+    assert moved.stated == D("935.26") and "单位资金" in moved.message
+    assert got[("T2.HIER.KUAN", "f:20805")].difference == D("-0.01")
+    assert got[("T7.HIER.KUAN", "f:22001")].difference == D("-1.00")
+    assert ("T4.BLANK_GROUP", "s:fiscal") in got
+    assert not report.valid

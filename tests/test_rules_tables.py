@@ -79,7 +79,7 @@ CASES = HIER + [
     ("T1.INCOME.CURRENT", "income_expenditure", "s:current_year", "amount", ONE, None),
     ("T1.INCOME.GENERAL", "income_expenditure", "s:general", "amount", ONE, ("s:general_budget", "amount")),
     ("T1.INCOME.FUND", "income_expenditure", "s:fund_budget", "amount", ONE, None),
-    ("T1.INCOME.CAPITAL", "income_expenditure", "s:capital_transfer", "amount", ONE, ("s:capital_budget", "amount")),
+    ("T1.INCOME.CAPITAL", "income_expenditure", "s:capital_budget", "amount", ONE, None),
     ("T1.INCOME.UNIT", "income_expenditure", "s:business", "amount", ONE, ("s:unit_funds", "amount")),
     ("T1.INCOME.CARRYOVER", "income_expenditure", "s:carryover", "amount", ONE, None),
     ("T1.INCOME.CARRYOVER_FISCAL", "income_expenditure", "s:carryover_fiscal", "amount", ONE, None),
@@ -200,11 +200,24 @@ def test_tolerance_setting_widens_the_check():
     assert run_rule(d, "T2.HIER.KUAN", settings=Settings(tolerance=D("0.05"))) == []
 
 
-def test_blank_group_row_with_printed_parts_is_a_finding():
-    """Like the Changji package: 5.单位资金 blank while 其他收入 prints 180."""
-    d = set_cell(build_disclosure(), "income_expenditure", "s:unit_funds", "amount", None)
-    [f] = run_rule(d, "T1.INCOME.UNIT")
-    assert f.stated == 0 and f.expected == D("30")
+@pytest.mark.parametrize("rule_id,kind,row,col,expected", [
+    ("T1.BLANK_GROUP", "income_expenditure", "s:unit_funds", "amount", D(30)),
+    ("T4.BLANK_GROUP", "fiscal_income_expenditure", "s:fiscal", "amount", D("990.5")),
+    ("T10.BLANK_GROUP", "sangong", "sangong:vehicle", "total", D(8)),
+])
+def test_blank_group_row_with_printed_parts(rule_id, kind, row, col, expected):
+    """Like the Changji package: 5.单位资金 blank while 其他收入 prints 180; T4's 一、财政拨款（补助） blank."""
+    d = build_disclosure()
+    assert run_rule(d, rule_id) == []
+    d = set_cell(d, kind, row, col, None)
+    [f] = run_rule(d, rule_id)
+    assert f.subject == row and f.stated == 0 and f.expected == expected and f.severity == "warning"
+    assert f.location == cell_location(d, kind, row, col)
+    # the other identities read the blank group row as the sum of its parts instead of zero
+    from yusuan.rules.testing import run_rules
+
+    assert [x.rule for x in run_rules(d, "T") if x.rule != rule_id] == []
+    assert [x.rule for x in run_rules(d, "X.")] == []
 
 
 def test_missing_group_row_is_replaced_by_its_parts():
@@ -233,7 +246,8 @@ def test_every_table_rule_has_a_failing_case():
     covered = {c[0] for c in CASES} | {"T2.HIER.PARENT", "T3.HIER.PARENT", "T5.HIER.PARENT", "T8.HIER.PARENT",
                                        "TF.HIER.PARENT", "T7.HIER.PARENT", "T6.HIER.PARENT", "T9.HIER.KUAN",
                                        "T9.HIER.LEI", "T9.HIER.TOTAL", "T9.HIER.PARENT", "T7.ROW.NAME",
-                                       "TAB.UNREADABLE", "TAB.DUPLICATE_ROW", "T8.EMPTY.CONTRADICTION"}
+                                       "TAB.UNREADABLE", "TAB.DUPLICATE_ROW", "T8.EMPTY.CONTRADICTION",
+                                       "T1.BLANK_GROUP", "T4.BLANK_GROUP", "T10.BLANK_GROUP"}
     assert mine - covered == set()
     assert len(mine) >= 70
 

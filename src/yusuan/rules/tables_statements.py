@@ -8,13 +8,14 @@ A group row the template does not print is replaced by the sum of its own parts,
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Iterator
 
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, column_identity, column_label, mismatch, row_label,
+    TABLE_IDS, ZERO, amount, cell_location, column_identity, column_label, mismatch, row_label,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -35,17 +36,37 @@ SANGONG_PARTS: dict[str, list[str]] = {
 }
 
 
-def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
-    """The row's amount, or the sum of its parts when the row is not printed. Second item: found at all."""
-    row = table.row(key)
-    if row is not None:
-        return amount(row, column), True
+def _parts_sum(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
     found, total = False, ZERO
     for p in parts.get(key, []):
         v, f = value_of(table, p, column, parts)
         total += v
         found = found or f
     return total, found
+
+
+def blank_group(table: Table, row: Row | None, column: str, parts: dict[str, list[str]]) -> Decimal | None:
+    """The parts' sum when ``row`` is a group row left blank although its parts print amounts, else None.
+
+    Templates differ on whether group rows (一、财政拨款（补助）, 5.单位资金 …) carry an amount; a blank one
+    is reported once by ``*.BLANK_GROUP`` and otherwise stands for the sum of its parts."""
+    if row is None or row.key not in parts:
+        return None
+    cell = row.cells.get(column)
+    if cell is not None and cell.value is not None:
+        return None
+    total, found = _parts_sum(table, row.key, column, parts)
+    return total if found and total != 0 else None
+
+
+def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
+    """The row's amount, or the sum of its parts when the row is not printed (or left blank while its
+    parts are not). Second item: whether anything was found at all."""
+    row = table.row(key)
+    if row is not None:
+        substitute = blank_group(table, row, column, parts)
+        return (substitute if substitute is not None else amount(row, column)), True
+    return _parts_sum(table, key, column, parts)
 
 
 def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str, list[str]],
@@ -59,6 +80,8 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
             return
         found_any = False
         for col in columns:
+            if blank_group(table, row, col, parts) is not None:
+                continue  # reported by *.BLANK_GROUP
             total, inputs = ZERO, {}
             for p in parts[target]:
                 v, found = value_of(table, p, col, parts)
@@ -75,11 +98,22 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
     rule(f"{TABLE_IDS[kind]}.{suffix}", f"{KINDS[kind]}：{title}", severity, "within-table", reads=(kind,))(check)
 
 
+KEY_LABELS = {
+    "s:current_year": "本年收入", "s:general_budget": "一般公共预算拨款", "s:fund_budget": "政府性基金预算拨款",
+    "s:capital_budget": "国有资本经营预算拨款", "s:unit_funds": "单位资金", "s:carryover": "上年结转结余",
+    "s:carryover_fiscal": "财政拨款结转", "s:carryover_nonfiscal": "非财政拨款结转结余", "s:fiscal": "财政拨款",
+    "s:carryover_general": "一般公共预算结转", "s:carryover_fund": "政府性基金结转", "s:carryover_capital": "国有资本经营结转",
+    "sangong:vehicle": "公务用车购置及运行费",
+}
+_NUMBERING = re.compile(r"^\s*(?:[0-9]+[.、．]|[一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])\s*")
+
+
 def _label(table: Table, key: str) -> str:
     row = table.row(key)
     if row is not None:
-        return row_label(row).lstrip("0123456789.、一二三四五六七八九十")
-    return key
+        text = _NUMBERING.sub("", row_label(row)).replace(" ", "")
+        return text.removeprefix("其中：").removeprefix("其中:") or KEY_LABELS.get(key, key)
+    return KEY_LABELS.get(key, key)
 
 
 def _expenditure_rows(table: Table) -> list[Row]:
@@ -219,9 +253,34 @@ def t10_row_sources(ctx: Context) -> Iterator[Hit]:
     if not cols:
         return
     for row in table.rows:
+        if blank_group(table, row, "total", SANGONG_PARTS) is not None:
+            continue  # a blank 小计 is reported once, by T10.BLANK_GROUP
         hit = column_identity(ctx, table, row, "total", cols, "各资金来源列之和")
         if hit:
             yield hit
 
 
-__all__ = ["value_of", "group_rule", "column_label"]
+def _blank_group_rule(kind: str, parts: dict[str, list[str]], columns: tuple[str, ...]):
+    def check(ctx: Context) -> Iterator[Hit]:
+        table = ctx.disclosure.table(kind)
+        if table is None:
+            return
+        for key in parts:
+            row = table.row(key)
+            for col in columns:
+                total = blank_group(table, row, col, parts)
+                if total is not None and row is not None:
+                    yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列未填金额，"
+                                      f"而其组成部分合计 {total:.2f}{table.unit}。", location=cell_location(table, row, col),
+                              subject=key, stated=ZERO, expected=total)
+
+    check.__doc__ = "分组行（如“一、财政拨款（补助）”“5.单位资金”“公务用车购置及运行费”）留空而其组成部分有金额：读者无法直接看到合计。其余规则以组成部分之和代替该行。"
+    rule(f"{TABLE_IDS[kind]}.BLANK_GROUP", f"{KINDS[kind]}：分组行填写了合计金额", "warning", "within-table",
+         reads=(kind,))(check)
+
+
+_blank_group_rule("income_expenditure", T1_PARTS, ("amount",))
+_blank_group_rule("fiscal_income_expenditure", T4_INCOME, ("amount",))
+_blank_group_rule("sangong", SANGONG_PARTS, SANGONG_COLUMNS)
+
+__all__ = ["value_of", "blank_group", "group_rule", "column_label"]
