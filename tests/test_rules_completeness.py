@@ -212,3 +212,13 @@ def test_long_heading_styled_paragraph_is_content():
     assert run_rule(d, "K.SECTION.OVERVIEW_FUNCTIONS") == []
     section.paragraphs = [Paragraph(text="一、主要职能", style="heading")]
     assert len(run_rule(d, "K.SECTION.OVERVIEW_FUNCTIONS")) == 1
+
+
+def test_project_fields_in_other_wording():
+    d = complete()
+    section = d.section("general_project")
+    section.paragraphs[-1].text = "立项依据：某文件。年度预算安排：60万元。实施主体：本局。资金分配情况：调查。实施周期：全年。"
+    assert run_rule(d, "K.PROJECT.FIELDS") == []
+    section.paragraphs[-1].text = "立项依据：某文件。年度预算安排：60万元。"
+    [f] = run_rule(d, "K.PROJECT.FIELDS", profile={"wording": {"project_labels": {"implementer": "实施主体"}}})
+    assert "实施主体" in f.message

@@ -244,8 +244,24 @@ def project_described(ctx: Context) -> Iterator[Hit]:
                       subject=f"project:{name}:scale")
 
 
-PROJECT_FIELDS = (("政策依据", "设立的政策依据"), ("规模", "预算安排规模"), ("承担单位", "项目承担单位"),
-                  ("资金分配", "资金分配情况"), ("执行时间", "资金执行时间"))
+# Each element of a project description and the words templates use for it (Xinjiang first, then
+# Shanghai and others); the profile's wording.project_labels adds its own.
+PROJECT_FIELDS = {
+    "basis": (("政策依据", "立项依据", "设立依据"), "设立的政策依据"),
+    "scale": (("规模", "预算安排", "年度预算"), "预算安排规模"),
+    "implementer": (("承担单位", "实施主体", "实施单位"), "项目承担单位"),
+    "allocation": (("资金分配", "分配情况"), "资金分配情况"),
+    "period": (("执行时间", "实施周期", "实施期限", "执行期"), "资金执行时间"),
+}
+
+
+def _field_words(profile: dict) -> list[tuple[tuple[str, ...], str]]:
+    labels = (profile.get("wording") or {}).get("project_labels") or {}
+    out = []
+    for key, (words, label) in PROJECT_FIELDS.items():
+        extra = labels.get(key)
+        out.append(((*words, normalise_text(extra)) if extra else words, extra or label))
+    return out
 
 
 @rule("K.PROJECT.FIELDS", "项目说明要素齐全", "warning", "completeness", reads=("general_project",))
@@ -262,8 +278,9 @@ def project_fields(ctx: Context) -> Iterator[Hit]:
         elif blocks:
             name, start, body = blocks[-1]
             blocks[-1] = (name, start, body + text)
+    fields = _field_words(ctx.profile)
     for name, start, body in blocks:
-        missing = [label for key, label in PROJECT_FIELDS if key not in body]
+        missing = [label for words, label in fields if not any(w in body for w in words)]
         if missing:
             yield Hit(message=f"第三部分“{section.title}”第{start}段起的项目“{name}”缺少：{'、'.join(missing)}。",
                       location=section.paragraphs[start - 1].location, subject=f"project:{name}",
