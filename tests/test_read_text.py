@@ -140,12 +140,13 @@ def _st(d, subject, section=None):
 
 def test_income_and_expenditure_statements(d):
     assert _st(d, "income:general_budget", "summary").amount == D("4698.73")
-    s = _st(d, "income:general_budget", "income")
+    # beside 上级…转移支付, “一般公共预算” in section 二 is the unit's own level
+    s = _st(d, "income:general", "income")
     assert (s.amount, s.share, s.share_of, s.change, s.rate) == (D("2786.73"), D("45.47"), "total", D("1589.58"), D("132.80"))
     assert s.reason == "项目经费安排较上年增加"
     u = _st(d, "income:unit_funds")
-    assert u.zero_base == "增长100%" and u.rate == D(100)
-    assert _st(d, "income:fund_budget").amount == D(0)  # 未安排
+    assert u.zero_base == "增长100%" and u.rate is None and u.change == u.amount
+    assert _st(d, "income:fund").amount == D(0)  # 政府性基金预算未安排（本级，因上级转移支付另列）
     p = _st(d, "expenditure:project")
     assert p.rate == D("2901.97") and "1912万元" in p.reason
     assert _st(d, "total").amount == D("6128.18")

@@ -51,6 +51,7 @@ _OTHER = [(("机关运行经费",), "other.operating_costs"), (("政府采购",)
 _PART = re.compile(r"^第([一二三四])部分")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 _SUBHEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
+_SUBHEADING_INSIDE = re.compile(r"[(（][一二三四五六七八九十]+[)）]")
 _PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
@@ -106,6 +107,8 @@ class _Assembler:
             return
         if self.part == 0 and recognise_title(n):  # a file of tables only (e.g. a workbook)
             self.part = 2
+        if self.part == 2 and is_performance_title(n):  # performance tables after the ten (a workbook sheet)
+            self.part, self.section = 3, None
         if self.part == 2:
             self.part2_para(p, n)
             return
@@ -126,6 +129,11 @@ class _Assembler:
                     self.findings.append(reading_finding("R.SECTION.UNRECOGNISED", f"无法识别的说明章节“{p.text.strip()[:30]}”", p.location))
                     sid = "other.notes"
                 self.start_section(sid, 3, p)
+                sub = _SUBHEADING_INSIDE.search(n)
+                if sid == "other" and sub:  # “十一、其他重要事项的情况说明 （一）机关运行经费情况” on one line
+                    sub_id = _lookup(n[sub.start():], _OTHER)
+                    if sub_id:
+                        self.start_section(sub_id, 3, Para(p.text[p.text.find(sub.group(0)[0], 3):].strip() or p.text, p.location))
                 return
             if self.section is not None and self.section.id.startswith("other") and _SUBHEADING.match(n):
                 sid = _lookup(n, _OTHER)
@@ -221,11 +229,30 @@ class _Assembler:
                 if para.style == "heading":
                     continue
                 para.statements = merge_repeated(section, parse_paragraph(section.id, para.text, ctx, para.location))
+            if section.id == "income":
+                own_level_when_transfers_listed(section)
         self.findings.extend(ctx.findings)
 
 
 _MERGEABLE = ("amount", "share", "share_of", "last_year", "change", "change_word", "rate", "rate_word",
               "zero_base", "reason", "count")
+
+
+_FIGURES = ("amount", "share", "last_year", "change", "rate", "count", "reason")
+
+
+def own_level_when_transfers_listed(section: Section) -> None:
+    """In the income section “一般公共预算 X” beside “上级一般公共预算安排的转移支付资金 Y” means the
+    unit's own level (一般财力, ``income:general``), not the whole budget; likewise for the fund and
+    state-capital budgets."""
+    statements = section.statements()
+    subjects = {st.subject for st in statements}
+    for budget, own, transfer in (("general_budget", "general", "general_transfer"), ("fund_budget", "fund", "fund_transfer"),
+                                  ("capital_budget", "capital", "capital_transfer")):
+        if f"income:{transfer}" in subjects and f"income:{own}" not in subjects:
+            for st in statements:
+                if st.subject == f"income:{budget}":
+                    st.subject = f"income:{own}"
 
 
 def merge_repeated(section: Section, statements: list) -> list:
@@ -241,7 +268,7 @@ def merge_repeated(section: Section, statements: list) -> list:
             earlier.setdefault(st.subject, st)
             continue
         clash = any(getattr(st, f) is not None and getattr(first, f) is not None and getattr(st, f) != getattr(first, f)
-                    for f in _MERGEABLE)
+                    for f in _FIGURES)
         if clash:
             kept.append(st)
             continue

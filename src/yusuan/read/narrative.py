@@ -90,6 +90,10 @@ def segment_figures(seg: str) -> Figures:
             f.count = None
     if "新增" in seg:
         f.zero_base = "新增"
+    if f.change is None and re.search(r"持平|无变化|没有变化|未变", seg):
+        m = re.search(r"持平|无变化|没有变化|未变", seg)
+        f.change, f.change_word = Decimal(0), m.group(0)
+        spans.append(m.span())
     if re.search(r"(?<![\d.])万元", seg) and f.amount is None and not _CHANGE.search(seg) and not _LAST_YEAR.search(seg):
         f.blank_amount = True
     if "未安排" in seg:
@@ -239,9 +243,12 @@ def _apply(st: Statement, f: Figures) -> None:
 
 
 def _zero_base(st: Statement) -> None:
-    """Growth from a zero base is printed as 增长100% (or 新增): say so explicitly."""
-    if st.zero_base is None and st.rate == 100 and st.amount is not None and st.change == st.amount and st.amount != 0:
-        st.zero_base = f"{st.rate_word or '增长'}100%"
+    """Growth from a zero base (the change equals the amount) is printed as 增长100% or 新增: that
+    wording goes to ``zero_base`` and ``rate`` stays None, since no rate can be computed."""
+    if st.amount is not None and st.amount != 0 and st.change == st.amount and (st.rate == 100 or st.zero_base):
+        if st.zero_base is None:
+            st.zero_base = f"{st.rate_word or '增长'}100%"
+        st.rate = None
 
 
 _CONTINUATION = re.compile(r"(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
@@ -310,7 +317,7 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
     if not c:
         return []
     if section == "general_project":
-        return _project_paragraph(c, ctx, location)
+        return _project_paragraph(c, ctx, location, raw=text)
     if section in ("fund", "capital"):
         if "没有" in c or "未安排" in c or "空表" in c:
             return [Statement(subject=f"{section}:total", label=text.strip(), amount=Decimal(0), text=c, location=location)]
@@ -349,22 +356,26 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
     return parse_sentences(text, _Resolver(section, mode, ctx), ctx, location)
 
 
-def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None, raw: str = "") -> list[Statement]:
     m = _PROJECT_FIELD.match(c)
+    printed = re.match(r"^\s*[^:：]+[:：]\s*(.*?)\s*$", raw or c, re.S)
+    printed_value = printed.group(1) if printed else ""
     if not m:
         if ctx.project and re.search(NUM + "万元", c):
             ctx.finding("R.TEXT.UNPARSED", f"项目“{ctx.project}”说明中有未能识别的段落", location)
         return []
     field_name, value = m.group(1), m.group(2).strip()
-    if field_name == "项目名称":
+    if field_name == "项目名称":  # the name as printed (full-width brackets kept): it is a subject key
+        value = printed_value or value
         ctx.project, ctx.allocations = value, 0
-        return [Statement(subject=f"project:{value}:name", label=value, text=c, location=location)]
+        return [Statement(subject=f"project:{value}:name", label=value, text=raw or c, location=location)]
     if ctx.project is None:
         ctx.finding("R.TEXT.UNPARSED", f"“{field_name}”前没有项目名称", location)
         return []
     base = f"project:{ctx.project}"
     if field_name in _PROJECT_TEXT_FIELDS:
-        return [Statement(subject=f"{base}:{_PROJECT_TEXT_FIELDS[field_name]}", label=value, text=c, location=location)]
+        return [Statement(subject=f"{base}:{_PROJECT_TEXT_FIELDS[field_name]}", label=printed_value or value,
+                          text=raw or c, location=location)]
     if field_name == "预算安排规模":
         f = segment_figures(value)
         if f.amount is None:

@@ -181,8 +181,8 @@ def read_performance_rows(rows: list[list[GridCell]], findings: list[Finding]) -
         if not texts:
             continue
         if len(texts) <= 2 and is_title("".join(texts)):
-            if current is not None:
-                out.append(current.build())
+            if current is not None and (current.fields or current.indicators):
+                out.append(current.build())  # a bare caption above the tables starts nothing
             merged = GridCell("".join(texts), cells[0].location)
             current = _Builder(merged, findings)
             continue

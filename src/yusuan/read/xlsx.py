@@ -36,6 +36,10 @@ def _cell_text(value) -> str:
 _PARAGRAPH = re.compile(r"^(第[一二三四]部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|表\s*\d+|编制部门|单位[:：])")
 
 
+# Sheets yusuan itself adds beside the disclosure (the check report) are not part of it.
+_NOT_DISCLOSURE = {"校验报告"}
+
+
 def _paragraph_like(text: str) -> bool:
     """A single filled cell right below a table is a table row (“因公出国（境）费” with blank amounts)
     unless it reads like text: a heading, a table number or title, a unit line, or a long sentence."""
@@ -51,10 +55,15 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
 
     try:
         workbook = openpyxl.load_workbook(str(path), data_only=True)
+        # Text typed with a leading "=" (a target such as "=7个") is stored as a formula with no
+        # computed value; the formula text is then what the author wrote.
+        formulas = openpyxl.load_workbook(str(path), data_only=False)
     except Exception:  # noqa: BLE001 - any parse failure is an unusable file
         raise fail(path, "Excel 文件已损坏或不是有效的 .xlsx，无法读取") from None
     blocks: list[Block] = []
     for sheet in workbook.worksheets:
+        if sheet.title in _NOT_DISCLOSURE:
+            continue
         covered: dict[tuple[int, int], bool] = {}  # (row, col) → True: skip (same row), False: empty
         for rng in sheet.merged_cells.ranges:
             for r in range(rng.min_row, rng.max_row + 1):
@@ -62,9 +71,14 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
                     if (r, c) != (rng.min_row, rng.min_col):
                         covered[(r, c)] = c != rng.min_col
         grid: Grid | None = None
+        raw_sheet = formulas[sheet.title]
         for r, values in enumerate(sheet.iter_rows(values_only=True), start=1):
             cells = []
             for c, value in enumerate(values, start=1):
+                if value is None:
+                    raw = raw_sheet.cell(row=r, column=c).value
+                    if isinstance(raw, str) and raw.startswith("="):
+                        value = raw
                 if covered.get((r, c)) is True:
                     continue
                 text = "" if (r, c) in covered else _cell_text(value)
