@@ -137,3 +137,56 @@ def test_a_word_file_that_is_not_a_disclosure(tmp_path):
     with pytest.raises(InputError) as info:
         read_file(path)
     assert "不是预算公开文件" in str(info.value)
+
+
+# ---- round trip: read(build(facts)) gives what composition printed --------------------------------
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    from tests.conftest import EXAMPLE
+
+    if not (EXAMPLE / "package.yaml").exists():
+        pytest.skip("示例尚不存在")
+    try:
+        from yusuan.compose import compose
+        from yusuan.render import render
+    except ImportError:
+        pytest.skip("yusuan.compose / yusuan.render 尚不存在")
+    from yusuan.load import load_package
+
+    composed = compose(load_package(EXAMPLE))
+    out = tmp_path_factory.mktemp("built")
+    return composed, render(composed, out, formats=("docx", "xlsx"))
+
+
+def composed_statements_found(composed, read) -> list:
+    """Every figure a composed statement carries, found on a read statement of the same subject."""
+    got: dict[str, list] = {}
+    for s in read.statements():
+        got.setdefault(s.subject, []).append(s)
+    missing = []
+    for s in composed.statements():
+        candidates = got.get(s.subject, [])
+        if not candidates:
+            missing.append(s.subject)
+            continue
+        for field in ("amount", "share", "rate", "count", "reason", "zero_base", "last_year"):
+            value = getattr(s, field)
+            if field == "last_year":
+                continue  # composition knows last year's figure; the sentence need not print it
+            if value is not None and not any(getattr(c, field) == value for c in candidates):
+                missing.append((s.subject, field, value))
+    return missing
+
+
+def test_round_trip_docx(built):
+    from yusuan.read import read_file
+
+    composed, files = built
+    result = read_file(files["docx"])
+    d = result.disclosure
+    assert result.findings == []
+    assert table_cells(d) == table_cells(composed)
+    assert [[r.name for r in t.rows] for t in d.tables] == [[r.name for r in t.rows] for t in composed.tables]
+    assert [p.table.indicators for p in d.performance] == [p.table.indicators for p in composed.performance]
+    assert composed_statements_found(composed, d) == []

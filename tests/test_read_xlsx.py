@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from tests.conftest import CHANGJI_TEXT
-from tests.test_read_docx import reference_blocks, statements, table_cells
+from tests.test_read_docx import built, reference_blocks, statements, table_cells  # noqa: F401 (fixture)
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -137,3 +137,15 @@ def test_unparsable_number_becomes_a_finding(tmp_path):
     bad = [f for f in result.findings if f.rule == "R.NUMBER.UNPARSABLE"]
     assert len(bad) == 1 and bad[0].category == "reading" and bad[0].location.cell == "Sheet!C3"
     assert result.disclosure.table("expenditure").value("f:2080505", "total") is None
+
+
+def test_round_trip_xlsx(built):
+    """read(build(facts)) for the workbook: every table cell and every performance indicator (the
+    workbook carries no narrative)."""
+    from yusuan.read import read_file
+
+    composed, files = built
+    d = read_file(files["xlsx"]).disclosure
+    assert table_cells(d) == table_cells(composed)
+    assert [p.table.printed_name for p in d.performance] == [p.table.printed_name for p in composed.performance]
+    assert [p.table.indicators for p in d.performance] == [p.table.indicators for p in composed.performance]

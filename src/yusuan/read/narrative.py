@@ -251,7 +251,7 @@ def _zero_base(st: Statement) -> None:
         st.rate = None
 
 
-_CONTINUATION = re.compile(r"(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
+_CONTINUATION = re.compile(r"与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
 _SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
 _SPLIT_SEGMENTS = re.compile(r"[,、:]|(?<!\d)\.(?!\d)")
 
@@ -299,9 +299,17 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
                 current.reason = reason
             else:
                 ctx.finding("R.TEXT.SUBJECT", "说明了原因但无法确定对应的项目", location)
+    raw_reasons = _RAW_REASON.findall(text)
+    with_reason = [st for st in out if st.reason is not None]
+    if len(raw_reasons) == len(with_reason):  # keep the reason as printed (full-width punctuation)
+        for st, printed in zip(with_reason, raw_reasons):
+            st.reason = printed.strip().rstrip("，,；;。").strip()
     for st in out:
         _zero_base(st)
     return out
+
+
+_RAW_REASON = re.compile(r"主要原因(?:是|为)?\s*[:：]?\s*(.*?)(?=[。；;]|$)", re.S)
 
 
 # ---- paragraphs by section -------------------------------------------------------------------

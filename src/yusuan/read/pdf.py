@@ -160,10 +160,21 @@ def _is_data_word(w: Word) -> bool:
 
 
 def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, float]]:
-    """Column separators for a table without vertical rules: x positions that no word of a line
-    holding figures crosses (headers may span several columns, so they are left out)."""
-    data = [ln for ln in lines if any(_is_data_word(w) for w in ln.words)]
-    spans = sorted((w.x0, w.x1) for ln in data for w in ln.words)
+    """Column separators for a table without vertical rules: x spans that no word crosses, among the
+    words of lines holding figures and the header words that label a single column. A header word
+    over two or more separate words below it (功能分类科目编码 over 类 款 项) is a group label and
+    left out; a leaf label with no figure below it (an empty 购置费 column) still makes its column."""
+    first_data = next((i for i, ln in enumerate(lines) if any(_is_data_word(w) for w in ln.words)), len(lines))
+    below: list[Word] = [w for ln in lines[first_data:] if any(_is_data_word(x) for x in ln.words) for w in ln.words]
+    for ln in reversed(lines[:first_data]):
+        keep = []
+        for w in ln.words:
+            under = sorted((u for u in below if w.x0 - 1 <= u.xc <= w.x1 + 1), key=lambda u: u.x0)
+            separate = any(b.x0 > a.x1 + 1 for a, b in zip(under, under[1:]))
+            if not separate:
+                keep.append(w)
+        below += keep
+    spans = sorted((w.x0, w.x1) for w in below)
     gaps: list[tuple[float, float]] = []
     end = None
     for a, b in spans:
