@@ -128,3 +128,16 @@ def test_every_catalogue_rule_is_tested():
     assert mine == {"C.FUNCTION.CODE", "C.FUNCTION.NAME", "C.FUNCTION.CLASS_NAME", "C.FUNCTION.PROJECT_ITEM",
                     "C.FUNCTION.PARENT", "C.FUNCTION.LEVEL", "C.FUNCTION.ORDER", "C.ECONOMIC.CODE",
                     "C.ECONOMIC.NAME", "C.ECONOMIC.PARENT", "C.ECONOMIC.LEVEL", "C.ECONOMIC.ORDER"}
+
+
+def test_numbered_class_names_without_codes(base):
+    """Shanghai's T1 prints “一、一般公共服务支出” with no code; the key carries the code."""
+    ok = _rename(base, "income_expenditure", "f:220", name="五、自然资源海洋气象等支出")
+    ok.table("income_expenditure").row("f:220").code = None
+    assert run_rule(ok, "C.FUNCTION.CLASS_NAME") == []
+    from yusuan.rules.testing import run_rules
+
+    assert run_rules(ok, "X.NAMES") == []
+    bad = _rename(ok, "income_expenditure", "f:220", name="五、自然资源支出")
+    [f] = run_rule(bad, "C.FUNCTION.CLASS_NAME")
+    assert f.stated == "自然资源支出"

@@ -165,7 +165,7 @@ def test_every_cross_rule_has_a_failing_case():
     rules = load_all()
     mine = {r for r, v in rules.items() if v.func.__module__ == "yusuan.rules.cross"}
     covered = {c[0] for c in CASES} | {"X.T2T3.ROWSET", "X.T1T2.RECLASSIFIED", "X.T6T10.VEHICLE_PURCHASE",
-                                       "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION"}
+                                       "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION", "X.T2FISCAL.ROW", "X.TFT2.ROW"}
     assert mine - covered == set()
     assert len(mine) >= 30
 
@@ -191,3 +191,46 @@ def test_the_published_changji_package_contradicts_itself_where_we_know_it_does(
     assert got[("T7.HIER.KUAN", "f:22001")].difference == D("-1.00")
     assert ("T4.BLANK_GROUP", "s:fiscal") in got
     assert not report.valid
+
+
+@pytest.fixture(scope="module")
+def shanghai():
+    from yusuan.compose import compose
+    from yusuan.rules.testing import build_package
+
+    return compose(build_package(), "shanghai")
+
+
+def test_shanghai_layout_raises_no_table_findings(shanghai):
+    """Shanghai prints tables in 元, T1 with 财政拨款收入 and no codes, T2 with only a 财政拨款 column."""
+    assert shanghai.table("income").unit == "元"
+    assert [f.message for f in run_rules(shanghai, "T")] == []
+    assert [f.message for f in run_rules(shanghai, "X.")] == []
+    assert [f.message for f in run_rules(shanghai, "C.")] == []
+
+
+def test_shanghai_t2_fiscal_column_against_the_budget_tables(shanghai):
+    bad = set_value(shanghai, "income", "f:2200104", "s:fiscal", delta=D(100))  # 100 元
+    [f] = run_rule(bad, "X.T2FISCAL.ROW")
+    assert f.location == cell_location(bad, "income", "f:2200104", "s:fiscal") and f.difference == D(100)
+    # the per-budget rules cannot apply to a T2 without budget columns, and do not guess
+    assert run_rule(bad, "X.T5T2.ROW") == [] and run_rule(bad, "X.T4T2.GENERAL") == []
+
+
+def test_shanghai_t1_fiscal_income(shanghai):
+    bad = set_value(shanghai, "income_expenditure", "s:general_budget", "amount", delta=D(100))
+    [f] = run_rule(bad, "T1.INCOME.FISCAL")
+    assert f.subject == "s:fiscal" and f.difference == D(-100)
+
+
+def test_fiscal_expenditure_table_against_t2():
+    spec = sample_spec()
+    spec.projects = [p for p in spec.projects if "fund" not in p.funding]
+    d = build_disclosure(spec)
+    fe = d.table("general_expenditure").model_copy(deep=True)
+    fe.kind, fe.number, fe.title = "fiscal_expenditure", "", "财政拨款支出预算表"
+    d.tables.append(fe)
+    assert run_rule(d, "X.TFT2.ROW") == []
+    bad = set_value(d, "fiscal_expenditure", "f:2200101", "total", delta=ONE)
+    [f] = run_rule(bad, "X.TFT2.ROW")
+    assert f.location == cell_location(bad, "fiscal_expenditure", "f:2200101", "total")

@@ -14,7 +14,7 @@ from typing import Iterator
 from yusuan import catalog
 from yusuan.disclosure import Row, Table
 from yusuan.rules.registry import Context, Hit, rule
-from yusuan.rules.tables_common import cell_location, code_of, level_of, row_label
+from yusuan.rules.tables_common import cell_location, code_of, level_of, printed_name, row_label
 
 FUNCTION_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
                    "general_project", "fund_expenditure", "capital_expenditure", "fiscal_expenditure")
@@ -39,8 +39,7 @@ def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> Iterator[tuple[T
 
 
 def _printed_name(row: Row, code: str) -> str:
-    name = row.name.strip()
-    return name[len(code):].strip() if name.startswith(code) else name
+    return printed_name(row)
 
 
 def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):

@@ -16,14 +16,15 @@ from typing import Iterator
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    ZERO, amount, cell_location, code_of, column_label, fmt, function_rows, level_of, row_label,
+    ZERO, amount, amount_columns, cell_location, code_of, column_label, fmt, function_rows, level_of, printed_name, row_label,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
 BUDGET_COLUMNS = {"general": ["s:general", "s:general_transfer"], "fund": ["s:fund", "s:fund_transfer"],
-                  "capital": ["s:capital", "s:capital_transfer"]}
-BUDGET_TABLES = {"general": "general_expenditure", "fund": "fund_expenditure", "capital": "capital_expenditure"}
-BUDGET_LABELS = {"general": "一般公共预算", "fund": "政府性基金预算", "capital": "国有资本经营预算"}
+                  "capital": ["s:capital", "s:capital_transfer"], "fiscal": ["s:fiscal"]}
+BUDGET_TABLES = {"general": "general_expenditure", "fund": "fund_expenditure", "capital": "capital_expenditure",
+                 "fiscal": "fiscal_expenditure"}
+BUDGET_LABELS = {"general": "一般公共预算", "fund": "政府性基金预算", "capital": "国有资本经营预算", "fiscal": "财政拨款"}
 
 
 def _wan(value: Decimal, unit: str) -> Decimal:
@@ -74,7 +75,7 @@ def _carryover_budget(ctx: Context) -> str | None:
     t1 = ctx.disclosure.table("income_expenditure")
     if t1 is None:
         return "general"
-    parts = {b: amount(t1.row(f"s:carryover_{b}"), "amount") for b in BUDGET_COLUMNS}
+    parts = {b: amount(t1.row(f"s:carryover_{b}"), "amount") for b in ("general", "fund", "capital")}
     nonzero = [b for b, v in parts.items() if v != 0]
     if not nonzero:
         return "general" if amount(t1.row("s:carryover_fiscal"), "amount") != 0 else None
@@ -82,10 +83,15 @@ def _carryover_budget(ctx: Context) -> str | None:
 
 
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
-    """What table 2 implies for ``budget`` on this row; None when carry-over cannot be attributed."""
+    """What table 2 implies for ``budget`` on this row; None when the layout has no column for that
+    budget (Shanghai's T2 prints only 财政拨款) or the carry-over cannot be attributed."""
+    if not any(c in t2_columns(t2) for c in BUDGET_COLUMNS[budget]):
+        return None
     value = sum((amount(row, c) for c in BUDGET_COLUMNS[budget]), ZERO)
     carry = amount(row, "s:carryover_fiscal")
-    if includes_carryover(ctx) and carry != 0:
+    if includes_carryover(ctx) and carry != 0 and budget == "fiscal":
+        value += carry
+    elif includes_carryover(ctx) and carry != 0:
         owner = _carryover_budget(ctx)
         if owner is None:
             return None
@@ -94,8 +100,12 @@ def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal 
     return value
 
 
+def t2_columns(t2: Table) -> set[str]:
+    return set(amount_columns(t2))
+
+
 def _t2_budget_label(ctx: Context, budget: str) -> str:
-    cols = "＋".join(["本级", "上级转移支付"])
+    cols = "小计" if budget == "fiscal" else "本级＋上级转移支付"
     return f"{BUDGET_LABELS[budget]}（{cols}{'＋财政拨款结转' if includes_carryover(ctx) else ''}）"
 
 
@@ -234,8 +244,39 @@ _xrule("X.T5T2.ROW", "一般公共预算支出表各科目等于收入总表的�
     _t2_budget_rows("general"))
 _xrule("X.T8T2.ROW", "政府性基金支出表各科目等于收入总表的政府性基金列", "fatal", ("fund_expenditure", "income"))(
     _t2_budget_rows("fund"))
+_xrule("X.TFT2.ROW", "财政拨款支出预算表（上海）各科目等于收入总表的财政拨款列", "fatal", ("fiscal_expenditure", "income"))(
+    _t2_budget_rows("fiscal"))
 _xrule("X.T9T2.ROW", "国有资本经营支出表各科目等于收入总表的国有资本经营列", "fatal", ("capital_expenditure", "income"))(
     _t2_budget_rows("capital"))
+
+
+@_xrule("X.T2FISCAL.ROW", "收入总表财政拨款列等于三本预算支出表同一科目之和", "fatal",
+        ("income", "general_expenditure", "fund_expenditure", "capital_expenditure"))
+def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
+    """收入总表只列“财政拨款”一列（不分预算，如上海）时，每个科目的财政拨款等于一般公共预算、政府性基金、
+    国有资本经营预算支出表同一科目之和。分预算列示的版式由 X.T5T2/T8T2/T9T2 逐本核对。"""
+    t2 = ctx.disclosure.table("income")
+    if t2 is None or "s:fiscal" not in t2_columns(t2) or any(c in t2_columns(t2) for c in BUDGET_COLUMNS["general"]):
+        return
+    budget_tables = [t for t in (ctx.disclosure.table(k) for k in ("general_expenditure", "fund_expenditure",
+                                                                  "capital_expenditure")) if t is not None]
+    if not budget_tables or includes_carryover(ctx):
+        return
+    indexes = [(t, _codes(t)) for t in budget_tables]
+    for key, r2 in [("total", t2.row("total")), *_codes(t2).items()]:
+        if r2 is None:
+            continue
+        parts = {}
+        for t, rows in indexes:
+            rb = t.row("total") if key == "total" else rows.get(key)
+            if rb is not None:
+                parts[t.label] = _in(amount(rb, "total"), t, _common_unit(t2, t))
+        expected = sum(parts.values(), ZERO)
+        unit = _common_unit(t2, budget_tables[0])
+        hit = compare(ctx, t2, r2, "s:fiscal", budget_tables[0], expected, "三本预算支出表同一科目之和",
+                      parts) if all(t.unit == budget_tables[0].unit for t in budget_tables) or unit == "万元" else None
+        if hit:
+            yield hit
 
 
 @_xrule("X.T3T5.BOUND", "一般公共预算的基本/项目支出不超过部门全部的基本/项目支出", "fatal",
@@ -285,15 +326,11 @@ def t3t5_general_only(ctx: Context) -> Iterator[Hit]:
 
 # ------------------------------------------------------------------ T1 against T2 / T3
 
-T1_T2_SOURCES = [
-    ("s:general", "s:general"), ("s:general_transfer", "s:general_transfer"), ("s:fund", "s:fund"),
-    ("s:fund_transfer", "s:fund_transfer"), ("s:capital", "s:capital"), ("s:capital_transfer", "s:capital_transfer"),
-    ("s:special_account", "s:special_account"), ("s:unit_funds", "s:unit_funds"),
-    ("s:carryover_fiscal", "s:carryover_fiscal"), ("s:carryover_nonfiscal", "s:carryover_nonfiscal"),
-]
-
-
 def _source_differences(ctx: Context) -> list[tuple[str, Decimal, Decimal, Table, Table, str]]:
+    """(key, T1 amount, T2 合计-row amount, …) for every source column T2 prints that T1 also shows.
+
+    The keys are the same in both tables. A T1 group row that is not printed is compared through its
+    parts only, so that one wrong leaf is not reported twice (once more through its group)."""
     tables = _tables(ctx, "income_expenditure", "income")
     if not tables:
         return []
@@ -301,13 +338,16 @@ def _source_differences(ctx: Context) -> list[tuple[str, Decimal, Decimal, Table
     total2 = t2.row("total")
     if total2 is None:
         return []
+    columns = [c.key for c in t2.columns if c.key.startswith("s:")] or [k for k in total2.cells if k.startswith("s:")]
     out = []
     unit = _common_unit(t1, t2)
-    for k1, k2 in T1_T2_SOURCES:
-        v1, found = value_of(t1, k1, "amount", T1_PARTS)
-        if not found or not any(k2 in r.cells for r in t2.rows):
+    for key in columns:
+        if t1.row(key) is None and any(p in columns for p in T1_PARTS.get(key, [])):
             continue
-        out.append((k1, _in(v1, t1, unit), _in(amount(total2, k2), t2, unit), t1, t2, k2))
+        v1, found = value_of(t1, key, "amount", T1_PARTS)
+        if not found:
+            continue
+        out.append((key, _in(v1, t1, unit), _in(amount(total2, key), t2, unit), t1, t2, key))
     return out
 
 
@@ -606,17 +646,14 @@ def names_function(ctx: Context) -> Iterator[Hit]:
     for table in ctx.disclosure.tables:
         for row in function_rows(table):
             code = code_of(row)
-            name = row.name.strip()
-            if name.startswith(code):
-                name = name[len(code):]
+            name = printed_name(row)
             if not name:
                 continue
             if code not in first:
                 first[code] = (table, row)
                 continue
             t0, r0 = first[code]
-            n0 = r0.name.strip()
-            n0 = n0[len(code):] if n0.startswith(code) else n0
+            n0 = printed_name(r0)
             if n0.strip() != name.strip() and normalise_name(n0) != normalise_name(name):
                 yield Hit(message=f"科目 {code} 在{t0.label}中名为“{n0.strip()}”，在{table.label}中名为“{name.strip()}”。",
                           location=cell_location(table, row, None), subject=row.key, stated=name.strip(),

@@ -130,21 +130,53 @@ def _rows_with_amounts(table: Table):
 
 
 def _identity(target: str, parts: list[str], why: str):
+    """``target = Σ parts`` on every row, over the part columns the layout prints (none printed: skipped)."""
+
     def body(ctx: Context, table: Table) -> Iterator[Hit]:
+        present = set(amount_columns(table))
+        printed = [p for p in parts if p in present]
+        if target not in present or not printed:
+            return
         for row in _rows_with_amounts(table):
-            hit = column_identity(ctx, table, row, target, parts, why)
+            hit = column_identity(ctx, table, row, target, printed, why)
             if hit:
                 yield hit
 
     return body
 
 
-T2_SOURCES = ["s:fiscal", "s:special_account", "s:unit_funds", "s:carryover_fiscal", "s:carryover_nonfiscal"]
+T2_SOURCES = ["s:fiscal", "s:special_account", "s:unit_funds", "s:carryover"]
 T2_FISCAL = ["s:general", "s:general_transfer", "s:fund", "s:fund_transfer", "s:capital", "s:capital_transfer"]
+# A group column a layout does not print is replaced by the columns below it that it does print
+# (Shanghai's T2 has 财政拨款, 事业收入, 事业单位经营收入, 其他收入, 上年结转 and no 单位资金 column).
+T2_LEAVES = {
+    "s:fiscal": T2_FISCAL,
+    "s:unit_funds": ["s:business", "s:superior_subsidy", "s:affiliated", "s:operating", "s:other"],
+    "s:carryover": ["s:carryover_fiscal", "s:carryover_nonfiscal"],
+    "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
+    "s:carryover_nonfiscal": ["s:carryover_special_account", "s:carryover_unit"],
+}
+
+
+def printed_parts(groups: list[str], present: set[str], leaves: dict[str, list[str]] = T2_LEAVES) -> list[str]:
+    """Each group column if printed, else (recursively) its printed sub-columns."""
+    out: list[str] = []
+    for group in groups:
+        if group in present:
+            out.append(group)
+        else:
+            out.extend(printed_parts(leaves.get(group, []), present, leaves))
+    return out
+
+
+def _t2_sources(ctx: Context, table: Table) -> Iterator[Hit]:
+    parts = printed_parts(T2_SOURCES, set(amount_columns(table)))
+    yield from _identity("total", parts, "各资金来源列之和")(ctx, table)
+
 
 _table_rule("income", "ROW.SOURCES", "总计等于各资金来源之和",
-            doc="每行“总计”= 财政拨款小计 + 财政专户 + 单位资金 + 财政拨款结转 + 非财政拨款结转结余。")(
-    _identity("total", T2_SOURCES, "财政拨款小计、财政专户、单位资金和上年结转结余之和"))
+            doc="每行“总计”= 财政拨款小计 + 财政专户 + 单位资金 + 财政拨款结转 + 非财政拨款结转结余"
+                "（未列示的分组列以其明细列代替）。")(_t2_sources)
 _table_rule("income", "ROW.FISCAL", "财政拨款小计等于三本预算及其上级转移支付之和",
             doc="每行“财政拨款（补助）小计”= 一般公共预算、政府性基金、国有资本经营预算及各自上级转移支付之和。")(
     _identity("s:fiscal", T2_FISCAL, "一般公共预算、政府性基金、国有资本经营预算（含上级转移支付）之和"))

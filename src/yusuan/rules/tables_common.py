@@ -5,6 +5,7 @@ columns). Registers no rules itself.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Iterable, Iterator
 
@@ -63,6 +64,18 @@ def cell_location(table: Table, row: Row, column: str | None) -> Location:
     if column:
         loc.column = column_label(table, column)
     return loc
+
+
+_NUMBERING = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十0-9]+[）)]|[0-9]+[.、．](?!\d))\s*")
+
+
+def printed_name(row: Row) -> str:
+    """The row's name without its code or a leading numeral (Shanghai prints “一、一般公共服务支出”)."""
+    name = row.name.strip()
+    code = code_of(row)
+    if code and name.startswith(code):
+        name = name[len(code):]
+    return _NUMBERING.sub("", name).strip()
 
 
 def fmt(value: Decimal) -> str:

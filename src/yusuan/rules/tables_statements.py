@@ -28,6 +28,7 @@ T1_PARTS: dict[str, list[str]] = {
     "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
     "s:carryover_nonfiscal": ["s:carryover_special_account", "s:carryover_unit"],
     "income_total": ["s:current_year", "s:carryover"],
+    "s:fiscal": ["s:general_budget", "s:fund_budget", "s:capital_budget"],  # printed by Shanghai's T1 only
 }
 
 SANGONG_PARTS: dict[str, list[str]] = {
@@ -132,6 +133,7 @@ for _target, _suffix, _title in [
     ("s:carryover_fiscal", "INCOME.CARRYOVER_FISCAL", "财政拨款结转等于三本预算结转之和"),
     ("s:carryover_nonfiscal", "INCOME.CARRYOVER_NONFISCAL", "非财政拨款结转结余等于财政专户与单位资金结转结余之和"),
     ("income_total", "INCOME.TOTAL", "收入总计等于本年收入加上年结转结余"),
+    ("s:fiscal", "INCOME.FISCAL", "财政拨款收入等于三本预算拨款之和"),
 ]:
     group_rule("income_expenditure", _suffix, _title, _target, T1_PARTS)
 
