@@ -20,7 +20,7 @@ from yusuan.read.names import NameIndex
 
 NUM = r"(\d[\d,]*(?:\.\d+)?|\.\d+)"
 _NEGATIVE = {"减少", "下降", "降低"}
-_CHANGE = re.compile(r"(增加|减少|增长|下降|降低)" + NUM + r"万元")
+_CHANGE = re.compile(r"(增加|减少|增长|下降|降低|新增)" + NUM + r"万元")
 _RATE = re.compile(r"(增长|下降|增加|减少|降低)" + NUM + r"%")
 _SHARE = re.compile(r"占(?:比)?" + NUM + r"%")
 _LAST_YEAR = re.compile(r"上年(?:预算|预算数|决算数)?(?:为|是)" + NUM + r"万元")
