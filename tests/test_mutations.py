@@ -1,0 +1,322 @@
+"""Mutation tests: the checks catch every single-figure change of the composed Changji example.
+
+The example's facts are composed into a ``Disclosure``; then ONE stated figure is changed (a table
+cell, a Part 3 statement field, a performance table's stated total or an indicator weight) and every
+rule is run on the result as if it had been read from a file (``package=None``, so no facts rule can
+mask or supply anything). The change must produce at least one *new* finding (not already present on
+the unchanged disclosure) that *points at* the changed figure:
+
+- a table cell (table T, row R, column C): a finding located in T whose subject is R's key, one of
+  R's ancestors (款/类 row for a 项, 类 for a 款, the 款/类 rows of a project row), or a total/subtotal
+  row of T (合计/总计/小计: the column totals and group rows the cell feeds); or located in T at the
+  printed row of one of those rows; or a finding elsewhere whose subject is one of those keys and
+  whose message names T (a cross-table disagreement reported at the other table);
+- a statement (subject S, printed in section X paragraph n): a finding whose subject is S (or
+  ``S:<something>``), or which lists S among its inputs, or which is located at X paragraph n;
+- a performance table's stated total or weight: a finding located in that performance table or
+  whose subject is its project.
+
+``STANDALONE`` lists the figures that feed no other figure in the disclosure, with the reason;
+no rule can check them without the facts. They are excluded from the property and the exhaustive
+runs and asserted to be exactly the figures that escape (so a new rule that covers one fails here
+and the list must shrink).
+
+The second half mutates the FACTS instead: compose from the mutated facts and check with them.
+"""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Callable
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from conftest import EXAMPLE
+from yusuan.compose import compose
+from yusuan.disclosure import Disclosure, Row, Table
+from yusuan.findings import Finding
+from yusuan.load import load_package
+from yusuan.profiles import load_profile
+from yusuan.rules import load_all
+from yusuan.rules.engine import profile_settings
+from yusuan.rules.registry import Context, run
+
+ZERO = Decimal(0)
+STATEMENT_FIELDS = ("amount", "share", "last_year", "change", "rate")
+
+# Figures that feed nothing else in the disclosure: (statement subject, field) → why.
+STANDALONE: dict[tuple[str, str], str] = {
+    ("staff:active", "change"): "人员增减人数：实有人数一句不写增减，没有可相加的总数，只能对照事实数据（上年人数）",
+    ("staff:retired", "change"): "同上（退休人数增减）",
+    ("staff:veteran", "change"): "同上（离休人数增减）",
+    ("assets:buildings_area", "amount"): "房屋面积（平方米）：不参与任何合计",
+    ("assets:buildings_value", "amount"): "房屋价值：国有资产部分不印资产总值，各类价值互不相加",
+    ("assets:furniture_value", "amount"): "办公家具价值：同上",
+    ("assets:other_value", "amount"): "其他资产价值：同上",
+}
+
+
+# ---------------------------------------------------------------- the composed example, once
+
+@dataclass(frozen=True)
+class Setup:
+    package: object
+    profile: object
+    profile_dict: dict
+    disclosure: Disclosure
+    baseline: frozenset
+
+
+def finding_key(f: Finding) -> tuple:
+    return (f.rule, f.subject, f.location.model_dump_json() if f.location else None, str(f.stated), str(f.expected))
+
+
+@functools.lru_cache(maxsize=1)
+def setup() -> Setup:
+    load_all()
+    package = load_package(EXAMPLE)
+    profile = load_profile(package.unit.profile)
+    disclosure = compose(package, profile)
+    pdict = profile_settings(profile)
+    baseline = frozenset(finding_key(f) for f in check(disclosure, pdict))
+    return Setup(package, profile, pdict, disclosure, baseline)
+
+
+def check(disclosure: Disclosure, profile_dict: dict) -> list[Finding]:
+    """Every rule, as if the disclosure had been read from a file (no facts)."""
+    return run(Context(disclosure=disclosure, package=None, profile=profile_dict))
+
+
+def new_findings(mutated: Disclosure) -> list[Finding]:
+    s = setup()
+    return [f for f in check(mutated, s.profile_dict) if finding_key(f) not in s.baseline]
+
+
+# ---------------------------------------------------------------- figures and "points at"
+
+@dataclass(frozen=True)
+class Figure:
+    """One stated figure of the disclosure, addressed by indices into the (deep-copied) structure."""
+
+    kind: str  # cell | statement | perf_total | weight
+    path: tuple  # indices
+    field: str  # column key / statement field
+    label: str
+
+    def value(self, d: Disclosure) -> Decimal | None:
+        return _get(d, self)
+
+    def with_value(self, d: Disclosure, value: Decimal) -> Disclosure:
+        m = d.model_copy(deep=True)
+        _set(m, self, value)
+        return m
+
+
+def _get(d: Disclosure, fig: Figure):
+    if fig.kind == "cell":
+        ti, ri = fig.path
+        return d.tables[ti].rows[ri].cells[fig.field].value
+    if fig.kind == "statement":
+        si, pi, xi = fig.path
+        return getattr(d.sections[si].paragraphs[pi].statements[xi], fig.field)
+    if fig.kind == "perf_total":
+        return d.performance[fig.path[0]].stated_total
+    i, j = fig.path
+    return d.performance[i].table.indicators[j].weight
+
+
+def _set(d: Disclosure, fig: Figure, value: Decimal) -> None:
+    if fig.kind == "cell":
+        ti, ri = fig.path
+        cell = d.tables[ti].rows[ri].cells[fig.field]
+        cell.value, cell.text = value, f"{value:.2f}"
+    elif fig.kind == "statement":
+        si, pi, xi = fig.path
+        setattr(d.sections[si].paragraphs[pi].statements[xi], fig.field, value)
+    elif fig.kind == "perf_total":
+        d.performance[fig.path[0]].stated_total = value
+    else:
+        i, j = fig.path
+        d.performance[i].table.indicators[j].weight = value
+
+
+def table_cells(d: Disclosure) -> list[Figure]:
+    return [Figure("cell", (ti, ri), col, f"{t.label} {r.key} [{col}]")
+            for ti, t in enumerate(d.tables) for ri, r in enumerate(t.rows)
+            for col, c in r.cells.items() if c.value is not None]
+
+
+def statement_figures(d: Disclosure, include_standalone: bool = False) -> list[Figure]:
+    out = []
+    for si, s in enumerate(d.sections):
+        for pi, p in enumerate(s.paragraphs):
+            for xi, st_ in enumerate(p.statements):
+                for f in STATEMENT_FIELDS:
+                    if getattr(st_, f) is None:
+                        continue
+                    if not include_standalone and (st_.subject, f) in STANDALONE:
+                        continue
+                    out.append(Figure("statement", (si, pi, xi), f, f"{s.id} {st_.subject} [{f}]"))
+    return out
+
+
+def performance_figures(d: Disclosure) -> list[Figure]:
+    out = []
+    for i, pp in enumerate(d.performance):
+        name = pp.table.printed_name
+        if pp.stated_total is not None:
+            out.append(Figure("perf_total", (i,), "stated_total", f"绩效目标表（{name}） 年度预算总额"))
+        for j, ind in enumerate(pp.table.indicators):
+            if ind.weight is not None:
+                out.append(Figure("weight", (i, j), "weight", f"绩效目标表（{name}） 指标{j + 1}“{ind.name}”权重"))
+    return out
+
+
+def all_figures(d: Disclosure) -> list[Figure]:
+    return table_cells(d) + statement_figures(d) + performance_figures(d)
+
+
+def _ancestors(key: str) -> set[str]:
+    """Keys of the rows a row feeds by code: 款/类 of a function 项, 类 of an economic 款."""
+    if key.startswith("f:"):
+        code = key[2:]
+        return {f"f:{code[:n]}" for n in (3, 5, 7) if n < len(code)}
+    if key.startswith("e:"):
+        code = key[2:]
+        return {f"e:{code[:3]}"} if len(code) > 3 else set()
+    if key.startswith("p:"):
+        code = key.split(":")[1]
+        return {f"f:{code[:3]}", f"f:{code[:5]}", f"f:{code}"}
+    return set()
+
+
+def _related_rows(table: Table, row: Row) -> list[Row]:
+    keys = {row.key} | _ancestors(row.key)
+    return [r for r in table.rows if r.key in keys or r.role in ("total", "subtotal", "group")]
+
+
+def _row_number(table: Table, row: Row) -> int:
+    return row.location.row if row.location and row.location.row is not None else table.rows.index(row) + 1
+
+
+def points_at(fig: Figure, d: Disclosure) -> Callable[[Finding], bool]:
+    if fig.kind == "cell":
+        table = d.tables[fig.path[0]]
+        row = table.rows[fig.path[1]]
+        related = _related_rows(table, row)
+        keys = {r.key for r in related}
+        numbers = {_row_number(table, r) for r in related}
+
+        def at_cell(f: Finding) -> bool:
+            loc = f.location
+            if loc is not None and loc.table == table.label:
+                return f.subject in keys or loc.row in numbers
+            return f.subject in keys and (table.label in f.message or (table.number and table.number in f.message))
+        return at_cell
+    if fig.kind == "statement":
+        si, pi, xi = fig.path
+        stmt = d.sections[si].paragraphs[pi].statements[xi]
+        where = stmt.location
+
+        def at_statement(f: Finding) -> bool:
+            if f.subject and (f.subject == stmt.subject or f.subject.startswith(stmt.subject + ":")):
+                return True
+            if stmt.subject in f.inputs:
+                return True
+            loc = f.location
+            return (loc is not None and where is not None and loc.section == where.section
+                    and loc.paragraph == where.paragraph)
+        return at_statement
+    pp = d.performance[fig.path[0]]
+    names = {pp.table.project, pp.table.printed_name}
+
+    def at_performance(f: Finding) -> bool:
+        loc = f.location
+        return (loc is not None and pp.location is not None and loc.table == pp.location.table) or f.subject in names
+    return at_performance
+
+
+def caught(fig: Figure, new_value: Decimal) -> list[Finding]:
+    d = setup().disclosure
+    hits = points_at(fig, d)
+    return [f for f in new_findings(fig.with_value(d, new_value)) if hits(f)]
+
+
+# ---------------------------------------------------------------- property test (hypothesis)
+
+def _deltas() -> st.SearchStrategy:
+    magnitude = st.decimals(min_value=Decimal("0.01"), max_value=Decimal("1000"), places=2,
+                            allow_nan=False, allow_infinity=False)
+    return st.one_of(st.tuples(st.just("add"), st.sampled_from([1, -1]), magnitude), st.just(("zero", 0, ZERO)))
+
+
+@settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data(), change=_deltas())
+def test_any_single_figure_change_is_caught(data, change):
+    d = setup().disclosure
+    fig = data.draw(st.sampled_from(all_figures(d)), label="figure")
+    old = fig.value(d)
+    how, sign, magnitude = change
+    new = ZERO if how == "zero" else old + sign * magnitude
+    if new == old:
+        return  # "change to zero" of a zero figure is no change
+    found = caught(fig, new)
+    assert found, f"{fig.label}: {old} → {new} 未被任何规则指出"
+
+
+def test_property_strategy_reaches_every_figure_kind():
+    kinds = {f.kind for f in all_figures(setup().disclosure)}
+    assert kinds == {"cell", "statement", "perf_total", "weight"}
+
+
+# ---------------------------------------------------------------- exhaustive (deterministic)
+
+def _exhaustive(figures: list[Figure], delta: Decimal) -> list[str]:
+    d = setup().disclosure
+    return [fig.label for fig in figures if not caught(fig, fig.value(d) + delta)]
+
+
+def test_every_table_cell_plus_one_is_caught():
+    cells = table_cells(setup().disclosure)
+    missed = _exhaustive(cells, Decimal("1.00"))
+    print(f"\n表格金额单元格：变动 {len(cells)} 个，检出 {len(cells) - len(missed)} 个")
+    assert len(cells) > 300  # the whole example, not a sample
+    assert missed == []
+
+
+def test_every_table_cell_minus_one_cent_is_caught():
+    cells = table_cells(setup().disclosure)
+    missed = _exhaustive(cells, Decimal("-0.01"))
+    print(f"\n表格金额单元格（−0.01）：变动 {len(cells)} 个，检出 {len(cells) - len(missed)} 个")
+    assert missed == []
+
+
+def test_every_statement_figure_plus_one_is_caught():
+    figs = statement_figures(setup().disclosure)
+    missed = _exhaustive(figs, Decimal("1.00"))
+    print(f"\n说明文字数字：变动 {len(figs)} 个，检出 {len(figs) - len(missed)} 个（另有 {len(STANDALONE)} 个孤立数字，见 STANDALONE）")
+    assert len(figs) > 200
+    assert missed == []
+
+
+def test_every_performance_figure_plus_one_is_caught():
+    figs = performance_figures(setup().disclosure)
+    missed = _exhaustive(figs, Decimal("1.00"))
+    print(f"\n绩效目标表（预算总额、权重）：变动 {len(figs)} 个，检出 {len(figs) - len(missed)} 个")
+    assert len(figs) > 100
+    assert missed == []
+
+
+def test_standalone_figures_are_exactly_the_ones_that_escape():
+    """The listed figures really escape every rule (else the list is stale), and they are all there is."""
+    d = setup().disclosure
+    everything = statement_figures(d, include_standalone=True)
+    standalone = [f for f in everything if f.kind == "statement"
+                  and (d.sections[f.path[0]].paragraphs[f.path[1]].statements[f.path[2]].subject, f.field) in STANDALONE]
+    assert len(standalone) == len(STANDALONE)
+    for fig in standalone:
+        assert not new_findings(fig.with_value(d, fig.value(d) + Decimal("1.00"))), f"{fig.label} 已被规则覆盖，请从 STANDALONE 删去"
