@@ -181,7 +181,16 @@ def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, flo
         if end is not None and a > end + 2:
             gaps.append((end, a))
         end = b if end is None else max(end, b)
-    return [(lo, hi) for lo, hi in gaps if region.x0 < (lo + hi) / 2 < region.x1]
+    return [(lo, hi) for lo, hi in gaps if region.x0 < (lo + hi) / 2 < region.x1 and _split_between(lo, hi, below, region)]
+
+
+def _split_between(lo: float, hi: float, words: list[Word], region: _Region) -> bool:
+    """A gap is a column separator only with words on both sides of it inside the same ruled column
+    (a lone label in a ruled column leaves gaps beside it that separate nothing)."""
+    edges = sorted({region.x0, region.x1} | {r.pos for r in region.rules if r.orient == "v"})
+    left = max((e for e in edges if e <= lo + 1), default=region.x0)
+    right = min((e for e in edges if e >= hi - 1), default=region.x1)
+    return any(left - 1 <= w.x0 and w.x1 <= lo + 1 for w in words) and any(hi - 1 <= w.x0 and w.x1 <= right + 1 for w in words)
 
 
 def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,
