@@ -157,6 +157,7 @@ def print_text(report: Report, console) -> None:
 _HTML = """<!DOCTYPE html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
 <style>
+@page{size:A4 landscape;margin:1cm}
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
 h1{font-size:1.4em} h2{font-size:1.15em;margin-top:2em}
 table{border-collapse:collapse;margin:.5em 0;font-size:.85em}
@@ -194,6 +195,18 @@ def _hits_for_table(report: Report, table: Table) -> list[tuple[int, Finding]]:
     return out
 
 
+def _same_cell(f: Finding, cell_loc, col) -> bool:
+    loc = f.location
+    if loc is None:
+        return False
+    if cell_loc is not None:
+        if loc.cell and cell_loc.cell:
+            return loc.cell == cell_loc.cell
+        if loc.row is not None and loc.row == cell_loc.row and loc.column and loc.column == cell_loc.column:
+            return True
+    return bool(loc.column) and loc.column in (col.label, col.key)
+
+
 def _table_view(report: Report, table: Table) -> dict:
     from yusuan.rules.tables_common import row_label
 
@@ -201,15 +214,18 @@ def _table_view(report: Report, table: Table) -> dict:
     columns = [c for c in table.columns]
     rows = []
     for index, row in enumerate(table.rows, start=1):
-        row_hits = [(n, f) for n, f in hits if f.subject == row.key or (f.location and f.location.row == index)]
-        cells, row_marks = [], []
+        printed_row = row.location.row if row.location and row.location.row is not None else index
+        row_hits = [(n, f) for n, f in hits
+                    if f.subject == row.key or (f.location and f.location.row in (index, printed_row) and not f.subject)]
+        cells = []
         for col in columns:
             cell = row.cells.get(col.key)
-            mine = [(n, f) for n, f in row_hits if f.location and f.location.column in (col.label, col.key)]
+            mine = [(n, f) for n, f in row_hits if _same_cell(f, cell.location if cell else None, col)]
             worst = min((f.severity for _, f in mine), key=SEVERITY_ORDER.get, default=None)
             cells.append({"text": cell.text if cell else "", "cls": worst or "", "marks": [n for n, _ in mine],
                           "tip": "；".join(f.message for _, f in mine)})
-        row_marks = [n for n, f in row_hits if not (f.location and f.location.column)]
+        marked = {n for c in cells for n in c["marks"]}
+        row_marks = [n for n, _ in row_hits if n not in marked]
         rows.append({"label": row_label(row), "cells": cells, "marks": row_marks, "hit": bool(row_hits)})
     return {"label": table.label, "unit": table.unit, "columns": [c.label for c in columns], "rows": rows}
 

@@ -255,6 +255,8 @@ def t10_row_sources(ctx: Context) -> Iterator[Hit]:
     if not cols:
         return
     for row in table.rows:
+        if not row.key.startswith("sangong:"):
+            continue  # a reader may keep stray rows (决算 templates add 本年收入合计 …): not 三公 lines
         if blank_group(table, row, "total", SANGONG_PARTS) is not None:
             continue  # a blank 小计 is reported once, by T10.BLANK_GROUP
         hit = column_identity(ctx, table, row, "total", cols, "各资金来源列之和")
