@@ -160,21 +160,22 @@ def _is_data_word(w: Word) -> bool:
 
 
 def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, float]]:
-    """Column separators for a table without vertical rules: x spans that no word crosses, among the
-    words of lines holding figures and the header words that label a single column. A header word
-    over two or more separate words below it (功能分类科目编码 over 类 款 项) is a group label and
-    left out; a leaf label with no figure below it (an empty 购置费 column) still makes its column."""
+    """Column separators for a table without (some of its) vertical rules: x spans that no word
+    crosses, among the words of lines holding figures and the header words that label a single
+    column. A header word over two or more separate words below it (功能分类科目编码 over 类 款 项)
+    is a group label and left out; a leaf label with no figure below it (an empty 购置费 column)
+    still makes its column."""
     first_data = next((i for i, ln in enumerate(lines) if any(_is_data_word(w) for w in ln.words)), len(lines))
-    below: list[Word] = [w for ln in lines[first_data:] if any(_is_data_word(x) for x in ln.words) for w in ln.words]
-    for ln in reversed(lines[:first_data]):
+    below: list[tuple[int, Word]] = [(i, w) for i, ln in enumerate(lines) if i >= first_data
+                                     and any(_is_data_word(x) for x in ln.words) for w in ln.words]
+    for i in range(first_data - 1, -1, -1):
         keep = []
-        for w in ln.words:
-            under = sorted((u for u in below if w.x0 - 1 <= u.xc <= w.x1 + 1), key=lambda u: u.x0)
-            separate = any(b.x0 > a.x1 + 1 for a, b in zip(under, under[1:]))
-            if not separate:
-                keep.append(w)
+        for w in lines[i].words:
+            under = sorted((u for _, u in below if w.x0 - 1 <= u.xc <= w.x1 + 1), key=lambda u: u.x0)
+            if not any(b.x0 > a.x1 + 1 for a, b in zip(under, under[1:])):
+                keep.append((i, w))
         below += keep
-    spans = sorted((w.x0, w.x1) for w in below)
+    spans = sorted((w.x0, w.x1) for _, w in below)
     gaps: list[tuple[float, float]] = []
     end = None
     for a, b in spans:
@@ -184,13 +185,16 @@ def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, flo
     return [(lo, hi) for lo, hi in gaps if region.x0 < (lo + hi) / 2 < region.x1 and _split_between(lo, hi, below, region)]
 
 
-def _split_between(lo: float, hi: float, words: list[Word], region: _Region) -> bool:
-    """A gap is a column separator only with words on both sides of it inside the same ruled column
-    (a lone label in a ruled column leaves gaps beside it that separate nothing)."""
+def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: _Region) -> bool:
+    """A gap separates columns only if one printed line has words on both sides of it inside the same
+    ruled column: a label centred over a right-aligned figure, or a lone label in a ruled column,
+    leaves gaps that separate nothing."""
     edges = sorted({region.x0, region.x1} | {r.pos for r in region.rules if r.orient == "v"})
     left = max((e for e in edges if e <= lo + 1), default=region.x0)
     right = min((e for e in edges if e >= hi - 1), default=region.x1)
-    return any(left - 1 <= w.x0 and w.x1 <= lo + 1 for w in words) and any(hi - 1 <= w.x0 and w.x1 <= right + 1 for w in words)
+    lefts = {i for i, w in words if left - 1 <= w.x0 and w.x1 <= lo + 1}
+    rights = {i for i, w in words if hi - 1 <= w.x0 and w.x1 <= right + 1}
+    return bool(lefts & rights)
 
 
 def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,

@@ -24,6 +24,8 @@ _HEADER_KEYS = {
     "指标值设置依据": "basis", "上年完成值": "last_year", "指标分值权重": "weight", "指标赋分规则": "scoring",
     "佐证资料": "evidence",
 }
+# "年度预算总额：152.00　其中：财政拨款：152.00　其他资金：0.00" printed in one cell
+_FUND_IN_CELL = re.compile(r"(年度预算总额|其中[:：]?财政拨款|财政拨款|其他资金)\s*[:：]\s*([\d][\d.,]*)")
 _AREA_FIELDS = ("专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门", "中央补助金额")
 
 
@@ -74,7 +76,15 @@ class _Builder:
         first = normalise_text(texts[0]) if texts else ""
         if first.startswith("项目资金"):
             label = None
-            for t, cell in zip(texts[1:], cells[1:]):
+            pairs: list[tuple[str, GridCell]] = []
+            for t, cell in zip(texts[1:], cells[1:]):  # "年度预算总额：152.00" may share one cell
+                found = _FUND_IN_CELL.findall(t)
+                if found:
+                    for label_text, number in found:
+                        pairs += [(label_text, cell), (number, cell)]
+                else:
+                    pairs.append((t, cell))
+            for t, cell in pairs:
                 n = normalise_text(t).rstrip(":")
                 if n in ("年度预算总额", "其中:财政拨款", "财政拨款", "其他资金"):
                     label = n
@@ -145,18 +155,22 @@ class _Builder:
 
         extra: dict[str, str] = {}
         title = None
+        if self.format == "department" and get("专项名称") is not None:
+            self.format = "area"  # the area template printed under the standard title
+        elif self.format == "department" and self.columns is not None and "weight" not in self.columns:
+            self.format = "transfer_detail"  # four indicator columns only
         if self.format == "area":
-            name = re.split(r"区域", self.title)[0]
+            name = re.split(r"区域", self.title)[0] if "区域" in self.title else (get("项目名称") or get("专项名称") or "")
             extra = {k: v for k, v in self.fields.items() if any(normalise_text(k).startswith(a) for a in _AREA_FIELDS)}
             central = get("中央补助金额")
             self.fiscal = _amount(central, self.location, self.findings, "中央补助金额") if central else None
             self.stated_total = self.fiscal
             title_name = get("专项名称")
-            title = self.title
+            title = self.title if "区域" in self.title else None
         else:
             name = get("项目名称") or ""
             title_name = None
-            if self.format == "transfer_detail":
+            if self.format == "transfer_detail" and "明细表" in self.title:
                 title = self.title
         if not name:
             self.findings.append(reading_finding("R.PERFORMANCE.NAME", "绩效目标表没有项目名称", self.location))
