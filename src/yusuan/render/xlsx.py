@@ -7,12 +7,16 @@ Each table sheet: title row, 编制部门/单位 row, merged header rows, amount
 
 from __future__ import annotations
 
+from copy import copy
+from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.cell.cell import MergedCell
+from openpyxl.worksheet.merge import MergedCellRange
 from openpyxl.worksheet.pagebreak import Break
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -46,9 +50,51 @@ def _sheet_name(g: Grid, used: set[str]) -> str:
 LINE_PT = 13.5
 
 
+@lru_cache(maxsize=None)
+def _align(horizontal: str | None = None, vertical: str = "center", wrap: bool = False, indent: int = 0) -> Alignment:
+    return Alignment(horizontal=horizontal, vertical=vertical, wrap_text=wrap or None, indent=indent)
+
+
+_STYLE_CACHE: dict[tuple, object] = {}
+
+
+def _style(cell, font: Font, align: Alignment, border: Border | None = None, fill: PatternFill | None = None,
+           fmt: str | None = None) -> None:
+    """Style a cell, copying the style ids of an identically styled cell when there is one: openpyxl
+    hashes every style object on assignment, which dominated the time to write a workbook."""
+    key = (id(font), id(align), id(border), id(fill), fmt)
+    cached = _STYLE_CACHE.get(key)
+    if cached is not None and cell.parent.parent is cached[0]:
+        cell._style = copy(cached[1])
+        return
+    cell.font, cell.alignment = font, align
+    if border is not None:
+        cell.border = border
+    if fill is not None:
+        cell.fill = fill
+    if fmt is not None:
+        cell.number_format = fmt
+    _STYLE_CACHE[key] = (cell.parent.parent, copy(cell._style))
+
+
 def _lines(text: str, width_units: float) -> int:
     units = sum(2 if ord(ch) > 0x2E80 else 1.1 for ch in text)
     return max(1, -(-int(units) // max(1, int(width_units - 1))))
+
+
+def _merge(ws: Worksheet, start_row: int, start_column: int, end_row: int, end_column: int) -> None:
+    """ws.merge_cells without its slow border pass: the covered cells keep the style (borders) they had."""
+    rng = MergedCellRange(ws, f"{get_column_letter(start_column)}{start_row}:{get_column_letter(end_column)}{end_row}")
+    ws.merged_cells.add(rng)
+    for r in range(start_row, end_row + 1):
+        for c in range(start_column, end_column + 1):
+            if (r, c) == (start_row, start_column):
+                continue
+            old = ws._cells.get((r, c))
+            mc = MergedCell(ws, row=r, column=c)
+            if old is not None:
+                mc._style = copy(old._style)
+            ws._cells[(r, c)] = mc
 
 
 def _draft_row(ws: Worksheet, ncols: int, draft: bool) -> int:
@@ -58,7 +104,7 @@ def _draft_row(ws: Worksheet, ncols: int, draft: bool) -> int:
     ws.cell(1, 1, DRAFT_MARK).font = Font(name=FONT, bold=True, size=14, color="C00000")
     ws.cell(1, 1).alignment = CENTER
     if ncols > 1:
-        ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=ncols)
+        _merge(ws, start_row=1, start_column=1, end_row=1, end_column=ncols)
     ws.oddHeader.center.text = DRAFT_MARK
     ws.oddHeader.center.color = "C00000"
     return 2
@@ -81,48 +127,46 @@ def _table_sheet(ws: Worksheet, g: Grid, unit_name: str, draft: bool) -> None:
     top = _draft_row(ws, n, draft)
     ws.cell(top, 1, g.label).font = Font(name=FONT, bold=True, size=16)
     ws.cell(top, 1).alignment = CENTER
-    ws.merge_cells(start_row=top, start_column=1, end_row=top, end_column=n)
+    _merge(ws, start_row=top, start_column=1, end_row=top, end_column=n)
     ws.row_dimensions[top].height = 28
     meta = top + 1
     ws.cell(meta, 1, f"编制部门：{unit_name}").font = BODY_FONT
     if n > 1:
-        ws.merge_cells(start_row=meta, start_column=1, end_row=meta, end_column=max(1, n - 1))
+        _merge(ws, start_row=meta, start_column=1, end_row=meta, end_column=max(1, n - 1))
     unit_cell = ws.cell(meta, n, f"单位：{g.unit}")
     unit_cell.font = BODY_FONT
     unit_cell.alignment = Alignment(horizontal="right")
     h0 = meta + 1
     for r in range(g.header_rows):
         for c in range(n):
-            cell = ws.cell(h0 + r, c + 1)
-            cell.border, cell.fill, cell.alignment, cell.font = BORDER, HEAD_FILL, CENTER, HEAD_FONT
+            _style(ws.cell(h0 + r, c + 1), HEAD_FONT, CENTER, BORDER, HEAD_FILL)
     for h in g.heads:
         ws.cell(h0 + h.row, h.col + 1, h.text)
         if h.rowspan > 1 or h.colspan > 1:
-            ws.merge_cells(start_row=h0 + h.row, start_column=h.col + 1,
+            _merge(ws, start_row=h0 + h.row, start_column=h.col + 1,
                            end_row=h0 + h.row + h.rowspan - 1, end_column=h.col + h.colspan)
     b0 = h0 + g.header_rows
     for r, line in enumerate(g.body):
         for c, bc in enumerate(line):
             cell = ws.cell(b0 + r, c + 1)
+            font = BOLD_FONT if bc.bold else BODY_FONT
             if bc.numeric and bc.value is not None:
                 cell.value = bc.value  # stored as a number; Decimal keeps the printed digits
-                cell.number_format = "0.00"
-                cell.alignment = Alignment(horizontal="right", vertical="center")
+                _style(cell, font, _align("right"), BORDER, fmt="0.00")
+            elif bc.numeric:
+                _style(cell, font, _align("right"), BORDER, fmt="0.00")
             else:
                 cell.value = bc.text or None
-                cell.number_format = "@"
                 horiz = "center" if bc.text.isdigit() else "left"
-                cell.alignment = Alignment(horizontal=horiz, vertical="center", wrap_text=True, indent=bc.indent)
-            cell.border = BORDER
-            cell.font = BOLD_FONT if bc.bold else BODY_FONT
+                _style(cell, font, _align(horiz, wrap=True, indent=bc.indent), BORDER, fmt="@")
     for r, c, rs, cs in g.merges:
-        ws.merge_cells(start_row=b0 + r, start_column=c + 1, end_row=b0 + r + rs - 1, end_column=c + cs)
+        _merge(ws, start_row=b0 + r, start_column=c + 1, end_row=b0 + r + rs - 1, end_column=c + cs)
     last = b0 + len(g.body) - 1
     if g.empty_note:
         note = ws.cell(last + 2, 1, g.empty_note)
         note.font = BODY_FONT
         note.alignment = Alignment(wrap_text=True, vertical="top")
-        ws.merge_cells(start_row=last + 2, start_column=1, end_row=last + 2, end_column=n)
+        _merge(ws, start_row=last + 2, start_column=1, end_row=last + 2, end_column=n)
         ws.row_dimensions[last + 2].height = 30
     xl_widths = [round(w * 2 + 1, 1) for w in g.widths]  # em → Excel character units (a CJK char is 2)
     for c, w in enumerate(xl_widths, start=1):
@@ -151,33 +195,29 @@ def _perf_sheet(ws: Worksheet, d: Disclosure) -> None:
         t = perf_layout(p.table, d.budget_year, p.stated_total, i)
         ws.cell(row, 1, t.title).font = Font(name=FONT, bold=True, size=14)
         ws.cell(row, 1).alignment = CENTER
-        ws.merge_cells(start_row=row, start_column=1, end_row=row, end_column=ncols)
+        _merge(ws, start_row=row, start_column=1, end_row=row, end_column=ncols)
         row += 1
         for line in t.fields:
             col = 1
             for text, span, is_label in field_spans(line, ncols):
                 cell = ws.cell(row, col, text or None)
-                for k in range(span):
-                    ws.cell(row, col + k).border = BORDER
-                cell.font = BODY_FONT
-                cell.alignment = CENTER if is_label else Alignment(vertical="center", wrap_text=True)
+                for k in range(1, span):
+                    _style(ws.cell(row, col + k), BODY_FONT, CENTER, BORDER)
+                _style(cell, BODY_FONT, CENTER if is_label else _align(wrap=True), BORDER)
                 if span > 1:
-                    ws.merge_cells(start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
+                    _merge(ws, start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
                 col += span
             row += 1
         for c, h in enumerate(t.head, start=1):
-            cell = ws.cell(row, c, h)
-            cell.border, cell.fill, cell.alignment, cell.font = BORDER, HEAD_FILL, CENTER, HEAD_FONT
+            _style(ws.cell(row, c, h), HEAD_FONT, CENTER, BORDER, HEAD_FILL)
         row += 1
         first = row
         for line in t.rows:
             for c, text in enumerate(line, start=1):
-                cell = ws.cell(row, c, text or None)
-                cell.border, cell.font = BORDER, BODY_FONT
-                cell.alignment = CENTER if c <= 2 else Alignment(vertical="center", wrap_text=True)
+                _style(ws.cell(row, c, text or None), BODY_FONT, CENTER if c <= 2 else _align(wrap=True), BORDER)
             row += 1
         for r, c, rs in t.merges:
-            ws.merge_cells(start_row=first + r, start_column=c + 1, end_row=first + r + rs - 1, end_column=c + 1)
+            _merge(ws, start_row=first + r, start_column=c + 1, end_row=first + r + rs - 1, end_column=c + 1)
         row += 1
         ws.row_breaks.append(Break(id=row - 1))  # each table starts a printed page
     _print_setup(ws, False, 1, 1)
@@ -214,6 +254,7 @@ def _findings_sheet(ws: Worksheet, findings: Iterable[Finding], draft: bool) -> 
 
 
 def build_xlsx(d: Disclosure, findings: list[Finding] | None = None) -> Workbook:
+    _STYLE_CACHE.clear()  # style ids belong to one workbook
     wb = Workbook()
     wb.remove(wb.active)
     used: set[str] = set()
