@@ -128,3 +128,43 @@ def test_legacy_doc_is_converted_with_libreoffice(tmp_path):
     row = d.table("expenditure").row("f:2080505")
     assert row.value("basic") == Decimal("110.81")
     assert d.file == "t3.doc" and row.cells["basic"].location.file == "t3.doc"
+
+
+def test_audit_of_our_own_word_file_finds_what_check_finds(tmp_path):
+    """audit(build(facts)) sees what check(facts) sees, apart from rules that need the facts."""
+    from collections import Counter
+
+    from tests.conftest import EXAMPLE
+
+    if not (EXAMPLE / "package.yaml").exists():
+        pytest.skip("示例尚不存在")
+    try:
+        from yusuan.compose import compose
+        from yusuan.render import render
+        from yusuan.rules.engine import check_package
+    except ImportError:
+        pytest.skip("compose / render / rules.engine 尚不存在")
+    from yusuan.commands.audit import audit_file
+    from yusuan.load import load_package
+
+    package = load_package(EXAMPLE)
+    files = render(compose(package), tmp_path, formats=("docx",))
+    audited = audit_file(files["docx"])
+    checked = check_package(package)
+    assert not [f for f in audited.findings if f.category == "reading"]
+    audit_rules, check_rules = Counter(f.rule for f in audited.findings), Counter(f.rule for f in checked.findings)
+    assert audit_rules - check_rules == Counter()
+    assert sum(1 for f in audited.findings if f.severity == "fatal") == sum(1 for f in checked.findings if f.severity == "fatal")
+    runner_result = runner.invoke(app, ["audit", str(files["docx"])])
+    assert runner_result.exit_code == checked.exit_code
+
+
+def test_pdf_without_a_pdf_reader_is_a_clear_message(tmp_path):
+    import importlib.util
+
+    if importlib.util.find_spec("yusuan.read.pdf") is not None:
+        pytest.skip("PDF 读取模块已存在")
+    path = tmp_path / "x.pdf"
+    path.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj<<>>endobj\n%%EOF\n")
+    result = runner.invoke(app, ["audit", str(path)])
+    assert result.exit_code == 2 and "PDF" in result.output and "Traceback" not in result.output

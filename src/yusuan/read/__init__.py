@@ -7,7 +7,8 @@ API::
     result.findings                             # reading findings (category "reading", rules R.*)
 
 ``read_file`` dispatches on the file's content: extracted text (``text.py``), DOCX (``docx.py``),
-XLSX (``xlsx.py``); PDF when ``pdf.py`` exists; .doc/.xls/.wps via LibreOffice. Every format is
+XLSX (``xlsx.py``); PDF when ``pdf.py`` exists (it must provide ``read_pdf_blocks(path) -> list[Block]``,
+paragraphs and grids in reading order, locations with ``page`` and ``bbox``); .doc/.xls/.wps via LibreOffice. Every format is
 first turned into blocks (``blocks.py``: paragraphs and grids of cell strings with locations);
 ``document.py`` recognises tables (``tables.py``, ``summary_tables.py``), sentences
 (``narrative.py``) and performance tables (``performance.py``) from the blocks. Whatever cannot be

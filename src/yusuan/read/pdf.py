@@ -182,19 +182,20 @@ def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, flo
         if end is not None and a > end + 2:
             gaps.append((end, a))
         end = b if end is None else max(end, b)
-    return [(lo, hi) for lo, hi in gaps if region.x0 < (lo + hi) / 2 < region.x1 and _split_between(lo, hi, below, region)]
+    return [(lo, hi) for lo, hi in gaps
+            if region.x0 < (lo + hi) / 2 < region.x1 and _split_between(lo, hi, below, region, first_data)]
 
 
-def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: _Region) -> bool:
-    """A gap separates columns only if one printed line has words on both sides of it inside the same
-    ruled column: a label centred over a right-aligned figure, or a lone label in a ruled column,
-    leaves gaps that separate nothing."""
+def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: _Region, first_data: int) -> bool:
+    """A gap separates columns only if, inside the same ruled column, one printed line has words on
+    both sides of it, or header labels stand on both sides: a label centred over a right-aligned
+    figure, or a lone label in a ruled column, leaves gaps that separate nothing."""
     edges = sorted({region.x0, region.x1} | {r.pos for r in region.rules if r.orient == "v"})
     left = max((e for e in edges if e <= lo + 1), default=region.x0)
     right = min((e for e in edges if e >= hi - 1), default=region.x1)
     lefts = {i for i, w in words if left - 1 <= w.x0 and w.x1 <= lo + 1}
     rights = {i for i, w in words if hi - 1 <= w.x0 and w.x1 <= right + 1}
-    return bool(lefts & rights)
+    return bool(lefts & rights) or (min(lefts, default=first_data) < first_data and min(rights, default=first_data) < first_data)
 
 
 def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,
