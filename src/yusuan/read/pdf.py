@@ -235,6 +235,10 @@ def _merge_right(cells: dict, region: _Region, rows: list[float], cols: list[flo
     ruled = {i for i, x in enumerate(cols) if any(abs(r.pos - x) <= 3 for r in vrules)}
     for (r, c) in sorted(cells, key=lambda rc: (rc[0], -rc[1])):
         mid = (rows[r] + rows[r + 1]) / 2
+        if all(_is_data_word(w) for _, w in cells[(r, c)]):
+            continue  # figures sit in their own column
+        if not any(v.a - 1 <= mid <= v.b + 1 for v in vrules if cols[0] + 3 < v.pos < cols[-1] - 3):
+            continue  # no inner rule crosses this band (a page's first band above the rules): nothing to tell
         target = c
         while target + 1 < len(cols) - 1 and target + 1 in ruled and (r, target + 1) not in cells and not any(
                 abs(v.pos - cols[target + 1]) <= 3 and v.a - 1 <= mid <= v.b + 1 for v in vrules):
