@@ -96,3 +96,20 @@ def test_rules_listing():
     assert result.exit_code == 2
     result = runner.invoke(app, ["rules"])
     assert result.exit_code == 0 and "T2.ROW.SOURCES" in result.stdout
+
+
+def test_fatal_findings_exit_1(tmp_path, example_json):
+    """Raising the severity of a rule that fires on the example makes the check fail (exit status 1)."""
+    _, data = example_json
+    if not data["findings"]:
+        pytest.skip("示例没有任何发现")
+    rule = data["findings"][0]["rule"]
+    cfg = tmp_path / "c.toml"
+    cfg.write_text(f'[severity]\n"{rule}" = "fatal"\n', encoding="utf-8")
+    result = runner.invoke(app, ["check", _example(), "--format", "json", "--config", str(cfg)])
+    assert result.exit_code == 1
+    after = json.loads(result.stdout)
+    assert after["valid"] is False
+    assert {f["severity"] for f in after["findings"] if f["rule"] == rule} == {"fatal"}
+    result = runner.invoke(app, ["check", _example(), "--config", str(cfg)])
+    assert result.exit_code == 1 and "未通过" in result.stdout

@@ -149,7 +149,8 @@ def print_text(report: Report, console) -> None:
     verdict = "[green]通过[/]（无错误）" if report.valid else "[red]未通过[/]"
     console.print(f"{verdict}：错误 {s['fatal']} 条，警告 {s['warning']} 条，提示 {s['info']} 条。", highlight=False)
     if report.completeness and "score" in report.completeness:
-        console.print(f"公开完整性得分：{report.completeness['score']}", highlight=False)
+        top = report.completeness.get("max")
+        console.print(f"公开完整性得分：{report.completeness['score']}{f' / {top}' if top else ''}", highlight=False)
 
 
 # ------------------------------------------------------------------ HTML
