@@ -110,7 +110,7 @@ def _draft_row(ws: Worksheet, ncols: int, draft: bool) -> int:
     return 2
 
 
-def _print_setup(ws: Worksheet, landscape: bool, header_first: int, header_last: int) -> None:
+def _print_setup(ws: Worksheet, landscape: bool, header_first: int | None, header_last: int | None) -> None:
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.fitToWidth = 1
@@ -118,7 +118,8 @@ def _print_setup(ws: Worksheet, landscape: bool, header_first: int, header_last:
     ws.sheet_properties.pageSetUpPr.fitToPage = True
     ws.print_options.horizontalCentered = True
     ws.page_margins.left = ws.page_margins.right = 0.5
-    ws.print_title_rows = f"{header_first}:{header_last}"
+    if header_first is not None:
+        ws.print_title_rows = f"{header_first}:{header_last}"
     ws.oddFooter.center.text = "第 &P 页，共 &N 页"
 
 
@@ -189,8 +190,9 @@ def _table_sheet(ws: Worksheet, g: Grid, unit_name: str, draft: bool) -> None:
 def _perf_sheet(ws: Worksheet, d: Disclosure) -> None:
     ncols = len(PERF_WIDTHS)
     row = _draft_row(ws, ncols, d.draft)
-    for c, w in enumerate(PERF_WIDTHS, start=1):
-        ws.column_dimensions[get_column_letter(c)].width = round(w * 2 + 1, 1)
+    xl_widths = [round(w * 2 + 1, 1) for w in PERF_WIDTHS]
+    for c, w in enumerate(xl_widths, start=1):
+        ws.column_dimensions[get_column_letter(c)].width = w
     for i, p in enumerate(d.performance, start=1):
         t = perf_layout(p.table, d.budget_year, p.stated_total, i)
         ws.cell(row, 1, t.title).font = Font(name=FONT, bold=True, size=14)
@@ -199,7 +201,9 @@ def _perf_sheet(ws: Worksheet, d: Disclosure) -> None:
         row += 1
         for line in t.fields:
             col = 1
+            need = 1
             for text, span, is_label in field_spans(line, ncols):
+                need = max(need, _lines(text, sum(xl_widths[col - 1:col - 1 + span])))
                 cell = ws.cell(row, col, text or None)
                 for k in range(1, span):
                     _style(ws.cell(row, col + k), BODY_FONT, CENTER, BORDER)
@@ -207,12 +211,17 @@ def _perf_sheet(ws: Worksheet, d: Disclosure) -> None:
                 if span > 1:
                     _merge(ws, start_row=row, start_column=col, end_row=row, end_column=col + span - 1)
                 col += span
+            ws.row_dimensions[row].height = max(18, need * LINE_PT + 4)
             row += 1
         for c, h in enumerate(t.head, start=1):
             _style(ws.cell(row, c, h), HEAD_FONT, CENTER, BORDER, HEAD_FILL)
+        need = max(_lines(h, xl_widths[c]) for c, h in enumerate(t.head))
+        ws.row_dimensions[row].height = max(18, need * LINE_PT + 4)
         row += 1
         first = row
         for line in t.rows:
+            need = max((_lines(text, xl_widths[c]) for c, text in enumerate(line)), default=1)
+            ws.row_dimensions[row].height = max(18, need * LINE_PT + 4)
             for c, text in enumerate(line, start=1):
                 _style(ws.cell(row, c, text or None), BODY_FONT, CENTER if c <= 2 else _align(wrap=True), BORDER)
             row += 1
@@ -220,8 +229,7 @@ def _perf_sheet(ws: Worksheet, d: Disclosure) -> None:
             _merge(ws, start_row=first + r, start_column=c + 1, end_row=first + r + rs - 1, end_column=c + 1)
         row += 1
         ws.row_breaks.append(Break(id=row - 1))  # each table starts a printed page
-    _print_setup(ws, False, 1, 1)
-    ws.print_title_rows = None
+    _print_setup(ws, False, None, None)
 
 
 def _findings_sheet(ws: Worksheet, findings: Iterable[Finding], draft: bool) -> None:
