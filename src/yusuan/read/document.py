@@ -15,7 +15,8 @@ from yusuan.read.blocks import Block, Grid, Para
 from yusuan.read.names import NameIndex
 from yusuan.read.narrative import NarrativeContext, parse_paragraph
 from yusuan.read.performance import is_title as is_performance_title, read_performance_rows
-from yusuan.read.summary_tables import read_fiscal_income_expenditure, read_income_expenditure, read_sangong
+from yusuan.read.summary_tables import (read_fiscal_income_expenditure, read_income_expenditure, read_sangong,
+                                        read_sangong_operating)
 from yusuan.read.tables import (FUNCTION_TABLE_COLUMNS, read_basic_table, read_function_table, read_project_table,
                                 reading_finding, recognise_title)
 
@@ -33,7 +34,7 @@ def read_table(kind: str, grid: Grid, title: str, number: str, unit: str) -> tup
         return read_function_table(kind, grid, title, number, unit)
     readers = {"general_basic": read_basic_table, "general_project": read_project_table,
                "income_expenditure": read_income_expenditure, "fiscal_income_expenditure": read_fiscal_income_expenditure,
-               "sangong": read_sangong}
+               "sangong": read_sangong, "sangong_operating": read_sangong_operating}
     if kind in readers:
         return readers[kind](grid, title, number, unit)
     raise KeyError(kind)
@@ -213,7 +214,12 @@ class _Assembler:
         if any(t.kind == kind for t in self.tables):
             self.findings.append(reading_finding("R.TABLE.DUPLICATE", f"“{title}”出现了两次，只读取第一张", g.location))
             return
-        table, found = read_table(kind, g, title, number or f"表{KIND_NUMBER.get(kind, '')}", self.unit)
+        try:
+            table, found = read_table(kind, g, title, number or f"表{KIND_NUMBER.get(kind, '')}", self.unit)
+        except Exception as exc:  # noqa: BLE001 - one unreadable table must not hide the rest of the file
+            self.findings.append(reading_finding(
+                "R.TABLE.UNREADABLE", f"“{title}”的版式无法识别，未读取（{type(exc).__name__}）", g.location))
+            return
         self.tables.append(table)
         self.findings.extend(found)
         self.unit = "万元"

@@ -212,3 +212,47 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
             row.cells[ckey] = reader.amount(values[j] if j < len(values) else None, i, clabel)
         table.rows.append(row)
     return table, reader.findings
+
+
+_SANGONG_OPERATING = [(("机关运行",), "operating_costs"), (("小计",), "sangong:vehicle")] + _SANGONG
+
+
+def read_sangong_operating(grid: Grid, title: str, number: str = "", unit: str = "万元"):
+    """(Shanghai) “三公”经费和机关运行经费预算表: printed either as one row of figures under a header
+    (合计 | 因公出国(境)费 | 公务接待费 | 小计 | 购置费 | 运行费 | 机关运行经费) or one item per row.
+    Either way the result has one row per item (``sangong:*``, ``operating_costs``) with ``amount``."""
+    table = Table(kind="sangong_operating", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
+                  columns=[Column(key="amount", label="预算数")], location=grid.location)
+    reader = _Reader(table, grid)
+    figures = [i for i, row in enumerate(grid.rows)
+               if sum(1 for c in row if _norm(c) and _is_number(c)) >= 3 and all(_is_number(c) for c in row)]
+    if figures:  # columnar: labels are the header texts above each column
+        data = grid.rows[figures[0]]
+        header = grid.rows[: figures[0]]
+        for j, cell in enumerate(data):
+            label = "".join(_norm(h[j]) for h in header if j < len(h))
+            key = _match(label, _SANGONG_OPERATING) if label else None
+            if key is None:
+                if not parse_blank(cell.text):
+                    reader.warn("R.TABLE.HEADER", f"第{j + 1}列的表头“{label}”无法识别，该列金额未读取", cell, 1)
+                continue
+            if table.row(key) is not None:
+                continue
+            role = "total" if key == "sangong:total" else "subtotal" if key == "sangong:vehicle" else "item"
+            row = Row(key=key, name=label, role=role, location=reader.loc(cell, 1))  # type: ignore[arg-type]
+            row.cells["amount"] = reader.amount(cell, 1, label)
+            table.rows.append(row)
+        return table, reader.findings
+    for i, cells in enumerate(grid.rows, start=1):  # one item per row
+        labels = [c for c in cells if not _is_number(c)]
+        values = [c for c in cells if _is_number(c)]
+        label = "".join(c.text.replace("\n", "").strip() for c in labels)
+        key = _match(label, _SANGONG_OPERATING) if label else None
+        if key is None or table.row(key) is not None:
+            if values and any(not parse_blank(v.text) for v in values):
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的项目“{label}”", cells[0], i)
+            continue
+        row = Row(key=key, name=label, role="total" if key == "sangong:total" else "item", location=reader.loc(cells[0], i))
+        row.cells["amount"] = reader.amount(values[0] if values else None, i, "预算数")
+        table.rows.append(row)
+    return table, reader.findings
