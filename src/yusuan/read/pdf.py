@@ -161,20 +161,13 @@ def _is_data_word(w: Word) -> bool:
 
 def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, float]]:
     """Column separators for a table without (some of its) vertical rules: x spans that no word
-    crosses, among the words of lines holding figures and the header words that label a single
-    column. A header word over two or more separate words below it (功能分类科目编码 over 类 款 项)
-    is a group label and left out; a leaf label with no figure below it (an empty 购置费 column)
-    still makes its column."""
+    crosses, among the words of lines holding figures and of the lowest header line (leaf labels: an
+    empty 购置费 column still makes its column; group labels such as 本年收入 above it are left out)."""
     first_data = next((i for i, ln in enumerate(lines) if any(_is_data_word(w) for w in ln.words)), len(lines))
     below: list[tuple[int, Word]] = [(i, w) for i, ln in enumerate(lines) if i >= first_data
                                      and any(_is_data_word(x) for x in ln.words) for w in ln.words]
-    for i in range(first_data - 1, -1, -1):
-        keep = []
-        for w in lines[i].words:
-            under = sorted((u for _, u in below if w.x0 - 1 <= u.xc <= w.x1 + 1), key=lambda u: u.x0)
-            if not any(b.x0 > a.x1 + 1 for a, b in zip(under, under[1:])):
-                keep.append((i, w))
-        below += keep
+    if first_data > 0:  # the lowest header line holds the leaf labels; labels above it may be groups
+        below += [(first_data - 1, w) for w in lines[first_data - 1].words]
     spans = sorted((w.x0, w.x1) for _, w in below)
     gaps: list[tuple[float, float]] = []
     end = None
@@ -183,10 +176,11 @@ def _gaps_from_text(region: _Region, lines: list[Line]) -> list[tuple[float, flo
             gaps.append((end, a))
         end = b if end is None else max(end, b)
     return [(lo, hi) for lo, hi in gaps
-            if region.x0 < (lo + hi) / 2 < region.x1 and _split_between(lo, hi, below, region, first_data)]
+            if region.x0 < (lo + hi) / 2 < region.x1
+            and _split_between(lo, hi, below, region, [w for ln in lines[:first_data] for w in ln.words])]
 
 
-def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: _Region, first_data: int) -> bool:
+def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: _Region, header: list[Word]) -> bool:
     """A gap separates columns only if, inside the same ruled column, one printed line has words on
     both sides of it, or header labels stand on both sides: a label centred over a right-aligned
     figure, or a lone label in a ruled column, leaves gaps that separate nothing."""
@@ -195,7 +189,12 @@ def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: 
     right = min((e for e in edges if e >= hi - 1), default=region.x1)
     lefts = {i for i, w in words if left - 1 <= w.x0 and w.x1 <= lo + 1}
     rights = {i for i, w in words if hi - 1 <= w.x0 and w.x1 <= right + 1}
-    return bool(lefts & rights) or (min(lefts, default=first_data) < first_data and min(rights, default=first_data) < first_data)
+    if not lefts or not rights:
+        return False
+    if lefts & rights:
+        return True
+    labels = [w for w in header if left - 1 <= w.x0 and w.x1 <= right + 1]
+    return len(labels) >= 2  # several leaf labels share the ruled span: it holds several columns
 
 
 def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: str,
