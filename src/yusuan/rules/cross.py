@@ -16,7 +16,8 @@ from typing import Iterator
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    ZERO, amount, amount_columns, cell_location, code_of, column_label, fmt, function_rows, level_of, printed_name, row_label,
+    ZERO, amount, amount_columns, cell_location, code_of, column_label, fmt, function_rows, level_of, memo, printed_name,
+    row_label,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
@@ -54,11 +55,7 @@ def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Deci
 
 
 def includes_carryover(ctx: Context) -> bool:
-    memo = ctx.__dict__.setdefault("_cross_memo", {})  # asked once per row by several rules
-    key = ("carryover", id(ctx.disclosure))
-    if key not in memo:
-        memo[key] = _includes_carryover(ctx)
-    return memo[key]
+    return memo(ctx, ("carryover",), lambda: _includes_carryover(ctx))  # asked per row by several rules
 
 
 def _includes_carryover(ctx: Context) -> bool:
@@ -85,7 +82,7 @@ def _carryover_budget(ctx: Context) -> str | None:
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
     """What table 2 implies for ``budget`` on this row; None when the layout has no column for that
     budget (Shanghai's T2 prints only 财政拨款) or the carry-over cannot be attributed."""
-    if not any(c in t2_columns(t2) for c in BUDGET_COLUMNS[budget]):
+    if not any(c in memo(ctx, ("columns", id(t2)), lambda: t2_columns(t2)) for c in BUDGET_COLUMNS[budget]):
         return None
     value = sum((amount(row, c) for c in BUDGET_COLUMNS[budget]), ZERO)
     carry = amount(row, "s:carryover_fiscal")

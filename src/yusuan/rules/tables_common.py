@@ -24,6 +24,14 @@ TABLE_IDS = {
 }
 
 
+def memo(ctx: Context, key: tuple, compute):
+    """Cache ``compute()`` for the life of one check (the Context): several rules ask the same thing."""
+    store = ctx.__dict__.setdefault("_yusuan_memo", {})
+    if key not in store:
+        store[key] = compute()
+    return store[key]
+
+
 def amount(row: Row | None, column: str) -> Decimal:
     """A cell as an amount: blank (None) and a missing cell count as zero."""
     if row is None:
@@ -121,14 +129,6 @@ def level_of(row: Row) -> str | None:
     if row.level:
         return row.level
     return {3: "类", 5: "款", 7: "项"}.get(len(code_of(row)))
-
-
-def children(table: Table, parent: Row, child_level: str, prefix: str = "f:") -> list[Row]:
-    """Rows one level below ``parent`` whose code starts with the parent's code."""
-    code = code_of(parent)
-    return [r for r in table.rows
-            if r.key.startswith(prefix) and level_of(r) == child_level and code_of(r).startswith(code)
-            and r is not parent]
 
 
 def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
