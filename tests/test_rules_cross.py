@@ -165,7 +165,8 @@ def test_every_cross_rule_has_a_failing_case():
     rules = load_all()
     mine = {r for r, v in rules.items() if v.func.__module__ == "yusuan.rules.cross"}
     covered = {c[0] for c in CASES} | {"X.T2T3.ROWSET", "X.T1T2.RECLASSIFIED", "X.T6T10.VEHICLE_PURCHASE",
-                                       "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION", "X.T2FISCAL.ROW", "X.TFT2.ROW"}
+                                       "X.T6T10.UNCOVERED", "X.NAMES.FUNCTION", "X.T2FISCAL.ROW", "X.TFT2.ROW",
+                                       "X.TST6.OPERATING_COSTS"}
     assert mine - covered == set()
     assert len(mine) >= 30
 
@@ -234,3 +235,17 @@ def test_fiscal_expenditure_table_against_t2():
     bad = set_value(d, "fiscal_expenditure", "f:2200101", "total", delta=ONE)
     [f] = run_rule(bad, "X.TFT2.ROW")
     assert f.location == cell_location(bad, "fiscal_expenditure", "f:2200101", "total")
+
+
+def test_shanghai_sangong_against_basic_spending_and_operating_costs(shanghai):
+    """Shanghai's “三公”经费和机关运行经费预算表 is in 万元 while T6 is in 元."""
+    ts = shanghai.table("sangong_operating")
+    assert ts.unit == "万元" and shanghai.table("general_basic").unit == "元"
+    assert run_rule(shanghai, "X.T6T10.RECEPTION") == [] and run_rule(shanghai, "X.TST6.OPERATING_COSTS") == []
+    bad = set_value(shanghai, "sangong_operating", "sangong:reception", "amount", delta=D(-1))  # 2 → 1 万元 < 20000 元
+    [f] = run_rule(bad, "X.T6T10.RECEPTION")
+    assert f.location == cell_location(bad, "sangong_operating", "sangong:reception", "amount")
+    assert (f.stated, f.expected) == (D(1), D(2))
+    bad = set_value(shanghai, "sangong_operating", "operating_costs", "amount", delta=D(5))
+    [f] = run_rule(bad, "X.TST6.OPERATING_COSTS")
+    assert f.difference == D(5) and f.severity == "warning"

@@ -547,11 +547,24 @@ SANGONG_ECONOMIC = [
 ]
 
 
+def _sangong_column(row: Row) -> str:
+    """The general-budget column of a 三公 row: T10 splits by budget; Shanghai's table has one amount."""
+    for col in ("s:general_budget", "total", "amount"):
+        if col in row.cells:
+            return col
+    return "total"
+
+
 def _sangong_amount(t10: Table, key: str) -> Decimal:
     row = t10.row(key)
-    if row is None:
-        return ZERO
-    return amount(row, "s:general_budget") if "s:general_budget" in row.cells else amount(row, "total")
+    return amount(row, _sangong_column(row)) if row is not None else ZERO
+
+
+def _sangong_tables(ctx: Context, *kinds: str) -> list[Table] | None:
+    """T10 (or Shanghai's “三公”经费和机关运行经费预算表) followed by ``kinds``."""
+    sg = ctx.disclosure.table("sangong") or ctx.disclosure.table("sangong_operating")
+    rest = _tables(ctx, *kinds)
+    return [sg, *rest] if sg is not None and rest else None
 
 
 def _t6_lines(t6: Table, codes: list[str]) -> Decimal:
@@ -560,7 +573,7 @@ def _t6_lines(t6: Table, codes: list[str]) -> Decimal:
 
 def _t6t10(key: str, codes: list[str], label: str):
     def check(ctx: Context) -> Iterator[Hit]:
-        tables = _tables(ctx, "sangong", "general_basic")
+        tables = _sangong_tables(ctx, "general_basic")
         if not tables:
             return
         t10, t6 = tables
@@ -571,7 +584,7 @@ def _t6t10(key: str, codes: list[str], label: str):
         sg = _in(_sangong_amount(t10, key), t10, unit)
         basic = _in(_t6_lines(t6, codes), t6, unit)
         if basic - sg > ctx.tolerance_for(unit):
-            col = "s:general_budget" if "s:general_budget" in row.cells else "total"
+            col = _sangong_column(row)
             yield Hit(message=f"{t10.label}“{row_label(row)}”（一般公共预算）为 {fmt(sg)}{unit}，少于{t6.label}"
                               f"基本支出中的“{label}”（{'＋'.join(codes)}）{fmt(basic)}{unit}；“三公”经费涵盖基本支出和项目支出，"
                               "不应少于基本支出中的同类支出。",
@@ -593,22 +606,41 @@ for _id, _key, _codes_list, _label in SANGONG_ECONOMIC:
 def t6t10_uncovered(ctx: Context) -> Iterator[Hit]:
     """“三公”经费某项大于基本支出中的同类科目时，差额只能来自项目支出；若项目支出表没有商品和服务支出（购置则看资本性支出），
     提示核实。"""
-    tables = _tables(ctx, "sangong", "general_basic", "general_project")
+    tables = _sangong_tables(ctx, "general_basic", "general_project")
     if not tables:
         return
     t10, t6, t7 = tables
     total7 = t7.row("total")
+    unit = _common_unit(t10, t6)
     for _id, key, codes, label in SANGONG_ECONOMIC:
         row = t10.row(key)
         if row is None:
             continue
-        excess = _sangong_amount(t10, key) - _t6_lines(t6, codes)
+        excess = _in(_sangong_amount(t10, key), t10, unit) - _in(_t6_lines(t6, codes), t6, unit)
         project_cols = ["e:309", "e:310"] if key == "sangong:vehicle_purchase" else ["e:302"]
         project_money = sum((amount(total7, c) for c in project_cols), ZERO) if total7 else ZERO
-        if excess > ctx.tolerance_for(t10.unit) and project_money == 0:
-            yield Hit(message=f"{t10.label}“{row_label(row)}”比基本支出中的“{label}”多 {fmt(excess)}{t10.unit}，"
+        if excess > ctx.tolerance_for(unit) and project_money == 0:
+            yield Hit(message=f"{t10.label}“{row_label(row)}”比基本支出中的“{label}”多 {fmt(excess)}{unit}，"
                               f"但{t7.label}没有{'资本性支出' if key == 'sangong:vehicle_purchase' else '商品和服务支出'}，差额来源不明。",
-                      location=cell_location(t10, row, "total"), subject=key, stated=excess, expected=ZERO)
+                      location=cell_location(t10, row, _sangong_column(row)), subject=key, stated=excess, expected=ZERO)
+
+
+@_xrule("X.TST6.OPERATING_COSTS", "机关运行经费与一般公共预算基本支出的公用经费一致", "warning",
+        ("sangong_operating", "general_basic"))
+def operating_costs_vs_public(ctx: Context) -> Iterator[Hit]:
+    """上海“三公”经费和机关运行经费预算表中的机关运行经费，对行政单位等于一般公共预算基本支出表的公用经费合计；
+    部门含事业单位时可能不同，因此为警告。"""
+    tables = _tables(ctx, "sangong_operating", "general_basic")
+    if not tables:
+        return
+    ts, t6 = tables
+    row, total6 = ts.row("operating_costs"), t6.row("total")
+    if row is None or total6 is None:
+        return
+    hit = compare(ctx, ts, row, "amount", t6, amount(total6, "public"), _where(t6, total6, "public"))
+    if hit:
+        hit.message += "（机关运行经费通常等于财政拨款基本支出中的公用经费；部门含事业单位时可能不同。）"
+        yield hit
 
 
 @_xrule("X.T10T4.BUDGETS", "“三公”经费的资金来源在财政拨款收支总表中有安排", "warning",
