@@ -71,6 +71,39 @@ def _field(paragraph, instr: str, placeholder: str = "") -> None:
     end_run._r.append(end)
 
 
+def _fld_char(run, kind: str) -> None:
+    el = OxmlElement("w:fldChar")
+    el.set(qn("w:fldCharType"), kind)
+    run._r.append(el)
+
+
+def _toc(doc, d: Disclosure) -> None:
+    """A TOC field whose current result already lists the headings (without page numbers), so the
+    contents page is not empty before Word updates the field (it asks to on opening, updateFields)."""
+    entries: list[tuple[int, str]] = []
+    for part in parts(d):
+        entries.append((0, part.heading))
+        entries += [(1, section_title(s)) for s in part.sections if section_title(s)]
+        entries += [(1, f"{g.number}　{g.title}" if g.number else g.title) for g in part.grids]
+        if part.perf:
+            entries.append((1, part.perf_heading))
+    for i, (level, text) in enumerate(entries):
+        p = doc.add_paragraph()
+        p.paragraph_format.left_indent = Pt(22 * level)
+        p.paragraph_format.space_after = Pt(2)
+        if i == 0:
+            begin = p.add_run()
+            _fld_char(begin, "begin")
+            instr = OxmlElement("w:instrText")
+            instr.set(qn("xml:space"), "preserve")
+            instr.text = 'TOC \\o "1-2" \\h \\z \\u'
+            begin._r.append(instr)
+            _fld_char(begin, "separate")
+        p.add_run(text)
+        if i == len(entries) - 1:
+            _fld_char(p.add_run(), "end")
+
+
 def _setup_section(section, landscape: bool, draft: bool) -> None:
     w, h = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
@@ -278,7 +311,7 @@ def build_docx(d: Disclosure):
     rh = h.add_run("目　录")
     rh.bold = True
     rh.font.size = Pt(16)
-    _field(doc.add_paragraph(), 'TOC \\o "1-2" \\h \\z \\u', "（打开文档后右键“更新域”生成目录）")
+    _toc(doc, d)
     settings = doc.settings.element
     upd = OxmlElement("w:updateFields")
     upd.set(qn("w:val"), "true")
