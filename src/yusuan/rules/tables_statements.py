@@ -104,7 +104,13 @@ KEY_LABELS = {
     "s:capital_budget": "国有资本经营预算拨款", "s:unit_funds": "单位资金", "s:carryover": "上年结转结余",
     "s:carryover_fiscal": "财政拨款结转", "s:carryover_nonfiscal": "非财政拨款结转结余", "s:fiscal": "财政拨款",
     "s:carryover_general": "一般公共预算结转", "s:carryover_fund": "政府性基金结转", "s:carryover_capital": "国有资本经营结转",
-    "sangong:vehicle": "公务用车购置及运行费",
+    "sangong:vehicle": "公务用车购置及运行费", "sangong:abroad": "因公出国（境）费", "sangong:reception": "公务接待费",
+    "sangong:vehicle_purchase": "公务用车购置费", "sangong:vehicle_operation": "公务用车运行费",
+    "s:general": "一般财力", "s:general_transfer": "上级一般公共预算转移支付", "s:fund": "政府性基金本级",
+    "s:fund_transfer": "上级政府性基金转移支付", "s:capital": "国有资本经营本级",
+    "s:capital_transfer": "上级国有资本经营转移支付", "s:special_account": "财政专户核拨", "s:business": "事业收入",
+    "s:superior_subsidy": "上级补助收入", "s:affiliated": "附属单位上缴收入", "s:operating": "事业单位经营收入",
+    "s:other": "其他收入", "s:carryover_special_account": "财政专户结转结余", "s:carryover_unit": "单位资金结转结余",
 }
 _NUMBERING = re.compile(r"^\s*(?:[0-9]+[.、．]|[一二三四五六七八九十]+[、.．]|[（(][0-9一二三四五六七八九十]+[）)])\s*")
 
