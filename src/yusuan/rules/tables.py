@@ -129,13 +129,16 @@ def _rows_with_amounts(table: Table):
     return [r for r in table.rows if r.role != "blank"]
 
 
-def _identity(target: str, parts: list[str], why: str):
-    """``target = Σ parts`` on every row, over the part columns the layout prints (none printed: skipped)."""
+def _identity(target: str, parts: list[str], why: str, require_all: bool = False):
+    """``target = Σ parts`` on every row, over the part columns the layout prints (none printed: skipped).
+
+    ``require_all``: the identity is only meaningful with every part (合计 = 基本 + 项目): a table without
+    one of them (a reading problem, reported by the reader) is not checked rather than misreported."""
 
     def body(ctx: Context, table: Table) -> Iterator[Hit]:
         present = set(amount_columns(table))
         printed = [p for p in parts if p in present]
-        if target not in present or not printed:
+        if target not in present or not printed or (require_all and len(printed) < len(parts)):
             return
         for row in _rows_with_amounts(table):
             hit = column_identity(ctx, table, row, target, printed, why)
@@ -183,10 +186,12 @@ _table_rule("income", "ROW.FISCAL", "财政拨款小计等于三本预算及其�
 
 for _kind in ["expenditure", "general_expenditure", "fund_expenditure", "capital_expenditure", "fiscal_expenditure"]:
     _table_rule(_kind, "ROW.TOTAL", "合计等于基本支出加项目支出",
-                doc="每行“合计”= 基本支出 + 项目支出。")(_identity("total", ["basic", "project"], "基本支出与项目支出之和"))
+                doc="每行“合计”= 基本支出 + 项目支出。")(
+        _identity("total", ["basic", "project"], "基本支出与项目支出之和", require_all=True))
 
 _table_rule("general_basic", "ROW.TOTAL", "合计等于人员经费加公用经费",
-            doc="每行“合计”= 人员经费 + 公用经费。")(_identity("total", ["personnel", "public"], "人员经费与公用经费之和"))
+            doc="每行“合计”= 人员经费 + 公用经费。")(
+    _identity("total", ["personnel", "public"], "人员经费与公用经费之和", require_all=True))
 
 PROJECT_ECONOMIC = ["e:301", "e:302", "e:303", "e:307", "e:309", "e:310", "e:311", "e:312", "e:313", "e:399"]
 
