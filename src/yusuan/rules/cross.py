@@ -169,6 +169,8 @@ def _total_pair(id: str, title: str, ka: str, ra: str, ca: str, kb: str, rb: str
         row_a, row_b = ta.row(ra), tb.row(rb)
         if row_a is None or row_b is None:
             return
+        if ca not in amount_columns(ta) or cb not in amount_columns(tb):
+            return  # the layout (or the reading) has no such column: nothing to compare
         hit = compare(ctx, ta, row_a, ca, tb, amount(row_b, cb), _where(tb, row_b, cb))
         if hit:
             yield hit
