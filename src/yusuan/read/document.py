@@ -56,6 +56,10 @@ _SUBHEADING_INSIDE = re.compile(r"[(（][一二三四五六七八九十]+[)）]"
 _PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
+def _contents_like(section: Section) -> bool:
+    return all(len(p.text) <= 40 and not re.search(r"\d+(\.\d+)?\s*(万元|元|%)", p.text) for p in section.paragraphs)
+
+
 def _lookup(text: str, table) -> str | None:
     for words, key in table:
         if all(w in text for w in words):
@@ -64,8 +68,10 @@ def _lookup(text: str, table) -> str | None:
 
 
 class _Assembler:
-    def __init__(self, file: str | None):
+    def __init__(self, file: str | None, headings=None):
         self.file = file
+        self.headings = headings  # the profile's section titles, for files without 第X部分 markers
+        self.national_parts = False
         self.findings: list[Finding] = []
         self.tables: list[Table] = []
         self.sections: list[Section] = []
@@ -95,6 +101,7 @@ class _Assembler:
             return
         m = _PART.match(n)
         if m:
+            self.national_parts = True
             self.part = _PART_NO[m.group(1)]
             y = re.search(r"(\d{4})年", n)
             if y and self.year is None:
@@ -105,6 +112,11 @@ class _Assembler:
             if self.part == 4:
                 self.start_section("glossary", 4, p)
             self.section = None if self.part in (2, 3) else self.section
+            return
+        if self.year is None and recognise_title(n) and re.search(r"(\d{4})年", n):
+            self.year = int(re.search(r"(\d{4})年", n).group(1))
+        profile_mode = self.headings is not None and not self.national_parts
+        if profile_mode and self.profile_heading(p, n):
             return
         if self.part == 0 and recognise_title(n):  # a file of tables only (e.g. a workbook)
             self.part = 2
@@ -118,12 +130,12 @@ class _Assembler:
 
             self.performance_rows.append([GridCell(p.text.strip(), p.location)])  # a title printed as a paragraph
             return
-        if self.part == 1:
+        if self.part == 1 and not profile_mode:
             if _HEADING.match(n) or re.match(r"^\d+、", n):
                 sid = "overview.institutions" if ("机构" in n or "人员" in n) else "overview.functions"
                 self.start_section(sid, 1, p)
                 return
-        if self.part == 3:
+        if self.part == 3 and not profile_mode:
             if _HEADING.match(n):
                 sid = _lookup(n, _SECTIONS)
                 if sid is None:
@@ -153,6 +165,20 @@ class _Assembler:
             return
         style = "heading" if _SUBHEADING.match(n) else "body"
         self.section.paragraphs.append(Paragraph(text=p.text.strip(), style=style, location=self.loc(p)))  # type: ignore[arg-type]
+
+    def profile_heading(self, p: Para, n: str) -> bool:
+        """A heading the profile prints: start its section (a contents list only leaves empty ones)."""
+        found = self.headings.section(n)
+        if found is None:
+            if recognise_title(n) and self.part != 2:
+                self.part, self.section = 2, None
+            return False
+        sid, part = found
+        self.part = part
+        # a contents list printed the same heading earlier: drop that entry (short lines, no figures)
+        self.sections = [s for s in self.sections if s.id != sid or not _contents_like(s)]
+        self.start_section(sid, part, p)
+        return True
 
     def loc(self, p: Para) -> Location:
         base = p.location or Location(file=self.file)
@@ -289,15 +315,19 @@ def merge_repeated(section: Section, statements: list) -> list:
 def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto") -> ReadResult:
     from yusuan.read.detect import detect_phase, detect_profile
 
-    a = _Assembler(file)
+    from yusuan.read.headings import load_headings
+
+    text = " ".join(b.text for b in blocks[:40] if isinstance(b, Para))
+    chosen = detect_profile(text, []) if profile == "auto" else profile
+    a = _Assembler(file, load_headings(chosen))
     a.run(blocks)
     a.finish()
     performance = read_performance_rows(a.performance_rows, a.findings)
-    text = " ".join(b.text for b in blocks[:40] if isinstance(b, Para))
     unit_name = a.unit_name or ""
     year = a.year
     phase = detect_phase(text)
-    chosen = detect_profile(text, a.tables) if profile == "auto" else profile
+    if profile == "auto":
+        chosen = detect_profile(text, a.tables)
     title = f"{unit_name}{year or ''}年部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
     disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,
                             origin="read", file=file, sections=a.sections, tables=a.tables,

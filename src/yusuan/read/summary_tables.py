@@ -18,6 +18,7 @@ _SUBTOTALS = {"s:fiscal", "s:current_year", "s:carryover", "s:general_budget", "
 # (keywords all present, key) – checked in order; carry-over labels when inside 上年结转结余.
 _CURRENT = [
     (("本年收入",), "s:current_year"),
+    (("财政拨款收入",), "s:fiscal"),
     (("上年结转",), "s:carryover"),
     (("上级", "一般公共预算"), "s:general_transfer"),
     (("上级", "政府性基金"), "s:fund_transfer"),
@@ -26,6 +27,7 @@ _CURRENT = [
     (("一般公共预算",), "s:general_budget"),
     (("政府性基金收入",), "s:fund"),
     (("基金预算",), "s:fund_budget"),
+    (("政府性基金",), "s:fund_budget"),
     (("国有资本经营收入",), "s:capital"),
     (("国有资本经营预算",), "s:capital_budget"),
     (("财政专户",), "s:special_account"),
@@ -92,14 +94,40 @@ def _function_row(reader: _Reader, cell: GridCell, values: list[GridCell], colum
         row = Row(key="expenditure_total", name=label, role="total", side="expenditure", location=reader.loc(cell, index))
     else:
         m = _FUNCTION_LABEL.match(label.replace("\u3000", " ").strip())
-        if not m:
-            reader.warn("R.ROW.UNRECOGNISED", f"无法识别的支出功能分类“{label}”", cell, index)
-            return None
-        row = Row(key=f"f:{m.group(1)}", code=m.group(1), name=m.group(2).strip(), level="类", side="expenditure",
-                  location=reader.loc(cell, index))
+        if m:
+            code, name = m.group(1), m.group(2).strip()
+        else:  # "一、一般公共服务支出": a class printed by name, numbered with a numeral
+            name = re.sub(r"^[一二三四五六七八九十]+[、.]\s*", "", label.strip())
+            code = class_code(name)
+            if code is None:
+                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的支出功能分类“{label}”", cell, index)
+                return None
+        row = Row(key=f"f:{code}", code=code, name=name, level="类", side="expenditure", location=reader.loc(cell, index))
     for i, (key, col_label) in enumerate(columns):
         row.cells[key] = reader.amount(values[i] if i < len(values) else None, index, col_label)
     return row
+
+
+def class_code(name: str) -> str | None:
+    """The 类 code of a function class printed by name only (the catalogue's names; a name cut
+    short by a narrow column still matches its start)."""
+    from yusuan import catalog
+
+    norm = normalise_text(name)
+    if not norm:
+        return None
+    classes = [(code, normalise_text(e.name)) for code, e in _function_catalog().entries.items() if len(code) == 3]
+    for code, cname in classes:
+        if cname == norm:
+            return code
+    starts = [code for code, cname in classes if len(norm) >= 4 and (cname.startswith(norm) or norm.startswith(cname))]
+    return starts[0] if len(starts) == 1 else None
+
+
+def _function_catalog():
+    from yusuan import catalog
+
+    return catalog.load("function", 2023)
 
 
 def _income_row(reader: _Reader, cell: GridCell, value: GridCell | None, key: str, index: int) -> Row:
@@ -107,6 +135,20 @@ def _income_row(reader: _Reader, cell: GridCell, value: GridCell | None, key: st
     row = Row(key=key, name=cell.text.strip(), role=role, side="income", location=reader.loc(cell, index))  # type: ignore[arg-type]
     row.cells["amount"] = reader.amount(value, index, "金额")
     return row
+
+
+def _side_positions(header: list[list[GridCell]]) -> tuple[int, int, int, int]:
+    """Columns of (income label, income amount, function, function amount) from a header row that
+    prints 预算数 twice (a PDF may add empty columns); the plain four columns otherwise."""
+    for row in header:
+        texts = [_norm(c) for c in row]
+        amounts = [j for j, t in enumerate(texts) if t in ("预算数", "金额", "合计")]
+        if len(amounts) >= 2:
+            a1, a2 = amounts[0], amounts[1]
+            labels = [j for j in range(a1 + 1, a2) if texts[j]]
+            function = labels[0] if labels else a1 + 1
+            return 0, a1, function, a2
+    return 0, 1, 2, 3
 
 
 def _data_start(grid: Grid, words: tuple[str, ...]) -> int:
@@ -126,9 +168,12 @@ def read_income_expenditure(grid: Grid, title: str, number: str = "", unit: str 
     income, expenditure = [], []
     in_carryover = False
     start = _data_start(grid, ("一、", "本年收入"))
+    pos = _side_positions(grid.rows[:start])
     for i, cells in enumerate(grid.rows[start:], start=1):
-        cells = list(cells) + [GridCell("")] * (4 - len(cells))
-        label, amount, function, fvalue = cells[0], cells[1], cells[2], cells[3]
+        cells = list(cells) + [GridCell("")] * (max(pos) + 1 - len(cells))
+        label, amount, function, fvalue = (cells[p] for p in pos)
+        cells = [c for j, c in enumerate(cells) if j not in pos and j < max(pos)] + cells[max(pos) + 1:]
+        cells = [GridCell("")] * 4 + cells  # what is left over is checked for stray figures below
         if _norm(label):
             if "上年结转" in _norm(label) and _norm(label).startswith("二"):
                 in_carryover = True

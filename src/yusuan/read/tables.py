@@ -27,10 +27,13 @@ _TITLES: list[tuple[str, tuple[str, ...]]] = [
     ("income_expenditure", ("收支总体情况表",)),
     ("income_expenditure", ("收支预算总表",)),
     ("income", ("收入总体情况表",)),
+    ("income", ("收入预算总表",)),
     ("expenditure", ("支出总体情况表",)),
+    ("expenditure", ("支出预算总表",)),
     ("general_basic", ("一般公共预算基本支出",)),
     ("general_project", ("一般公共预算项目支出",)),
     ("general_expenditure", ("一般公共预算支出情况表",)),
+    ("general_expenditure", ("一般公共预算支出功能分类",)),
     ("fund_expenditure", ("政府性基金预算支出",)),
     ("capital_expenditure", ("国有资本经营预算支出",)),
     ("fiscal_expenditure", ("财政拨款支出预算表",)),
@@ -83,7 +86,7 @@ _CODE_JOINED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(.*)$", re.S)
 def recognise_title(text: str) -> str | None:
     """The table kind a printed title names, or None."""
     for line in text.splitlines() or [text]:
-        norm = normalise_text(re.sub(r"^\s*表\s*\d+", "", line))
+        norm = normalise_text(re.sub(r"^\s*(表\s*\d+|\d+[.、])", "", line))
         if not norm.endswith("表") or len(norm) > 40:
             continue
         for kind, words in _TITLES:
@@ -236,12 +239,51 @@ def _new_table(kind: str, title: str, number: str, unit: str, grid: Grid, column
                  columns=[Column(key=k, label=label) for k, label, _ in columns], location=grid.location)
 
 
+# Printed column labels → keys, for headers whose rows line up with the data (checked in order).
+_LABEL_KEYS = [
+    (("上级", "一般公共预算"), "s:general_transfer"), (("上级", "政府性基金"), "s:fund_transfer"),
+    (("上级", "国有资本"), "s:capital_transfer"), (("非财政拨款",), "s:carryover_nonfiscal"),
+    (("财政拨款结转",), "s:carryover_fiscal"), (("上年结转",), "s:carryover"), (("小计",), "s:fiscal"),
+    (("财政拨款",), "s:fiscal"), (("一般公共预算",), "s:general"), (("政府性基金",), "s:fund"),
+    (("国有资本",), "s:capital"), (("财政专户",), "s:special_account"), (("单位资金",), "s:unit_funds"),
+    (("事业单位经营",), "s:operating"), (("经营收入",), "s:operating"), (("事业收入",), "s:business"),
+    (("其他收入",), "s:other"), (("基本支出",), "basic"), (("项目支出",), "project"), (("人员经费",), "personnel"),
+    (("公用经费",), "public"), (("合计",), "total"), (("总计",), "total"),
+]
+
+
+def columns_from_header(header: list[list[GridCell]], width: int, lead: int):
+    """Column (key, label, keyword) list read from header rows that line up with the data rows
+    (every cell under its own label), or None when the header cannot say it unambiguously."""
+    aligned = [row for row in header if len(row) == width]
+    if not aligned:
+        return None
+    out, seen = [], set()
+    def key_of(label: str) -> str | None:
+        return next((k for words, k in _LABEL_KEYS if all(w in label for w in words)), None) if label else None
+
+    for j in range(lead, width):
+        parts = [_norm(row[j]) for row in aligned if _norm(row[j])]
+        label = "".join(parts)
+        # the lowest label names the column ("基本支出" under the group "一般公共预算支出"); a label
+        # split over two rows ("事业单位"/"经营收入") is read whole
+        key = (key_of(parts[-1]) if parts else None) or key_of(label)
+        if key is None or key in seen:
+            return None
+        seen.add(key)
+        leaf = parts[-1] if key_of(parts[-1]) == key else label
+        out.append((key, leaf, leaf))
+    return out or None
+
+
 def read_function_table(kind: str, grid: Grid, title: str, number: str = "", unit: str = "万元"):
     columns = FUNCTION_TABLE_COLUMNS[kind]
-    table = _new_table(kind, title, number, unit, grid, columns)
-    reader = _Reader(table, grid)
     split = _split_layout(_header_before_codes(grid))
     start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
+    if start < len(grid.rows):
+        columns = columns_from_header(grid.rows[:start], len(grid.rows[start]), 4 if split else 2) or columns
+    table = _new_table(kind, title, number, unit, grid, columns)
+    reader = _Reader(table, grid)
     _check_header(reader, grid.rows[:start], columns)
     width = (4 if split else 2) + len(columns)
     rows = join_broken_rows(grid.rows[start:], lambda r: _function_code(r, split), width)

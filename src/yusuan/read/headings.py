@@ -1,0 +1,73 @@
+"""Section headings from a region profile (``yusuan.profiles``): a file printed without the
+national 第一部分…第四部分 markers (Shanghai) is sectioned by the titles its profile prints.
+
+A profile title like "六、其他相关情况说明 一、{year}年“三公”经费预算情况说明" is two headings; the
+last one names the section. Numbering (一、 1. （一）) is ignored when matching, {year} and {unit}
+match any year and any unit name.
+"""
+
+from __future__ import annotations
+
+import re
+
+from yusuan.amounts import normalise_text
+
+_NUMBERING = re.compile(r"^([一二三四五六七八九十]+、|\d+[.、]|[(（][一二三四五六七八九十]+[)）])")
+
+
+def _strip(text: str) -> str:
+    text = normalise_text(text)
+    while True:
+        stripped = _NUMBERING.sub("", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+def _pattern(title: str) -> re.Pattern:
+    body = re.escape(_strip(title)).replace(re.escape("{year}") + "年", r"(\d{4}年)?")
+    body = body.replace(re.escape("{year}"), r"\d{4}").replace(re.escape("{unit}"), ".+?")
+    return re.compile(f"^{body}$")
+
+
+def _subsequence(short: str, long: str) -> bool:
+    it = iter(long)
+    return all(ch in it for ch in short)
+
+
+class ProfileHeadings:
+    def __init__(self, profile) -> None:
+        self.sections: list[tuple[re.Pattern, str, int]] = []
+        for spec in getattr(profile, "sections", []) or []:
+            last = re.split(r"\s+(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", spec.title.strip())[-1]
+            self.sections.append((_pattern(last), spec.id, spec.part))
+        self.parts: list[tuple[re.Pattern, int]] = [(_pattern(p.heading), p.number) for p in getattr(profile, "parts", []) or []]
+
+    def section(self, text: str) -> tuple[str, int] | None:
+        n = _strip(text)
+        for pattern, sid, part in self.sections:
+            if pattern.match(n):
+                return sid, part
+        # a heading worded a little shorter than the profile's ("政府采购情况" for "政府采购预算情况")
+        if 4 <= len(n) <= 30 and not n.endswith(("。", ":")) and not re.search(r"\d", n):
+            for pattern, sid, part in self.sections:
+                title = re.sub(r"\(\\d\{4\}年\)\?|\\d\{4\}|\.\+\?|[\\^$]", "", pattern.pattern)
+                if len(n) >= 0.6 * len(title) and _subsequence(n, title):
+                    return sid, part
+        return None
+
+    def part(self, text: str) -> int | None:
+        n = _strip(text)
+        for pattern, number in self.parts:
+            if pattern.match(n):
+                return number
+        return None
+
+
+def load_headings(name: str) -> ProfileHeadings | None:
+    try:
+        from yusuan.profiles import load_profile
+
+        return ProfileHeadings(load_profile(name))
+    except Exception:  # noqa: BLE001 - without a profile the national headings still apply
+        return None
