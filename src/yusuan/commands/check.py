@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from pathlib import Path
@@ -64,9 +65,9 @@ def _plain_text(result) -> str:
 
     from yusuan.rules import report as reports
 
-    buf = Console(record=True, width=160, file=open("/dev/null", "w"), color_system=None)  # noqa: SIM115
-    reports.print_text(result, buf)
-    return buf.export_text()
+    console_ = Console(record=True, width=160, file=io.StringIO(), color_system=None)
+    reports.print_text(result, console_)
+    return console_.export_text()
 
 
 @app.command()
@@ -93,8 +94,10 @@ def rules(
         err.print("[bold red]错误[/]：--format 应为 text 或 json", highlight=False)
         raise typer.Exit(2)
     table = RichTable(title=f"校验规则（共 {len(items)} 条）")
-    for col in ("编号", "级别", "类别", "名称"):
-        table.add_column(col)
+    table.add_column("编号", no_wrap=True)
+    table.add_column("级别", no_wrap=True)
+    table.add_column("类别", no_wrap=True)
+    table.add_column("名称", overflow="fold")
     for r in items:
         table.add_row(r.id, SEVERITY_ZH[r.severity], CATEGORY_ZH.get(r.category, r.category), r.title)
     console.print(table)
