@@ -14,12 +14,17 @@ from typing import Iterator
 from yusuan import catalog
 from yusuan.disclosure import Row, Table
 from yusuan.rules.registry import Context, Hit, rule
-from yusuan.rules.tables_common import cell_location, code_of, level_of, printed_name, row_label
+from yusuan.rules.tables_common import cell_location, code_of, level_of, memo, printed_name, row_label
 
 FUNCTION_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
                    "general_project", "fund_expenditure", "capital_expenditure", "fiscal_expenditure")
 ECONOMIC_TABLES = ("general_basic",)
 PARTIAL_NOTE = "（内置目录为部分目录，未收录不一定有误；导入完整目录后可确认：yusuan catalog import）"
+
+
+def load_catalog(ctx: Context, kind: str):
+    """The budget year's catalogue, loaded once per check."""
+    return memo(ctx, ("catalog", kind), lambda: catalog.load(kind, _year(ctx)))  # type: ignore[arg-type]
 
 
 def _edition(cat) -> str:
@@ -44,7 +49,7 @@ def _printed_name(row: Row, code: str) -> str:
 
 def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
     def check(ctx: Context) -> Iterator[Hit]:
-        cat = catalog.load(kind, _year(ctx))  # type: ignore[arg-type]
+        cat = load_catalog(ctx, kind)
         seen: set[str] = set()
         for table, row in _rows(ctx, kinds, prefix):
             code = code_of(row)
@@ -62,7 +67,7 @@ def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
 
 def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | None = None):
     def check(ctx: Context) -> Iterator[Hit]:
-        cat = catalog.load(kind, _year(ctx))  # type: ignore[arg-type]
+        cat = load_catalog(ctx, kind)
         for table, row in _rows(ctx, kinds, prefix):
             code = code_of(row)
             if levels is not None and level_of(row) not in levels:
@@ -79,7 +84,7 @@ def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | No
 
 
 def _project_item_names(ctx: Context) -> Iterator[Hit]:
-    cat = catalog.load("function", _year(ctx))
+    cat = load_catalog(ctx, "function")
     table = ctx.disclosure.table("general_project")
     if table is None:
         return

@@ -224,9 +224,9 @@ def _t6_split(own: str, other: str, own_label: str):
     """Economic 类 301/303 are 人员经费, the others 公用经费: a row's money sits in its own column only."""
 
     def body(ctx: Context, table: Table) -> Iterator[Hit]:
-        from yusuan import catalog
+        from yusuan.rules.catalogue import load_catalog
 
-        cat = catalog.load("economic", ctx.disclosure.budget_year or 2023)
+        cat = load_catalog(ctx, "economic")
         for row in table.rows_where("e:"):
             code = code_of(row)
             split = cat.personnel_or_public(code)
