@@ -18,12 +18,25 @@ from yusuan.rules.report import SCORE_HOOKS, SEVERITY_ORDER, Report
 TABLE_ORDER = ["表1", "表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "表10"]
 
 
+_SETTINGS_CACHE: dict[int, tuple[object, dict]] = {}
+
+
 def profile_settings(profile) -> dict:
-    """The profile as the flat-ish dict rules read (``Context.profile``): its dump plus a few shortcuts."""
+    """The profile as the flat-ish dict rules read (``Context.profile``): its dump plus a few shortcuts.
+    Cached per profile object (profiles are loaded once and not changed; rules only read the dict)."""
     if profile is None:
         return {}
     if isinstance(profile, dict):
         return profile
+    cached = _SETTINGS_CACHE.get(id(profile))
+    if cached is not None and cached[0] is profile:
+        return cached[1]
+    data = _profile_settings(profile)
+    _SETTINGS_CACHE[id(profile)] = (profile, data)
+    return data
+
+
+def _profile_settings(profile) -> dict:
     data = profile.model_dump()
     data["performance_weight_total"] = profile.performance.weight_total
     t4 = profile.table("fiscal_income_expenditure") if hasattr(profile, "table") else None
