@@ -23,6 +23,7 @@ from yusuan.errors import InputError, InputProblem
 from yusuan.read.blocks import Block, Grid, GridCell, Para
 from yusuan.read.pdf_layout import Line, PageLayout, Rule, Word, join_words, read_page
 
+_TOTAL = re.compile(r"^(合\s*计|总\s*计|小\s*计)$")
 _PAGE_NUMBER = re.compile(r"^[-—－\s]*(第\s*)?\d{1,3}(\s*页)?[-—－\s]*(共\s*\d+\s*页)?$")
 _MIN_RULE_SPAN = 0.04  # a horizontal rule must cover this share of the table width to end a row (merged header cells end earlier)
 
@@ -71,15 +72,22 @@ def read_pdf_blocks(path: Path) -> list[Block]:
     for b in blocks:
         if isinstance(b, Grid):
             drop_empty_columns(b)
+            collapse_merged(b)
     return blocks
 
 
 def drop_empty_columns(grid: Grid) -> None:
-    """Columns without any text in any row (between a rule and a text gap) are not columns."""
+    """Columns without any text in any row (between a rule and a text gap) are not columns; a merged
+    cell that ran through a dropped column still runs on to the next kept one."""
     width = max((len(r) for r in grid.rows), default=0)
     keep = [c for c in range(width) if any(c < len(r) and r[c].text.strip() for r in grid.rows)]
-    if len(keep) < width:
-        grid.rows = [[r[c] for c in keep if c < len(r)] for r in grid.rows]
+    if len(keep) == width:
+        return
+    for r in grid.rows:
+        for c in range(len(r) - 1, 0, -1):
+            if c not in keep and getattr(r[c - 1], "joins_next", False):
+                r[c - 1].joins_next = getattr(r[c], "joins_next", False)  # type: ignore[attr-defined]
+    grid.rows = [[r[c] for c in keep if c < len(r)] for r in grid.rows]
 
 
 # -- tables ------------------------------------------------------------------------------------
@@ -210,14 +218,16 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
             c = _index(cols, w.xc)
             if r is not None and c is not None:
                 cells.setdefault((r, c), []).append((ln, w))
-    _merge_right(cells, region, rows, cols)
+    joined = _joined_edges(region, rows, cols)
     for r in range(len(rows) - 1):
         row_cells = []
         for c in range(len(cols) - 1):
             words = cells.get((r, c), [])
-            row_cells.append(GridCell(_cell_text(words), Location(
+            cell = GridCell(_cell_text(words), Location(
                 file=file, page=page.number,
-                bbox=(round(cols[c], 1), round(rows[r], 1), round(cols[c + 1], 1), round(rows[r + 1], 1)))))
+                bbox=(round(cols[c], 1), round(rows[r], 1), round(cols[c + 1], 1), round(rows[r + 1], 1))))
+            cell.joins_next = (r, c + 1) in joined  # type: ignore[attr-defined]
+            row_cells.append(cell)
         if any(cell.text for cell in row_cells) or r not in (0, len(rows) - 2):
             grid.rows.append(row_cells)
     while grid.rows and not any(c.text for c in grid.rows[-1]):
@@ -226,24 +236,55 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
     return grid
 
 
-def _merge_right(cells: dict, region: _Region, rows: list[float], cols: list[float]) -> None:
-    """A cell merged across columns (a drawn column rule missing at this height, the cell to the right
-    empty) is read as its last column, where the national layout's readers look for 合计 (under
-    科目名称) – codes and name columns merged into one 合计 cell."""
+def _joined_edges(region: _Region, rows: list[float], cols: list[float]) -> set[tuple[int, int]]:
+    """(band, edge) pairs where a drawn column rule is missing: the cells on both sides are one merged
+    cell (a group label over several columns, 合计 over the code and name columns). Only bands that
+    some inner rule crosses can tell; columns found from text gaps are never joined."""
     vrules = [r for r in region.rules if r.orient == "v"]
-    ruled = {i for i, x in enumerate(cols) if any(abs(r.pos - x) <= 3 for r in vrules)}
-    for (r, c) in sorted(cells, key=lambda rc: (rc[0], -rc[1])):
-        mid = (rows[r] + rows[r + 1]) / 2
-        if all(_is_data_word(w) for _, w in cells[(r, c)]):
-            continue  # figures sit in their own column
-        if not any(v.a - 1 <= mid <= v.b + 1 for v in vrules if cols[0] + 3 < v.pos < cols[-1] - 3):
-            continue  # no inner rule crosses this band (a page's first band above the rules): nothing to tell
-        target = c
-        while target + 1 < len(cols) - 1 and target + 1 in ruled and (r, target + 1) not in cells and not any(
-                abs(v.pos - cols[target + 1]) <= 3 and v.a - 1 <= mid <= v.b + 1 for v in vrules):
-            target += 1
-        if target != c:
-            cells[(r, target)] = cells.pop((r, c))
+    ruled = {i for i, x in enumerate(cols) if 0 < i < len(cols) - 1 and any(abs(r.pos - x) <= 3 for r in vrules)}
+    out = set()
+    for band in range(len(rows) - 1):
+        mid = (rows[band] + rows[band + 1]) / 2
+        crossing = [v for v in vrules if v.a - 1 <= mid <= v.b + 1 and cols[0] + 3 < v.pos < cols[-1] - 3]
+        if not crossing:
+            continue
+        for i in ruled:
+            if not any(abs(v.pos - cols[i]) <= 3 for v in crossing):
+                out.add((band, i))
+    return out
+
+
+def collapse_merged(grid: Grid) -> None:
+    """One grid cell per merged cell, as the DOCX reader gives them: the texts and boxes of joined
+    cells become one cell (so a header row over merged cells is shorter than a data row). A run is
+    kept apart when two of its cells hold text, and in a row with figures unless it is the 合计/总计
+    label over the code and name columns (a label beside an empty figure cell whose rule happens
+    not to be drawn is not merged with it)."""
+    for i, row in enumerate(grid.rows):
+        figures = any(re.fullmatch(r"[-\d,.%]+", c.text.strip()) for c in row)
+        runs: list[list[GridCell]] = [[]]
+        for cell in row:
+            runs[-1].append(cell)
+            if not getattr(cell, "joins_next", False):
+                runs.append([])
+        out: list[GridCell] = []
+        for run in runs:
+            texts = [c for c in run if c.text.strip()]
+            if len(run) < 2 or len(texts) > 1 or (figures and not all(_TOTAL.match(c.text.strip()) for c in texts)):
+                out.extend(run)
+                continue
+            location = run[0].location
+            for c in run[1:]:
+                location = _union(location, c.location)
+            out.append(GridCell(texts[0].text if texts else "", location))
+        grid.rows[i] = out
+
+
+def _union(a: Location | None, b: Location | None) -> Location | None:
+    if a is None or b is None or a.bbox is None or b.bbox is None:
+        return a or b
+    return a.model_copy(update={"bbox": (min(a.bbox[0], b.bbox[0]), min(a.bbox[1], b.bbox[1]),
+                                         max(a.bbox[2], b.bbox[2]), max(a.bbox[3], b.bbox[3]))})
 
 
 def _index(edges: list[float], v: float) -> int | None:
