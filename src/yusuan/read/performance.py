@@ -26,6 +26,14 @@ _HEADER_KEYS = {
 }
 # "年度预算总额：152.00　其中：财政拨款：152.00　其他资金：0.00" printed in one cell
 _FUND_IN_CELL = re.compile(r"(年度预算总额|其中[:：]?财政拨款|财政拨款|其他资金)\s*[:：]\s*([\d][\d.,]*)")
+# Money labels → attribute (printed in 万元, or in 元 when the row says so).
+_MONEY = {"年度预算总额": "stated_total", "项目资金总额": "stated_total", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
+          "其中:财政资金": "fiscal", "其他资金": "other"}
+_MONEY_HINTS = ("项目资金", "(元)", "上年结转资金", "年度资金申请总额")
+_GOAL_LABELS = {"项目总体目标", "项目总目标", "年度总体目标"}
+_KNOWN = ("预算单位", "项目名称", "项目负责人", "项目总体目标", "年度总体目标", "主管部门", "实施单位", "项目性质",
+          "计划开始日期", "计划完成日期", "专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门",
+          "中央补助金额")
 _AREA_FIELDS = ("专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门", "中央补助金额")
 
 
@@ -63,6 +71,8 @@ class _Builder:
         self.format = _fmt(self.title)
         self.location = title_cell.location
         self.fields: dict[str, str] = {}
+        self.pending_goal: dict[str, int] | None = None
+        self.yuan = False  # money printed in 元 (converted to 万元, the model's unit)
         self.stated_total: Decimal | None = None
         self.fiscal: Decimal | None = None
         self.other: Decimal | None = None
@@ -72,38 +82,64 @@ class _Builder:
         self.level1 = self.level2 = ""
 
     def header_fields(self, cells: list[GridCell]) -> bool:
+        """Label/value pairs along a row; money rows (项目资金 …); a row of goal labels whose
+        values are printed in the row below (Shanghai 财政项目支出绩效目标填报表)."""
         texts = [_text(c) for c in cells]
-        first = normalise_text(texts[0]) if texts else ""
-        if first.startswith("项目资金"):
-            label = None
-            pairs: list[tuple[str, GridCell]] = []
-            for t, cell in zip(texts[1:], cells[1:]):  # "年度预算总额：152.00" may share one cell
-                found = _FUND_IN_CELL.findall(t)
-                if found:
-                    for label_text, number in found:
-                        pairs += [(label_text, cell), (number, cell)]
-                else:
-                    pairs.append((t, cell))
-            for t, cell in pairs:
-                n = normalise_text(t).rstrip(":")
-                if n in ("年度预算总额", "其中:财政拨款", "财政拨款", "其他资金"):
-                    label = n
-                elif label:
-                    value = _amount(t, cell.location, self.findings, label)
-                    if label == "年度预算总额":
-                        self.stated_total = value
-                    elif "财政拨款" in label:
-                        self.fiscal = value
-                    else:
-                        self.other = value
-                    label = None
+        filled = [(t, c) for t, c in zip(texts, cells) if t]
+        if not filled:
+            return False
+        if self.pending_goal is not None:  # values under the goal labels of the previous row
+            for label, j in self.pending_goal.items():
+                if j < len(texts) and texts[j]:
+                    self.fields[label] = texts[j]
+            self.pending_goal = None
             return True
-        known = ("预算单位", "项目名称", "项目负责人", "项目总体目标", "年度总体目标") + _AREA_FIELDS
-        if any(first.startswith(normalise_text(k)) for k in known):
-            for i in range(0, len(texts) - 1, 2):
-                self.fields[texts[i]] = texts[i + 1]
+        norms = [normalise_text(t).rstrip(":") for t, _ in filled]
+        if any(n in _MONEY or n.startswith(_MONEY_HINTS) for n in norms):
+            self.money(filled)
             return True
-        return False
+        goal_labels = {normalise_text(t): j for j, t in enumerate(texts) if normalise_text(t) in _GOAL_LABELS}
+        if goal_labels and len(goal_labels) == len(filled):
+            self.pending_goal = {texts[j]: j for j in goal_labels.values()}
+            return True
+        if not any(n.startswith(k) for n in norms[:1] for k in _KNOWN):
+            return False
+        i = 0
+        while i < len(filled):
+            label = filled[i][0]
+            n = normalise_text(label)
+            if any(n.startswith(k) for k in _KNOWN) and i + 1 < len(filled):
+                value = filled[i + 1][0]
+                if not any(normalise_text(value).startswith(k) for k in _KNOWN):
+                    self.fields[label] = value
+                    i += 2
+                    continue
+            i += 1
+        return True
+
+    def money(self, filled: list[tuple[str, GridCell]]) -> None:
+        label = None
+        pairs: list[tuple[str, GridCell]] = []
+        for t, cell in filled:  # "年度预算总额：152.00" may share one cell
+            found = _FUND_IN_CELL.findall(t)
+            if found:
+                for label_text, number in found:
+                    pairs += [(label_text, cell), (number, cell)]
+            else:
+                pairs.append((t, cell))
+        for t, cell in pairs:
+            n = normalise_text(t).rstrip(":")
+            if n in ("(元)", "项目资金(元)"):
+                self.yuan = True
+            if n in _MONEY:
+                label = _MONEY[n]
+            elif label:
+                value = _amount(t, cell.location, self.findings, n)
+                if value is not None and getattr(self, label) is None:
+                    setattr(self, label, value)
+                label = None
+            if n.startswith("项目资金") and "元" in n and "万元" not in n:
+                self.yuan = True
 
     def indicator_header(self, cells: list[GridCell]) -> bool:
         texts = [normalise_text(_text(c)) for c in cells]
@@ -111,7 +147,7 @@ class _Builder:
             return False
         self.columns = {}
         for i, t in enumerate(texts):
-            key = _HEADER_KEYS.get(t) or ("target" if t.startswith("指标值") and "依据" not in t else None)
+            key = _HEADER_KEYS.get(t) or ("target" if "指标值" in t and "依据" not in t else None)
             if key and key not in self.columns:
                 self.columns[key] = i
         return True
@@ -120,7 +156,7 @@ class _Builder:
         assert self.columns is not None
         texts = [_text(c) for c in cells]
         width = max(self.columns.values()) + 1
-        if len(texts) != width:  # split cells ("质量指标","　","验收合格率","　",">=90%"): keep the non-blank after 一级/二级
+        if len(texts) < width or (len(texts) > width and any(texts[width:])):  # split cells ("质量指标","　","验收合格率","　",">=90%"): keep the non-blank after 一级/二级
             start = self.columns.get("level1", 0)
             head = texts[start: start + 2]
             rest = [t for t in texts[start + 2:] if t]
@@ -157,11 +193,15 @@ class _Builder:
         title = None
         if self.format == "department" and get("专项名称") is not None:
             self.format = "area"  # the area template printed under the standard title
-        elif self.format == "department" and self.columns is not None and "weight" not in self.columns:
-            self.format = "transfer_detail"  # four indicator columns only
+        elif self.format == "department" and self.columns is not None and "weight" not in self.columns \
+                and get("预算单位") is not None and get("主管部门") is None:
+            self.format = "transfer_detail"  # the Xinjiang detail template: four indicator columns only
+        standard = ("预算单位", "项目名称", "项目负责人") + tuple(_GOAL_LABELS)
+        extra = {k: v for k, v in self.fields.items() if not normalise_text(k).startswith(standard)}
         if self.format == "area":
             name = re.split(r"区域", self.title)[0] if "区域" in self.title else (get("项目名称") or get("专项名称") or "")
             extra = {k: v for k, v in self.fields.items() if any(normalise_text(k).startswith(a) for a in _AREA_FIELDS)}
+            extra.update({k: v for k, v in self.fields.items() if k not in extra and not normalise_text(k).startswith(standard)})
             central = get("中央补助金额")
             self.fiscal = _amount(central, self.location, self.findings, "中央补助金额") if central else None
             self.stated_total = self.fiscal
@@ -174,10 +214,19 @@ class _Builder:
                 title = self.title
         if not name:
             self.findings.append(reading_finding("R.PERFORMANCE.NAME", "绩效目标表没有项目名称", self.location))
+        if self.yuan:
+            self.fiscal, self.other, self.stated_total = (
+                None if v is None else v / 10000 for v in (self.fiscal, self.other, self.stated_total))
+        levels = [i.level1 for i in self.indicators]
+        first = next((lv for lv in levels if lv), "")
+        for indicator in self.indicators:  # a merged 一级 cell printed mid-block leaves the rows above it blank
+            if indicator.level1:
+                break
+            indicator.level1 = first
         table = PerformanceTable(
             format=self.format, project=name or "（未印项目名称）", title_name=title_name if title_name != name else None,  # type: ignore[arg-type]
             title=title, budget_unit=get("预算单位"), owner=get("项目负责人"), fiscal=self.fiscal or Decimal(0),
-            other=self.other or Decimal(0), goal=get("项目总体目标", "年度总体目标") or "", indicators=self.indicators,
+            other=self.other or Decimal(0), goal=get("项目总体目标", "年度总体目标", "项目总目标") or "", indicators=self.indicators,
             extra=extra,
         )
         if not self.indicators:
@@ -203,8 +252,11 @@ def read_performance_rows(rows: list[list[GridCell]], findings: list[Finding]) -
         if current is None:
             findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"绩效目标表标题之前的表格行：“{texts[0][:30]}”", cells[0].location))
             continue
-        if re.fullmatch(r"[(（]\d{4}年[)）]", texts[0]):
+        if re.fullmatch(r"[(（]\d{4}年度?[)）]", texts[0]):
             continue
+        if current.columns is not None and normalise_text(texts[0]).startswith("项目名称"):
+            out.append(current.build())  # the next project's table, printed without its own title
+            current = _Builder(GridCell(current.title, cells[0].location), findings)
         if current.columns is None:
             if current.header_fields(cells) or current.indicator_header(cells):
                 continue
