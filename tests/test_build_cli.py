@@ -35,13 +35,16 @@ def test_build_writes_documents_and_report(tmp_path):
     assert any(n.endswith("校验报告.html") for n in names)
     for name in names:
         assert name in result.output.replace("\n", "")
-    fatal = report["counts"]["fatal"]
-    if report["checked"]:
+    if "valid" in report:  # the checking engine's own report (same schema as `yusuan check`)
+        fatal = report["stats"]["by_severity"]["fatal"]
+        assert report["valid"] == (fatal == 0)
         assert result.exit_code == (1 if fatal else 0), result.output
         assert "校验结果" in result.output
         wb = load_workbook(next(out.glob("*.xlsx")))
         assert "校验报告" in wb.sheetnames
+        assert (wb.worksheets[0]["A1"].value == DRAFT_MARK) == bool(fatal)
     else:
+        assert report["checked"] is False
         assert result.exit_code == 0, result.output
         assert "校验功能暂不可用" in result.output
     # nothing left behind by the staging folder
@@ -108,3 +111,14 @@ def test_missing_package_is_a_clear_chinese_error(tmp_path):
     result = runner.invoke(app, ["build", str(tmp_path / "nope"), "-o", str(tmp_path / "o")])
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_without_the_checking_engine_it_builds_and_says_so(tmp_path, monkeypatch):
+    monkeypatch.setattr(build_cmd, "_check_engine", lambda: None)
+    out = tmp_path / "out"
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--format", "html"])
+    assert result.exit_code == 0, result.output
+    assert "校验功能暂不可用" in result.output
+    report = json.loads(next(out.glob("*校验报告.json")).read_text(encoding="utf-8"))
+    assert report["checked"] is False and report["passed"] is False
+    assert "未校验" in next(out.glob("*校验报告.html")).read_text(encoding="utf-8")

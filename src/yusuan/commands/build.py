@@ -58,7 +58,8 @@ def _run_checks(check_package, package, disclosure, profile):
     first = next(iter(params))
     result = check_package(package, **{k: v for k, v in kwargs.items() if k != first})
     findings = getattr(result, "findings", result)
-    return list(findings)
+    engine_report = result if hasattr(result, "findings") else None
+    return list(findings), engine_report
 
 
 @app.command()
@@ -82,10 +83,10 @@ def build(
         return
 
     check_package = _check_engine()
-    findings = None
+    findings, engine_report = None, None
     if check_package is not None:
         with console.status("正在校验……"):
-            findings = _run_checks(check_package, pkg, disclosure, profile)
+            findings, engine_report = _run_checks(check_package, pkg, disclosure, profile)
     tally = counts(findings or [])
     if tally["fatal"]:
         disclosure = disclosure.model_copy(update={"draft": True})
@@ -107,7 +108,8 @@ def build(
                 progress.update(task, advance=1, description=f"已生成 {FORMAT_WORDS[fmt]}")
 
             staged = render(disclosure, staging, wanted, findings=findings, on_done=done)
-            staged.update(write_report(disclosure, findings, findings is not None, staging, file_stem(disclosure)))
+            staged.update(write_report(disclosure, findings, findings is not None, staging, file_stem(disclosure),
+                                       engine_report))
             progress.update(task, advance=1, description="已生成校验报告")
         output.mkdir(parents=True, exist_ok=True)
         for key, path in staged.items():

@@ -31,11 +31,21 @@ def report_data(d: Disclosure, findings: list[Finding] | None, checked: bool) ->
     }
 
 
-def write_report(d: Disclosure, findings: list[Finding] | None, checked: bool, out_dir: Path, stem: str) -> dict[str, Path]:
-    data = report_data(d, findings, checked)
+def write_report(d: Disclosure, findings: list[Finding] | None, checked: bool, out_dir: Path, stem: str,
+                 engine_report=None) -> dict[str, Path]:
+    """Write the report as JSON and HTML. With the checking engine's own report object, use its
+    documented formats (the same files `yusuan check` writes); otherwise a minimal report that says
+    whether the package was checked."""
     json_path = out_dir / f"{stem}-校验报告.json"
-    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     html_path = out_dir / f"{stem}-校验报告.html"
+    if engine_report is not None:
+        from yusuan.rules.report import render as render_report
+
+        json_path.write_text(render_report(engine_report, "json"), encoding="utf-8")
+        html_path.write_text(render_report(engine_report, "html"), encoding="utf-8")
+        return {"report.json": json_path, "report.html": html_path}
+    data = report_data(d, findings, checked)
+    json_path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     html_path.write_text(_env().get_template("report.html.j2").render(
         data=data, findings=findings or [], words=SEVERITY_WORDS), encoding="utf-8")
     return {"report.json": json_path, "report.html": html_path}
