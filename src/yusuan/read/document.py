@@ -146,7 +146,8 @@ class _Assembler:
                 if sid == "other" and sub:  # “十一、其他重要事项的情况说明 （一）机关运行经费情况” on one line
                     sub_id = _lookup(n[sub.start():], _OTHER)
                     if sub_id:
-                        self.start_section(sub_id, 3, Para(p.text[p.text.find(sub.group(0)[0], 3):].strip() or p.text, p.location))
+                        raw = re.search(r"[(（][一二三四五六七八九十]+[)）].*$", p.text[2:])
+                        self.start_section(sub_id, 3, Para(raw.group(0).strip() if raw else p.text, p.location))
                 return
             if self.section is not None and self.section.id.startswith("other") and _SUBHEADING.match(n):
                 sid = _lookup(n, _OTHER)
@@ -186,6 +187,8 @@ class _Assembler:
                                        "section": self.section.title if self.section else None})
 
     def start_section(self, sid: str, part: int, p: Para) -> None:
+        # a contents list (目录) printed the same heading earlier: drop that empty entry
+        self.sections = [s for s in self.sections if s.id != sid or not _contents_like(s)]
         self.section = Section(id=sid, part=part, title=p.text.strip(), location=p.location)
         self.sections.append(self.section)
 
