@@ -158,6 +158,9 @@ def test_cjk_fonts_are_set_for_east_asian_text(case):
     _, doc = case
     fonts = doc.styles["Normal"].element.rPr.rFonts
     assert "CJK" in fonts.get(qn("w:eastAsia"))
+    table = next(r.target_part for r in doc.part.rels.values() if r.reltype.endswith("/fontTable"))
+    blob = table.blob.decode("utf-8")
+    assert f'w:name="{fonts.get(qn("w:eastAsia"))}"><w:altName w:val="宋体"/>' in blob
 
 
 def test_draft_mark_on_every_page(tmp_path):

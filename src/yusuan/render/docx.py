@@ -37,6 +37,23 @@ def _set_fonts(style_or_run, latin: str, east_asia: str) -> None:
         fonts.set(qn(attr), name)
 
 
+def _font_fallbacks(doc) -> None:
+    """Name 宋体/黑体 as the alternates of the Noto CJK fonts in the font table: Word on a Chinese
+    Windows without Noto uses them; LibreOffice on Linux finds Noto itself."""
+    from lxml import etree
+
+    for rel in doc.part.rels.values():
+        if rel.reltype.endswith("/fontTable"):
+            part = rel.target_part
+            root = etree.fromstring(part.blob)
+            for name, alt, family in ((BODY_FONT[0], BODY_FONT[1], "roman"), (HEAD_FONT[0], HEAD_FONT[1], "swiss")):
+                font = etree.SubElement(root, qn("w:font"))
+                font.set(qn("w:name"), name)
+                for tag, val in (("w:altName", alt), ("w:charset", "86"), ("w:family", family)):
+                    etree.SubElement(font, qn(tag)).set(qn("w:val"), val)
+            part._blob = etree.tostring(root, xml_declaration=True, encoding="UTF-8", standalone=True)
+
+
 def _styles(doc) -> None:
     normal = doc.styles["Normal"]
     normal.font.size = Pt(11)
@@ -290,6 +307,7 @@ def _draft_banner(doc) -> None:
 def build_docx(d: Disclosure):
     doc = Document()
     _styles(doc)
+    _font_fallbacks(doc)
     _setup_section(doc.sections[0], False, d.draft)
     # title page
     for _ in range(8):
