@@ -19,7 +19,8 @@ the unchanged disclosure) that *points at* the changed figure:
 ``STANDALONE`` lists the figures that feed no other figure in the disclosure, with the reason;
 no rule can check them without the facts. They are excluded from the property and the exhaustive
 runs and asserted to be exactly the figures that escape (so a new rule that covers one fails here
-and the list must shrink).
+and the list must shrink). ``ONE_SIDED`` lists figures bounded only from above (an increase is caught, a
+decrease is not); their decreases are excluded the same way.
 
 The second half mutates the FACTS instead: compose from the mutated facts and check with them.
 """
@@ -32,10 +33,11 @@ from decimal import Decimal
 from typing import Callable
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
 from conftest import EXAMPLE
+from yusuan.amounts import growth_rate
 from yusuan.compose import compose
 from yusuan.disclosure import Disclosure, Row, Table
 from yusuan.findings import Finding
@@ -57,6 +59,10 @@ STANDALONE: dict[tuple[str, str], str] = {
     ("assets:buildings_value", "amount"): "房屋价值：国有资产部分不印资产总值，各类价值互不相加",
     ("assets:furniture_value", "amount"): "办公家具价值：同上",
     ("assets:other_value", "amount"): "其他资产价值：同上",
+}
+# Figures bounded only from above: an increase is caught, a decrease is not.
+ONE_SIDED: dict[tuple[str, str], str] = {
+    ("procurement:small_micro_reserved", "amount"): "面向小微企业预留只受“不超过面向中小企业预留”约束，调小不违反任何关系",
 }
 
 
@@ -176,6 +182,13 @@ def performance_figures(d: Disclosure) -> list[Figure]:
     return out
 
 
+def subject_field(d: Disclosure, fig: Figure) -> tuple[str, str] | None:
+    if fig.kind != "statement":
+        return None
+    si, pi, xi = fig.path
+    return d.sections[si].paragraphs[pi].statements[xi].subject, fig.field
+
+
 def all_figures(d: Disclosure) -> list[Figure]:
     return table_cells(d) + statement_figures(d) + performance_figures(d)
 
@@ -262,8 +275,8 @@ def test_any_single_figure_change_is_caught(data, change):
     old = fig.value(d)
     how, sign, magnitude = change
     new = ZERO if how == "zero" else old + sign * magnitude
-    if new == old:
-        return  # "change to zero" of a zero figure is no change
+    assume(new != old)  # "change to zero" of a zero figure is no change
+    assume(not (new < old and subject_field(d, fig) in ONE_SIDED))
     found = caught(fig, new)
     assert found, f"{fig.label}: {old} → {new} 未被任何规则指出"
 
@@ -303,6 +316,23 @@ def test_every_statement_figure_plus_one_is_caught():
     assert missed == []
 
 
+def test_every_statement_figure_minus_one_is_caught_except_one_sided():
+    d = setup().disclosure
+    figs = [f for f in statement_figures(d) if subject_field(d, f) not in ONE_SIDED]
+    missed = _exhaustive(figs, Decimal("-1.00"))
+    print(f"\n说明文字数字（−1.00）：变动 {len(figs)} 个，检出 {len(figs) - len(missed)} 个（另有 {len(ONE_SIDED)} 个只受上限约束）")
+    assert missed == []
+
+
+def test_one_sided_figures_escape_only_when_lowered():
+    d = setup().disclosure
+    figs = [f for f in statement_figures(d) if subject_field(d, f) in ONE_SIDED]
+    assert len(figs) == len(ONE_SIDED)
+    for fig in figs:
+        assert caught(fig, fig.value(d) + Decimal("1.00")), fig.label
+        assert not new_findings(fig.with_value(d, fig.value(d) - Decimal("1.00"))), f"{fig.label} 调小已能检出，请从 ONE_SIDED 删去"
+
+
 def test_every_performance_figure_plus_one_is_caught():
     figs = performance_figures(setup().disclosure)
     missed = _exhaustive(figs, Decimal("1.00"))
@@ -320,3 +350,159 @@ def test_standalone_figures_are_exactly_the_ones_that_escape():
     assert len(standalone) == len(STANDALONE)
     for fig in standalone:
         assert not new_findings(fig.with_value(d, fig.value(d) + Decimal("1.00"))), f"{fig.label} 已被规则覆盖，请从 STANDALONE 删去"
+
+
+# ================================================================ mutating the FACTS
+# Compose from the mutated facts and check with them (``package=`` the mutated facts).
+
+def checked_with_facts(package) -> tuple[Disclosure, list[Finding]]:
+    s = setup()
+    d = compose(package, s.profile)
+    return d, run(Context(disclosure=d, package=package, profile=s.profile_dict))
+
+
+@functools.lru_cache(maxsize=1)
+def facts_baseline() -> frozenset:
+    return frozenset(finding_key(f) for f in checked_with_facts(setup().package)[1])
+
+
+def new_with_facts(package) -> tuple[Disclosure, list[Finding]]:
+    d, findings = checked_with_facts(package)
+    base = facts_baseline()
+    return d, [f for f in findings if finding_key(f) not in base]
+
+
+def cell_values(d: Disclosure) -> dict[tuple[str, str, str], Decimal]:
+    return {(t.kind, r.key, c): cell.value for t in d.tables for r in t.rows for c, cell in r.cells.items()
+            if cell.value is not None}
+
+
+def statement_values(d: Disclosure) -> dict[tuple, Decimal]:
+    """(section, paragraph no., subject, field) → value, for every stated figure."""
+    return {(s.id, pi, st_.subject, f): getattr(st_, f) for s in d.sections for pi, p in enumerate(s.paragraphs)
+            for st_ in p.statements for f in STATEMENT_FIELDS if getattr(st_, f) is not None}
+
+
+def _amount_deltas() -> st.SearchStrategy:
+    return st.decimals(min_value=Decimal("0.01"), max_value=Decimal("500"), places=2, allow_nan=False,
+                       allow_infinity=False).flatmap(lambda m: st.sampled_from([m, -m]))
+
+
+# Subjects a basic leaf (function F, general budget, economic 款 E) may feed in Part 3.
+def _fed_subjects(function: str, economic: str) -> set[str]:
+    return {"total", "expenditure:basic", "general:total", "general:basic", "fiscal:total",
+            f"expenditure:function:{function[:3]}", f"fiscal:function:{function[:3]}",
+            f"general:function:{function[:3]}", f"general:function:{function}",
+            f"general:economic:{economic}", f"general:economic:{economic[:3]}",
+            "general:personnel" if economic[:3] in ("301", "303") else "general:public"}
+
+
+def _fed_by_income(subject: str) -> bool:
+    return subject.startswith(("income:", "fiscal:income:"))
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), delta=_amount_deltas())
+def test_basic_leaf_change_is_consistent_by_construction(data, delta):
+    """A basic leaf (+ the matching economic line, so the facts stay consistent): every table cell that
+    changes moves by exactly delta and lies on the leaf's rows or a total; Part 3 amounts move by delta
+    only for the subjects the leaf feeds; no new fatal finding."""
+    s = setup()
+    pkg = s.package
+    i = data.draw(st.integers(0, len(pkg.basic) - 1), label="basic line")
+    j = data.draw(st.integers(0, len(pkg.basic_economic) - 1), label="economic line")
+    line, econ = pkg.basic[i], pkg.basic_economic[j]
+    assume(line.amount + delta >= 0 and econ.amount + delta >= 0 and line.source == econ.source)
+    mutated = pkg.model_copy(deep=True)
+    mutated.basic[i].amount += delta
+    mutated.basic_economic[j].amount += delta
+    d, new = new_with_facts(mutated)
+
+    before, after = cell_values(s.disclosure), cell_values(d)
+    changed = {k for k in before.keys() | after.keys() if before.get(k, ZERO) != after.get(k, ZERO)}
+    assert changed, "改动末级数据后表格没有任何变化"
+    for k in changed:
+        assert after.get(k, ZERO) - before.get(k, ZERO) == delta, f"{k}: {before.get(k)} → {after.get(k)}"
+    f, e = line.function, econ.economic
+    rows = {f"f:{f}", f"f:{f[:5]}", f"f:{f[:3]}", f"e:{e}", f"e:{e[:3]}"}
+    for kind, row, col in changed:
+        assert row in rows or not row.startswith(("f:", "e:", "p:", "sangong:")), f"{kind} {row} [{col}] 不应变化"
+    for kind in ("income", "expenditure", "general_expenditure"):
+        assert (kind, f"f:{f}", "total") in changed
+    assert ("general_basic", f"e:{e}", "total") in changed
+
+    sb, sa = statement_values(s.disclosure), statement_values(d)
+    fed = _fed_subjects(f, e)
+    for key in sb.keys() | sa.keys():
+        section, para, subject, field = key
+        if field != "amount" or sb.get(key) == sa.get(key):
+            continue
+        assert subject in fed or _fed_by_income(subject), f"{key}: {sb.get(key)} → {sa.get(key)}"
+        assert sa.get(key, ZERO) - sb.get(key, ZERO) == delta, f"{key}: {sb.get(key)} → {sa.get(key)}"
+    # A reason typed in the facts as "无变动" stops being true once the amount moves: that finding is right.
+    fatal = [x for x in new if x.severity == "fatal" and not (x.rule == "H.REASON.NO_CHANGE" and x.subject in fed)]
+    assert fatal == [], [(x.rule, x.message) for x in fatal]
+
+
+LAST_YEAR_SUBJECTS = sorted(k for k in setup().package.last_year
+                            if any(st_.subject == k and st_.last_year is not None
+                                   for st_ in setup().disclosure.statements()))
+
+
+@settings(max_examples=40, deadline=None)
+@given(subject=st.sampled_from(LAST_YEAR_SUBJECTS), delta=_amount_deltas())
+def test_last_year_change_moves_change_and_rate_consistently(subject, delta):
+    s = setup()
+    prior = s.package.last_year[subject].amount
+    assume(prior + delta >= 0)
+    mutated = s.package.model_copy(deep=True)
+    mutated.last_year[subject].amount = prior + delta
+    d = compose(mutated, s.profile)
+    stmts = [x for x in d.statements() if x.subject == subject and x.last_year is not None]
+    assert stmts
+    for x in stmts:
+        assert x.last_year == prior + delta
+        assert x.change == x.amount - x.last_year
+        if x.last_year == 0:
+            assert x.rate is None and x.zero_base
+        else:
+            assert x.rate == growth_rate(x.amount, x.last_year)
+    # only the statements about this subject moved
+    before, after = statement_values(s.disclosure), statement_values(d)
+    moved = {k[2] for k in before.keys() | after.keys() if before.get(k) != after.get(k)}
+    assert moved == {subject}
+
+
+ALLOCATIONS = [(pi, ai) for pi, p in enumerate(setup().package.projects) for ai in range(len(p.allocation))]
+
+
+@pytest.mark.parametrize("pi,ai", ALLOCATIONS)
+def test_allocation_line_change_is_reported(pi, ai):
+    """Allocation ≠ scale: the facts rule and the text rule both point at the project."""
+    s = setup()
+    mutated = s.package.model_copy(deep=True)
+    project = mutated.projects[pi]
+    project.allocation[ai].amount += Decimal("1.00")
+    _, new = new_with_facts(mutated)
+    names = {project.name, project.described_name}
+    about = [f for f in new if f.subject and any(n and f.subject.startswith(f"project:{n}:") for n in names)]
+    rules = {f.rule for f in about}
+    assert {"F.PROJECT.ALLOCATION", "N.PROJECT.ALLOCATION"} <= rules, [(f.rule, f.subject) for f in new]
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), delta=_amount_deltas())
+def test_weight_change_is_reported(data, delta):
+    """Weights ≠ 90 (the Xinjiang template): P.WEIGHTS points at that performance table."""
+    s = setup()
+    weighted = [(ti, ii) for ti, t in enumerate(s.package.performance) for ii, ind in enumerate(t.indicators)
+                if ind.weight is not None]
+    ti, ii = data.draw(st.sampled_from(weighted), label="indicator")
+    mutated = s.package.model_copy(deep=True)
+    ind = mutated.performance[ti].indicators[ii]
+    assume(ind.weight + delta >= 0)
+    ind.weight += delta
+    d, new = new_with_facts(mutated)
+    where = d.performance[ti].location.table
+    assert any(f.rule == "P.WEIGHTS" and f.location and f.location.table == where for f in new), \
+        [(f.rule, f.subject) for f in new]
