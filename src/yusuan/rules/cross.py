@@ -16,8 +16,8 @@ from typing import Iterator
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    ZERO, amount, amount_columns, cell_location, code_of, column_label, fmt, function_rows, level_of, memo, printed_name,
-    row_label,
+    ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_rows, level_of,
+    memo, printed_name, row_label,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
@@ -82,7 +82,7 @@ def _carryover_budget(ctx: Context) -> str | None:
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
     """What table 2 implies for ``budget`` on this row; None when the layout has no column for that
     budget (Shanghai's T2 prints only 财政拨款) or the carry-over cannot be attributed."""
-    if not any(c in memo(ctx, ("columns", id(t2)), lambda: t2_columns(t2)) for c in BUDGET_COLUMNS[budget]):
+    if not any(c in columns_of(ctx, t2) for c in BUDGET_COLUMNS[budget]):
         return None
     value = sum((amount(row, c) for c in BUDGET_COLUMNS[budget]), ZERO)
     carry = amount(row, "s:carryover_fiscal")
@@ -169,7 +169,7 @@ def _total_pair(id: str, title: str, ka: str, ra: str, ca: str, kb: str, rb: str
         row_a, row_b = ta.row(ra), tb.row(rb)
         if row_a is None or row_b is None:
             return
-        if ca not in amount_columns(ta) or cb not in amount_columns(tb):
+        if ca not in columns_of(ctx, ta) or cb not in columns_of(ctx, tb):
             return  # the layout (or the reading) has no such column: nothing to compare
         hit = compare(ctx, ta, row_a, ca, tb, amount(row_b, cb), _where(tb, row_b, cb))
         if hit:

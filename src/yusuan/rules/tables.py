@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from yusuan.disclosure import KINDS, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, amount_columns, cell_location, code_of, column_identity, fmt, level_of,
+    TABLE_IDS, ZERO, amount, cell_location, code_of, columns_of, column_identity, fmt, level_of,
     row_label, rows_equal_sum,
 )
 
@@ -56,7 +56,7 @@ def _hier(ctx: Context, table: Table, prefix: str, parent_level: str, child_pref
     groups = _by_parent(table, child_prefix, child_level, parent_len)
     if not groups:
         return
-    columns = amount_columns(table)
+    columns = columns_of(ctx, table)
     for row in table.rows:
         if row.key.startswith(prefix) and level_of(row) == parent_level:
             parts = groups.get(code_of(row))
@@ -82,7 +82,7 @@ def _hier_total(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]
     total = table.row("total")
     parts = [r for r in table.rows if r.key.startswith(prefix) and level_of(r) == "类"]
     if total is not None and parts:
-        yield from rows_equal_sum(ctx, table, total, parts, amount_columns(table), "各类级科目之和")
+        yield from rows_equal_sum(ctx, table, total, parts, columns_of(ctx, table), "各类级科目之和")
 
 
 def _hier_parent(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:
@@ -136,7 +136,7 @@ def _identity(target: str, parts: list[str], why: str, require_all: bool = False
     one of them (a reading problem, reported by the reader) is not checked rather than misreported."""
 
     def body(ctx: Context, table: Table) -> Iterator[Hit]:
-        present = set(amount_columns(table))
+        present = set(columns_of(ctx, table))
         printed = [p for p in parts if p in present]
         if target not in present or not printed or (require_all and len(printed) < len(parts)):
             return
@@ -173,7 +173,7 @@ def printed_parts(groups: list[str], present: set[str], leaves: dict[str, list[s
 
 
 def _t2_sources(ctx: Context, table: Table) -> Iterator[Hit]:
-    parts = printed_parts(T2_SOURCES, set(amount_columns(table)))
+    parts = printed_parts(T2_SOURCES, set(columns_of(ctx, table)))
     yield from _identity("total", parts, "各资金来源列之和")(ctx, table)
 
 
@@ -197,7 +197,7 @@ PROJECT_ECONOMIC = ["e:301", "e:302", "e:303", "e:307", "e:309", "e:310", "e:311
 
 
 def _t7_economic(ctx: Context, table: Table) -> Iterator[Hit]:
-    econ = [c for c in amount_columns(table) if c.startswith("e:")] or PROJECT_ECONOMIC
+    econ = [c for c in columns_of(ctx, table) if c.startswith("e:")] or PROJECT_ECONOMIC
     for row in _rows_with_amounts(table):
         hit = column_identity(ctx, table, row, "total", econ, "各经济分类列之和")
         if hit:
@@ -253,7 +253,7 @@ def _empty_contradiction(ctx: Context, table: Table) -> Iterator[Hit]:
     if not table.empty_note:
         return
     for row in table.rows:
-        for col in amount_columns(table):
+        for col in columns_of(ctx, table):
             if amount(row, col) != 0:
                 yield Hit(message=f"{table.label}注明为空表（“{table.empty_note}”），但“{row_label(row)}”行列示了金额 "
                                   f"{fmt(amount(row, col))}{table.unit}。",

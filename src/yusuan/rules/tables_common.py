@@ -102,6 +102,11 @@ def amount_columns(table: Table) -> list[str]:
     return keys
 
 
+def columns_of(ctx: Context, table: Table) -> list[str]:
+    """``amount_columns`` once per table per check."""
+    return memo(ctx, ("columns", id(table)), lambda: amount_columns(table))
+
+
 def mismatch(ctx: Context, table: Table, row: Row, column: str, expected: Decimal, why: str,
              inputs: dict[str, Decimal] | None = None) -> Hit | None:
     """A hit when the cell differs from ``expected`` beyond the tolerance in the table's unit."""
