@@ -7,6 +7,8 @@ import zipfile
 from decimal import Decimal
 from pathlib import Path
 
+D = Decimal
+
 import pytest
 
 from tests.conftest import CHANGJI_TEXT
@@ -190,3 +192,77 @@ def test_round_trip_docx(built):
     assert [[r.name for r in t.rows] for t in d.tables] == [[r.name for r in t.rows] for t in composed.tables]
     assert [p.table.indicators for p in d.performance] == [p.table.indicators for p in composed.performance]
     assert composed_statements_found(composed, d) == []
+
+
+def _table(document, rows):
+    width = max(len(r) for r in rows)
+    table = document.add_table(rows=len(rows), cols=width)
+    for r, row in enumerate(rows):
+        cells = table.rows[r].cells
+        for c, text in enumerate(row):
+            cells[c].text = text
+    return table
+
+
+def test_shanghai_layout_without_part_markers(tmp_path):
+    """Headings from the Shanghai profile (no 第X部分), a contents list, tables in 元 with thousands
+    separators and two-row aligned headers, the 三公 table printed as one row of figures, and the
+    财政项目支出绩效目标填报表 with money in 元."""
+    from yusuan.read import read_file
+
+    document = docx.Document()
+    for line in ["上海市普陀区2023年区级部门预算", "预算主管部门：上海市普陀区某街道办事处", "目录", "一、部门主要职能",
+                 "四、部门预算编制说明", "1.2023年部门支出预算总表", "部门主要职能", "负责社区公共服务。"]:
+        document.add_paragraph(line)
+    document.add_paragraph("2023年部门支出预算总表")
+    document.add_paragraph("编制部门：上海市普陀区某街道办事处  单位：元")
+    _table(document, [["", "", "", "项目", "", "支出预算", ""],
+                      ["", "", "功能分类科目编码", "功能分类科目名称", "合计", "基本支出", "项目支出"],
+                      ["类", "款", "项", "", "", "", ""],
+                      ["201", "", "", "一般公共服务支出", "2,976,800", "0", "2,976,800"],
+                      ["201", "05", "", "统计信息事务", "2,976,800", "0", "2,976,800"],
+                      ["201", "05", "06", "统计管理", "2,976,800", "0", "2,976,800"],
+                      ["", "", "", "合计", "2,976,800", "0", "2,976,800"]])
+    document.add_paragraph("2023年部门“三公”经费和机关运行经费预算表")
+    document.add_paragraph("编制部门：上海市普陀区某街道办事处  单位:万元")
+    _table(document, [["", "", "", "", "", "2023年“三公”经费预算数", ""],
+                      ["合计", "因公出国(境)费", "公务接待费", "", "", "公务用车购置及运行费", "2023年机关运行经费预算数"],
+                      ["", "", "", "小计", "购置费", "运行费", ""],
+                      ["22.91", "0", "1.35", "21.56", "0", "21.56", "786.09"]])
+    for line in ["其他相关情况说明", "二、机关运行经费预算", "2023年机关运行经费预算为786.09万元。", "七、项目经费情况说明"]:
+        document.add_paragraph(line)
+    _table(document, [["", "", "财政项目支出绩效目标填报表", "", "", ""],
+                      ["", "", "（2023年度）", "", "", ""],
+                      ["", "项目名称", "新建社区公共服务中心", "项目性质", "阶段性项目", ""],
+                      ["", "主管部门", "某街道", "实施单位", "", "某街道"],
+                      ["", "", "项目资金总额", "4,100,000.00", "年度资金申请总额", "4,100,000.00"],
+                      ["", "项目资金", "其中：财政资金", "4,100,000.00", "其中：当年财政拨款", "4,100,000.00"],
+                      ["", "（元）", "", "", "上年结转资金", "0.00"],
+                      ["", "", "其他资金", "0.00", "其他资金", "0.00"],
+                      ["", "", "", "项目总目标", "", "年度总体目标"],
+                      ["项目绩效目标", "", "", "建成社区服务中心", "", "完成建设"],
+                      ["", "一级指标", "", "二级指标", "三级指标", "年度(/项目)指标值"],
+                      ["", "", "", "数量指标", "规划建筑面积", "≥13459.00(平方米)"],
+                      ["", "产出指标", "", "质量指标", "完工及时率", "及时率"],
+                      ["", "满意度指标", "", "服务对象满意度指标", "居民满意度", "满意度"]])
+    path = tmp_path / "shanghai.docx"
+    document.save(str(path))
+    result = read_file(path)
+    d = result.disclosure
+    assert d.profile == "shanghai" and d.budget_year == 2023
+    t3 = d.table("expenditure")
+    assert t3.unit == "元" and [c.key for c in t3.columns] == ["total", "basic", "project"]
+    assert t3.value("f:2010506", "project") == D("2976800") and t3.value("f:2010506", "basic") == D(0)
+    so = d.table("sangong_operating")
+    assert so.value("sangong:vehicle", "amount") == D("21.56") and so.value("operating_costs", "amount") == D("786.09")
+    assert so.value("sangong:vehicle_operation", "amount") == D("21.56")
+    ids = [s.id for s in d.sections]
+    assert ids.count("overview.functions") == 1 and "other.operating_costs" in ids  # contents entries dropped
+    assert [st.amount for st in d.section("other.operating_costs").statements()] == [D("786.09")]
+    (perf,) = d.performance
+    t = perf.table
+    assert (t.project, t.fiscal, t.other, t.goal) == ("新建社区公共服务中心", D("410"), D(0), "完成建设")
+    assert [(i.level1, i.level2, i.name) for i in t.indicators] == [
+        ("产出指标", "数量指标", "规划建筑面积"), ("产出指标", "质量指标", "完工及时率"),
+        ("满意度指标", "服务对象满意度指标", "居民满意度")]
+    assert t.extra["主管部门"] == "某街道"

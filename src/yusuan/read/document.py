@@ -244,7 +244,7 @@ class _Assembler:
             self.findings.append(reading_finding("R.TABLE.DUPLICATE", f"“{title}”出现了两次，只读取第一张", g.location))
             return
         try:
-            table, found = read_table(kind, g, title, number or f"表{KIND_NUMBER.get(kind, '')}", self.unit)
+            table, found = read_table(kind, g, title, number or (f"表{KIND_NUMBER[kind]}" if kind in KIND_NUMBER else ""), self.unit)
         except Exception as exc:  # noqa: BLE001 - one unreadable table must not hide the rest of the file
             self.findings.append(reading_finding(
                 "R.TABLE.UNREADABLE", f"“{title}”的版式无法识别，未读取（{type(exc).__name__}）", g.location))

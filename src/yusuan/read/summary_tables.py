@@ -275,8 +275,12 @@ def read_sangong_operating(grid: Grid, title: str, number: str = "", unit: str =
         data = grid.rows[figures[0]]
         header = grid.rows[: figures[0]]
         for j, cell in enumerate(data):
-            label = "".join(_norm(h[j]) for h in header if j < len(h))
-            key = _match(label, _SANGONG_OPERATING) if label else None
+            parts = [_norm(h[j]) for h in header if j < len(h) and _norm(h[j])]
+            label = "".join(parts)
+            # the lowest header cell names the column ("运行费" under "公务用车购置及运行费")
+            key = (_match(parts[-1], _SANGONG_OPERATING) if parts else None) or (_match(label, _SANGONG_OPERATING) if label else None)
+            if parts and key == _match(parts[-1], _SANGONG_OPERATING):
+                label = parts[-1]
             if key is None:
                 if not parse_blank(cell.text):
                     reader.warn("R.TABLE.HEADER", f"第{j + 1}列的表头“{label}”无法识别，该列金额未读取", cell, 1)
