@@ -219,6 +219,7 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
             if r is not None and c is not None:
                 cells.setdefault((r, c), []).append((ln, w))
     joined = _joined_edges(region, rows, cols)
+    matrix = []
     for r in range(len(rows) - 1):
         row_cells = []
         for c in range(len(cols) - 1):
@@ -228,12 +229,33 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
                 bbox=(round(cols[c], 1), round(rows[r], 1), round(cols[c + 1], 1), round(rows[r + 1], 1))))
             cell.joins_next = (r, c + 1) in joined  # type: ignore[attr-defined]
             row_cells.append(cell)
+        matrix.append(row_cells)
+    _fill_down_header(matrix, region, rows, cols)
+    for r, row_cells in enumerate(matrix):
         if any(cell.text for cell in row_cells) or r not in (0, len(rows) - 2):
             grid.rows.append(row_cells)
     while grid.rows and not any(c.text for c in grid.rows[-1]):
         grid.rows.pop()
     grid.columns = cols  # type: ignore[attr-defined] - kept for stitching the next page's part
     return grid
+
+
+def _fill_down_header(matrix: list[list[GridCell]], region: _Region, rows: list[float], cols: list[float]) -> None:
+    """A header label merged over several header rows (no rule under it) is repeated in the rows
+    below, as python-docx repeats a vertically merged cell: the lowest header row then carries
+    every column's own label (合计 | 因公出国(境)费 | … | 小计 | 购置费 | 运行费 | 机关运行经费)."""
+    end = next((r for r, row in enumerate(matrix) if any(_is_data_word(Word(c.text.strip(), 0, 0, 0, 0))
+                                                           for c in row if c.text.strip())), len(matrix))
+    hrules = [r for r in region.rules if r.orient == "h"]
+    for r in range(1, end):
+        for c, cell in enumerate(matrix[r]):
+            above = matrix[r - 1][c]
+            if cell.text or not above.text:
+                continue
+            x0, x1 = cols[c], cols[c + 1]
+            ruled = any(abs(h.pos - rows[r]) <= 2 and min(h.b, x1) - max(h.a, x0) >= 0.5 * (x1 - x0) for h in hrules)
+            if not ruled:
+                cell.text = above.text
 
 
 def _joined_edges(region: _Region, rows: list[float], cols: list[float]) -> set[tuple[int, int]]:
