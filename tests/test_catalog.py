@@ -62,3 +62,10 @@ def test_import_rejects_orphans(tmp_path, monkeypatch):
     result = CliRunner().invoke(app, ["catalog", "import", str(csv), "--year", "2024"])
     assert result.exit_code == 2
     assert "以下科目缺少上级科目：2200101" in result.output
+
+
+def test_bundled_catalogues_have_every_parent():
+    for kind in ("function", "economic"):
+        cat = catalog.load(kind, 2023)
+        orphans = [c for c, e in cat.entries.items() if e.parent and e.parent not in cat.entries]
+        assert orphans == [], kind
