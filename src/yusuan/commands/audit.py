@@ -46,6 +46,7 @@ def audit(
     fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（终端表格）、json、csv、html"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（多个输入文件时为文件夹）；缺省输出到终端"),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="校验配置文件（停用规则、调整级别、容差）"),
+    annotate: Optional[Path] = typer.Option(None, "--annotate", help="把问题标注在公开文件副本上（PDF 加框编号、DOCX 单元格着色并加批注），写入该文件夹"),
 ) -> None:
     """读取已公开的预算/决算文件并校验。退出码 0 无错误，1 有错误，2 有文件无法读取。"""
     from yusuan.rules import report as reports
@@ -81,6 +82,14 @@ def audit(
             continue
         code = max(code, report.exit_code)
         done.append((path, report))
+        if annotate is not None:
+            from yusuan.annotate import annotate_file
+
+            written = annotate_file(path, report.findings, annotate)
+            if written is None:
+                err.print(f"{path.name}：只有 PDF 和 DOCX 文件可以生成标注副本", highlight=False)
+            else:
+                err.print(f"已写入标注副本 {written[0]}（标出 {written[1]} 处问题）", highlight=False)
         if fmt == "text" and output is None:
             reports.print_text(report, console)
 
