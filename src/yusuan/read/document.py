@@ -164,12 +164,16 @@ class _Assembler:
             if self.part in (1, 3):
                 self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"章节标题之前的段落：“{p.text.strip()[:30]}”", p.location, "info"))
             return
-        style = "heading" if _SUBHEADING.match(n) else "body"
+        style = "heading" if _SUBHEADING.match(n) and not re.search(r"\d(万元|元|%|人|个)", n) else "body"
         self.section.paragraphs.append(Paragraph(text=p.text.strip(), style=style, location=self.loc(p)))  # type: ignore[arg-type]
 
     def profile_heading(self, p: Para, n: str) -> bool:
         """A heading the profile prints: start its section (a contents list only leaves empty ones)."""
         found = self.headings.section(n)
+        group = self.headings.group(n) if found is None else None
+        if group is not None:
+            self.part, self.section = group, None
+            return True
         if found is None:
             if recognise_title(n) and self.part != 2:
                 self.part, self.section = 2, None
@@ -335,22 +339,33 @@ def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto"
     disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,
                             origin="read", file=file, sections=a.sections, tables=a.tables,
                             performance=performance, signature=a.signature, date_text=a.date_text)
-    findings = a.findings + completeness(disclosure)
+    findings = a.findings + completeness(disclosure, chosen)
     return ReadResult(disclosure, findings)
 
 
-def completeness(d: Disclosure) -> list[Finding]:
-    """What a national-layout package must contain but this file did not (R.SECTION.MISSING)."""
+def completeness(d: Disclosure, profile_name: str | None = None) -> list[Finding]:
+    """What the profile's layout (the national one when no profile can be loaded) prints but this
+    file did not (R.SECTION.MISSING)."""
     out = []
     kinds = {t.kind for t in d.tables}
-    for kind in list(KINDS)[:10]:
+    expected_tables, expected_sections = list(KINDS)[:10], None
+    try:
+        from yusuan.profiles import load_profile
+
+        profile = load_profile(profile_name) if profile_name else None
+    except Exception:  # noqa: BLE001 - an unknown profile falls back to the national layout
+        profile = None
+    if profile is not None:
+        expected_tables = [t.kind for t in profile.tables]
+        expected_sections = {s.id for s in profile.sections}
+    for kind in expected_tables:
         if kind not in kinds:
-            out.append(reading_finding("R.SECTION.MISSING", f"没有找到“{KINDS[kind]}”", Location(file=d.file), "warning",
+            out.append(reading_finding("R.SECTION.MISSING", f"没有找到“{KINDS.get(kind, kind)}”", Location(file=d.file), "warning",
                                        subject=kind))
     ids = {s.id for s in d.sections}
     for sid, label in (("summary", "收支预算总体说明"), ("income", "收入预算说明"), ("expenditure", "支出预算说明"),
                        ("general_project", "项目支出说明"), ("sangong", "“三公”经费说明")):
-        if sid not in ids:
+        if sid not in ids and (expected_sections is None or sid in expected_sections):
             out.append(reading_finding("R.SECTION.MISSING", f"没有找到第三部分的“{label}”", Location(file=d.file), "warning",
                                        subject=sid))
     return out

@@ -38,9 +38,11 @@ def _subsequence(short: str, long: str) -> bool:
 class ProfileHeadings:
     def __init__(self, profile) -> None:
         self.sections: list[tuple[re.Pattern, str, int]] = []
+        self.groups: list[tuple[re.Pattern, int]] = []  # headings above sections ("其他相关情况说明")
         for spec in getattr(profile, "sections", []) or []:
-            last = re.split(r"\s+(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", spec.title.strip())[-1]
-            self.sections.append((_pattern(last), spec.id, spec.part))
+            pieces = re.split(r"\s+(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", spec.title.strip())
+            self.sections.append((_pattern(pieces[-1]), spec.id, spec.part))
+            self.groups += [(_pattern(piece), spec.part) for piece in pieces[:-1]]
         self.parts: list[tuple[re.Pattern, int]] = [(_pattern(p.heading), p.number) for p in getattr(profile, "parts", []) or []]
 
     def section(self, text: str) -> tuple[str, int] | None:
@@ -54,6 +56,13 @@ class ProfileHeadings:
                 title = re.sub(r"\(\\d\{4\}年\)\?|\\d\{4\}|\.\+\?|[\\^$]", "", pattern.pattern)
                 if len(n) >= 0.6 * len(title) and _subsequence(n, title):
                     return sid, part
+        return None
+
+    def group(self, text: str) -> int | None:
+        n = _strip(text)
+        for pattern, part in self.groups:
+            if pattern.match(n):
+                return part
         return None
 
     def part(self, text: str) -> int | None:

@@ -23,7 +23,7 @@ _NEGATIVE = {"减少", "下降", "降低"}
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|新增)" + NUM + r"万元")
 _RATE = re.compile(r"(增长|下降|增加|减少|降低)" + NUM + r"%")
 _SHARE = re.compile(r"占(?:比)?" + NUM + r"%")
-_LAST_YEAR = re.compile(r"上年(?:预算|预算数|决算数)?(?:为|是)" + NUM + r"万元")
+_LAST_YEAR = re.compile(r"(?:上年(?:预算|预算数|决算数)?|\d{4}年当年预算执行数|上年预算执行数)(?:为|是)" + NUM + r"万元")
 _AMOUNT = re.compile(NUM + r"万元")
 _COUNT = re.compile(NUM + r"(人|个|辆|台|处)")
 _AREA = re.compile(NUM + r"平方米")
@@ -139,7 +139,7 @@ _INCOME = [
 ]
 _SANGONG = [(("购置及运行",), "vehicle"), (("购置",), "vehicle_purchase"), (("运行",), "vehicle_operation"),
             (("出国",), "abroad"), (("接待",), "reception"), (("三公",), "total")]
-_PROCUREMENT = [(("小微",), "small_micro_reserved"), (("中小企业",), "sme_reserved"), (("货物",), "goods"),
+_PROCUREMENT = [(("小微",), "small_micro_reserved"), (("小型", "微型"), "small_micro_reserved"), (("中小企业",), "sme_reserved"), (("货物",), "goods"),
                 (("工程",), "works"), (("服务",), "services"), (("政府采购",), "total")]
 _STAFF = [(("下设",), "divisions"), (("编制",), "authorized"), (("实有",), "actual"), (("在职",), "active"), (("退休",), "retired"),
           (("离休",), "veteran")]
@@ -179,7 +179,7 @@ class _Resolver:
             key = _lookup(label, _INCOME)
             return (f"{'fiscal:income' if s == 'fiscal' else 'income'}:{key}", None) if key else (None, None)
         if s == "summary":
-            return ("total", None) if "总预算" in label or "收支" in label else (None, None)
+            return _summary_subject(label)
         if s == "income":
             if label.endswith("收入预算") or label == "收入预算":
                 return "total", None
@@ -217,6 +217,8 @@ class _Resolver:
             key = _lookup(label, _PROCUREMENT)
             return (f"procurement:{key}", None) if key else (None, None)
         if s == "other.performance":
+            if "编报绩效目标" in label:
+                return "performance:total", None
             if "非财政拨款" in label:
                 return "performance:nonfiscal", None
             if "财政拨款" in label:
@@ -228,6 +230,18 @@ class _Resolver:
                 return "institutions:divisions", None
             return (f"staff:{key}", None) if key else (None, None)
         return None, None
+
+
+def _summary_subject(label: str) -> tuple[str | None, str | None]:
+    """The overall section: 收支总预算 (national); 收入预算 / 支出预算 and their 财政拨款 parts (Shanghai)."""
+    for words, subject in ((("一般公共预算", "支出"), "general:total"), (("政府性基金", "支出"), "fund:total"),
+                           (("国有资本", "支出"), "capital:total"), (("财政拨款支出",), "fiscal:total"),
+                           (("财政拨款收入",), "income:fiscal"), (("总预算",), "total"), (("收支",), "total"),
+                           (("收入预算",), "total"), (("支出预算",), "total")):
+        if all(w in label for w in words):
+            return subject, None
+    key = _lookup(label, _INCOME)
+    return (f"income:{key}", None) if key else (None, None)
 
 
 _FIELDS = ("amount", "share", "last_year", "change", "change_word", "rate", "rate_word", "count", "zero_base")
@@ -251,7 +265,7 @@ def _zero_base(st: Statement) -> None:
         st.rate = None
 
 
-_CONTINUATION = re.compile(r"与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及预算金额|价值|合计")
+_CONTINUATION = re.compile(r"比\d{4}年(预算|预算数|预算执行数)?|与\d{4}年(预算|预算数)?|当年预算执行数为|预算安排|与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及(项目)?预算(金额|资金)|价值|合计")
 _SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
 _SPLIT_SEGMENTS = re.compile(r"[,、:]|(?<!\d)\.(?!\d)")
 
@@ -262,7 +276,7 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
     out: list[Statement] = []
     current: Statement | None = None
     change_only = False  # the paragraph opens with a change ("比上年增加…"): later amounts are changes too
-    for sentence in _SPLIT_SENTENCES.split(clean(text)):
+    for sentence in _SPLIT_SENTENCES.split(re.sub(r"\((上一年度|下同)[^()]*\)", "", clean(text))):
         sentence = sentence.rstrip("。;")
         if not sentence:
             continue
@@ -332,20 +346,21 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         return parse_sentences(text, lambda label: ((f"{section}:total", None) if "预算" in label else (None, None)), ctx, location)
     if section == "other.assets":
         return _assets_paragraph(c, ctx, location)
-    if section == "general":
-        m = _DETAIL.match(c)
-        if m:
-            code = ctx.names.function_item(m.group(1), m.group(2), m.group(3))
-            if code is None:
-                ctx.finding("R.NAME.UNRESOLVED", f"无法确定“{m.group(1)}/{m.group(2)}/{m.group(3)}”的功能分类科目编码", location)
-                code = f"?{m.group(3)}"
-            sts = parse_sentences(m.group(4), lambda label: (None, None), ctx, location, subject=f"general:function:{code}")
-            for st in sts:
-                st.label = f"{m.group(1)}（类）{m.group(2)}（款）{m.group(3)}（项）"
-                st.text = c
-            return sts
-        if re.match(r"^\d+\.", c):
-            return parse_sentences(text, _Resolver(section, "function", ctx), ctx, location)
+    m = _DETAIL.match(c) if section in ("general", "summary") else None
+    if m:
+        lei, kuan, xiang = (g.strip("“”\"'") for g in m.groups()[:3])
+        rest = m.group(4).lstrip("”\"'")
+        code = ctx.names.function_item(lei, kuan, xiang)
+        if code is None:
+            ctx.finding("R.NAME.UNRESOLVED", f"无法确定“{lei}/{kuan}/{xiang}”的功能分类科目编码", location)
+            code = f"?{xiang}"
+        sts = parse_sentences(rest, lambda label: (None, None), ctx, location, subject=f"general:function:{code}")
+        for st in sts:
+            st.label = f"{lei}（类）{kuan}（款）{xiang}（项）"
+            st.text = c
+        return sts
+    if section == "general" and re.match(r"^\d+\.", c):
+        return parse_sentences(text, _Resolver(section, "function", ctx), ctx, location)
     mode = ""
     head = c.split(":", 1)[0] if ":" in c[:16] else ""
     if section in ("summary", "fiscal") and head:

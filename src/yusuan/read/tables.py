@@ -86,7 +86,8 @@ _CODE_JOINED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(.*)$", re.S)
 def recognise_title(text: str) -> str | None:
     """The table kind a printed title names, or None."""
     for line in text.splitlines() or [text]:
-        norm = normalise_text(re.sub(r"^\s*(表\s*\d+|\d+[.、])", "", line))
+        # final accounts print the same tables as 决算; their layout is the budget's
+        norm = normalise_text(re.sub(r"^\s*(表\s*\d+|\d+[.、])", "", line)).replace("决算", "预算")
         if not norm.endswith("表") or len(norm) > 40:
             continue
         for kind, words in _TITLES:
