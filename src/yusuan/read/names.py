@@ -14,7 +14,8 @@ from yusuan.disclosure import Table
 
 
 def _n(name: str) -> str:
-    return normalise_text(name).replace("(", "（").replace(")", "）").strip("（）")
+    # 其它/其他 are used interchangeably in printed names
+    return normalise_text(name).replace("(", "（").replace(")", "）").replace("其它", "其他").strip("（）")
 
 
 @dataclass

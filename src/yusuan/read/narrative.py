@@ -32,7 +32,8 @@ _REASON = re.compile(r"主要原因(?:是|为)?[:：]?")
 
 def clean(text: str) -> str:
     """NFKC (full-width punctuation to half-width), no whitespace: what the patterns match on."""
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators: "3,121.42万元"
 
 
 def _dec(text: str) -> Decimal:
@@ -90,8 +91,8 @@ def segment_figures(seg: str) -> Figures:
             f.count = None
     if "新增" in seg:
         f.zero_base = "新增"
-    if f.change is None and re.search(r"持平|无变化|没有变化|未变", seg):
-        m = re.search(r"持平|无变化|没有变化|未变", seg)
+    if f.change is None and re.search(r"持平|无变化|没有变化|未变|一致", seg):
+        m = re.search(r"持平|无变化|没有变化|未变|一致", seg)
         f.change, f.change_word = Decimal(0), m.group(0)
         spans.append(m.span())
     if re.search(r"(?<![\d.])万元", seg) and f.amount is None and not _CHANGE.search(seg) and not _LAST_YEAR.search(seg):
