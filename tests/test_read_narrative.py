@@ -118,3 +118,18 @@ def test_staffing_counts_and_changes(ctx):
 def test_unchanged_wording(ctx):
     s = one(parse_paragraph("other.operating_costs", "机关运行经费财政拨款预算10万元，与上年预算持平，主要原因是无变化。", ctx, LOC), "operating_costs")
     assert (s.amount, s.change, s.change_word, s.reason) == (D(10), D(0), "持平", "无变化")
+
+
+def test_shanghai_budget_notes_wording(ctx):
+    text = "2025年，某局收入预算3,121.42万元，其中：财政拨款收入3,121.42万元，比2024年（上一年度，下同）预算增加107.62万元；事业收入0万元。"
+    sts = parse_paragraph("summary", text, ctx, LOC)
+    assert one(sts, "total").amount == D("3121.42")
+    fiscal = one(sts, "income:fiscal")
+    assert (fiscal.amount, fiscal.change) == (D("3121.42"), D("107.62"))
+    assert one(sts, "income:business").amount == D(0)
+    detail = "2.“卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）”1,002.63万元，主要用于医疗。2022年当年预算执行数为1.48万元，2023年预算安排1,002.63万元，比2022年预算执行数增加77.70%。主要原因是：经费增加。"
+    s = one(parse_paragraph("summary", detail, ctx, LOC), "general:function:2101101")
+    assert (s.amount, s.last_year, s.rate, s.reason) == (D("1002.63"), D("1.48"), D("77.70"), "经费增加")
+    s = one(parse_paragraph("sangong", "（三）、公务接待费1.35万元，与2024年预算一致。", ctx, LOC), "sangong:reception")
+    assert (s.amount, s.change, s.change_word) == (D("1.35"), D(0), "一致")
+    assert ctx.findings == []
