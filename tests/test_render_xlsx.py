@@ -124,3 +124,13 @@ def test_findings_sheet_and_draft_mark(tmp_path):
     empty = load_workbook(write_xlsx(hand_disclosure(), tmp_path / "e.xlsx", findings=[]))
     assert [c.value for c in empty["校验报告"]["A"]][-1] == "未发现问题。"
     assert empty.worksheets[0]["A1"].value != DRAFT_MARK
+
+
+def test_printed_targets_starting_with_equals_stay_text(case):
+    d, wb = case
+    targets = {i.target.text for p in d.performance for i in p.table.indicators if i.target.text.startswith("=")}
+    if not targets:
+        pytest.skip("this disclosure has no target printed with '='")
+    found = {c.value for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("=")}
+    assert targets <= found
+    assert all(c.data_type == "s" for ws in wb.worksheets for row in ws.iter_rows() for c in row if isinstance(c.value, str) and c.value.startswith("="))

@@ -277,6 +277,18 @@ def build_xlsx(d: Disclosure, findings: list[Finding] | None = None) -> Workbook
     return wb
 
 
+def _no_formulas(wb) -> None:
+    """We never write formulas: printed texts such as "=7个" (a performance target) must stay text,
+    but openpyxl stores any string starting with "=" as a formula, which Excel shows as an error."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if cell.data_type == "f":
+                    cell.data_type = "s"
+
+
 def write_xlsx(d: Disclosure, path: Path, findings: list[Finding] | None = None) -> Path:
-    build_xlsx(d, findings).save(path)
+    wb = build_xlsx(d, findings)
+    _no_formulas(wb)
+    wb.save(path)
     return path
