@@ -180,3 +180,13 @@ def test_example_is_composed_not_hand_built():
     d = composed_example()
     assert d is not None and d.unit_name == "昌吉州自然资源局"
     assert Path(EXAMPLE).exists()
+
+
+def test_area_and_detail_performance_tables_print_their_own_titles():
+    from yusuan.render.layout import perf_layout
+    from yusuan.model.performance import PerformanceTable
+
+    own = PerformanceTable(format="area", project="p", title="2023年某专项区域绩效目标表")
+    std = PerformanceTable(project="p")
+    assert perf_layout(own, 2023, None, 0).title == "2023年某专项区域绩效目标表"
+    assert perf_layout(std, 2023, None, 1).title == "项目支出绩效目标表（2023年）"

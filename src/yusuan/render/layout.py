@@ -330,7 +330,9 @@ def perf_layout(t: PerformanceTable, budget_year: int | None, stated_total: Deci
         rows.append(r)
     merges = _merge_runs(rows, 0) + _merge_runs(rows, 1, within=0)
     year = f"（{budget_year}年）" if budget_year else ""
-    return PerfLayout(f"项目支出绩效目标表{year}", fields, head, rows, merges, anchor=f"perf-{index}")
+    # Area and transfer-detail tables carry their own full title (区域绩效目标表, 明细表); print it.
+    title = t.title or f"项目支出绩效目标表{year}"
+    return PerfLayout(title, fields, head, rows, merges, anchor=f"perf-{index}")
 
 
 def _plain_number(d: Decimal) -> str:
