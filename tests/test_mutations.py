@@ -39,7 +39,7 @@ from hypothesis import strategies as st
 from conftest import EXAMPLE
 from yusuan.amounts import growth_rate
 from yusuan.compose import compose
-from yusuan.disclosure import Disclosure, Row, Table
+from yusuan.disclosure import Disclosure, Location, Row, Table
 from yusuan.findings import Finding
 from yusuan.load import load_package
 from yusuan.profiles import load_profile
@@ -538,3 +538,27 @@ def test_weight_change_is_reported(data, delta):
     where = d.performance[ti].location.table
     assert any(f.rule == "P.WEIGHTS" and f.location and f.location.table == where for f in new), \
         [(f.rule, f.subject) for f in new]
+
+
+def test_points_at_is_not_vacuous():
+    """The predicate accepts findings about the changed figure or what it feeds, and nothing else."""
+    d = setup().disclosure
+    t2 = d.table("income")
+    fig = next(f for f in table_cells(d) if f.kind == "cell" and d.tables[f.path[0]].kind == "income"
+               and d.tables[f.path[0]].rows[f.path[1]].key == "f:2200101" and f.field == "total")
+    hits = points_at(fig, d)
+    row_no = _row_number(t2, t2.row("f:2200101"))
+    at = lambda table, subject, row=None, message="": Finding(  # noqa: E731
+        rule="X", severity="fatal", category="cross-table", message=message, subject=subject,
+        location=Location(table=table, row=row))
+    assert hits(at(t2.label, "f:2200101"))
+    assert hits(at(t2.label, "f:22001"))  # the 款 row it feeds
+    assert hits(at(t2.label, None, row=row_no))
+    assert hits(at(d.table("expenditure").label, "f:2200101", message=f"{t2.label}与表3不一致"))
+    assert not hits(at(t2.label, "f:2101101"))  # a sibling row
+    assert not hits(at(d.table("general_basic").label, "e:30101"))
+    assert not hits(at(d.table("expenditure").label, "f:2200101", message="表3内部不平"))
+    sfig = next(f for f in statement_figures(d) if "general:function:2200101 [amount]" in f.label)
+    shits = points_at(sfig, d)
+    assert shits(Finding(rule="X", severity="fatal", category="text", message="", subject="general:function:2200101"))
+    assert not shits(Finding(rule="X", severity="fatal", category="text", message="", subject="general:function:2200102"))
