@@ -154,7 +154,7 @@ def _row_edges(region: _Region) -> list[float]:
 def _column_edges(region: _Region, lines: list[Line], rows: list[float]) -> list[float]:
     height = region.bottom - region.top
     every = _positions([(r.pos, r.b - r.a) for r in region.rules if r.orient == "v"])
-    vs = [(p, n) for p, n in every if n >= 0.3 * height and region.x0 + 3 < p < region.x1 - 3]
+    vs = [(p, n) for p, n in every if n >= 8 and region.x0 + 3 < p < region.x1 - 3]
     # Vertical rules where drawn; where a table draws only some of them (or none), the gaps that no
     # figure-bearing line crosses separate the remaining columns (a gap with a rule in it is that rule).
     ruled = [p for p, _ in vs]
