@@ -1,0 +1,77 @@
+"""The speed work on the rules (indexes cached per Context, …) must not change a single finding.
+
+Findings of every rule on three fixed inputs are compared with snapshots recorded before that work
+(scripts/snapshot_findings.py; re-run it only when findings are *meant* to change, and review the diff):
+(a) the Changji example composed from its facts, (b) the reference text as read by ``yusuan.read``
+(frozen into tests/data so that reader changes do not move it; the live read is compared too while
+it still reads the same), (c) the synthetic disclosure of ``yusuan.rules.testing``.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import json
+from pathlib import Path
+
+import pytest
+
+from conftest import CHANGJI_TEXT, EXAMPLE
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _load_script():
+    spec = importlib.util.spec_from_file_location("snapshot_findings", ROOT / "scripts" / "snapshot_findings.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+snap = _load_script()
+
+
+def _expected(name: str) -> list[dict]:
+    return json.loads(snap.snapshot_path(name).read_text(encoding="utf-8"))
+
+
+def _assert_same(name: str, actual: list[dict]) -> None:
+    expected = _expected(name)
+    assert expected, f"snapshot {name} is empty: it would prove nothing"
+    # Normalise through JSON exactly as the snapshot was written, then compare one by one for a readable diff.
+    actual = json.loads(json.dumps(actual, ensure_ascii=False))
+    missing = [f for f in expected if f not in actual]
+    extra = [f for f in actual if f not in expected]
+    assert not missing and not extra, f"{name}: {len(missing)} findings lost, {len(extra)} new: {missing[:3]} {extra[:3]}"
+    assert actual == expected, f"{name}: same findings, different order"
+
+
+@pytest.mark.skipif(not EXAMPLE.exists(), reason="示例包不存在")
+def test_example_findings_unchanged():
+    _assert_same("example", snap.findings_of(*snap.example_inputs()))
+
+
+def test_synthetic_findings_unchanged():
+    _assert_same("synthetic", snap.findings_of(*snap.synthetic_inputs()))
+
+
+def test_reference_findings_unchanged():
+    _assert_same("reference", snap.findings_of(snap.frozen_reference()))
+
+
+def test_reference_as_read_now_unchanged():
+    if not CHANGJI_TEXT.exists():
+        pytest.skip(f"参考文件不存在：{CHANGJI_TEXT}")
+    live = snap.read_reference()
+    if live.model_dump() != snap.frozen_reference().model_dump():
+        pytest.skip("读取器的结果已变化（与冻结的披露不同）；规则不变性由冻结的披露检验")
+    _assert_same("reference", snap.findings_of(live))
+
+
+def test_a_changed_figure_is_caught():
+    """The comparison can fail: one changed cell in the synthetic disclosure changes the findings."""
+    from decimal import Decimal
+
+    from yusuan.rules.testing import build_disclosure, set_value
+
+    changed = set_value(build_disclosure(), "income", "total", "total", delta=Decimal("1"))
+    assert json.loads(json.dumps(snap.findings_of(changed), ensure_ascii=False)) != _expected("synthetic")
