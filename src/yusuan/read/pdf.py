@@ -347,17 +347,46 @@ def paragraphs(lines: list[Line], page: PageLayout, file: str) -> list[tuple[flo
                                                   bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))))
             cur.clear()
 
+    # The usual gap between lines of this page (double-spaced templates leave a whole line).
+    gaps = sorted(b.top - a.bottom for a, b in zip(lines, lines[1:]) if 0 <= b.top - a.bottom < 3 * (a.bottom - a.top))
+    spacing = gaps[len(gaps) // 2] if gaps else 0.0
     for ln in lines:
-        if cur:
-            prev = cur[-1]
-            h = prev.bottom - prev.top
-            runs_on = prev.x1 >= right - 2.5 * h and ln.x0 <= left + 0.8 * h and ln.top - prev.bottom < 0.9 * h \
-                and len(prev.words) == 1 and len(ln.words) == 1
-            if not runs_on:
-                flush()
+        if cur and not _runs_on(cur[-1], ln, left, right, spacing):
+            flush()
         cur.append(ln)
     flush()
     return out
+
+
+_ENUMERATOR = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+)")
+_SENTENCE_END = tuple("。；;！？")  # not ：, which introduces what follows (主要原因：⏎…)
+
+
+def _prose(ln: Line) -> bool:
+    """A line of running text: no wide gap between its words (a label row such as
+    编制部门：…    单位：元 is not)."""
+    h = ln.bottom - ln.top
+    return all(b.x0 - a.x1 <= 2 * h for a, b in zip(ln.words, ln.words[1:]))
+
+
+def _runs_on(prev: Line, ln: Line, left: float, right: float, spacing: float = 0.0) -> bool:
+    """The next line continues the paragraph: both are running text, the next starts at the left
+    margin (a first-line indent starts a paragraph), is not numbered (（一）, 二、, 3.), follows at a
+    normal line gap, and the previous line either ran to the right margin or stopped mid-sentence
+    (a line break inside a sentence) without being a short numbered heading."""
+    h = prev.bottom - prev.top
+    # A line ending with a colon (主要原因：) is continued even across an empty line.
+    gap = max(0.9 * h, spacing + 0.5 * h)
+    if prev.text.rstrip().endswith(("：", ":")):
+        gap = max(2.5 * h, gap)
+    if not (_prose(prev) and _prose(ln)) or ln.top - prev.bottom >= gap:
+        return False
+    if ln.x0 > left + 0.8 * h or _ENUMERATOR.match(ln.text):
+        return False
+    if prev.x1 >= right - 2.5 * h:
+        return True
+    text = prev.text.rstrip()
+    return not text.endswith(_SENTENCE_END) and not _ENUMERATOR.match(text) and prev.x0 <= left + 3 * h
 
 
 def _line_text(ln: Line) -> str:
