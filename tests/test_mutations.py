@@ -562,3 +562,62 @@ def test_points_at_is_not_vacuous():
     shits = points_at(sfig, d)
     assert shits(Finding(rule="X", severity="fatal", category="text", message="", subject="general:function:2200101"))
     assert not shits(Finding(rule="X", severity="fatal", category="text", message="", subject="general:function:2200102"))
+
+
+FISCAL_SOURCES = {"general", "general_transfer", "fund", "fund_transfer", "capital", "capital_transfer",
+                  "carryover_general", "carryover_fund", "carryover_capital"}
+
+
+@settings(max_examples=40, deadline=None)
+@given(data=st.data(), delta=_amount_deltas())
+def test_project_leaf_change_is_consistent_by_construction(data, delta):
+    """A project's funding line (+ its economic line, first allocation line and performance-table budget,
+    so the facts stay consistent): every changed cell and Part 3 amount moves by exactly delta, only on
+    the project's rows, its function rows and totals; no new fatal finding except the ones the change
+    rightly causes (cost indicators above a lowered budget; a "无变动" reason that stopped being true)."""
+    s = setup()
+    pi = data.draw(st.integers(0, len(s.package.projects) - 1), label="project")
+    mutated = s.package.model_copy(deep=True)
+    project = mutated.projects[pi]
+    funding = project.funding[0]
+    assume(funding.amount + delta >= 0)
+    assume(all(x.amount + delta >= 0 for x in project.economic[:1] + project.allocation[:1]))
+    tables = [t for t in mutated.performance if t.project == project.name]
+    fiscal = funding.source.value in FISCAL_SOURCES
+    if tables:
+        assume((tables[0].fiscal if fiscal else tables[0].other) + delta >= 0)
+    funding.amount += delta
+    for line in project.economic[:1] + project.allocation[:1]:
+        line.amount += delta
+    if tables:
+        if fiscal:
+            tables[0].fiscal += delta
+        else:
+            tables[0].other += delta
+    d, new = new_with_facts(mutated)
+
+    before, after = cell_values(s.disclosure), cell_values(d)
+    changed = {k for k in before.keys() | after.keys() if before.get(k, ZERO) != after.get(k, ZERO)}
+    assert changed
+    f = project.function
+    rows = {f"f:{f}", f"f:{f[:5]}", f"f:{f[:3]}"}
+    for kind, row, col in changed:
+        assert after.get((kind, row, col), ZERO) - before.get((kind, row, col), ZERO) == delta, (kind, row, col)
+        assert row in rows or (row.startswith("p:") and row.endswith(f":{project.name}")) \
+            or not row.startswith(("f:", "e:", "p:", "sangong:")), f"{kind} {row} [{col}] 不应变化"
+    assert ("expenditure", f"f:{f}", "project") in changed
+
+    sb, sa = statement_values(s.disclosure), statement_values(d)
+    names = {project.name, project.described_name}
+    fed = {"total", "expenditure:project", "general:total", "general:project", "fiscal:total",
+           f"expenditure:function:{f[:3]}", f"fiscal:function:{f[:3]}", f"general:function:{f[:3]}", f"general:function:{f}"}
+    for key in sb.keys() | sa.keys():
+        _, _, subject, field = key
+        if field != "amount" or sb.get(key) == sa.get(key):
+            continue
+        about_project = any(n and subject.startswith(f"project:{n}:") for n in names)
+        assert subject in fed or about_project or subject.startswith(("income:", "fiscal:income:", "performance:")), key
+        assert sa.get(key, ZERO) - sb.get(key, ZERO) == delta, f"{key}: {sb.get(key)} → {sa.get(key)}"
+    allowed = {"P.COST.WITHIN_BUDGET", "H.REASON.NO_CHANGE"}
+    fatal = [x for x in new if x.severity == "fatal" and x.rule not in allowed]
+    assert fatal == [], [(x.rule, x.message) for x in fatal]
