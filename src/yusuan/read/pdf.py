@@ -241,21 +241,27 @@ def grid_of_region(region: _Region, lines: list[Line], page: PageLayout, file: s
 
 
 def _fill_down_header(matrix: list[list[GridCell]], region: _Region, rows: list[float], cols: list[float]) -> None:
-    """A header label merged over several header rows (no rule under it) is repeated in the rows
-    below, as python-docx repeats a vertically merged cell: the lowest header row then carries
-    every column's own label (合计 | 因公出国(境)费 | … | 小计 | 购置费 | 运行费 | 机关运行经费)."""
+    """A header cell spanning several header bands (no rule across its column between them) is one
+    cell: its text (a label wrapped over lines such as 本年收入合/计, or a label merged over rows) is
+    joined and repeated in every band, as python-docx repeats a vertically merged cell. The lowest
+    header row then carries each column's whole label (合计 | 因公出国(境)费 | … | 购置费 | 运行费)."""
     end = next((r for r, row in enumerate(matrix) if any(_is_data_word(Word(c.text.strip(), 0, 0, 0, 0))
                                                            for c in row if c.text.strip())), len(matrix))
     hrules = [r for r in region.rules if r.orient == "h"]
-    for r in range(1, end):
-        for c, cell in enumerate(matrix[r]):
-            above = matrix[r - 1][c]
-            if cell.text or not above.text:
-                continue
-            x0, x1 = cols[c], cols[c + 1]
-            ruled = any(abs(h.pos - rows[r]) <= 2 and min(h.b, x1) - max(h.a, x0) >= 0.5 * (x1 - x0) for h in hrules)
-            if not ruled:
-                cell.text = above.text
+    for c in range(len(cols) - 1):
+        x0, x1 = cols[c], cols[c + 1]
+        group: list[int] = []
+        for r in range(end + 1):
+            ruled = r == end or any(abs(h.pos - rows[r]) <= 2 and min(h.b, x1) - max(h.a, x0) >= 0.5 * (x1 - x0)
+                                    for h in hrules)
+            if ruled and group:
+                if len(group) > 1:
+                    text = "".join(matrix[i][c].text for i in group)
+                    for i in group:
+                        matrix[i][c].text = text
+                group = []
+            if r < end:
+                group.append(r)
 
 
 def _joined_edges(region: _Region, rows: list[float], cols: list[float]) -> set[tuple[int, int]]:
