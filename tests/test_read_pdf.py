@@ -100,7 +100,8 @@ def test_wanli_cells(package):
     t2 = [[normalise_text(c.text) for c in r] for r in tables[1].rows]
     # stitched over four pages, header printed once, the 合计 row at the end
     assert sum(1 for r in t2 if "类" in r and "款" in r) == 1
-    assert t2[-1][3:5] == ["合计", "164,978,640"]
+    # 合计 printed across the code and name columns is one cell, as a Word table gives it
+    assert [x for x in t2[-1] if x][:2] == ["合计", "164,978,640"]
     sangong = [[normalise_text(c.text) for c in r] for r in tables[8].rows]
     assert ["22.91", "0", "1.35", "21.56", "0", "21.56", "786.09"] == [x for x in sangong[-1] if x]
 
