@@ -75,3 +75,21 @@ def test_a_changed_figure_is_caught():
 
     changed = set_value(build_disclosure(), "income", "total", "total", delta=Decimal("1"))
     assert json.loads(json.dumps(snap.findings_of(changed), ensure_ascii=False)) != _expected("synthetic")
+
+
+def test_fast_normalisation_equals_normalise_text():
+    """hygiene.normalised (the fast path) gives exactly yusuan.amounts.normalise_text, on the texts of the
+    snapshots and on random text mixing full-width forms, combining marks, spaces and CJK."""
+    import random
+
+    from yusuan.amounts import normalise_text
+    from yusuan.rules.hygiene import normalised
+
+    texts = [p.text for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for s in d.sections for p in s.paragraphs]
+    alphabet = ([chr(c) for c in range(0xFF00, 0xFFF0)] + [chr(c) for c in range(0x2000, 0x2070)] + list("\u3000\u00a0\t\n \u0301\u0308\u3002、，“”（）")
+                + [chr(c) for c in range(0x20, 0x7F)] + list("自然资源局万元增长％") + [chr(c) for c in range(0x3300, 0x3320)])
+    rng = random.Random(7)
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 40))) for _ in range(3000)]
+    assert len(texts) > 3000
+    for t in texts:
+        assert normalised(t) == normalise_text(t), repr(t)

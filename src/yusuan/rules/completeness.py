@@ -113,7 +113,7 @@ def general_item_paragraphs(ctx: Context) -> Iterator[Hit]:
     table = ctx.disclosure.table("general_expenditure")
     if table is None:
         return
-    stated = {p.subject for p in placed(ctx.disclosure, "general:function:")}
+    stated = {p.subject for p in placed(ctx, "general:function:")}
     for row in table.rows:
         if row.key.startswith("f:") and row.code and len(row.code) == 7 and _nonzero(table, row):
             if f"general:function:{row.code}" not in stated:
@@ -126,7 +126,7 @@ def general_item_paragraphs(ctx: Context) -> Iterator[Hit]:
 def general_item_comparison(ctx: Context) -> Iterator[Hit]:
     """Each 项 paragraph compares with last year (上年预算数 or the change)."""
     seen: dict[str, list] = {}
-    for p in placed(ctx.disclosure, "general:function:"):
+    for p in placed(ctx, "general:function:"):
         if len(p.subject.rsplit(":", 1)[-1]) == 7:
             seen.setdefault(p.subject, []).append(p)
     for subject, ps in seen.items():
@@ -142,7 +142,7 @@ def basic_economic_text(ctx: Context) -> Iterator[Hit]:
     table = ctx.disclosure.table("general_basic")
     if table is None or ctx.disclosure.section("general_basic") is None:
         return
-    stated = {p.subject.rsplit(":", 1)[-1] for p in placed(ctx.disclosure, "general:economic:")}
+    stated = {p.subject.rsplit(":", 1)[-1] for p in placed(ctx, "general:economic:")}
     missing = [f"{r.code} {r.name}" for r in table.rows
                if r.key.startswith("e:") and r.code and len(r.code) == 5 and _nonzero(table, r) and r.code not in stated]
     if missing:
@@ -156,15 +156,15 @@ def sangong_explained(ctx: Context) -> Iterator[Hit]:
     d = ctx.disclosure
     if d.section("sangong") is None:
         return  # K.SECTION.SANGONG
-    if first(d, "sangong:total") is None:
+    if first(ctx, "sangong:total") is None:
         yield Hit(message="“三公”经费说明没有写明“三公”经费总额。", subject="sangong:total")
     missing = [label for key, label in (("sangong:abroad", "因公出国（境）费"), ("sangong:reception", "公务接待费"))
-               if first(d, key) is None]
-    if first(d, "sangong:vehicle") is None and first(d, "sangong:vehicle_operation") is None:
+               if first(ctx, key) is None]
+    if first(ctx, "sangong:vehicle") is None and first(ctx, "sangong:vehicle_operation") is None:
         missing.append("公务用车购置及运行费")
     if missing:
         yield Hit(message=f"“三公”经费说明没有写明：{'、'.join(missing)}。", subject="sangong", expected="、".join(missing))
-    sg = [p for p in placed(d, "sangong:")]
+    sg = [p for p in placed(ctx, "sangong:")]
     if sg and all(p.statement.change is None and p.statement.last_year is None for p in sg):
         yield Hit(message="“三公”经费说明没有与上年预算比较（增减额、增减率）。", subject="sangong", location=sg[0].location)
     changed = {p.subject for p in sg if p.statement.change not in (None, ZERO)}
@@ -180,7 +180,7 @@ def _needs(ctx: Context, section_id: str, keys: list[tuple[str, str]], what: str
     section = d.section(section_id)
     if section is None:
         return
-    missing = [label for key, label in keys if first(d, key) is None and first(d, key, "count") is None]
+    missing = [label for key, label in keys if first(ctx, key) is None and first(ctx, key, "count") is None]
     if missing:
         yield Hit(message=f"第三部分“{section.title}”没有写明{what}：{'、'.join(missing)}。",
                   location=section.location, subject=section_id, expected="、".join(missing))
@@ -210,7 +210,7 @@ def assets_stated(ctx: Context) -> Iterator[Hit]:
     """The assets section states buildings and vehicles."""
     d = ctx.disclosure
     keys = [("assets:vehicles", "车辆")]
-    if first(d, "assets:buildings_area") is None:
+    if first(ctx, "assets:buildings_area") is None:
         keys.append(("assets:buildings_value", "房屋"))
     yield from _needs(ctx, "other.assets", keys, "")
 
@@ -222,7 +222,7 @@ def performance_summary(ctx: Context) -> Iterator[Hit]:
     section = d.section("other.performance")
     if section is None:
         return
-    ps = [p for p in placed(d, "performance:")]
+    ps = [p for p in placed(ctx, "performance:")]
     if not ps or all(p.statement.count is None or p.statement.amount is None for p in ps):
         yield Hit(message=f"第三部分“{section.title}”没有写明纳入绩效管理的项目个数和涉及金额。", subject="performance")
 
@@ -234,7 +234,7 @@ def project_described(ctx: Context) -> Iterator[Hit]:
     if d.section("general_project") is None:
         return
     described: dict[str, str] = {}
-    for p in placed(d, "project:"):
+    for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed:
             described[name_key(parsed[0])] = parsed[0]
@@ -308,9 +308,9 @@ STAFF = {"staff:authorized": "编制数", "staff:actual": "实有人数", "staff
          "staff:veteran": "离休"}
 
 
-def _staff(d: Disclosure) -> dict:
+def _staff(ctx: Context) -> dict:
     out = {}
-    for p in placed(d, "staff:"):
+    for p in placed(ctx, "staff:"):
         if p.statement.count is not None:
             out.setdefault(p.subject, p)
     return out
@@ -319,7 +319,7 @@ def _staff(d: Disclosure) -> dict:
 @rule("K.STAFF.FIGURES", "人员情况写明编制数和实有人数构成", "warning", "completeness", reads=("overview.institutions",))
 def staff_figures(ctx: Context) -> Iterator[Hit]:
     """Part 1 states 编制数, 实有人数 and 在职/退休/离休."""
-    staff = _staff(ctx.disclosure)
+    staff = _staff(ctx)
     missing = [label for key, label in STAFF.items() if key not in staff]
     if missing:
         yield Hit(message=f"第一部分人员情况没有写明：{'、'.join(missing)}。", subject="staff", expected="、".join(missing))
@@ -328,7 +328,7 @@ def staff_figures(ctx: Context) -> Iterator[Hit]:
 @rule("K.STAFF.SUM", "实有人数 = 在职 + 退休 + 离休", "fatal", "completeness", reads=("overview.institutions",))
 def staff_sum(ctx: Context) -> Iterator[Hit]:
     """实有人数 equals 在职 + 退休 + 离休; the stated changes add up the same way."""
-    staff = _staff(ctx.disclosure)
+    staff = _staff(ctx)
     parts = ("staff:active", "staff:retired", "staff:veteran")
     if "staff:actual" not in staff or not all(k in staff for k in parts):
         return
@@ -349,7 +349,7 @@ def staff_sum(ctx: Context) -> Iterator[Hit]:
 @rule("K.STAFF.AUTHORIZED", "在职人数不超过编制数", "info", "completeness", reads=("overview.institutions",))
 def staff_authorized(ctx: Context) -> Iterator[Hit]:
     """在职 above 编制数 is worth a sentence of explanation."""
-    staff = _staff(ctx.disclosure)
+    staff = _staff(ctx)
     if "staff:active" in staff and "staff:authorized" in staff:
         active, authorized = staff["staff:active"].statement.count, staff["staff:authorized"].statement.count
         if active > authorized:
@@ -363,7 +363,7 @@ STAFF_SPENDING = (("staff:veteran", "离休", ("30301",), "离休费"), ("staff:
 @rule("K.STAFF.SPENDING", "人员情况与人员经费不矛盾", "warning", "completeness", reads=("overview.institutions", "general_basic"))
 def staff_vs_spending(ctx: Context) -> Iterator[Hit]:
     """离休费 (30301) with no 离休 staff, 退休费 (30302) with no retired staff: one of them is wrong."""
-    staff = _staff(ctx.disclosure)
+    staff = _staff(ctx)
     t6 = ctx.disclosure.table("general_basic")
     if t6 is None:
         return

@@ -5,6 +5,7 @@ duplicated paragraphs. These read paragraph text as printed, so they catch what 
 from __future__ import annotations
 
 import re
+import unicodedata
 from typing import Iterator
 
 from yusuan.amounts import normalise_text
@@ -13,10 +14,25 @@ from yusuan.rules.narrative_base import PART_NAMES, placed, short_title, stated_
 from yusuan.rules.registry import Context, Hit, rule
 
 
-def paragraphs(ctx: Context) -> Iterator[tuple[Section, int, Paragraph]]:
-    for section in ctx.disclosure.sections:
-        for i, para in enumerate(section.paragraphs, start=1):
-            yield section, i, para
+def paragraphs(ctx: Context) -> tuple[tuple[Section, int, Paragraph], ...]:
+    """Every paragraph with its section and number; listed once per check (a dozen rules walk them)."""
+    return ctx.cached(("paragraphs",), lambda: tuple(
+        (section, i, para) for section in ctx.disclosure.sections for i, para in enumerate(section.paragraphs, start=1)))
+
+
+# Full-width ASCII (U+FF01–FF5E) and the ideographic space map under NFKC to exactly these characters.
+_WIDE_TO_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
+def normalised(text: str) -> str:
+    """``yusuan.amounts.normalise_text`` (NFKC, no whitespace), faster: mapping the full-width forms first
+    leaves most Chinese paragraphs already in NFKC, which the quick check then confirms without the full
+    normalisation; the result is the same (NFKC of a character equals NFKC of its compatibility mapping).
+    ``str.split()`` and ``\\s`` agree on what whitespace is (CPython implements both with Py_UNICODE_ISSPACE)."""
+    text = text.translate(_WIDE_TO_ASCII)
+    if not unicodedata.is_normalized("NFKC", text):
+        text = unicodedata.normalize("NFKC", text)
+    return "".join(text.split())
 
 
 def where(section: Section, i: int) -> str:
@@ -27,7 +43,10 @@ def excerpt(text: str, start: int, end: int, pad: int = 12) -> str:
     return text[max(0, start - pad): end + pad].strip()
 
 
-PLACEHOLDER = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}|此处填写|待填写?|待补充|【\s*】|\[\s*\]|（\s*）|\(\s*\)|＿{2,}|_{3,}")
+# The look-ahead lists the first character of every alternative: it matches nothing the alternatives
+# would not, and lets the scan skip other positions ~3x faster than trying each alternative there.
+PLACEHOLDER = re.compile(r"(?=[XxＸｘ×＊*此待【\[（(＿_])"
+                         r"(?:[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}|此处填写|待填写?|待补充|【\s*】|\[\s*\]|（\s*）|\(\s*\)|＿{2,}|_{3,})")
 
 
 @rule("H.PLACEHOLDER", "模板占位符未替换", "fatal", "text")
@@ -72,7 +91,7 @@ EMPTY_REASON = re.compile(r"主要原因(是|为|如下)?[:：]?\s*[。；;，,]
 def empty_reason(ctx: Context) -> Iterator[Hit]:
     """“主要原因是。” — a reason clause with nothing in it."""
     reported = set()
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         if p.statement.reason is not None and not p.statement.reason.strip(" 　。；;，,"):
             reported.add((p.section.id, p.index))
             yield Hit(message=f"{p.where()}“{p.statement.label or p.subject}”写了“主要原因是”，但没有写出原因。",
@@ -99,7 +118,7 @@ def _clean_reason(reason: str) -> str:
 @rule("H.REASON.RESTATES", "原因只是复述增减", "warning", "text")
 def circular_reason(ctx: Context) -> Iterator[Hit]:
     """A reason that only restates the change (“增加”, “有所减少”) explains nothing."""
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         reason = p.statement.reason
         if reason and _clean_reason(reason) in CIRCULAR:
             yield Hit(message=f"{p.where()}“{p.statement.label or p.subject}”的原因写为“{reason.strip()}”，只是复述了增减，没有说明原因。",
@@ -109,7 +128,7 @@ def circular_reason(ctx: Context) -> Iterator[Hit]:
 @rule("H.REASON.NO_CHANGE", "“无变化”与实际增减矛盾", "fatal", "text")
 def no_change_reason(ctx: Context) -> Iterator[Hit]:
     """“无变化/持平” as the reason is fine only when the change is 0."""
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         reason, change = p.statement.reason, p.statement.change
         if reason and _clean_reason(reason) in NO_CHANGE and change is not None and change != 0:
             yield Hit(message=(f"{p.where()}“{p.statement.label or p.subject}”比上年{p.statement.change_word or '变动'}"
@@ -203,7 +222,7 @@ def duplicated(ctx: Context) -> Iterator[Hit]:
     seen: dict[str, str] = {}
     previous = None
     for section, i, para in paragraphs(ctx):
-        key = normalise_text(para.text)
+        key = normalised(para.text)
         if not key or para.style == "heading":
             previous = None
             continue

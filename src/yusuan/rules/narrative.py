@@ -116,11 +116,16 @@ def lookup(d: Disclosure, subject: str) -> Ref | None:
     return None
 
 
+def lookup_in(ctx: Context, subject: str) -> Ref | None:
+    """``lookup`` once per subject per check: a dozen comparison rules ask for the same figures."""
+    return ctx.cached(("lookup", subject), lambda: lookup(ctx.disclosure, subject))
+
+
 def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[Hit]:
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         if not accept(p.subject) or p.statement.amount is None:
             continue
-        ref = lookup(ctx.disclosure, p.subject)
+        ref = lookup_in(ctx, p.subject)
         if ref is None:
             continue
         stated = amount_wan(p.statement)
@@ -237,7 +242,7 @@ def operating_costs_vs_public(ctx: Context) -> Iterator[Hit]:
     public = cell_wan(t6, "total", "public") if t6 is not None else None
     if public is None:
         return
-    for p in placed(ctx.disclosure, "operating_costs"):
+    for p in placed(ctx, "operating_costs"):
         if p.subject != "operating_costs" or p.statement.amount is None:
             continue
         stated = amount_wan(p.statement)
@@ -344,7 +349,7 @@ def project_scale(ctx: Context) -> Iterator[Hit]:
     if t7 is None:
         return
     projects = table7_projects(ctx.disclosure)
-    for p in placed(ctx.disclosure, "project:"):
+    for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale" or p.statement.amount is None:
             continue
@@ -370,7 +375,7 @@ def project_unmatched(ctx: Context) -> Iterator[Hit]:
     if t7 is None:
         return
     projects = table7_projects(ctx.disclosure)
-    for p in placed(ctx.disclosure, "project:"):
+    for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale":
             continue
@@ -390,7 +395,7 @@ def project_name_differs(ctx: Context) -> Iterator[Hit]:
     if t7 is None:
         return
     projects = table7_projects(ctx.disclosure)
-    for p in placed(ctx.disclosure, "project:"):
+    for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale":
             continue
@@ -409,7 +414,7 @@ def project_allocation(ctx: Context) -> Iterator[Hit]:
     """The allocation lines of a project add up to its stated 预算安排规模."""
     scale: dict[str, Placed] = {}
     lines: dict[str, list[Placed]] = defaultdict(list)
-    for p in placed(ctx.disclosure, "project:"):
+    for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or p.statement.amount is None:
             continue

@@ -9,10 +9,13 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Iterator
+from typing import TYPE_CHECKING, Iterable, Iterator
 
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Disclosure, Location, Paragraph, Section, Statement, Table
+
+if TYPE_CHECKING:
+    from yusuan.rules.registry import Context
 
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
@@ -57,7 +60,7 @@ def short_title(title: str) -> str:
     return title.strip()[:40]
 
 
-def placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
+def _placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
     for section in disclosure.sections:
         for i, paragraph in enumerate(section.paragraphs, start=1):
             for st in paragraph.statements:
@@ -65,12 +68,51 @@ def placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
                     yield Placed(section, i, paragraph, st)
 
 
-def first(disclosure: Disclosure, subject: str, field: str = "amount") -> Placed | None:
+def placed(source: Context | Disclosure, prefix: str = "") -> Iterable[Placed]:
+    """Every statement whose subject starts with ``prefix``, in printed order.
+
+    Given the Context the list is built once per check and shared (a tuple: callers must not change
+    it); most text rules walk all statements, and rebuilding them per rule was the costliest part of
+    a check. Given a bare Disclosure it is computed afresh."""
+    if isinstance(source, Disclosure):
+        return _placed(source, prefix)
+    every = source.cached(("placed",), lambda: tuple(_placed(source.disclosure)))
+    if not prefix:
+        return every
+    return source.cached(("placed", prefix), lambda: tuple(p for p in every if p.subject.startswith(prefix)))
+
+
+def placed_by_section(ctx: Context) -> dict[int, tuple[Placed, ...]]:
+    """Statements grouped by the section they are printed in (keyed by ``id(section)``), in printed order."""
+    def build() -> dict[int, tuple[Placed, ...]]:
+        groups: dict[int, list[Placed]] = {}
+        for p in placed(ctx):
+            groups.setdefault(id(p.section), []).append(p)
+        return {k: tuple(v) for k, v in groups.items()}
+
+    return ctx.cached(("placed_by_section",), build)
+
+
+def first(source: Context | Disclosure, subject: str, field: str = "amount") -> Placed | None:
     """The first statement of a subject that states ``field``."""
-    for p in placed(disclosure, subject):
+    if isinstance(source, Disclosure):
+        candidates: Iterable[Placed] = _placed(source, subject)
+    else:
+        candidates = _by_subject(source).get(subject, ())
+    for p in candidates:
         if p.subject == subject and getattr(p.statement, field) is not None:
             return p
     return None
+
+
+def _by_subject(ctx: Context) -> dict[str, list[Placed]]:
+    def build() -> dict[str, list[Placed]]:
+        index: dict[str, list[Placed]] = {}
+        for p in placed(ctx):
+            index.setdefault(p.subject, []).append(p)
+        return index
+
+    return ctx.cached(("placed_by_subject",), build)
 
 
 def to_wan(value: Decimal | None, unit: str) -> Decimal | None:

@@ -57,12 +57,12 @@ def family_of(subject: str) -> str:
 
 
 def whole_value(ctx: Context, whole: str) -> tuple[Decimal, str] | None:
-    from yusuan.rules.narrative import lookup
+    from yusuan.rules.narrative import lookup_in
 
-    p = first(ctx.disclosure, whole)
+    p = first(ctx, whole)
     if p is not None:
         return amount_wan(p.statement), f"{p.where()}写明的{p.statement.label or whole}"
-    ref = lookup(ctx.disclosure, whole)
+    ref = lookup_in(ctx, whole)
     if ref is not None:
         return ref.value, ref.where
     return None
@@ -93,7 +93,7 @@ _dedupe = income_breakdowns_removed
 
 def families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:
     out: dict[tuple[str, str], list[Placed]] = defaultdict(list)
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         st = p.statement
         if st.share is None or st.amount is None:
             continue

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from yusuan.rules.narrative_base import ZERO, Placed, amount_wan, first, placed, show, stated_text
+from yusuan.rules.narrative_base import ZERO, Placed, amount_wan, first, placed, placed_by_section, show, stated_text
 from yusuan.rules.narrative_shares import income_breakdowns_removed
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -38,7 +38,7 @@ def _whole_hit(ctx: Context, parts: list[Placed], whole: Placed, what: str) -> H
 
 def _by_paragraph(ctx: Context, accept) -> Iterator[list[Placed]]:
     groups: dict[tuple[str, int], list[Placed]] = {}
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         if accept(p.subject) and p.statement.amount is not None:
             groups.setdefault((p.section.id, p.index), []).append(p)
     yield from groups.values()
@@ -59,7 +59,7 @@ def listed_parts(ctx: Context) -> Iterator[Hit]:
         (lambda s: s.startswith("fiscal:function:"), "fiscal:total", "财政拨款支出构成", False),
     )
     for accept, whole_key, what, income in families:
-        whole = first(d, whole_key)
+        whole = first(ctx, whole_key)
         if whole is None:
             continue
         for parts in _by_paragraph(ctx, accept):
@@ -72,12 +72,13 @@ def listed_parts(ctx: Context) -> Iterator[Hit]:
 
 
 def _split_rule(ctx: Context, whole_key: str, part_keys: tuple[str, ...], what: str) -> Iterator[Hit]:
-    d = ctx.disclosure
-    for section in d.sections:
+    wanted = (whole_key, *part_keys)
+    by_section = placed_by_section(ctx)
+    for section in ctx.disclosure.sections:
         # Compare within one section: the same subject is often restated elsewhere.
         found = {}
-        for p in placed(d):
-            if p.section is section and p.subject in (whole_key, *part_keys) and p.statement.amount is not None:
+        for p in by_section.get(id(section), ()):
+            if p.subject in wanted and p.statement.amount is not None:
                 found.setdefault(p.subject, p)
         if whole_key in found and all(k in found for k in part_keys):
             hit = _whole_hit(ctx, [found[k] for k in part_keys], found[whole_key], what)
@@ -89,11 +90,11 @@ def _split_rule(ctx: Context, whole_key: str, part_keys: tuple[str, ...], what: 
 def general_items_sum(ctx: Context) -> Iterator[Hit]:
     """The 项 paragraphs of 一般公共预算当年拨款具体使用情况 add up to the 一般公共预算拨款合计 the section states."""
     d = ctx.disclosure
-    whole = first(d, "general:total")
+    whole = first(ctx, "general:total")
     if whole is None:
         return
     items: dict[str, Placed] = {}
-    for p in placed(d, "general:function:"):
+    for p in placed(ctx, "general:function:"):
         if len(p.subject.rsplit(":", 1)[-1]) == 7 and p.statement.amount is not None:
             items.setdefault(p.subject, p)
     if len(items) < 2:
@@ -133,9 +134,9 @@ def economic_items(ctx: Context) -> Iterator[Hit]:
     year = ctx.disclosure.budget_year or 2023
     econ = catalog.load("economic", year)
     d = ctx.disclosure
-    items = [p for p in placed(d, "general:economic:") if p.statement.amount is not None]
+    items = [p for p in placed(ctx, "general:economic:") if p.statement.amount is not None]
     for key, label in (("general:personnel", "人员经费"), ("general:public", "公用经费")):
-        whole = first(d, key)
+        whole = first(ctx, key)
         if whole is None:
             continue
         parts = [p for p in items if econ.personnel_or_public(p.subject.rsplit(":", 1)[-1]) == label]
@@ -150,17 +151,17 @@ def sangong_sum(ctx: Context) -> Iterator[Hit]:
     """因公出国（境）费 + 公务用车购置费 + 运行费 + 公务接待费 equals the stated 三公 total; 购置 + 运行 equals
     the stated 公务用车购置及运行费."""
     d = ctx.disclosure
-    whole = first(d, "sangong:total")
+    whole = first(ctx, "sangong:total")
     items = ["sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception"]
-    parts = [p for p in (first(d, k) for k in items) if p is not None]
-    if first(d, "sangong:vehicle") and not (first(d, "sangong:vehicle_purchase") or first(d, "sangong:vehicle_operation")):
-        parts.append(first(d, "sangong:vehicle"))
+    parts = [p for p in (first(ctx, k) for k in items) if p is not None]
+    if first(ctx, "sangong:vehicle") and not (first(ctx, "sangong:vehicle_purchase") or first(ctx, "sangong:vehicle_operation")):
+        parts.append(first(ctx, "sangong:vehicle"))
     if whole is not None and parts:
         hit = _whole_hit(ctx, parts, whole, "“三公”经费分项")
         if hit:
             yield hit
-    vehicle = first(d, "sangong:vehicle")
-    halves = [p for p in (first(d, "sangong:vehicle_purchase"), first(d, "sangong:vehicle_operation")) if p is not None]
+    vehicle = first(ctx, "sangong:vehicle")
+    halves = [p for p in (first(ctx, "sangong:vehicle_purchase"), first(ctx, "sangong:vehicle_operation")) if p is not None]
     if vehicle is not None and len(halves) == 2:
         hit = _whole_hit(ctx, halves, vehicle, "公务用车购置费与运行费")
         if hit:
@@ -171,8 +172,8 @@ def sangong_sum(ctx: Context) -> Iterator[Hit]:
 def procurement_sum(ctx: Context) -> Iterator[Hit]:
     """政府采购预算 = 货物 + 工程 + 服务 (a part printed without a figure counts as 0 here)."""
     d = ctx.disclosure
-    whole = first(d, "procurement:total")
-    parts = [p for p in (first(d, f"procurement:{k}") for k in ("goods", "works", "services")) if p is not None]
+    whole = first(ctx, "procurement:total")
+    parts = [p for p in (first(ctx, f"procurement:{k}") for k in ("goods", "works", "services")) if p is not None]
     if whole is None or not parts:
         return
     hit = _whole_hit(ctx, parts, whole, "政府采购货物、工程、服务预算")
@@ -187,7 +188,7 @@ def procurement_reserved(ctx: Context) -> Iterator[Hit]:
     pairs = (("procurement:sme_reserved", "procurement:total", "面向中小企业预留", "政府采购预算"),
              ("procurement:small_micro_reserved", "procurement:sme_reserved", "面向小微企业预留", "面向中小企业预留"))
     for part_key, whole_key, part_label, whole_label in pairs:
-        part, whole = first(d, part_key), first(d, whole_key)
+        part, whole = first(ctx, part_key), first(ctx, whole_key)
         if part is None or whole is None:
             continue
         a, b = amount_wan(part.statement), amount_wan(whole.statement)
@@ -203,8 +204,8 @@ def procurement_reserved(ctx: Context) -> Iterator[Hit]:
 def vehicles(ctx: Context) -> Iterator[Hit]:
     """车辆 N 辆、价值 X 万元 equals the sum over 一般公务用车 / 执法执勤用车 / 其他车辆."""
     d = ctx.disclosure
-    total = next((p for p in placed(d, "assets:vehicles") if p.subject == "assets:vehicles"), None)
-    kinds = [p for p in placed(d, "assets:vehicle:")]
+    total = next((p for p in placed(ctx, "assets:vehicles") if p.subject == "assets:vehicles"), None)
+    kinds = [p for p in placed(ctx, "assets:vehicle:")]
     if total is None or not kinds:
         return
     st = total.statement

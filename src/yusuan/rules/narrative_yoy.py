@@ -41,7 +41,7 @@ def _sign(value: Decimal) -> int:
 
 
 def yoy_statements(ctx: Context) -> Iterator[Placed]:
-    for p in placed(ctx.disclosure):
+    for p in placed(ctx):
         st = p.statement
         if st.last_year is not None or st.change is not None or st.rate is not None or st.zero_base:
             yield p

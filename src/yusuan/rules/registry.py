@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Callable, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
-from yusuan.disclosure import Disclosure, Location
+from yusuan.disclosure import Disclosure, Location, Row, Table
 from yusuan.findings import Category, Finding, Severity
 from yusuan.model import BudgetPackage
 
@@ -47,6 +47,41 @@ class Context:
     package: BudgetPackage | None = None  # facts, when the disclosure was composed from them
     settings: Settings = field(default_factory=Settings)
     profile: dict = field(default_factory=dict)  # the region profile's settings, when known
+    # Indexes several rules share (statements by subject, rows by key, …), built on first use and kept
+    # for this one check: the disclosure is not changed while the rules run, so they cannot go stale,
+    # and a new check (a new Context) never sees another's. Without them each of ~240 rules rescans
+    # every table and paragraph.
+    _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
+        """``compute()`` once per check under ``key``."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = compute()
+            return value
+
+    def table(self, kind: str) -> Table | None:
+        """``disclosure.table(kind)`` (the first table of that kind) from an index."""
+        return self.cached(("tables",), self._tables_by_kind).get(kind)
+
+    def _tables_by_kind(self) -> dict[str, Table]:
+        index: dict[str, Table] = {}
+        for t in self.disclosure.tables:
+            index.setdefault(t.kind, t)
+        return index
+
+    def row(self, table: Table | None, key: str) -> Row | None:
+        """``table.row(key)`` (the first row with that key) from an index built once per table."""
+        if table is None:
+            return None
+        # The table is kept beside its index so that its id cannot be reused by another object.
+        return self.cached(("rows", id(table)), lambda: (table, _rows_by_key(table)))[1].get(key)
+
+    def value(self, table: Table | None, row_key: str, column: str) -> Decimal | None:
+        """``table.value(row_key, column)`` through the row index."""
+        r = self.row(table, row_key)
+        return r.value(column) if r else None
 
     def tolerance_for(self, unit: str = "万元") -> Decimal:
         """Tolerance in the unit the figure is printed in (a table in 元 is checked in 元)."""
@@ -56,6 +91,13 @@ class Context:
         if stated is None and expected is None:
             return False
         return abs((stated or Decimal(0)) - (expected or Decimal(0))) > self.tolerance_for(unit)
+
+
+def _rows_by_key(table: Table) -> dict[str, Row]:
+    index: dict[str, Row] = {}
+    for r in table.rows:
+        index.setdefault(r.key, r)
+    return index
 
 
 RuleFunc = Callable[[Context], Iterable[Hit]]

@@ -26,10 +26,7 @@ TABLE_IDS = {
 
 def memo(ctx: Context, key: tuple, compute):
     """Cache ``compute()`` for the life of one check (the Context): several rules ask the same thing."""
-    store = ctx.__dict__.setdefault("_yusuan_memo", {})
-    if key not in store:
-        store[key] = compute()
-    return store[key]
+    return ctx.cached(key, compute)
 
 
 def amount(row: Row | None, column: str) -> Decimal:
