@@ -71,12 +71,26 @@ def unrelated(tmp_path, sample):
     return _plain_pdf(tmp_path / "poem.pdf", "床前明月光，疑是地上霜。举头望明月，低头思故乡。")
 
 
+def unrelated_docx(tmp_path, sample):
+    import docx
+
+    document = docx.Document()
+    document.add_paragraph("会议纪要")
+    document.add_paragraph("本周例会讨论了办公室搬迁和年度体检安排。")
+    table = document.add_table(rows=2, cols=2)
+    table.cell(0, 0).text, table.cell(0, 1).text = "姓名", "科室"
+    p = tmp_path / "minutes.docx"
+    document.save(p)
+    return p
+
+
 CASES = {
     truncated: "损坏",
     not_docx: "不是 Word",
     encrypted: "密码",
     image_only: "扫描件（无文字层）",
     unrelated: "不是预算公开文件",
+    unrelated_docx: "不是预算公开文件",
 }
 
 

@@ -89,10 +89,14 @@ def test_coded_rows_agree_with_pdftotext(package):
     assert sum(len(v) for v in rows.values()) >= len(expected)
 
 
-def test_wanli_cells(package):
-    path, blocks = package
-    if "wanli" not in path.name:
-        pytest.skip("只针对万里街道")
+@pytest.fixture(scope="module")
+def wanli():
+    path = _need(PACKAGES[0])
+    return path, read_pdf_blocks(path)
+
+
+def test_wanli_cells(wanli):
+    path, blocks = wanli
     tables = _finance_tables(blocks)
     t1 = [[c.text for c in r] for r in tables[0].rows]
     assert ["一、财政拨款收入", "164,978,640", "一、一般公共服务支出", "2,976,800"] in t1
@@ -106,10 +110,8 @@ def test_wanli_cells(package):
     assert ["22.91", "0", "1.35", "21.56", "0", "21.56", "786.09"] == [x for x in sangong[-1] if x]
 
 
-def test_narrative_paragraphs_keep_the_sentences(package):
-    path, blocks = package
-    if "wanli" not in path.name:
-        pytest.skip("只针对万里街道")
+def test_narrative_paragraphs_keep_the_sentences(wanli):
+    path, blocks = wanli
     text = "".join(b.text for b in blocks if isinstance(b, Para))
     assert "政府性基金拨款支出预算0万元，比2022年预算增加1421.25万元" in text
     para = next(b for b in blocks if isinstance(b, Para) and "收入预算16497.86万元" in b.text)
