@@ -128,3 +128,22 @@ def test_text_input_gets_no_copy(tmp_path):
     src = tmp_path / "a.txt"
     src.write_text("第一部分", encoding="utf-8")
     assert annotate_file(src, [_finding(1, Location(paragraph=1))], tmp_path / "out") is None
+
+
+def test_box_lands_on_the_displayed_cell_of_a_rotated_page(tmp_path, sample):
+    """Boxes are given as displayed (after /Rotate); the annotation is placed in user space so that
+    it is shown around the same cell."""
+    import pypdfium2 as pdfium
+
+    from yusuan.annotate import annotate_pdf
+    from yusuan.read.pdf_layout import Display
+    from tests.test_read_pdf import _rotated_copy
+
+    rotated = _rotated_copy(sample, 9, tmp_path / "rotated.pdf")
+    bbox = (63.5, 185.4, 98.6, 210.0)
+    target = tmp_path / "out.pdf"
+    annotate_pdf(rotated, [_finding(1, Location(page=1, bbox=bbox))], target)
+    square = next(a for p, a in _annotations(target) if a["/Subtype"] == "/Square")
+    doc = pdfium.PdfDocument(str(target))
+    shown = Display(doc[0]).box(*(float(v) for v in square["/Rect"]))
+    assert all(abs(x - y) <= 1.5 for x, y in zip(shown, bbox))

@@ -238,3 +238,35 @@ def test_wanli_copy_error_is_found():
     hits = [f for f in findings if f.rule == "Y.LAST_YEAR.NEGATIVE"]
     assert hits and "政府性基金" in hits[0].message
     assert hits[0].location.page == 6
+
+
+def _rotated_copy(source: Path, index: int, target: Path) -> Path:
+    """One page whose content is drawn turned a quarter and shown upright by /Rotate 90 (how some
+    tools store landscape tables)."""
+    from pypdf import PdfReader, PdfWriter, Transformation
+    from pypdf.generic import RectangleObject
+
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(source)).pages[index])
+    page = writer.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    page.add_transformation(Transformation().rotate(90).translate(height, 0))
+    page.mediabox = RectangleObject([0, 0, height, width])
+    page.cropbox = RectangleObject([0, 0, height, width])
+    page.rotate(90)
+    with open(target, "wb") as fh:
+        writer.write(fh)
+    return target
+
+
+def test_rotated_page_reads_as_displayed(tmp_path):
+    from yusuan.read.pdf import read_layouts
+
+    source = _need(PACKAGES[0])
+    rotated = _rotated_copy(source, 10, tmp_path / "rotated.pdf")
+    original = [g for g in _grids(read_pdf_blocks(source)) if g.location.page == 11][0]
+    turned = _grids(read_pdf_blocks(rotated))[0]
+    assert [[c.text for c in r] for r in turned.rows] == [[c.text for c in r] for r in original.rows[:len(turned.rows)]]
+    a, b = original.rows[3][0].location.bbox, turned.rows[3][0].location.bbox
+    assert all(abs(x - y) < 1 for x, y in zip(a, b))
+    assert read_layouts(rotated)[0].width > read_layouts(rotated)[0].height  # shown landscape

@@ -51,11 +51,7 @@ def annotate_pdf(source: Path, findings: list[Finding], target: Path) -> int:
         if loc is None or loc.page is None or loc.bbox is None or not 1 <= loc.page <= len(writer.pages):
             continue
         page = writer.pages[loc.page - 1]
-        box = page.mediabox
-        x0, top, x1, bottom = loc.bbox
-        left, base = float(box.left), float(box.bottom)
-        height = float(box.height)
-        rect = (left + x0 - 1, base + height - bottom - 1, left + x1 + 1, base + height - top + 1)
+        rect = user_rect(page, loc.bbox)
         colour = _COLOURS[f.severity]
         square = Rectangle(rect=rect)
         square[NameObject("/C")] = ArrayObject([FloatObject(c) for c in colour])
@@ -70,6 +66,27 @@ def annotate_pdf(source: Path, findings: list[Finding], target: Path) -> int:
     with open(target, "wb") as fh:
         writer.write(fh)
     return marked
+
+
+def user_rect(page, bbox: tuple[float, float, float, float], pad: float = 1.0) -> tuple[float, float, float, float]:
+    """A displayed box (points from the top-left of the page as shown, after /Rotate) in the page's
+    user space, where annotations are placed."""
+    box = page.cropbox
+    left, bottom, width, height = float(box.left), float(box.bottom), float(box.width), float(box.height)
+    rotation = (page.get("/Rotate") or 0) % 360
+    x0, top, x1, low = bbox
+
+    def user(x: float, y: float) -> tuple[float, float]:
+        if rotation == 90:
+            return left + y, bottom + x
+        if rotation == 180:
+            return left + width - x, bottom + y
+        if rotation == 270:
+            return left + width - y, bottom + height - x
+        return left + x, bottom + height - y
+
+    (ax, ay), (bx, by) = user(x0, top), user(x1, low)
+    return min(ax, bx) - pad, min(ay, by) - pad, max(ax, bx) + pad, max(ay, by) + pad
 
 
 # -- DOCX ----------------------------------------------------------------------------------------

@@ -114,7 +114,35 @@ def join_words(words: list[Word]) -> str:
     return out
 
 
-def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float) -> list[Char]:
+class Display:
+    """User space → what the reader sees: points from the top-left of the displayed page, after the
+    page's /Rotate and crop box. The common case (no rotation, crop box at the origin) is a flip of
+    y; anything else goes through pdfium's own page-to-device transform."""
+
+    _SCALE = 100  # device units per point, for precision through integer device coordinates
+
+    def __init__(self, page: pdfium.PdfPage):
+        self.page = page
+        self.width, self.height = page.get_size()
+        left, bottom, _, _ = page.get_cropbox()
+        self.fast = page.get_rotation() == 0 and abs(left) < 0.01 and abs(bottom) < 0.01
+        self._x, self._y = ctypes.c_int(), ctypes.c_int()
+
+    def point(self, x: float, y: float) -> tuple[float, float]:
+        if self.fast:
+            return x, self.height - y
+        s = self._SCALE
+        raw.FPDF_PageToDevice(self.page.raw, 0, 0, int(self.width * s), int(self.height * s), 0,
+                              ctypes.c_double(x), ctypes.c_double(y), ctypes.byref(self._x), ctypes.byref(self._y))
+        return self._x.value / s, self._y.value / s
+
+    def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
+        """(left, top, right, bottom) of a user-space box as displayed."""
+        (ax, ay), (bx, by) = self.point(x0, y0), self.point(x1, y1)
+        return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
+
+
+def page_chars(textpage: pdfium.PdfTextPage, display: Display) -> list[Char]:
     n = raw.FPDFText_CountChars(textpage.raw)
     if n <= 0:
         return []
@@ -131,36 +159,42 @@ def page_chars(page: pdfium.PdfPage, textpage: pdfium.PdfTextPage, height: float
     chars: list[Char] = []
     get_box, get_origin, get_size = raw.FPDFText_GetLooseCharBox, raw.FPDFText_GetCharOrigin, raw.FPDFText_GetFontSize
     tp = textpage.raw
+    fast, height = display.fast, display.height
     for i, ch in enumerate(text):
         if ch.isspace() or ch in "\ufffe\x00\ufeff":
             continue
         if not get_box(tp, i, ref) or not get_origin(tp, i, *oref):
             continue
-        if rect.right <= rect.left:
+        if rect.right <= rect.left and rect.top <= rect.bottom:
             continue
         size = get_size(tp, i)
         if not 1 <= size <= 100:
-            size = max(rect.top - rect.bottom, 1.0)
-        base = height - oy.value
-        chars.append(Char(ch, rect.left, base - 0.85 * size, rect.right, base + 0.15 * size))
+            size = max(rect.top - rect.bottom, rect.right - rect.left, 1.0)
+        if fast:
+            x0, x1, base = rect.left, rect.right, height - oy.value
+        else:
+            x0, _, x1, _ = display.box(rect.left, rect.bottom, rect.right, rect.top)
+            base = display.point(ox.value, oy.value)[1]
+        if x1 <= x0:
+            continue
+        chars.append(Char(ch, x0, base - 0.85 * size, x1, base + 0.15 * size))
     return chars
 
 
-def page_rules(page: pdfium.PdfPage, height: float) -> list[Rule]:
-    """Thin path objects (borders drawn as lines or as thin filled rectangles)."""
+def page_rules(page: pdfium.PdfPage, display: Display) -> list[Rule]:
+    """Thin path objects (borders drawn as lines or as thin filled rectangles), as displayed."""
     rules: list[Rule] = []
     for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
         try:
-            x0, y0, x1, y1 = obj.get_bounds()
+            x0, top, x1, bottom = display.box(*obj.get_bounds())
         except Exception:  # noqa: BLE001 - a path without bounds draws nothing we can use
             continue
-        w, h = x1 - x0, y1 - y0
+        w, h = x1 - x0, bottom - top
         if h <= RULE_THICKNESS and w > RULE_THICKNESS:
-            rules.append(Rule("h", height - (y0 + y1) / 2, x0, x1))
+            rules.append(Rule("h", (top + bottom) / 2, x0, x1))
         elif w <= RULE_THICKNESS and h > RULE_THICKNESS:
-            rules.append(Rule("v", (x0 + x1) / 2, height - y1, height - y0))
+            rules.append(Rule("v", (x0 + x1) / 2, top, bottom))
         elif w > RULE_THICKNESS and h > RULE_THICKNESS and _is_rectangle(obj):
-            top, bottom = height - y1, height - y0
             rules += [Rule("h", top, x0, x1), Rule("h", bottom, x0, x1), Rule("v", x0, top, bottom), Rule("v", x1, top, bottom)]
     return rules
 
@@ -238,13 +272,13 @@ def _word(chars: list[Char]) -> Word:
 def read_page(doc: pdfium.PdfDocument, index: int) -> PageLayout:
     page = doc[index]
     try:
-        width, height = page.get_size()
+        display = Display(page)
         textpage = page.get_textpage()
         try:
-            chars = page_chars(page, textpage, height)
+            chars = page_chars(textpage, display)
         finally:
             textpage.close()
-        rules = page_rules(page, height)
+        rules = page_rules(page, display)
     finally:
         page.close()
-    return PageLayout(index + 1, width, height, group_lines(chars, rules), rules, len(chars))
+    return PageLayout(index + 1, display.width, display.height, group_lines(chars, rules), rules, len(chars))
