@@ -24,7 +24,13 @@ PARTIAL_NOTE = "（内置目录为部分目录，未收录不一定有误；导�
 
 def load_catalog(ctx: Context, kind: str):
     """The budget year's catalogue, loaded once per check."""
-    return memo(ctx, ("catalog", kind), lambda: catalog.load(kind, _year(ctx)))  # type: ignore[arg-type]
+    return catalog_for(ctx, kind, _year(ctx))
+
+
+def catalog_for(ctx: Context, kind: str, year: int):
+    """``catalog.load(kind, year)`` once per check: each load looks on disk for an imported edition and
+    copies the bundled one. Shared by the rules, which only read it."""
+    return memo(ctx, ("catalog", kind, year), lambda: catalog.load(kind, year))  # type: ignore[arg-type]
 
 
 def _edition(cat) -> str:
@@ -45,6 +51,11 @@ def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> Iterator[tuple[T
 
 def _printed_name(row: Row, code: str) -> str:
     return printed_name(row)
+
+
+def _names_match(ctx: Context, kind: str, cat, code: str, printed: str) -> bool | None:
+    """``cat.names_match`` once per (code, printed name) per check: T1–T9 repeat the same rows."""
+    return ctx.cached(("names_match", kind, code, printed), lambda: cat.names_match(code, printed))
 
 
 def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
@@ -75,7 +86,7 @@ def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | No
             if row.key.startswith("p:"):
                 continue  # project rows print the project's 项 code; their name is checked as a 项 row would be
             printed = _printed_name(row, code)
-            if not printed or cat.names_match(code, printed) is not False:
+            if not printed or _names_match(ctx, kind, cat, code, printed) is not False:
                 continue
             yield Hit(message=f"{table.label}科目 {code} 印为“{printed}”，{_edition(cat)}中的名称为“{cat.name(code)}”。",
                       location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))
@@ -85,13 +96,13 @@ def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | No
 
 def _project_item_names(ctx: Context) -> Iterator[Hit]:
     cat = load_catalog(ctx, "function")
-    table = ctx.disclosure.table("general_project")
+    table = ctx.table("general_project")
     if table is None:
         return
     for row in table.rows_where("p:"):
         code = code_of(row)
         printed = _printed_name(row, code)
-        if printed and cat.names_match(code, printed) is False:
+        if printed and _names_match(ctx, "function", cat, code, printed) is False:
             yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
                               f"{_edition(cat)}中的名称为“{cat.name(code)}”。",
                       location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))

@@ -12,8 +12,8 @@ from decimal import Decimal
 from typing import Iterator
 
 from yusuan.amounts import normalise_text
-from yusuan.disclosure import KINDS, Disclosure, Section, Table
-from yusuan.rules.narrative import match_name, name_key, project_name, table7_projects
+from yusuan.disclosure import KINDS, Section, Table
+from yusuan.rules.narrative import match_name, name_key, project_name, t7_projects
 from yusuan.rules.narrative_base import (
     ZERO, cell_wan, first, placed, required_tables, show, table_is_empty,
 )
@@ -37,10 +37,20 @@ def _section_text(section: Section | None) -> str:
 @rule("K.TABLE.PRESENT", "公开表格齐全", "fatal", "completeness", reads=tuple(list(KINDS)[:10]))
 def tables_present(ctx: Context) -> Iterator[Hit]:
     """Every table the profile requires (the ten national tables by default) is published."""
-    for kind in required_tables(ctx.profile):
-        if ctx.disclosure.table(kind) is None:
-            yield Hit(message=f"缺少{KINDS.get(kind, kind)}（{kind}）：部门预算公开应包含该表，即使为空表也应公开并说明。",
+    what = "决算" if ctx.disclosure.phase == "final" else "预算"
+    for kind in required_tables(ctx.profile, ctx.disclosure.phase) or ():
+        if ctx.table(kind) is None:
+            yield Hit(message=f"缺少{KINDS.get(kind, kind)}（{kind}）：部门{what}公开应包含该表，即使为空表也应公开并说明。",
                       subject=kind, expected=KINDS.get(kind, kind))
+
+
+@rule("K.TABLE.PRESENT.UNCHECKED", "决算公开的表格齐全未核对", "info", "completeness")
+def tables_present_unchecked(ctx: Context) -> Iterator[Hit]:
+    """A final account read with a budget layout: which 决算 tables it must print is not known (see
+    ``required_tables``), so K.TABLE.PRESENT does not judge; say so rather than stay silent."""
+    if ctx.disclosure.phase == "final" and required_tables(ctx.profile, "final") is None:
+        yield Hit(message=(f"本文件为部门决算公开，而所用版式“{ctx.profile.get('name') or ctx.disclosure.profile}”"
+                           "是预算版式，没有决算表目录，未核对决算表格是否齐全。"))
 
 
 @rule("K.TABLE.EMPTY_NOTE", "空表附有说明", "warning", "completeness", reads=("fund_expenditure", "capital_expenditure"))
@@ -75,7 +85,7 @@ def _nonzero(table: Table, row) -> bool:
 def function_depth(ctx: Context) -> Iterator[Hit]:
     """In function tables every non-zero 类 has 款 rows and every 款 has 项 rows."""
     for kind in FUNCTION_TABLES:
-        table = ctx.disclosure.table(kind)
+        table = ctx.table(kind)
         if table is None:
             continue
         codes = [r.code for r in table.rows if r.key.startswith("f:") and r.code]
@@ -95,7 +105,7 @@ def function_depth(ctx: Context) -> Iterator[Hit]:
 @rule("K.ECONOMIC.DEPTH", "基本支出细化到经济分类款级科目", "fatal", "completeness", reads=("general_basic",))
 def economic_depth(ctx: Context) -> Iterator[Hit]:
     """In table 6 every non-zero economic 类 has 款 rows."""
-    table = ctx.disclosure.table("general_basic")
+    table = ctx.table("general_basic")
     if table is None:
         return
     codes = [r.code for r in table.rows if r.key.startswith("e:") and r.code]
@@ -110,7 +120,7 @@ def economic_depth(ctx: Context) -> Iterator[Hit]:
       reads=("general", "general_expenditure"))
 def general_item_paragraphs(ctx: Context) -> Iterator[Hit]:
     """Each non-zero 项 of table 5 has its paragraph in 一般公共预算当年拨款具体使用情况 (amount, last year, change, reason)."""
-    table = ctx.disclosure.table("general_expenditure")
+    table = ctx.table("general_expenditure")
     if table is None:
         return
     stated = {p.subject for p in placed(ctx, "general:function:")}
@@ -139,7 +149,7 @@ def general_item_comparison(ctx: Context) -> Iterator[Hit]:
 @rule("K.BASIC.ECONOMIC.TEXT", "基本支出说明列出经济分类款级科目", "warning", "completeness", reads=("general_basic",))
 def basic_economic_text(ctx: Context) -> Iterator[Hit]:
     """The basic-spending section names every non-zero economic 款 of table 6."""
-    table = ctx.disclosure.table("general_basic")
+    table = ctx.table("general_basic")
     if table is None or ctx.disclosure.section("general_basic") is None:
         return
     stated = {p.subject.rsplit(":", 1)[-1] for p in placed(ctx, "general:economic:")}
@@ -208,7 +218,6 @@ def procurement_sme(ctx: Context) -> Iterator[Hit]:
 @rule("K.ASSETS", "国有资产占用情况写明房屋与车辆", "warning", "completeness", reads=("other.assets",))
 def assets_stated(ctx: Context) -> Iterator[Hit]:
     """The assets section states buildings and vehicles."""
-    d = ctx.disclosure
     keys = [("assets:vehicles", "车辆")]
     if first(ctx, "assets:buildings_area") is None:
         keys.append(("assets:buildings_value", "房屋"))
@@ -238,7 +247,7 @@ def project_described(ctx: Context) -> Iterator[Hit]:
         parsed = project_name(p.subject)
         if parsed:
             described[name_key(parsed[0])] = parsed[0]
-    for key, (name, total, _rows) in table7_projects(d).items():
+    for key, (name, total, _rows) in t7_projects(ctx).items():
         if match_name(described, name) is None:
             yield Hit(message=f"表7列有项目“{name}”（{show(total)}），但第三部分项目支出情况说明中没有该项目。",
                       subject=f"project:{name}:scale")
@@ -364,7 +373,7 @@ STAFF_SPENDING = (("staff:veteran", "离休", ("30301",), "离休费"), ("staff:
 def staff_vs_spending(ctx: Context) -> Iterator[Hit]:
     """离休费 (30301) with no 离休 staff, 退休费 (30302) with no retired staff: one of them is wrong."""
     staff = _staff(ctx)
-    t6 = ctx.disclosure.table("general_basic")
+    t6 = ctx.table("general_basic")
     if t6 is None:
         return
     for key, label, codes, item in STAFF_SPENDING:

@@ -61,7 +61,7 @@ def includes_carryover(ctx: Context) -> bool:
 def _includes_carryover(ctx: Context) -> bool:
     if "fiscal_tables_include_carryover" in ctx.profile:
         return bool(ctx.profile["fiscal_tables_include_carryover"])
-    t4 = ctx.disclosure.table("fiscal_income_expenditure")
+    t4 = ctx.table("fiscal_income_expenditure")
     if t4 is None:
         return False
     return any(r.key.startswith("s:carryover") and amount(r, "amount") != 0 for r in t4.rows)
@@ -69,13 +69,13 @@ def _includes_carryover(ctx: Context) -> bool:
 
 def _carryover_budget(ctx: Context) -> str | None:
     """The one budget all 财政拨款结转 belongs to (T1 says which), or None if mixed/unknown."""
-    t1 = ctx.disclosure.table("income_expenditure")
+    t1 = ctx.table("income_expenditure")
     if t1 is None:
         return "general"
-    parts = {b: amount(t1.row(f"s:carryover_{b}"), "amount") for b in ("general", "fund", "capital")}
+    parts = {b: amount(ctx.row(t1, f"s:carryover_{b}"), "amount") for b in ("general", "fund", "capital")}
     nonzero = [b for b, v in parts.items() if v != 0]
     if not nonzero:
-        return "general" if amount(t1.row("s:carryover_fiscal"), "amount") != 0 else None
+        return "general" if amount(ctx.row(t1, "s:carryover_fiscal"), "amount") != 0 else None
     return nonzero[0] if len(nonzero) == 1 else None
 
 
@@ -107,7 +107,7 @@ def _t2_budget_label(ctx: Context, budget: str) -> str:
 
 
 def _tables(ctx: Context, *kinds: str) -> list[Table] | None:
-    tables = [ctx.disclosure.table(k) for k in kinds]
+    tables = [ctx.table(k) for k in kinds]
     return None if any(t is None for t in tables) else tables  # type: ignore[return-value]
 
 
@@ -166,7 +166,7 @@ def _total_pair(id: str, title: str, ka: str, ra: str, ca: str, kb: str, rb: str
         if not tables:
             return
         ta, tb = tables
-        row_a, row_b = ta.row(ra), tb.row(rb)
+        row_a, row_b = ctx.row(ta, ra), ctx.row(tb, rb)
         if row_a is None or row_b is None:
             return
         if ca not in columns_of(ctx, ta) or cb not in columns_of(ctx, tb):
@@ -219,8 +219,8 @@ def _t2_budget_rows(budget: str):
             hit = compare(ctx, tb, rb, "total", t2, expected, f"{t2.label}同一科目的{_t2_budget_label(ctx, budget)}")
             if hit:
                 yield hit
-        t2_total = t2.row("total")
-        tb_total = tb.row("total")
+        t2_total = ctx.row(t2, "total")
+        tb_total = ctx.row(tb, "total")
         if t2_total is not None and tb_total is not None:
             expected = t2_budget_amount(ctx, t2, t2_total, budget)
             if expected is not None:
@@ -254,20 +254,20 @@ _xrule("X.T9T2.ROW", "国有资本经营支出表各科目等于收入总表的�
 def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
     """收入总表只列“财政拨款”一列（不分预算，如上海）时，每个科目的财政拨款等于一般公共预算、政府性基金、
     国有资本经营预算支出表同一科目之和。分预算列示的版式由 X.T5T2/T8T2/T9T2 逐本核对。"""
-    t2 = ctx.disclosure.table("income")
+    t2 = ctx.table("income")
     if t2 is None or "s:fiscal" not in t2_columns(t2) or any(c in t2_columns(t2) for c in BUDGET_COLUMNS["general"]):
         return
-    budget_tables = [t for t in (ctx.disclosure.table(k) for k in ("general_expenditure", "fund_expenditure",
+    budget_tables = [t for t in (ctx.table(k) for k in ("general_expenditure", "fund_expenditure",
                                                                   "capital_expenditure")) if t is not None]
     if not budget_tables or includes_carryover(ctx):
         return
     indexes = [(t, _codes(t)) for t in budget_tables]
-    for key, r2 in [("total", t2.row("total")), *_codes(t2).items()]:
+    for key, r2 in [("total", ctx.row(t2, "total")), *_codes(t2).items()]:
         if r2 is None:
             continue
         parts = {}
         for t, rows in indexes:
-            rb = t.row("total") if key == "total" else rows.get(key)
+            rb = ctx.row(t, "total") if key == "total" else rows.get(key)
             if rb is not None:
                 parts[t.label] = _in(amount(rb, "total"), t, _common_unit(t2, t))
         expected = sum(parts.values(), ZERO)
@@ -287,8 +287,8 @@ def t3t5_bound(ctx: Context) -> Iterator[Hit]:
         return
     t5, t3 = tables
     rows3 = _codes(t3)
-    for code, r5 in [("total", t5.row("total")), *_codes(t5).items()]:
-        r3 = t3.row("total") if code == "total" else rows3.get(code)
+    for code, r5 in [("total", ctx.row(t5, "total")), *_codes(t5).items()]:
+        r3 = ctx.row(t3, "total") if code == "total" else rows3.get(code)
         if r5 is None or r3 is None:
             continue
         for col in ("basic", "project"):
@@ -334,14 +334,14 @@ def _source_differences(ctx: Context) -> list[tuple[str, Decimal, Decimal, Table
     if not tables:
         return []
     t1, t2 = tables
-    total2 = t2.row("total")
+    total2 = ctx.row(t2, "total")
     if total2 is None:
         return []
     columns = [c.key for c in t2.columns if c.key.startswith("s:")] or [k for k in total2.cells if k.startswith("s:")]
     out = []
     unit = _common_unit(t1, t2)
     for key in columns:
-        if t1.row(key) is None and any(p in columns for p in T1_PARTS.get(key, [])):
+        if ctx.row(t1, key) is None and any(p in columns for p in T1_PARTS.get(key, [])):
             continue
         v1, found = value_of(t1, key, "amount", T1_PARTS)
         if not found:
@@ -356,7 +356,7 @@ def t1t2_sources(ctx: Context) -> Iterator[Hit]:
     for k1, v1, v2, t1, t2, k2 in _source_differences(ctx):
         unit = _common_unit(t1, t2)
         if ctx.differs(v1, v2, unit):
-            row = t1.row(k1)
+            row = ctx.row(t1, k1)
             loc = cell_location(t1, row, "amount") if row else t1.location
             label = row_label(row) if row else k1
             yield Hit(message=f"{t1.label}“{label}”为 {fmt(v1)}{unit}，{t2.label}合计行“{column_label(t2, k2)}”列为 "
@@ -379,9 +379,9 @@ def t1t2_reclassified(ctx: Context) -> Iterator[Hit]:
     for p in plus:
         for m in minus:
             if abs(p[1] + m[1]) <= tol:
-                r1 = t1.row(p[0])
+                r1 = ctx.row(t1, p[0])
                 where = row_label(r1) if r1 else p[0]
-                r_other = t1.row(m[0])
+                r_other = ctx.row(t1, m[0])
                 other = row_label(r_other) if r_other else m[0]
                 yield Hit(message=f"{fmt(p[1])}{unit} 在{t1.label}中列为“{where}”，在{t2.label}中却列为“{column_label(t2, m[4])}”"
                                   f"（表1“{other}”少了同样的金额）：同一笔资金在两表中归入了不同来源。",
@@ -457,13 +457,13 @@ def t4t1_income(ctx: Context) -> Iterator[Hit]:
     t4, t1 = tables
     for key in ("s:general_budget", "s:fund_budget", "s:capital_budget", "s:carryover_fiscal", "s:carryover_general",
                 "s:carryover_fund", "s:carryover_capital"):
-        r4 = t4.row(key)
+        r4 = ctx.row(t4, key)
         if r4 is None:
             continue
         v1, found = value_of(t1, key, "amount", T1_PARTS)
         if not found:
             continue
-        r1 = t1.row(key)
+        r1 = ctx.row(t1, key)
         hit = compare(ctx, t4, r4, "amount", t1, v1, _where(t1, r1, "amount", key))
         if hit:
             yield hit
@@ -476,7 +476,7 @@ def t4t1_bound(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t4, t1 = tables
-    r4, r1 = t4.row("income_total"), t1.row("income_total")
+    r4, r1 = ctx.row(t4, "income_total"), ctx.row(t1, "income_total")
     if r4 is None or r1 is None:
         return
     unit = _common_unit(t4, t1)
@@ -564,7 +564,7 @@ def _sangong_amount(t10: Table, key: str) -> Decimal:
 
 def _sangong_tables(ctx: Context, *kinds: str) -> list[Table] | None:
     """T10 (or Shanghai's “三公”经费和机关运行经费预算表) followed by ``kinds``."""
-    sg = ctx.disclosure.table("sangong") or ctx.disclosure.table("sangong_operating")
+    sg = ctx.table("sangong") or ctx.table("sangong_operating")
     rest = _tables(ctx, *kinds)
     return [sg, *rest] if sg is not None and rest else None
 
@@ -579,7 +579,7 @@ def _t6t10(key: str, codes: list[str], label: str):
         if not tables:
             return
         t10, t6 = tables
-        row = t10.row(key)
+        row = ctx.row(t10, key)
         if row is None:
             return
         unit = _common_unit(t10, t6)
@@ -612,10 +612,10 @@ def t6t10_uncovered(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t10, t6, t7 = tables
-    total7 = t7.row("total")
+    total7 = ctx.row(t7, "total")
     unit = _common_unit(t10, t6)
     for _id, key, codes, label in SANGONG_ECONOMIC:
-        row = t10.row(key)
+        row = ctx.row(t10, key)
         if row is None:
             continue
         excess = _in(_sangong_amount(t10, key), t10, unit) - _in(_t6_lines(t6, codes), t6, unit)
@@ -636,7 +636,7 @@ def operating_costs_vs_public(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     ts, t6 = tables
-    row, total6 = ts.row("operating_costs"), t6.row("total")
+    row, total6 = ctx.row(ts, "operating_costs"), ctx.row(t6, "total")
     if row is None or total6 is None:
         return
     hit = compare(ctx, ts, row, "amount", t6, amount(total6, "public"), _where(t6, total6, "public"))
@@ -653,7 +653,7 @@ def t10t4_budgets(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t10, t4 = tables
-    total10, total4 = t10.row("sangong:total"), t4.row("expenditure_total")
+    total10, total4 = ctx.row(t10, "sangong:total"), ctx.row(t4, "expenditure_total")
     if total10 is None or total4 is None:
         return
     for col in ("s:general_budget", "s:fund_budget", "s:capital_budget"):

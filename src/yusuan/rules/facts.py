@@ -12,9 +12,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Iterator
 
-from yusuan import catalog, derive
+from yusuan import derive
 from yusuan.model import BudgetPackage
 from yusuan.model.sources import label_of
+from yusuan.rules.catalogue import catalog_for
 from yusuan.rules.narrative_base import ZERO, show
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -183,7 +184,7 @@ def operating_costs(ctx: Context) -> Iterator[Hit]:
 def last_year_functions(ctx: Context) -> Iterator[Hit]:
     """A last-year key general:function:<项> names a function this year uses or the catalogue knows."""
     pkg = _pkg(ctx)
-    functions = catalog.load("function", pkg.unit.budget_year)
+    functions = catalog_for(ctx, "function", pkg.unit.budget_year)
     used = set(derive.by_function(pkg, "general_budget"))
     for key in pkg.last_year:
         if not key.startswith("general:function:"):
@@ -249,7 +250,7 @@ def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
     the tables print are left to C.FUNCTION.CODE)."""
     pkg = _pkg(ctx)
     printed = _printed_codes(ctx)
-    cat = catalog.load("function", pkg.unit.budget_year)
+    cat = catalog_for(ctx, "function", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项：可用 yusuan catalog import 导入完整目录）" if cat.partial else ""
     functions, _ = _codes(pkg)
     for code, where in sorted(functions.items()):
@@ -265,7 +266,7 @@ def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
     left to C.ECONOMIC.CODE; this covers project 款 lines and other sources' basic lines, never printed)."""
     pkg = _pkg(ctx)
     printed = _printed_codes(ctx)
-    cat = catalog.load("economic", pkg.unit.budget_year)
+    cat = catalog_for(ctx, "economic", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项）" if cat.partial else ""
     _, economics = _codes(pkg)
     for code, where in sorted(economics.items()):

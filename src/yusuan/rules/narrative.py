@@ -238,7 +238,7 @@ def operating_costs(ctx: Context) -> Iterator[Hit]:
 def operating_costs_vs_public(ctx: Context) -> Iterator[Hit]:
     """机关运行经费 equals the 公用经费 of table 6 for an administrative unit; a department with 事业单位
     may legitimately differ (DOMAIN.md), hence a warning."""
-    t6 = ctx.disclosure.table("general_basic")
+    t6 = ctx.table("general_basic")
     public = cell_wan(t6, "total", "public") if t6 is not None else None
     if public is None:
         return
@@ -262,7 +262,7 @@ def empty_tables(ctx: Context) -> Iterator[Hit]:
     """The fund/capital sections' amounts equal tables 8/9; a section saying 空表/没有 while its table has figures."""
     yield from compare(ctx, lambda s: s in ("fund:total", "capital:total"), "预算拨款支出")
     for sid, kind, name in (("fund", "fund_expenditure", "政府性基金预算"), ("capital", "capital_expenditure", "国有资本经营预算")):
-        section, table = ctx.disclosure.section(sid), ctx.disclosure.table(kind)
+        section, table = ctx.disclosure.section(sid), ctx.table(kind)
         if section is None or table is None or table_is_empty(table):
             continue
         for i, para in enumerate(section.paragraphs, start=1):
@@ -342,21 +342,31 @@ def match_project(projects: dict[str, tuple[str, Decimal, list[str]]], name: str
     return found[0] if found else None
 
 
+def t7_projects(ctx: Context) -> dict[str, tuple[str, Decimal, list[str]]]:
+    """``table7_projects`` once per check (three project rules read it; callers must not change it)."""
+    return ctx.cached(("t7_projects",), lambda: table7_projects(ctx.disclosure))
+
+
+def t7_match(ctx: Context, name: str):
+    """``match_name(t7_projects(ctx), name)`` once per name per check: the similarity search (difflib)
+    is the costly part, and the same project names are matched by three rules."""
+    return ctx.cached(("t7_match", name), lambda: match_name(t7_projects(ctx), name))
+
+
 @rule("N.PROJECT.SCALE", "项目预算安排规模与表7一致", "fatal", "text-vs-table", reads=("general_project",))
 def project_scale(ctx: Context) -> Iterator[Hit]:
     """Each project's 预算安排规模 equals table 7's 项目支出合计, summed over the project's rows."""
-    t7 = ctx.disclosure.table("general_project")
+    t7 = ctx.table("general_project")
     if t7 is None:
         return
-    projects = table7_projects(ctx.disclosure)
     for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale" or p.statement.amount is None:
             continue
-        found = match_project(projects, parsed[0])
-        if found is None:
+        match = t7_match(ctx, parsed[0])  # match_project
+        if not match:
             continue
-        printed, total, rows = found
+        printed, total, rows = match[0]
         stated = amount_wan(p.statement)
         if ctx.differs(stated, total):
             yield Hit(
@@ -371,15 +381,14 @@ def project_scale(ctx: Context) -> Iterator[Hit]:
 @rule("N.PROJECT.UNMATCHED", "情况说明中的项目在表7中找不到", "warning", "text-vs-table", reads=("general_project",))
 def project_unmatched(ctx: Context) -> Iterator[Hit]:
     """A project described in Part 3 with no row in table 7 (a different name, or not general-budget funded)."""
-    t7 = ctx.disclosure.table("general_project")
+    t7 = ctx.table("general_project")
     if t7 is None:
         return
-    projects = table7_projects(ctx.disclosure)
     for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale":
             continue
-        found = match_name(projects, parsed[0])
+        found = t7_match(ctx, parsed[0])
         if found is None:
             yield Hit(
                 message=(f"{p.where()}说明的项目“{parsed[0]}”（规模{stated_text(p.statement.amount)}{p.statement.unit}）"
@@ -391,15 +400,14 @@ def project_unmatched(ctx: Context) -> Iterator[Hit]:
 @rule("N.PROJECT.NAME", "情况说明与表7的项目名称一致", "warning", "text-vs-table", reads=("general_project",))
 def project_name_differs(ctx: Context) -> Iterator[Hit]:
     """A project described under a name that differs from table 7's (matched by similarity)."""
-    t7 = ctx.disclosure.table("general_project")
+    t7 = ctx.table("general_project")
     if t7 is None:
         return
-    projects = table7_projects(ctx.disclosure)
     for p in placed(ctx, "project:"):
         parsed = project_name(p.subject)
         if parsed is None or parsed[1] != "scale":
             continue
-        found = match_name(projects, parsed[0])
+        found = t7_match(ctx, parsed[0])
         if found is not None and not found[1]:
             printed = found[0][0]
             yield Hit(

@@ -186,9 +186,22 @@ def implied_last_year(st: Statement) -> Decimal | None:
     return None
 
 
-def required_tables(profile: dict) -> list[str]:
+def is_final_profile(profile: dict) -> bool:
+    """A layout for final accounts (决算): says so with ``phase: final`` or in its name."""
+    return profile.get("phase") == "final" or "final" in str(profile.get("name") or "")
+
+
+def required_tables(profile: dict, phase: str = "budget") -> list[str] | None:
+    """The table kinds a package of this layout must print; None when unknown.
+
+    A final account checked against a budget layout (no final-account profile yet): the budget's table
+    list (e.g. Shanghai's 财政拨款支出预算表 and its 三公/机关运行经费 table) says nothing about the
+    决算 tables, and the reader maps 决算 titles through that budget layout, so a kind missing from
+    the read tables may be a table it could not map. Nothing can be shown missing then: None."""
     from yusuan.disclosure import KINDS
 
+    if phase == "final" and not is_final_profile(profile):
+        return None
     tables = profile.get("tables")
     if tables:
         kinds = [t.get("kind") if isinstance(t, dict) else str(t) for t in tables]

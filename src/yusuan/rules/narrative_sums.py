@@ -51,7 +51,6 @@ def _income_leaves(parts: list[Placed]) -> list[Placed]:
 @rule("N.PARTS.SUM", "文字列举的收入、支出构成合计等于总数", "warning", "text-vs-table", reads=("summary", "fiscal"))
 def listed_parts(ctx: Context) -> Iterator[Hit]:
     """A paragraph listing income sources or function 类 (收入预算包括… / 支出预算包括…) adds up to the stated total."""
-    d = ctx.disclosure
     families = (
         (lambda s: s.startswith("income:") and s.count(":") == 1, "total", "收入构成", True),
         (lambda s: s.startswith("expenditure:function:"), "total", "支出功能分类构成", False),
@@ -89,7 +88,6 @@ def _split_rule(ctx: Context, whole_key: str, part_keys: tuple[str, ...], what: 
 @rule("N.GENERAL.ITEMS.SUM", "一般公共预算各项级科目说明合计等于拨款合计", "warning", "text-vs-table", reads=("general",))
 def general_items_sum(ctx: Context) -> Iterator[Hit]:
     """The 项 paragraphs of 一般公共预算当年拨款具体使用情况 add up to the 一般公共预算拨款合计 the section states."""
-    d = ctx.disclosure
     whole = first(ctx, "general:total")
     if whole is None:
         return
@@ -129,11 +127,9 @@ def personnel_plus_public(ctx: Context) -> Iterator[Hit]:
       reads=("general_basic",))
 def economic_items(ctx: Context) -> Iterator[Hit]:
     """The economic 款 listed after 人员经费/公用经费 (主要包括…) add up to them (a warning: 'mainly' may omit some)."""
-    from yusuan import catalog
+    from yusuan.rules.catalogue import load_catalog
 
-    year = ctx.disclosure.budget_year or 2023
-    econ = catalog.load("economic", year)
-    d = ctx.disclosure
+    econ = load_catalog(ctx, "economic")  # the budget year's (2023 when the disclosure has none)
     items = [p for p in placed(ctx, "general:economic:") if p.statement.amount is not None]
     for key, label in (("general:personnel", "人员经费"), ("general:public", "公用经费")):
         whole = first(ctx, key)
@@ -150,7 +146,6 @@ def economic_items(ctx: Context) -> Iterator[Hit]:
 def sangong_sum(ctx: Context) -> Iterator[Hit]:
     """因公出国（境）费 + 公务用车购置费 + 运行费 + 公务接待费 equals the stated 三公 total; 购置 + 运行 equals
     the stated 公务用车购置及运行费."""
-    d = ctx.disclosure
     whole = first(ctx, "sangong:total")
     items = ["sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation", "sangong:reception"]
     parts = [p for p in (first(ctx, k) for k in items) if p is not None]
@@ -171,7 +166,6 @@ def sangong_sum(ctx: Context) -> Iterator[Hit]:
 @rule("N.PROCUREMENT.SUM", "政府采购货物、工程、服务合计等于采购预算", "fatal", "text-vs-table", reads=("other.procurement",))
 def procurement_sum(ctx: Context) -> Iterator[Hit]:
     """政府采购预算 = 货物 + 工程 + 服务 (a part printed without a figure counts as 0 here)."""
-    d = ctx.disclosure
     whole = first(ctx, "procurement:total")
     parts = [p for p in (first(ctx, f"procurement:{k}") for k in ("goods", "works", "services")) if p is not None]
     if whole is None or not parts:
@@ -184,7 +178,6 @@ def procurement_sum(ctx: Context) -> Iterator[Hit]:
 @rule("N.PROCUREMENT.RESERVED", "面向中小企业预留不超过采购预算", "fatal", "text-vs-table", reads=("other.procurement",))
 def procurement_reserved(ctx: Context) -> Iterator[Hit]:
     """面向中小企业预留 ≤ 政府采购预算; 其中面向小微企业 ≤ 面向中小企业."""
-    d = ctx.disclosure
     pairs = (("procurement:sme_reserved", "procurement:total", "面向中小企业预留", "政府采购预算"),
              ("procurement:small_micro_reserved", "procurement:sme_reserved", "面向小微企业预留", "面向中小企业预留"))
     for part_key, whole_key, part_label, whole_label in pairs:
@@ -203,7 +196,6 @@ def procurement_reserved(ctx: Context) -> Iterator[Hit]:
 @rule("N.ASSETS.VEHICLES", "车辆分类数量、价值合计等于车辆总数", "fatal", "text-vs-table", reads=("other.assets",))
 def vehicles(ctx: Context) -> Iterator[Hit]:
     """车辆 N 辆、价值 X 万元 equals the sum over 一般公务用车 / 执法执勤用车 / 其他车辆."""
-    d = ctx.disclosure
     total = next((p for p in placed(ctx, "assets:vehicles") if p.subject == "assets:vehicles"), None)
     kinds = [p for p in placed(ctx, "assets:vehicle:")]
     if total is None or not kinds:

@@ -9,16 +9,25 @@ from __future__ import annotations
 
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Iterator
 
-from yusuan.amounts import normalise_text
+from yusuan import amounts
 from yusuan.disclosure import Location, PrintedPerformance
 from yusuan.model.performance import Indicator, PerformanceTable
+from yusuan.perf import vocab
 from yusuan.perf.tables import funding_summary, location_of
-from yusuan.perf.vocab import LEVEL2_BY_LEVEL1, REQUIRED_LEVEL1, is_cost, is_known_grade, unit_in_name
+from yusuan.perf.vocab import LEVEL2_BY_LEVEL1, REQUIRED_LEVEL1
 from yusuan.rules.registry import Context, Hit, rule
 
 ZERO = Decimal(0)
+
+# Pure functions of short texts, asked about the same indicator levels, names and units hundreds of
+# times per package (and alike across packages): remembered, they stop dominating these rules.
+normalise_text = lru_cache(maxsize=8192)(amounts.normalise_text)
+is_cost = lru_cache(maxsize=1024)(vocab.is_cost)
+is_known_grade = lru_cache(maxsize=4096)(vocab.is_known_grade)
+unit_in_name = lru_cache(maxsize=8192)(vocab.unit_in_name)
 
 
 def _name(table: PerformanceTable) -> str:
@@ -58,7 +67,7 @@ def _money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
         for p in ctx.package.projects:
             found[normalise_text(p.name)] = (p.name, p.total, "项目资金（事实数据）")
         return found
-    t7 = ctx.disclosure.table("general_project")
+    t7 = ctx.table("general_project")
     if t7 is None:
         return found
     for row in t7.rows_where("p:"):
@@ -333,7 +342,7 @@ def missing(ctx: Context) -> Iterator[Hit]:
     for key, (name, amount, where) in _money_projects(ctx).items():
         if key not in have:
             yield Hit(f"项目“{name}”（{_fmt(amount)} 万元，见{where}）没有绩效目标表", subject=name, expected=amount)
-    t3 = ctx.disclosure.table("expenditure")
+    t3 = ctx.table("expenditure")
     project_total = t3.value("total", "project") if t3 else None
     if project_total is not None and ctx.disclosure.performance:
         covered = sum((p.table.total for p in ctx.disclosure.performance), ZERO)

@@ -71,17 +71,10 @@ class Context:
             index.setdefault(t.kind, t)
         return index
 
-    def row(self, table: Table | None, key: str) -> Row | None:
+    def row(self, table: Table, key: str) -> Row | None:
         """``table.row(key)`` (the first row with that key) from an index built once per table."""
-        if table is None:
-            return None
         # The table is kept beside its index so that its id cannot be reused by another object.
         return self.cached(("rows", id(table)), lambda: (table, _rows_by_key(table)))[1].get(key)
-
-    def value(self, table: Table | None, row_key: str, column: str) -> Decimal | None:
-        """``table.value(row_key, column)`` through the row index."""
-        r = self.row(table, row_key)
-        return r.value(column) if r else None
 
     def tolerance_for(self, unit: str = "万元") -> Decimal:
         """Tolerance in the unit the figure is printed in (a table in 元 is checked in 元)."""

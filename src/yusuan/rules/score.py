@@ -57,9 +57,9 @@ def item_for(rule_id: str) -> Item | None:
 
 
 def max_points() -> int:
-    from yusuan.rules import load_all
+    from yusuan.rules.engine import registered_rules  # load_all rescans the package directory each call
 
-    sections = sum(1 for r in load_all() if r.startswith("K.SECTION."))
+    sections = sum(1 for r in registered_rules() if r.startswith("K.SECTION."))
     return sum(i.weight for i in ITEMS.values()) + sections * SECTION_ITEM.weight
 
 

@@ -27,7 +27,7 @@ def _table_rule(kind: str, suffix: str, title: str, severity: str = "fatal", doc
 
     def wrap(body: Callable[[Context, Table], Iterator[Hit]]):
         def check(ctx: Context) -> Iterator[Hit]:
-            table = ctx.disclosure.table(kind)
+            table = ctx.table(kind)
             if table is not None:
                 yield from body(ctx, table)
 

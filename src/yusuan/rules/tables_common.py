@@ -157,5 +157,7 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
     if not any(has_value(row, c) for c in [target, *parts]):
         return None
     expected = sum((amount(row, c) for c in parts), ZERO)
+    if not ctx.differs(amount(row, target), expected, table.unit):
+        return None  # the usual case: skip building the inputs (mismatch would return None too)
     return mismatch(ctx, table, row, target, expected, why,
                     {column_label(table, c): amount(row, c) for c in parts})

@@ -75,8 +75,8 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
     """Rule ``<T>.<suffix>``: row ``target`` = Σ its parts (per ``parts``) in each of ``columns``."""
 
     def check(ctx: Context) -> Iterator[Hit]:
-        table = ctx.disclosure.table(kind)
-        row = table.row(target) if table else None
+        table = ctx.table(kind)
+        row = ctx.row(table, target) if table else None
         if row is None:
             return
         found_any = False
@@ -146,8 +146,8 @@ for _target, _suffix, _title in [
 
 def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...]):
     def check(ctx: Context) -> Iterator[Hit]:
-        table = ctx.disclosure.table(kind)
-        row = table.row("expenditure_total") if table else None
+        table = ctx.table(kind)
+        row = ctx.row(table, "expenditure_total") if table else None
         parts = _expenditure_rows(table) if table else []
         if row is None or not parts:
             return
@@ -164,10 +164,10 @@ def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...
 
 def _balance(kind: str, title: str, expenditure_column: str):
     def check(ctx: Context) -> Iterator[Hit]:
-        table = ctx.disclosure.table(kind)
+        table = ctx.table(kind)
         if table is None:
             return
-        inc, exp = table.row("income_total"), table.row("expenditure_total")
+        inc, exp = ctx.row(table, "income_total"), ctx.row(table, "expenditure_total")
         if inc is None or exp is None:
             return
         stated = amount(exp, expenditure_column)
@@ -205,7 +205,7 @@ _balance("fiscal_income_expenditure", "收入总计等于支出总计", "total")
       reads=("fiscal_income_expenditure",))
 def t4_row_budgets(ctx: Context) -> Iterator[Hit]:
     """支出方每行“合计”= 一般公共预算 + 政府性基金预算 + 国有资本经营预算。"""
-    table = ctx.disclosure.table("fiscal_income_expenditure")
+    table = ctx.table("fiscal_income_expenditure")
     if table is None:
         return
     for row in table.rows:
@@ -220,20 +220,20 @@ def t4_row_budgets(ctx: Context) -> Iterator[Hit]:
 def t4_budget_balance(ctx: Context) -> Iterator[Hit]:
     """一般公共预算、政府性基金、国有资本经营预算各自的收入（含其上年结转，如列示）等于支出总计行的对应列。
     只有合计的上年结转而未分预算列示时，无法分预算核对，跳过。"""
-    table = ctx.disclosure.table("fiscal_income_expenditure")
-    if table is None or table.row("expenditure_total") is None:
+    table = ctx.table("fiscal_income_expenditure")
+    if table is None or ctx.row(table, "expenditure_total") is None:
         return
     per_budget = {"s:general_budget": "s:carryover_general", "s:fund_budget": "s:carryover_fund",
                   "s:capital_budget": "s:carryover_capital"}
-    if table.row("s:carryover_fiscal") is not None and not any(table.row(c) for c in per_budget.values()):
-        if amount(table.row("s:carryover_fiscal"), "amount") != 0:
+    if ctx.row(table, "s:carryover_fiscal") is not None and not any(ctx.row(table, c) for c in per_budget.values()):
+        if amount(ctx.row(table, "s:carryover_fiscal"), "amount") != 0:
             return
-    exp = table.row("expenditure_total")
+    exp = ctx.row(table, "expenditure_total")
     for budget, carry in per_budget.items():
-        inc = table.row(budget)
+        inc = ctx.row(table, budget)
         if inc is None:
             continue
-        expected = amount(inc, "amount") + amount(table.row(carry), "amount")
+        expected = amount(inc, "amount") + amount(ctx.row(table, carry), "amount")
         hit = mismatch(ctx, table, exp, budget, expected, f"收入方“{row_label(inc)}”（含上年结转）",
                        {row_label(inc): amount(inc, "amount")})
         if hit:
@@ -254,7 +254,7 @@ group_rule("sangong_operating", "ROW.VEHICLE", "公务用车购置及运行费�
 @rule("T10.ROW.SOURCES", f"{KINDS['sangong']}：每行合计等于各资金来源之和", "fatal", "within-table", reads=("sangong",))
 def t10_row_sources(ctx: Context) -> Iterator[Hit]:
     """每行“合计”= 一般公共预算 + 政府性基金 + 国有资本经营预算。"""
-    table = ctx.disclosure.table("sangong")
+    table = ctx.table("sangong")
     if table is None:
         return
     cols = [c for c in T4_BUDGETS if any(c in r.cells for r in table.rows)]
@@ -272,11 +272,11 @@ def t10_row_sources(ctx: Context) -> Iterator[Hit]:
 
 def _blank_group_rule(kind: str, parts: dict[str, list[str]], columns: tuple[str, ...]):
     def check(ctx: Context) -> Iterator[Hit]:
-        table = ctx.disclosure.table(kind)
+        table = ctx.table(kind)
         if table is None:
             return
         for key in parts:
-            row = table.row(key)
+            row = ctx.row(table, key)
             for col in columns:
                 total = blank_group(table, row, col, parts)
                 if total is not None and row is not None:
