@@ -7,6 +7,7 @@ printed in Chinese so that every message says "what is stated, what the other fi
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, Iterator
@@ -60,11 +61,28 @@ def short_title(title: str) -> str:
     return title.strip()[:40]
 
 
+_INITIAL_BUDGET = re.compile(r"年初预算(?:数)?(?:为|是)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
+
+
+def states_initial_budget(st: Statement) -> bool:
+    """The statement's amount is the year's 年初预算 as printed in a final account (“年初预算为1560.05万元，
+    支出决算为1511.89万元”), not the figure its subject stands for (the 决算): no table of a final account
+    holds it, and comparing it with the 决算 figures would report differences that are not there."""
+    if st.amount is None:
+        return False
+    if "年初预算" in st.label:
+        return True
+    text = st.text.replace(" ", "")
+    return any(Decimal(m.group(1).replace(",", "")) == st.amount and m.group(2) == st.unit
+               for m in _INITIAL_BUDGET.finditer(text))
+
+
 def _placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
+    final = disclosure.phase == "final"
     for section in disclosure.sections:
         for i, paragraph in enumerate(section.paragraphs, start=1):
             for st in paragraph.statements:
-                if st.subject.startswith(prefix):
+                if st.subject.startswith(prefix) and not (final and states_initial_budget(st)):
                     yield Placed(section, i, paragraph, st)
 
 

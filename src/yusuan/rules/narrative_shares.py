@@ -6,13 +6,14 @@ region adjusts shares of one whole to add up to exactly 100%). Every message say
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Iterator
 
 from yusuan.amounts import HUNDRED, largest_remainder, percent
 from yusuan.rules.narrative_base import (
-    ROUNDING_LABEL, ZERO, Placed, amount_wan, first, pct, placed, share_rounding, show, stated_text,
+    ROUNDING_LABEL, ZERO, Placed, amount_wan, cell_wan, first, pct, placed, share_rounding, show, stated_text,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -56,9 +57,20 @@ def family_of(subject: str) -> str:
     return subject
 
 
-def whole_value(ctx: Context, whole: str) -> tuple[Decimal, str] | None:
+# A final account's shares of income and spending are of the current year's (本年收入合计 / 本年支出合计):
+# its 总计 adds the carry-over (年初/年末结转和结余).
+FINAL_CURRENT_YEAR = {"income": "s:current_year", "expenditure": "expenditure_current_year"}
+
+
+def whole_value(ctx: Context, whole: str, family: str | None = None) -> tuple[Decimal, str] | None:
     from yusuan.rules.narrative import lookup_in
 
+    if whole == "total" and ctx.disclosure.phase == "final" and family in FINAL_CURRENT_YEAR:
+        t1 = ctx.table("income_expenditure")
+        row = t1.row(FINAL_CURRENT_YEAR[family]) if t1 is not None else None
+        value = cell_wan(t1, row.key, "amount") if row is not None else None
+        if value is not None:
+            return value, f"{t1.label}“{row.name.strip()}”行"
     p = first(ctx, whole)
     if p is not None:
         return amount_wan(p.statement), f"{p.where()}写明的{p.statement.label or whole}"
@@ -104,6 +116,15 @@ def families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:
     return {k: _dedupe(v) for k, v in out.items()}
 
 
+def share_printed_with_amount(st) -> bool:
+    """The statement's text prints its share shortly after its amount (or it has no text to check)."""
+    if not st.text or st.amount is None or st.share is None:
+        return True
+    text = re.sub(r"[\s,，]", "", st.text)
+    pattern = re.escape(f"{st.amount:f}") + r"万?元?[^0-9%]{0,20}?" + re.escape(f"{st.share:f}") + "%"
+    return re.search(pattern, text) is not None
+
+
 def _complete(ctx: Context, parts: list[Placed], whole: Decimal) -> bool:
     return not ctx.differs(sum((amount_wan(p.statement) for p in parts), ZERO), whole)
 
@@ -112,11 +133,14 @@ def _complete(ctx: Context, parts: list[Placed], whole: Decimal) -> bool:
 def shares(ctx: Context) -> Iterator[Hit]:
     """A stated share equals amount ÷ whole × 100, rounded as the profile says (half-up by default)."""
     mode = share_rounding(ctx.profile)
-    for (whole_key, _family), parts in families(ctx).items():
-        whole = whole_value(ctx, whole_key)
+    for (whole_key, family), parts in families(ctx).items():
+        whole = whole_value(ctx, whole_key, family)
         if whole is None or whole[0] == 0:
             continue
         whole_amount, whole_where = whole
+        # a share is judged only where it is printed with its amount (“6.2万元，占0.21%”): a share the
+        # reading attached to another clause's amount is no evidence of a wrong share
+        parts = [p for p in parts if share_printed_with_amount(p.statement)]
         amounts = [amount_wan(p.statement) for p in parts]
         adjusted = None
         if mode == "largest_remainder" and len(parts) > 1 and _complete(ctx, parts, whole_amount):

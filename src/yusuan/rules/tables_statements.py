@@ -147,7 +147,9 @@ for _target, _suffix, _title in [
 def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...]):
     def check(ctx: Context) -> Iterator[Hit]:
         table = ctx.table(kind)
-        row = ctx.row(table, "expenditure_total") if table else None
+        # a final account's 总计 adds 结余分配 and 年末结转和结余: its classes add up to 本年支出合计
+        current = ctx.row(table, "expenditure_current_year") if table and ctx.disclosure.phase == "final" else None
+        row = current or (ctx.row(table, "expenditure_total") if table else None)
         parts = _expenditure_rows(table) if table else []
         if row is None or not parts:
             return
