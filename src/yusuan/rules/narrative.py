@@ -129,7 +129,7 @@ def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[
         if ref is None:
             continue
         stated = amount_wan(p.statement)
-        if not ctx.differs(stated, ref.value):
+        if not ctx.differs(stated, ref.value) or conversion_artefact(p.statement, stated, ref.value):
             continue
         label = p.statement.label or p.subject
         unit_note = "（原文以“元”为单位，已折算为万元）" if p.statement.unit == "元" else ""
@@ -140,6 +140,38 @@ def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[
         yield Hit(
             message=(f"{p.where()}写明{what}“{label}”为{stated_text(p.statement.amount)}{p.statement.unit}{unit_note}，"
                      f"而{ref.where}为{show(ref.value)}，相差{show(diff)}。{hint}"),
+            location=p.location, subject=p.subject, stated=stated, expected=ref.value,
+            inputs={"表格": ref.where},
+        )
+
+
+CENT = Decimal("0.01")
+
+
+def conversion_artefact(st, stated: Decimal | None, table_value: Decimal | None) -> bool:
+    """A figure written in 万元 to two decimals for a table kept in 元 (Shanghai): the text may cut the
+    figure off instead of rounding it (87.708 万元 written 87.70), so a gap under 0.01 万元 between the
+    two is the conversion, not a contradiction (N.UNIT.CONVERSION says so, as info)."""
+    if stated is None or table_value is None or st.unit != "万元":
+        return False
+    return table_value != table_value.quantize(CENT) and abs(stated - table_value) < CENT
+
+
+@rule("N.UNIT.CONVERSION", "文字中的万元数与以元为单位的表格折算差异", "info", "text-vs-table")
+def unit_conversion(ctx: Context) -> Iterator[Hit]:
+    """A 万元 figure in the text that differs from its table (in 元) by less than 0.01 万元: the text
+    truncated (or rounded differently) when converting; not a contradiction, listed so it can be checked."""
+    for p in placed(ctx):
+        if p.statement.amount is None:
+            continue
+        ref = lookup_in(ctx, p.subject)
+        stated = amount_wan(p.statement)
+        if ref is None or not ctx.differs(stated, ref.value) or not conversion_artefact(p.statement, stated, ref.value):
+            continue
+        yield Hit(
+            message=(f"{p.where()}写明“{p.statement.label or p.subject}”为{stated_text(p.statement.amount)}万元，"
+                     f"{ref.where}折合{ref.value:f}万元（原表以元为单位），相差不足0.01万元："
+                     "这是把元折算为万元时截尾（而非四舍五入）造成的差异，不是数字矛盾。"),
             location=p.location, subject=p.subject, stated=stated, expected=ref.value,
             inputs={"表格": ref.where},
         )

@@ -8,6 +8,7 @@ wording (e.g. "增长100%") is reported as a warning, any other rate as an error
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Iterator
@@ -251,13 +252,13 @@ def _last_by_subject(ctx: Context) -> dict[str, tuple[Decimal, Placed]]:
 def _last_year_sums(ctx: Context, rounding: bool) -> Iterator[Hit]:
     last = _last_by_subject(ctx)
 
-    def total_of(*keys: str) -> tuple[Decimal, str] | None:
+    def total_of(*keys: str) -> tuple[Decimal, str, tuple[str, ...]] | None:
         if all(k in last for k in keys):
             value = sum((last[k][0] for k in keys), ZERO)
-            return value, "、".join(f"{last[k][1].where()}“{last[k][1].statement.label or k}”" for k in keys)
+            return value, "、".join(f"{last[k][1].where()}“{last[k][1].statement.label or k}”" for k in keys), keys
         return None
 
-    checks: list[tuple[list[str], tuple[Decimal, str] | None, str]] = []
+    checks: list[tuple[list[str], tuple[Decimal, str, tuple[str, ...]] | None, str]] = []
     items = sorted(k for k in last if k.startswith("general:function:") and len(k.rsplit(":", 1)[-1]) == 7)
     if items:
         whole = total_of("general:total") or total_of("general:basic", "general:project")
@@ -271,6 +272,11 @@ def _last_year_sums(ctx: Context, rounding: bool) -> Iterator[Hit]:
         checks.append((sangong, total_of("sangong:total"), "“三公”经费分项上年数"))
     for keys, whole, what in checks:
         if whole is None or not all(k in last for k in keys):
+            continue
+        # items compared with last year's 预算执行数 (Wanli 2023) and a total compared with last year's
+        # budget have different bases: their difference says nothing
+        bases = {comparison_base(last[k][1].statement) for k in (*keys, *whole[2])}
+        if len(bases) > 1:
             continue
         total = sum((last[k][0] for k in keys), ZERO)
         diff = total - whole[0]
@@ -288,6 +294,20 @@ def _last_year_sums(ctx: Context, rounding: bool) -> Iterator[Hit]:
             location=last[keys[0]][1].location, subject=keys[0], stated=total, expected=whole[0],
             inputs={k: last[k][0] for k in keys},
         )
+
+
+_BASES = (("预算执行数", "execution"), ("执行数", "execution"), ("年初预算", "initial"), ("决算", "final"))
+
+
+def comparison_base(st) -> str:
+    """What last year's figure of a sentence is: 预算执行数 (execution), 年初预算, 决算, or the budget."""
+    text = st.text or ""
+    m = re.search(r"(?:比|较|与)(?:上年|\d{4}年(?:度)?)([^，,。；;增减持下上]{0,8})", text)
+    phrase = m.group(1) if m else text
+    for word, base in _BASES:
+        if word in phrase:
+            return base
+    return "budget"
 
 
 def rounding_slack(ctx: Context, items: list[Placed]) -> Decimal:
