@@ -46,6 +46,10 @@ _SECTIONS = [
     (("政府性基金",), "fund"), (("国有资本",), "capital"), (("基本支出",), "general_basic"),
     (("项目支出",), "general_project"), (("一般公共预算当年拨款",), "general"), (("财政拨款收支",), "fiscal"),
     (("收支预算", "总体"), "summary"), (("收入预算",), "income"), (("支出预算",), "expenditure"),
+    # final accounts (决算情况说明)
+    (("财政拨款收入支出决算",), "fiscal"), (("一般公共预算财政拨款支出",), "general"),
+    (("收入支出决算",), "summary"), (("收入决算",), "income"), (("支出决算",), "expenditure"),
+    (("绩效",), "other.performance"),
 ]
 _OTHER = [(("机关运行经费",), "other.operating_costs"), (("政府采购",), "other.procurement"),
           (("国有资产",), "other.assets"), (("绩效",), "other.performance"), (("其他需", "说明"), "other.notes")]
@@ -54,6 +58,10 @@ _HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 _SUBHEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 _SUBHEADING_INSIDE = re.compile(r"[(（][一二三四五六七八九十]+[)）]")
 _PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
+
+
+def _norm_cell(text: str) -> str:
+    return normalise_text(text)
 
 
 def _contents_like(section: Section) -> bool:
@@ -118,8 +126,8 @@ class _Assembler:
         profile_mode = self.headings is not None and not self.national_parts
         if profile_mode and self.profile_heading(p, n):
             return
-        if self.part == 0 and recognise_title(n):  # a file of tables only (e.g. a workbook)
-            self.part = 2
+        if self.part in (0, 1) and recognise_title(n):  # a file of tables only (e.g. a workbook), or
+            self.part, self.section = 2, None  # tables printed without their 第二部分 heading
         if self.part == 2 and is_performance_title(n):  # performance tables after the ten (a workbook sheet)
             self.part, self.section = 3, None
         if self.part == 2:
@@ -132,7 +140,7 @@ class _Assembler:
             return
         if self.part == 1 and not profile_mode:
             if _HEADING.match(n) or re.match(r"^\d+、", n):
-                sid = "overview.institutions" if ("机构" in n or "人员" in n) else "overview.functions"
+                sid = "overview.institutions" if ("机构" in n or "人员" in n or "单位构成" in n) else "overview.functions"
                 self.start_section(sid, 1, p)
                 return
         if self.part == 3 and not profile_mode:
@@ -213,8 +221,10 @@ class _Assembler:
         if kind:
             self.pending = (kind, p.text.strip() if not m else re.sub(r"^表\s*\d+\s*", "", p.text.strip()), self.number)
             return
-        if self.tables and ("空表" in n or "没有使用" in n or "无" == n[:1]):
+        if self.tables and ("空表" in n or "没有使用" in n or "无" == n[:1] or "本表无数据" in n):
             self.tables[-1].empty_note = p.text.strip()
+            return
+        if re.match(r"^注:本表反映", n):  # the standard footnote saying what a table shows
             return
         if n and not re.fullmatch(r"[.。]+", n) and not n.startswith("第"):
             self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"表格部分中无法归类的文字：“{p.text.strip()[:30]}”", p.location, "info"))
@@ -226,6 +236,9 @@ class _Assembler:
             return
         if self.part == 0 and g.rows and recognise_title("\n".join(c.text for c in g.rows[0])):
             self.part = 2
+        if self.part == 1 and self.section is not None and self.section.id == "overview.institutions" and g.rows \
+                and any("单位名称" in _norm_cell(c.text) for c in g.rows[0]):
+            return  # the list of units the department's accounts cover (部门决算单位构成)
         if self.part != 2:
             self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", "说明部分之外出现了无法识别的表格", g.location))
             return
@@ -324,17 +337,18 @@ def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto"
 
     from yusuan.read.headings import load_headings
 
-    text = " ".join(b.text for b in blocks[:40] if isinstance(b, Para))
-    chosen = detect_profile(text, []) if profile == "auto" else profile
+    opening = [b.text for b in blocks[:40] if isinstance(b, Para)]
+    text = " ".join(opening)
+    phase = detect_phase(opening)
+    chosen = detect_profile(text, [], phase) if profile == "auto" else profile
     a = _Assembler(file, load_headings(chosen))
     a.run(blocks)
     a.finish()
     performance = read_performance_rows(a.performance_rows, a.findings)
     unit_name = a.unit_name or ""
     year = a.year
-    phase = detect_phase(text)
     if profile == "auto":
-        chosen = detect_profile(text, a.tables)
+        chosen = detect_profile(text, a.tables, phase)
     title = f"{unit_name}{year or ''}年部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
     disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,
                             origin="read", file=file, sections=a.sections, tables=a.tables,

@@ -18,6 +18,12 @@ _SUBTOTALS = {"s:fiscal", "s:current_year", "s:carryover", "s:general_budget", "
 # (keywords all present, key) – checked in order; carry-over labels when inside 上年结转结余.
 _CURRENT = [
     (("本年收入",), "s:current_year"),
+    # final accounts (决算) name the three budgets' 财政拨款 one by one, and what else funds the year
+    (("一般公共预算财政拨款",), "s:general_budget"),
+    (("政府性基金预算财政拨款",), "s:fund_budget"),
+    (("国有资本经营预算财政拨款",), "s:capital_budget"),
+    (("非财政拨款结余",), "nonfiscal_balance_used"),
+    (("年初结转",), "s:carryover"),
     (("财政拨款收入",), "s:fiscal"),
     (("上年结转",), "s:carryover"),
     (("上级", "一般公共预算"), "s:general_transfer"),
@@ -52,7 +58,11 @@ _CARRYOVER = [
     (("总计",), "income_total"),
 ]
 _FISCAL = [
+    (("本年收入",), "s:fiscal"),
     (("结转",), "s:carryover_fiscal"),
+    (("一般公共预算财政拨款",), "s:general_budget"),
+    (("政府性基金预算财政拨款",), "s:fund_budget"),
+    (("国有资本经营预算财政拨款",), "s:capital_budget"),
     (("财政拨款",), "s:fiscal"),
     (("一般公共预算",), "s:general_budget"),
     (("政府性基金",), "s:fund_budget"),
@@ -68,6 +78,9 @@ _SANGONG = [
     (("合计",), "sangong:total"),
     (("总计",), "sangong:total"),
 ]
+# Expenditure-side rows of the final accounts that are not function classes.
+_EXPENDITURE_ROWS = [(("本年支出合计",), "expenditure_current_year", "subtotal"), (("结余分配",), "balance_distribution", "item"),
+                     (("年末", "结转"), "carryover_end", "item")]
 _FUNCTION_LABEL = re.compile(r"^(\d{3})\s*(.*)$", re.S)
 
 
@@ -90,7 +103,10 @@ def _function_row(reader: _Reader, cell: GridCell, values: list[GridCell], colum
         if any(not parse_blank(v.text) for v in values):
             reader.warn("R.ROW.UNRECOGNISED", "支出栏有金额但没有功能分类名称", cell, index)
         return None
-    if "总计" in norm or "合计" in norm:
+    special = next(((key, role) for words, key, role in _EXPENDITURE_ROWS if all(w in norm for w in words)), None)
+    if special:
+        row = Row(key=special[0], name=label, role=special[1], side="expenditure", location=reader.loc(cell, index))
+    elif "总计" in norm or "合计" in norm:
         row = Row(key="expenditure_total", name=label, role="total", side="expenditure", location=reader.loc(cell, index))
     else:
         m = _FUNCTION_LABEL.match(label.replace("\u3000", " ").strip())
@@ -142,7 +158,7 @@ def _side_positions(header: list[list[GridCell]]) -> tuple[int, int, int, int]:
     prints 预算数 twice (a PDF may add empty columns); the plain four columns otherwise."""
     for row in header:
         texts = [_norm(c) for c in row]
-        amounts = [j for j, t in enumerate(texts) if t in ("预算数", "金额", "合计")]
+        amounts = [j for j, t in enumerate(texts) if t in ("预算数", "决算数", "金额", "合计")]
         if len(amounts) >= 2:
             a1, a2 = amounts[0], amounts[1]
             labels = [j for j in range(a1 + 1, a2) if texts[j]]
@@ -206,11 +222,14 @@ def read_fiscal_income_expenditure(grid: Grid, title: str, number: str = "", uni
     reader = _Reader(table, grid)
     income, expenditure = [], []
     start = _data_start(grid, ("一、", "本年收入", "财政拨款(补助)"))
+    in_carryover = False
     for i, cells in enumerate(grid.rows[start:], start=1):
         cells = list(cells) + [GridCell("")] * (7 - len(cells))
         label, amount, function = cells[0], cells[1], cells[2]
         if _norm(label):
-            key = _match(label.text, _FISCAL)
+            # the budgets listed under 年初财政拨款结转和结余 are carry-over (s:carryover_general …)
+            key = _match(label.text, _CARRYOVER if in_carryover else _FISCAL)
+            in_carryover = in_carryover or key == "s:carryover_fiscal"
             if key is None:
                 reader.warn("R.ROW.UNRECOGNISED", f"无法识别的收入项目“{label.text.strip()}”", label, i)
             elif key in {r.key for r in income}:
@@ -236,6 +255,10 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
     table = Table(kind="sangong", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
                   columns=[Column(key=k, label=l) for k, l in columns], location=grid.location)
     reader = _Reader(table, grid)
+    pairs = next((i for i, row in enumerate(grid.rows)
+                  if row and all(_norm(c) in ("预算数", "决算数") for c in row)), None)
+    if pairs is not None:
+        return _read_sangong_columnar(table, reader, grid, pairs)
     start = _data_start(grid, ("合计", "总计", "因公出国"))
     for i, cells in enumerate(grid.rows[start:], start=1):
         labels = []
@@ -255,6 +278,36 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
         values = cells[len(labels):]
         for j, (ckey, clabel) in enumerate(columns):
             row.cells[ckey] = reader.amount(values[j] if j < len(values) else None, i, clabel)
+        table.rows.append(row)
+    return table, reader.findings
+
+
+def _read_sangong_columnar(table: Table, reader: _Reader, grid: Grid, pairs: int):
+    """Final accounts: one column per item (合计 | 因公出国（境）费 | 小计 | 购置费 | 运行费 | 公务接待费),
+    each split into 预算数 | 决算数, and one row of figures below. The item labels are the lowest header
+    row with one non-empty cell per item (a PDF grid repeats labels merged down several rows)."""
+    kinds = [_norm(c) for c in grid.rows[pairs]]
+    items = len(kinds) // 2
+    header = [row for row in grid.rows[:pairs] if len(row) == items and all(_norm(c) for c in row)]
+    table.columns = [Column(key="budget", label="预算数"), Column(key="actual", label="决算数")]
+    if not header or len(kinds) % 2:
+        reader.warn("R.TABLE.HEADER", "“三公”经费表的表头无法对应到各项目，未读取", grid.rows[pairs][0], None)
+        return table, reader.findings
+    data = [row for row in grid.rows[pairs + 1:] if not all(parse_blank(c.text) for c in row)]
+    values = data[0] if data else [GridCell("", c.location) for c in grid.rows[pairs]]
+    for extra in data[1:]:
+        reader.warn("R.ROW.UNRECOGNISED", "“三公”经费表中多出一行金额，未读取", extra[0], 2)
+    for j, cell in enumerate(header[-1]):
+        label = _norm(cell)
+        key = "sangong:vehicle" if label == "小计" else _match(label, _SANGONG)
+        if key is None or table.row(key) is not None:
+            reader.warn("R.TABLE.HEADER", f"无法识别的“三公”经费项目“{cell.text.strip()}”，该列金额未读取", cell, 1)
+            continue
+        role = "total" if key == "sangong:total" else "subtotal" if key == "sangong:vehicle" else "item"
+        row = Row(key=key, name=cell.text.strip(), role=role, location=reader.loc(cell, 1))  # type: ignore[arg-type]
+        for k, column in enumerate(table.columns):
+            position = 2 * j + (k if kinds[2 * j + k] == ("预算数", "决算数")[k] else 1 - k)
+            row.cells[column.key] = reader.amount(values[position] if position < len(values) else None, 1, column.label)
         table.rows.append(row)
     return table, reader.findings
 

@@ -23,6 +23,13 @@ from yusuan.read.blocks import Grid, GridCell
 _TITLES: list[tuple[str, tuple[str, ...]]] = [
     ("sangong_operating", ("三公", "机关运行经费")),
     ("sangong", ("三公",)),
+    # final accounts (决算, read as 预算): the fund and capital tables also name 财政拨款收入支出
+    ("fund_expenditure", ("政府性基金预算财政拨款",)),
+    ("capital_expenditure", ("国有资本经营预算财政拨款",)),
+    ("general_basic", ("一般公共预算财政拨款基本支出",)),
+    ("general_expenditure", ("一般公共预算财政拨款支出",)),
+    ("fiscal_income_expenditure", ("财政拨款收入支出预算总表",)),
+    ("income_expenditure", ("收入支出预算总表",)),
     ("fiscal_income_expenditure", ("财政拨款收支",)),
     ("income_expenditure", ("收支总体情况表",)),
     ("income_expenditure", ("收支预算总表",)),
@@ -37,6 +44,8 @@ _TITLES: list[tuple[str, tuple[str, ...]]] = [
     ("fund_expenditure", ("政府性基金预算支出",)),
     ("capital_expenditure", ("国有资本经营预算支出",)),
     ("fiscal_expenditure", ("财政拨款支出预算表",)),
+    ("income", ("收入预算表",)),
+    ("expenditure", ("支出预算表",)),
 ]
 
 # (key, printed label, header keyword that must appear, in order)
@@ -67,6 +76,12 @@ _SANGONG_COLUMNS = [("total", "合计", "合计"), ("s:general_budget", "一般�
                     ("s:fund_budget", "政府性基金", "政府性基金"), ("s:capital_budget", "国有资本经营预算", "国有资本")]
 _FISCAL_EXP_COLUMNS = [("total", "合计", "合计"), ("s:general_budget", "一般公共预算", "一般公共预算"),
                        ("s:fund_budget", "政府性基金预算", "政府性基金"), ("s:capital_budget", "国有资本经营预算", "国有资本")]
+
+# Final accounts' fund / state-capital tables (政府性基金预算财政拨款收入支出决算表 …)
+_FINAL_FUND_COLUMNS = [("carryover_start", "年初结转和结余", "年初结转"), ("income_current", "本年收入", "本年收入"),
+                       ("total", "本年支出小计", "本年支出"), ("basic", "基本支出", "基本支出"),
+                       ("project", "项目支出", "项目支出"), ("carryover_end", "年末结转和结余", "年末结转")]
+_HEADER_WORDS = {"合计", "小计", "基本支出", "项目支出", "类", "款", "项", "科目名称"}
 
 FUNCTION_TABLE_COLUMNS = {
     "income": _SOURCE_COLUMNS,
@@ -141,6 +156,12 @@ def parse_blank(text: str) -> bool:
     return normalise_text(text) in {"", "-", "—", "--", "/", "－"}
 
 
+def placeholder_row(cells: list[GridCell]) -> bool:
+    """A template's “… …” row (rows left out of a specimen table): nothing to read, nothing wrong."""
+    texts = [_norm(c) for c in cells]
+    return any(texts) and all(re.fullmatch(r"[…．.。]*", t) for t in texts)
+
+
 def _header_rows(grid: Grid, is_data) -> int:
     """Number of rows before the first data row."""
     for i, row in enumerate(grid.rows):
@@ -182,7 +203,8 @@ def _function_code(row: list[GridCell], split: bool, levels: int = 3):
             if "" in parts[1:] and any(parts[parts.index("", 1):]):
                 return None  # a 项 without its 款: not a classification row
             return code, name_cell.text.strip(), row[n + 1:]
-        if not any(parts) and _norm(name_cell) in _TOTAL_WORDS:
+        # final accounts print the header's 类/款/项 labels inside the 合计 row
+        if all(p in ("", "类", "款", "项") for p in parts) and _norm(name_cell) in _TOTAL_WORDS:
             return "total", name_cell.text.strip(), row[n + 1:]
         if not any(parts) and not _norm(name_cell) and len(row) > n + 1 and _norm(row[n + 1]) in _TOTAL_WORDS:
             return "total", row[n + 1].text.strip(), [GridCell("")] + row[n + 2:]
@@ -242,6 +264,11 @@ def _new_table(kind: str, title: str, number: str, unit: str, grid: Grid, column
 
 # Printed column labels → keys, for headers whose rows line up with the data (checked in order).
 _LABEL_KEYS = [
+    # final accounts (决算): the fund/capital tables' 本年支出 小计, the carry-over and the unit-side columns
+    (("年初结转",), "carryover_start"), (("年末结转",), "carryover_end"), (("本年收入合计",), "total"),
+    (("本年支出合计",), "total"), (("本年收入",), "income_current"), (("上级补助",), "s:superior_subsidy"),
+    (("附属单位上缴",), "s:affiliated"), (("上缴上级",), "remit_superior"), (("经营支出",), "operating_expense"),
+    (("对附属单位补助",), "affiliated_subsidy"),
     (("上级", "一般公共预算"), "s:general_transfer"), (("上级", "政府性基金"), "s:fund_transfer"),
     (("上级", "国有资本"), "s:capital_transfer"), (("非财政拨款",), "s:carryover_nonfiscal"),
     (("财政拨款结转",), "s:carryover_fiscal"), (("上年结转",), "s:carryover"), (("小计",), "s:fiscal"),
@@ -253,14 +280,17 @@ _LABEL_KEYS = [
 ]
 
 
-def columns_from_header(header: list[list[GridCell]], width: int, lead: int):
+def columns_from_header(header: list[list[GridCell]], width: int, lead: int, subtotal: str | None = None):
     """Column (key, label, keyword) list read from header rows that line up with the data rows
-    (every cell under its own label), or None when the header cannot say it unambiguously."""
+    (every cell under its own label), or None when the header cannot say it unambiguously.
+    ``subtotal``: the key a bare 小计 column stands for (本年支出 小计 in a final account's fund table)."""
     aligned = [row for row in header if len(row) == width]
     if not aligned:
         return None
     out, seen = [], set()
     def key_of(label: str) -> str | None:
+        if subtotal and label == "小计":
+            return subtotal
         return next((k for words, k in _LABEL_KEYS if all(w in label for w in words)), None) if label else None
 
     for j in range(lead, width):
@@ -282,21 +312,33 @@ def read_function_table(kind: str, grid: Grid, title: str, number: str = "", uni
     split = _split_layout(_header_before_codes(grid))
     start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
     if start < len(grid.rows):
-        columns = columns_from_header(grid.rows[:start], len(grid.rows[start]), 4 if split else 2) or columns
+        lead, header = 4 if split else 2, grid.rows[:start]
+        subtotal = "total" if kind in ("fund_expenditure", "capital_expenditure") else None
+        # the first data row may be a 合计 row spanning the code and name cells: try the widest data row too
+        # and a header whose 类/款/项 sit under one merged 科目编码 cell (two fewer cells than the data)
+        widths = dict.fromkeys([len(grid.rows[start]), max(len(r) for r in grid.rows[start:])])
+        tries = [(w, lead) for w in widths] + ([(w - 2, 2) for w in widths] if split else [])
+        found = max((c for w, ld in tries if (c := columns_from_header(header, w, ld, subtotal))), key=len, default=None)
+        if found is None and subtotal and "年初结转" in "".join(_norm(c) for r in header for c in r):
+            found = _FINAL_FUND_COLUMNS  # 本年支出 split into 小计/基本支出/项目支出 below the header
+        columns = found or columns
     table = _new_table(kind, title, number, unit, grid, columns)
     reader = _Reader(table, grid)
-    _check_header(reader, grid.rows[:start], columns)
+    # (a template prints 本年支出's sub-headers in its 合计 row: look there too)
+    _check_header(reader, grid.rows[:start + (columns is _FINAL_FUND_COLUMNS)], columns)
     width = (4 if split else 2) + len(columns)
     rows = join_broken_rows(grid.rows[start:], lambda r: _function_code(r, split), width)
     for i, cells in enumerate(rows, start=1):
         parsed = _function_code(cells, split)
         if parsed is None:
-            if not _blank(cells):
+            if not _blank(cells) and not placeholder_row(cells):
                 reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
             continue
         code, name, rest = parsed
         if code == "total":
             row = Row(key="total", name=name, role="total", location=reader.loc(cells[0], i))
+            # a template prints the sub-headers (合计/基本支出/项目支出) inside its 合计 row
+            rest = [GridCell("", c.location) if _norm(c) in _HEADER_WORDS else c for c in rest]
         else:
             row = Row(key=f"f:{code}", code=code, name=name, level=_level(code), location=reader.loc(cells[0], i))  # type: ignore[arg-type]
         _fill_values(reader, row, rest, columns, i)
@@ -329,11 +371,13 @@ def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万�
 
     split = _split_layout(_header_before_codes(grid))
     start = _header_rows(grid, lambda r: parse(r, split) is not None)
+    if _two_sided(grid.rows[:start]):
+        return _read_basic_two_sided(table, reader, grid, start, parse, split)
     _check_header(reader, grid.rows[:start], _PERSONNEL_PUBLIC)
     for i, cells in enumerate(grid.rows[start:], start=1):
         parsed = parse(cells, split)
         if parsed is None:
-            if not _blank(cells):
+            if not _blank(cells) and not placeholder_row(cells):
                 reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
             continue
         code, name, rest = parsed
@@ -358,7 +402,7 @@ def read_project_table(grid: Grid, title: str, number: str = "", unit: str = "�
     for i, cells in enumerate(grid.rows[start:], start=1):
         parsed = _function_code(cells, split)
         if parsed is None:
-            if not _blank(cells):
+            if not _blank(cells) and not placeholder_row(cells):
                 reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
             continue
         code, name, rest = parsed
@@ -374,4 +418,47 @@ def read_project_table(grid: Grid, title: str, number: str = "", unit: str = "�
             row = Row(key=f"f:{code}", code=code, name=name, level=_level(code), location=reader.loc(cells[0], i))  # type: ignore[arg-type]
         _fill_values(reader, row, values, columns, i)
         table.rows.append(row)
+    return table, reader.findings
+
+
+_ACTUAL = [("total", "决算数", "决算数")]
+
+
+def _two_sided(header: list[list[GridCell]]) -> bool:
+    """The final accounts' basic-spending table: personnel classes (301, 303) on the left, public
+    ones (302, 310 …) on the right of the same printed row, each with one 决算数 column."""
+    return any(sum(1 for c in row if _norm(c) == "决算数") == 2 for row in header)
+
+
+def _read_basic_two_sided(table: Table, reader: _Reader, grid: Grid, start: int, parse, split: bool):
+    """Rows ``e:<code>`` with ``total`` = the printed 决算数 (left side first, then the right side);
+    the two printed sums are rows ``personnel_total`` (人员经费合计) and ``public_total`` (公用经费合计)."""
+    table.columns = [Column(key="total", label="决算数")]
+    sides: tuple[list[Row], list[Row]] = ([], [])
+    for i, cells in enumerate(grid.rows[start:], start=1):
+        half = len(cells) // 2
+        if len(cells) % 2:
+            reader.warn("R.ROW.UNRECOGNISED", "左右两栏的单元格数不一致，该行未读取", cells[0], i)
+            continue
+        for side, part in enumerate((cells[:half], cells[half:])):
+            if _blank(part):
+                continue
+            labels = [c for c in part if _norm(c) and not re.fullmatch(r"[\d,.-]+", _norm(c))]
+            label = _norm(labels[0]) if labels else ""
+            if label.endswith("合计") and label[:-2] in ("人员经费", "公用经费"):
+                key = "personnel_total" if label.startswith("人员") else "public_total"
+                row = Row(key=key, name=labels[0].text.strip(), role="total", location=reader.loc(labels[0], i))
+                values = part[part.index(labels[0]) + 1:]
+            else:
+                parsed = parse(part, split)
+                if parsed is None or parsed[0] == "total":
+                    if not placeholder_row(part):
+                        reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in part)[:40]}”", part[0], i)
+                    continue
+                code, name, values = parsed
+                row = Row(key=f"e:{code}", code=code, name=name, level="类" if len(code) == 3 else "款",
+                          location=reader.loc(part[0], i))
+            _fill_values(reader, row, values, _ACTUAL, i)
+            sides[side].append(row)
+    table.rows = sides[0] + sides[1]
     return table, reader.findings
