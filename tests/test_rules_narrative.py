@@ -461,3 +461,67 @@ def test_operating_costs_vs_public(d):
 def test_flat_word_with_a_change(d):
     [f] = run_rule(yoy(d, amount="14", change="2", change_word="持平"), "Y.DIRECTION")
     assert "持平" in f.message
+
+
+# ------------------------------------------------------------------ bases and units of compared figures
+
+def test_conversion_artefact_only_for_a_yuan_table_under_one_cent():
+    from decimal import Decimal as D
+
+    from yusuan.disclosure import Statement
+    from yusuan.rules.narrative import conversion_artefact
+
+    wan = Statement(subject="general:function:2080501", amount=D("87.70"))
+    assert conversion_artefact(wan, D("87.70"), D("87.708"))  # 877,080元 cut to 87.70万元
+    assert not conversion_artefact(wan, D("87.70"), D("87.71"))  # a table in 万元: a real 0.01 gap
+    assert not conversion_artefact(wan, D("887.36"), D("87.3617"))  # 800万元 apart: a contradiction
+    yuan = Statement(subject="general:function:2080501", amount=D("877000"), unit="元")
+    assert not conversion_artefact(yuan, D("87.70"), D("87.708"))
+
+
+def test_comparison_base_tells_execution_from_budget():
+    from yusuan.disclosure import Statement
+    from yusuan.rules.narrative_yoy import comparison_base
+
+    def base(text):
+        return comparison_base(Statement(subject="x", text=text))
+
+    assert base("2022年当年预算执行数为1.48万元，2023年预算安排2.63万元，比2022年预算执行数增加77.70%。") == "execution"
+    assert base("一般公共预算拨款支出预算16497.86万元，比2022年预算增加1421.25万元") == "budget"
+    assert base("比上年增加3万元") == "budget"
+
+
+def test_initial_budget_figure_of_a_final_account_is_recognised():
+    from decimal import Decimal as D
+
+    from yusuan.disclosure import Statement
+    from yusuan.rules.narrative_base import states_initial_budget
+
+    text = "行政运行（项）。年初预算为 1560.05 万元，支出决算为1511.89万元。"
+    assert states_initial_budget(Statement(subject="general:function:2010601", amount=D("1560.05"), text=text))
+    assert not states_initial_budget(Statement(subject="general:function:2010601", amount=D("1511.89"), text=text))
+    assert states_initial_budget(Statement(subject="sangong:total", label="“三公”经费财政拨款支出年初预算为",
+                                           amount=D("0.95")))
+
+
+def test_share_must_be_printed_with_its_amount():
+    from decimal import Decimal as D
+
+    from yusuan.disclosure import Statement
+    from yusuan.rules.narrative_shares import share_printed_with_amount
+
+    ok = Statement(subject="income:other", amount=D("6.2"), share=D("0.21"), text="其他收入6.2万元，占0.21%")
+    assert share_printed_with_amount(ok)
+    wrong = Statement(subject="general:total", amount=D("2940.05"), share=D("71.73"),
+                      text="一般公共预算财政拨款支出2940.05万元，占本年支出合计的100.00%。一般公共服务支出（类）2106.66万元，占71.73%")
+    assert not share_printed_with_amount(wrong)
+
+
+def test_final_account_with_a_budget_layout_has_no_required_table_list():
+    from yusuan.rules.narrative_base import required_tables
+
+    budget_layout = {"name": "shanghai", "tables": [{"kind": "income_expenditure"}, {"kind": "sangong_operating"}]}
+    assert required_tables(budget_layout) == ["income_expenditure", "sangong_operating"]
+    assert required_tables(budget_layout, "final") is None
+    final_layout = {"name": "shanghai_final", "tables": [{"kind": "income_expenditure"}, {"kind": "sangong"}]}
+    assert required_tables(final_layout, "final") == ["income_expenditure", "sangong"]
