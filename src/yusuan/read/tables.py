@@ -431,7 +431,7 @@ def _two_sided(header: list[list[GridCell]]) -> bool:
 
 
 def _read_basic_two_sided(table: Table, reader: _Reader, grid: Grid, start: int, parse, split: bool):
-    """Rows ``e:<code>`` with ``total`` = the printed 决算数 (left side first, then the right side);
+    """Rows ``e:<code>`` with ``total`` = the printed 决算数, 类 by 类 in code order;
     the two printed sums are rows ``personnel_total`` (人员经费合计) and ``public_total`` (公用经费合计)."""
     table.columns = [Column(key="total", label="决算数")]
     sides: tuple[list[Row], list[Row]] = ([], [])
@@ -460,5 +460,9 @@ def _read_basic_two_sided(table: Table, reader: _Reader, grid: Grid, start: int,
                           location=reader.loc(part[0], i))
             _fill_values(reader, row, values, _ACTUAL, i)
             sides[side].append(row)
-    table.rows = sides[0] + sides[1]
+    # the halves are a printing device: order the 类 groups by code (each group keeps its printed order)
+    groups: dict[str, list[Row]] = {}
+    for row in [r for r in sides[0] + sides[1] if r.code]:
+        groups.setdefault(row.code[:3], []).append(row)
+    table.rows = [r for code in sorted(groups) for r in groups[code]] + [r for r in sides[0] + sides[1] if not r.code]
     return table, reader.findings
