@@ -8,6 +8,7 @@ findings into the 公开完整性得分.
 
 from __future__ import annotations
 
+import re
 from decimal import Decimal
 from typing import Iterator
 
@@ -15,7 +16,7 @@ from yusuan.amounts import normalise_text
 from yusuan.disclosure import KINDS, Section, Table
 from yusuan.rules.narrative import match_name, name_key, project_name, t7_projects
 from yusuan.rules.narrative_base import (
-    ZERO, cell_wan, first, placed, required_tables, show, table_is_empty,
+    ZERO, cell_wan, first, mentioned, placed, required_tables, show, table_is_empty,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -123,10 +124,13 @@ def general_item_paragraphs(ctx: Context) -> Iterator[Hit]:
     table = ctx.table("general_expenditure")
     if table is None:
         return
-    stated = {p.subject for p in placed(ctx, "general:function:")}
+    stated = mentioned(ctx, "general:function:")
+    # a paragraph whose heading the reading could not tie to its figures (“…行政单位离退休\n（项）”)
+    # still describes the 项 it names
+    text = "".join(_section_text(s) for s in ctx.disclosure.sections if s.id == "general")
     for row in table.rows:
         if row.key.startswith("f:") and row.code and len(row.code) == 7 and _nonzero(table, row):
-            if f"general:function:{row.code}" not in stated:
+            if f"general:function:{row.code}" not in stated and normalise_text(f"{row.name.strip()}（项）") not in text:
                 yield Hit(message=(f"{table.label}列有“{row.code} {row.name}”{show(cell_wan(table, row.key, 'total'))}，"
                                    "但第三部分一般公共预算当年拨款具体使用情况中没有该项的说明。"),
                           location=row.location, subject=f"general:function:{row.code}")
@@ -152,9 +156,12 @@ def basic_economic_text(ctx: Context) -> Iterator[Hit]:
     table = ctx.table("general_basic")
     if table is None or ctx.disclosure.section("general_basic") is None:
         return
-    stated = {p.subject.rsplit(":", 1)[-1] for p in placed(ctx, "general:economic:")}
+    stated = {s.rsplit(":", 1)[-1] for s in mentioned(ctx, "general:economic:")}
+    # a 款 named without its amount (“人员经费…主要包括：基本工资、津贴补贴…”) is listed too
+    text = _section_text(ctx.disclosure.section("general_basic"))
     missing = [f"{r.code} {r.name}" for r in table.rows
-               if r.key.startswith("e:") and r.code and len(r.code) == 5 and _nonzero(table, r) and r.code not in stated]
+               if r.key.startswith("e:") and r.code and len(r.code) == 5 and _nonzero(table, r) and r.code not in stated
+               and normalise_text(r.name) not in text]
     if missing:
         yield Hit(message=f"第三部分基本支出说明没有列出{table.label}中的以下款级科目：{'、'.join(missing)}。",
                   subject="general:economic", expected="、".join(missing))
@@ -166,11 +173,12 @@ def sangong_explained(ctx: Context) -> Iterator[Hit]:
     d = ctx.disclosure
     if d.section("sangong") is None:
         return  # K.SECTION.SANGONG
-    if first(ctx, "sangong:total") is None:
+    stated = mentioned(ctx, "sangong:")
+    if "sangong:total" not in stated:
         yield Hit(message="“三公”经费说明没有写明“三公”经费总额。", subject="sangong:total")
     missing = [label for key, label in (("sangong:abroad", "因公出国（境）费"), ("sangong:reception", "公务接待费"))
-               if first(ctx, key) is None]
-    if first(ctx, "sangong:vehicle") is None and first(ctx, "sangong:vehicle_operation") is None:
+               if key not in stated]
+    if "sangong:vehicle" not in stated and "sangong:vehicle_operation" not in stated:
         missing.append("公务用车购置及运行费")
     if missing:
         yield Hit(message=f"“三公”经费说明没有写明：{'、'.join(missing)}。", subject="sangong", expected="、".join(missing))
@@ -218,10 +226,19 @@ def procurement_sme(ctx: Context) -> Iterator[Hit]:
 @rule("K.ASSETS", "国有资产占用情况写明房屋与车辆", "warning", "completeness", reads=("other.assets",))
 def assets_stated(ctx: Context) -> Iterator[Hit]:
     """The assets section states buildings and vehicles."""
-    keys = [("assets:vehicles", "车辆")]
-    if first(ctx, "assets:buildings_area") is None:
+    text = _section_text(ctx.disclosure.section("other.assets"))
+    keys = []
+    # the figure may be printed in a form the reading does not turn into a statement (“共有车辆0辆”,
+    # “房屋14609.83平方米”): a count or area printed in the section text is stated
+    if not _ASSET_TEXT["vehicles"].search(text):
+        keys.append(("assets:vehicles", "车辆"))
+    if first(ctx, "assets:buildings_area") is None and not _ASSET_TEXT["buildings"].search(text):
         keys.append(("assets:buildings_value", "房屋"))
     yield from _needs(ctx, "other.assets", keys, "")
+
+
+_ASSET_TEXT = {"vehicles": re.compile(r"车辆[^0-9。；;]{0,6}\d+辆"),
+               "buildings": re.compile(r"房屋[^0-9。；;]{0,8}[0-9][0-9,.]*(平方米|万元|㎡)")}
 
 
 @rule("K.PERFORMANCE.SUMMARY", "预算绩效情况写明项目个数和金额", "warning", "completeness", reads=("other.performance",))
@@ -313,6 +330,12 @@ def glossary_terms(ctx: Context) -> Iterator[Hit]:
 
 # ---------------------------------------------------------------- staffing (Part 1)
 
+def _layout_asks_staff(profile: dict) -> bool:
+    sections = profile.get("sections") or []
+    titles = [str(sec.get("title", "")) for sec in sections if isinstance(sec, dict) and sec.get("id") == "overview.institutions"]
+    return not titles or any("人员" in t for t in titles)
+
+
 STAFF = {"staff:authorized": "编制数", "staff:actual": "实有人数", "staff:active": "在职", "staff:retired": "退休",
          "staff:veteran": "离休"}
 
@@ -327,7 +350,10 @@ def _staff(ctx: Context) -> dict:
 
 @rule("K.STAFF.FIGURES", "人员情况写明编制数和实有人数构成", "warning", "completeness", reads=("overview.institutions",))
 def staff_figures(ctx: Context) -> Iterator[Hit]:
-    """Part 1 states 编制数, 实有人数 and 在职/退休/离休."""
+    """Part 1 states 编制数, 实有人数 and 在职/退休/离休 — where the layout asks for them: its Part 1 section
+    is “机构设置及人员情况” (Xinjiang); Shanghai's “部门机构设置” / “部门决算单位构成” lists units only."""
+    if not _layout_asks_staff(ctx.profile):
+        return
     staff = _staff(ctx)
     missing = [label for key, label in STAFF.items() if key not in staff]
     if missing:

@@ -86,6 +86,15 @@ def _placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:
                     yield Placed(section, i, paragraph, st)
 
 
+def mentioned(ctx: Context, prefix: str = "") -> set[str]:
+    """Subjects some statement states a figure for, 年初预算 figures of a final account included: for
+    checks that a subject is written about at all (``placed`` leaves those figures out of comparisons)."""
+    every = ctx.cached(("mentioned",), lambda: frozenset(
+        st.subject for s in ctx.disclosure.sections for para in s.paragraphs for st in para.statements
+        if st.amount is not None or st.count is not None))
+    return {s for s in every if s.startswith(prefix)}
+
+
 def placed(source: Context | Disclosure, prefix: str = "") -> Iterable[Placed]:
     """Every statement whose subject starts with ``prefix``, in printed order.
 

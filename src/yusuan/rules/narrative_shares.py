@@ -170,7 +170,7 @@ def shares_total(ctx: Context) -> Iterator[Hit]:
     for (whole_key, family), parts in families(ctx).items():
         if len(parts) < 2:
             continue
-        whole = whole_value(ctx, whole_key)
+        whole = whole_value(ctx, whole_key, family)
         if whole is None or whole[0] == 0 or not _complete(ctx, parts, whole[0]):
             continue
         stated_sum = sum((p.statement.share for p in parts), ZERO)
@@ -196,7 +196,7 @@ def share_parts(ctx: Context) -> Iterator[Hit]:
     for (whole_key, family), parts in families(ctx).items():
         if len(parts) < 2:
             continue
-        whole = whole_value(ctx, whole_key)
+        whole = whole_value(ctx, whole_key, family)
         if whole is None or _complete(ctx, parts, whole[0]):
             continue
         total = sum((amount_wan(p.statement) for p in parts), ZERO)

@@ -101,10 +101,15 @@ def general_items_sum(ctx: Context) -> Iterator[Hit]:
     total = _sum(parts)
     stated = amount_wan(whole.statement)
     if ctx.differs(total, stated):
+        # each item and the total printed to 0.01 万元 from figures kept in 元 (Shanghai): their sum may
+        # drift by half a cent per printed figure without any figure being wrong
+        slack = ctx.tolerance_for() * (len(parts) + 1)
+        why = (f"差额在各数分别舍入到0.01万元可能累积的范围（±{show(slack)}）内，可能只是舍入差"
+               if abs(total - stated) <= slack else "有科目漏说明或金额有误")
         yield Hit(
             message=(f"{parts[0].where()}起逐项说明的一般公共预算项级科目共{len(parts)}项，合计{show(total)}，"
                      f"而{whole.where()}写明一般公共预算拨款合计{stated_text(whole.statement.amount)}"
-                     f"{whole.statement.unit}，相差{show(total - stated)}：有科目漏说明或金额有误。"),
+                     f"{whole.statement.unit}，相差{show(total - stated)}：{why}。"),
             location=parts[0].location, subject="general:function", stated=total, expected=stated,
             inputs={p.subject.rsplit(":", 1)[-1]: amount_wan(p.statement) for p in parts},
         )

@@ -332,6 +332,18 @@ def last_year_sums_rounding(ctx: Context) -> Iterator[Hit]:
     yield from _last_year_sums(ctx, rounding=True)
 
 
+def _reason_follows(p: Placed) -> bool:
+    """The reason is given in a paragraph of its own right after (“财政拨款收入支出增加的主要原因是项目调整。”
+    after the income and spending paragraphs, Shanghai): the next paragraph that gives a reason, before
+    any paragraph with figures and reasons of its own."""
+    for para in p.section.paragraphs[p.index:p.index + 3]:
+        if "原因" in para.text:
+            return not any(st.reason for st in para.statements)
+        if any(st.amount is not None for st in para.statements):
+            continue
+    return False
+
+
 REASON_SUBJECTS = ("income:", "expenditure:", "general:", "sangong:", "operating_costs")
 
 
@@ -344,7 +356,7 @@ def reason_missing(ctx: Context) -> Iterator[Hit]:
             by_subject[p.subject].append(p)
     for subject, ps in by_subject.items():
         changed = [p for p in ps if (field_wan(p.statement, "change") or ZERO) != 0]
-        if changed and all(p.statement.reason is None for p in ps):
+        if changed and all(p.statement.reason is None and not _reason_follows(p) for p in ps):
             p = changed[0]
             yield Hit(
                 message=(f"{p.where()}“{p.statement.label or subject}”比上年{p.statement.change_word or '变动'}"

@@ -343,10 +343,12 @@ def missing(ctx: Context) -> Iterator[Hit]:
         if key not in have:
             yield Hit(f"项目“{name}”（{_fmt(amount)} 万元，见{where}）没有绩效目标表", subject=name, expected=amount)
     t3 = ctx.table("expenditure")
-    project_total = t3.value("total", "project") if t3 else None
+    printed = t3.value("total", "project") if t3 else None
+    # table 3 may be in 元 (Shanghai); the performance tables' budgets are in 万元
+    project_total = printed / 10000 if printed is not None and t3.unit == "元" else printed  # type: ignore[union-attr]
     if project_total is not None and ctx.disclosure.performance:
         covered = sum((p.table.total for p in ctx.disclosure.performance), ZERO)
-        if project_total - covered > ctx.tolerance_for(t3.unit):  # type: ignore[union-attr]
+        if project_total - covered > ctx.tolerance_for():
             yield Hit(f"部门支出总体情况表项目支出合计 {_fmt(project_total)} 万元，全部绩效目标表预算合计 {_fmt(covered)} 万元，"
                       f"有 {_fmt(project_total - covered)} 万元项目支出没有绩效目标表",
                       t3.location, subject="expenditure:project", stated=covered, expected=project_total)  # type: ignore[union-attr]
