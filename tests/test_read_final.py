@@ -179,3 +179,51 @@ def test_detect_phase_prefers_the_title_to_the_body():
     assert detect_phase(budget) == "budget"
     assert detect_phase(["上海市普陀区财政局2024年度部门决算", "部门预算执行情况"]) == "final"
     assert detect_phase(["一、主要职能", "本部门决算包括本级决算。决算数与决算说明"]) == "final"
+
+
+def _statements(d):
+    return {st.subject: st for s in d.sections for p in s.paragraphs for st in p.statements}
+
+
+def test_final_narrative_is_read_without_unknown_subjects(final):
+    assert not [f for f in final.findings if f.rule in ("R.TEXT.SUBJECT", "R.NAME.UNRESOLVED", "R.TEXT.UNPARSED")]
+    st = _statements(final.disclosure)
+    t1 = _table(final.disclosure, "income_expenditure")
+    assert st["total"].amount == _v(t1, "income_total", "amount")
+    assert (st["total"].change, st["total"].rate) == (Decimal("-56.95"), Decimal("-1.87"))
+    assert st["income:current_year"].amount == _v(t1, "s:current_year", "amount")
+    assert st["expenditure:current_year"].amount == _v(t1, "expenditure_current_year", "amount")
+    all_statements = [x for s in final.disclosure.sections for p in s.paragraphs for x in p.statements]
+    assert ("general:total", Decimal("100.00"), "expenditure:current_year") in {
+        (x.subject, x.share, x.share_of) for x in all_statements}
+    for code in ("201", "208", "210", "221"):  # the structure paragraph: 类 with shares of the whole
+        assert st[f"general:function:{code}"].share_of == "general:total"
+
+
+def test_final_detail_items_read_actual_and_budget(final, layout_text):
+    """1、…（类）…（款）…（项）。…年初预算为 X 万元，支出决算为 Y 万元: Y is the item, X its ``:budget``."""
+    st = _statements(final.disclosure)
+    t5 = _table(final.disclosure, "general_expenditure")
+    items = [r for r in t5.rows if r.level == "项"]
+    part3 = layout_text[layout_text.index("一般公共预算财政拨款支出决算具体情况"):]
+    budgets = [Decimal(x) for x in re.findall(r"(\d+\.\d\d)\s*万", part3)]  # (pdftotext shuffles wrapped lines)
+    assert len(items) == 11
+    for row in items:  # every 项 is explained (one wrapped over two PDF lines too), with the table's amount
+        explained = st[f"general:function:{row.code}"]
+        assert explained.amount == row.cells["total"].value
+        assert st[f"general:function:{row.code}:budget"].amount in budgets
+    assert st["general:total:budget"].amount == Decimal("2993.92")
+    completion = [x for s in final.disclosure.sections for p in s.paragraphs for x in p.statements
+                  if x.subject == "general:total" and x.share_of == "general:total:budget"]
+    assert [x.share for x in completion] == [Decimal("98.20")]
+    sangong = _table(final.disclosure, "sangong")
+    assert st["sangong:total:budget"].amount == _v(sangong, "sangong:total", "budget")
+    assert st["sangong:total"].amount == 0 and st["sangong:total"].change == 0
+
+
+def test_final_performance_and_procurement_figures(final):
+    st = _statements(final.disclosure)
+    assert st["performance:self_evaluated"].count == 4 and st["performance:grade:excellent"].count == 4
+    assert st["procurement:sme_awarded"].amount == st["procurement:sme_reserved"].amount == Decimal("246.47")
+    assert st["procurement:other_sme_awarded"].amount == st["procurement:goods"].amount
+    assert st["operating_costs"].change == Decimal("2.55")

@@ -28,6 +28,12 @@ _AMOUNT = re.compile(NUM + r"万元")
 _COUNT = re.compile(NUM + r"(人|个|辆|台|处)")
 _AREA = re.compile(NUM + r"平方米")
 _REASON = re.compile(r"主要原因(?:是|为)?[:：]?")
+# Final accounts: "年初预算为X万元,支出决算为Y万元,完成年初预算的Z%" (budget, actual, completion)
+_BUDGET = re.compile(r"年初预算(?:数)?(?:为|是)?" + NUM + r"万元")
+_ACTUAL = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)" + NUM + r"万元")
+_COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的?" + NUM + r"%")
+_SHARE_OF_CURRENT = re.compile(r"占本年(支出|收入)合计的?" + NUM + r"%")
+_AS_BUDGETED = re.compile(r"决算数(?:与|和)预算数(?:基本)?(?:持平|一致|相符)")
 
 
 def clean(text: str) -> str:
@@ -55,12 +61,25 @@ class Figures:
     area: Decimal | None = None
     zero_base: str | None = None
     not_arranged: bool = False
+    budget: Decimal | None = None  # final accounts: 年初预算
+    completion: Decimal | None = None  # final accounts: 完成年初预算的 Z%
+    share_of: str | None = None
 
 
 def segment_figures(seg: str) -> Figures:
     """The figures one comma-separated segment states, and the words before its first figure."""
     f = Figures()
     spans: list[tuple[int, int]] = []
+    for m in _BUDGET.finditer(seg):
+        f.budget = _dec(m.group(1)); spans.append(m.span())
+    for m in _ACTUAL.finditer(seg):
+        if f.amount is None:
+            f.amount = _dec(m.group(1)); spans.append(m.span())
+    for m in _COMPLETION.finditer(seg):
+        f.completion = _dec(m.group(1)); spans.append(m.span())
+    for m in _SHARE_OF_CURRENT.finditer(seg):
+        f.share, f.share_of = _dec(m.group(2)), f"{'expenditure' if m.group(1) == '支出' else 'income'}:current_year"
+        spans.append(m.span())
     for m in _LAST_YEAR.finditer(seg):
         f.last_year = _dec(m.group(1)); spans.append(m.span())
     for m in _CHANGE.finditer(seg):
@@ -70,7 +89,8 @@ def segment_figures(seg: str) -> Figures:
         sign = -1 if m.group(1) in _NEGATIVE else 1
         f.rate, f.rate_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
     for m in _SHARE.finditer(seg):
-        f.share = _dec(m.group(1)); spans.append(m.span())
+        if not any(a <= m.start() < b for a, b in spans):
+            f.share = _dec(m.group(1)); spans.append(m.span())
     for m in _AMOUNT.finditer(seg):
         if not any(a <= m.start() < b for a, b in spans):
             if f.amount is None:
@@ -95,7 +115,8 @@ def segment_figures(seg: str) -> Figures:
         m = re.search(r"持平|无变化|没有变化|未变|一致", seg)
         f.change, f.change_word = Decimal(0), m.group(0)
         spans.append(m.span())
-    if re.search(r"(?<![\d.])万元", seg) and f.amount is None and not _CHANGE.search(seg) and not _LAST_YEAR.search(seg):
+    if re.search(r"(?<![\d.])万元", seg) and f.amount is None and f.budget is None and not _CHANGE.search(seg) \
+            and not _LAST_YEAR.search(seg):
         f.blank_amount = True
     if "未安排" in seg:
         f.not_arranged = True
@@ -111,7 +132,8 @@ def segment_figures(seg: str) -> Figures:
 
 
 def has_figures(f: Figures) -> bool:
-    return any(v is not None for v in (f.amount, f.share, f.last_year, f.change, f.rate, f.count, f.area)) \
+    return any(v is not None for v in (f.amount, f.share, f.last_year, f.change, f.rate, f.count, f.area, f.budget,
+                                       f.completion)) \
         or f.blank_amount or f.not_arranged
 
 
@@ -137,6 +159,7 @@ _INCOME = [
     (("政府性基金",), "fund_budget"), (("国有资本",), "capital_budget"), (("财政专户",), "special_account"),
     (("单位资金",), "unit_funds"), (("事业收入",), "business"), (("上级补助",), "superior_subsidy"),
     (("附属单位",), "affiliated"), (("经营收入",), "operating"), (("其他收入",), "other"),
+    (("财政拨款收入",), "fiscal"),
 ]
 _SANGONG = [(("购置及运行",), "vehicle"), (("购置",), "vehicle_purchase"), (("运行",), "vehicle_operation"),
             (("出国",), "abroad"), (("接待",), "reception"), (("三公",), "total")]
@@ -146,6 +169,12 @@ _STAFF = [(("下设",), "divisions"), (("编制",), "authorized"), (("实有",),
           (("离休",), "veteran")]
 _VEHICLES = [(("一般公务用车",), "general"), (("执法执勤",), "law_enforcement"), (("特种专业",), "special"),
              (("其他车辆",), "other"), (("其他用车",), "other")]
+
+
+# Final accounts' 预算绩效管理情况: evaluations, grades, problems found and fixed.
+_PERFORMANCE_FINAL = [(("跟踪评价",), "tracked"), (("绩效自评", "问题"), "issues"), (("自评",), "self_evaluated"),
+                      (("不合格",), "grade:fail"), (("合格",), "grade:pass"), (("良",), "grade:good"),
+                      (("优",), "grade:excellent"), (("完成整改",), "issues_fixed"), (("正在整改",), "issues_fixing")]
 
 
 def _lookup(label: str, table) -> str | None:
@@ -184,6 +213,8 @@ class _Resolver:
         if s == "income":
             if label.endswith("收入预算") or label == "收入预算":
                 return "total", None
+            if "本年收入合计" in label:  # final accounts
+                return "income:current_year", None
             key = _lookup(label, _INCOME)
             return (f"income:{key}", "total") if key else (None, None)
         if s == "expenditure":
@@ -191,9 +222,14 @@ class _Resolver:
                 return "expenditure:basic", "total"
             if "项目支出" in label:
                 return "expenditure:project", "total"
+            if "本年支出合计" in label:  # final accounts
+                return "expenditure:current_year", None
             return ("total", None) if "支出预算" in label else (None, None)
         if s == "fiscal":
-            return ("fiscal:total", None) if "总预算" in label else (None, None)
+            return ("fiscal:total", None) if "总预算" in label or "收入支出总计" in label else (None, None)
+        if s == "general" and label.endswith("(类)"):  # final accounts: "一般公共服务支出（类）"
+            code = names.function_class(label[:-3])
+            return (f"general:function:{code}", "general:total") if code else (None, None)
         if s in ("general", "general_basic"):
             if "基本支出" in label:
                 return "general:basic", None
@@ -220,6 +256,9 @@ class _Resolver:
         if s == "other.performance":
             if "编报绩效目标" in label:
                 return "performance:total", None
+            key = _lookup(label, _PERFORMANCE_FINAL)
+            if key:
+                return f"performance:{key}", None
             if "非财政拨款" in label:
                 return "performance:nonfiscal", None
             if "财政拨款" in label:
@@ -235,7 +274,8 @@ class _Resolver:
 
 def _summary_subject(label: str) -> tuple[str | None, str | None]:
     """The overall section: 收支总预算 (national); 收入预算 / 支出预算 and their 财政拨款 parts (Shanghai)."""
-    for words, subject in ((("一般公共预算", "支出"), "general:total"), (("政府性基金", "支出"), "fund:total"),
+    for words, subject in ((("财政拨款收入支出总计",), "fiscal:total"), (("收入支出总计",), "total"),
+                           (("一般公共预算", "支出"), "general:total"), (("政府性基金", "支出"), "fund:total"),
                            (("国有资本", "支出"), "capital:total"), (("财政拨款支出",), "fiscal:total"),
                            (("财政拨款收入",), "income:fiscal"), (("总预算",), "total"), (("收支",), "total"),
                            (("收入预算",), "total"), (("支出预算",), "total")):
@@ -253,6 +293,10 @@ def _apply(st: Statement, f: Figures) -> None:
         value = f.area if name == "amount" and f.area is not None and f.amount is None else getattr(f, name)
         if value is not None and getattr(st, name) is None:
             setattr(st, name, value)
+    if f.share is not None and f.share_of and st.share_of is None:
+        st.share_of = f.share_of
+    if f.completion is not None and st.share is None:  # 完成年初预算的 Z%: the actual as a share of the budget
+        st.share, st.share_of = f.completion, f"{st.subject}:budget"
     if f.not_arranged and st.amount is None and f.amount is None and f.change is None:
         st.amount = Decimal(0)
 
@@ -266,7 +310,7 @@ def _zero_base(st: Statement) -> None:
         st.rate = None
 
 
-_CONTINUATION = re.compile(r"比\d{4}年(预算|预算数|预算执行数)?|与\d{4}年(预算|预算数)?|当年预算执行数为|预算安排|与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及(项目)?预算(金额|资金)|价值|合计")
+_CONTINUATION = re.compile(r"比\d{4}年度?(预算|预算数|预算执行数|决算数)?|与\d{4}年度?(预算|预算数)?(相比)?|当年预算执行数为|预算安排|与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及(项目)?预算(金额|资金)|价值|合计")
 _SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
 _SPLIT_SEGMENTS = re.compile(r"[,、:]|(?<!\d)\.(?!\d)")
 
@@ -277,7 +321,9 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
     out: list[Statement] = []
     current: Statement | None = None
     change_only = False  # the paragraph opens with a change ("比上年增加…"): later amounts are changes too
-    for sentence in _SPLIT_SENTENCES.split(re.sub(r"\((上一年度|下同)[^()]*\)", "", clean(text))):
+    # "决算数与预算数基本持平" compares the two figures already stated: no change against last year
+    cleaned = _AS_BUDGETED.sub("", clean(text))
+    for sentence in _SPLIT_SENTENCES.split(re.sub(r"\((上一年度|下同)[^()]*\)", "", cleaned)):
         sentence = sentence.rstrip("。;")
         if not sentence:
             continue
@@ -301,8 +347,10 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
                 if f.change is not None and f.amount is None and not out[:-1]:
                     change_only = True
                 _apply(current, f)
+                _budget_of(out, current, f, sentence, location)
             elif current is not None and (not f.label or _CONTINUATION.fullmatch(_strip_year(f.label))):
                 _apply(current, f)
+                _budget_of(out, current, f, sentence, location)
                 if f.share is not None and current.share_of is None:
                     current.share_of = "general:total" if current.subject.startswith("general:function") else "total"
             else:
@@ -324,12 +372,21 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
     return out
 
 
+def _budget_of(out: list[Statement], current: Statement, f: Figures, sentence: str, location: Location | None) -> None:
+    """A final account's 年初预算 of a subject is the statement ``<subject>:budget`` beside it."""
+    if f.budget is None:
+        return
+    key = f"{current.subject}:budget"
+    if not any(st.subject == key for st in out):
+        out.append(Statement(subject=key, label=f"{current.label}年初预算", amount=f.budget, text=sentence, location=location))
+
+
 _RAW_REASON = re.compile(r"主要原因(?:是|为)?\s*[:：]?\s*(.*?)(?=[。；;]|$)", re.S)
 
 
 # ---- paragraphs by section -------------------------------------------------------------------
 
-_DETAIL = re.compile(r"^\d+\.?(.+?)\(类\)(.+?)\(款\)(.+?)\(项\):?(.*)$")
+_DETAIL = re.compile(r"^\d+[.、]?(.+?)\(类\)(.+?)\(款\)(.+?)\(项\):?(.*)$")
 _PROJECT_FIELD = re.compile(r"^(项目名称|设立的政策依据|预算安排规模|项目承担单位|资金分配情况|资金执行时间)[:：](.*)$")
 _PROJECT_TEXT_FIELDS = {"设立的政策依据": "basis", "项目承担单位": "implementer", "资金执行时间": "period"}
 
@@ -347,6 +404,8 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         return parse_sentences(text, lambda label: ((f"{section}:total", None) if "预算" in label else (None, None)), ctx, location)
     if section == "other.assets":
         return _assets_paragraph(c, ctx, location)
+    if section == "other.procurement" and _AWARDED.search(c):
+        return _awarded(c, ctx, location)
     m = _DETAIL.match(c) if section in ("general", "summary") else None
     if m:
         lei, kuan, xiang = (g.strip("“”\"'") for g in m.groups()[:3])
@@ -378,6 +437,24 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         rest = parse_sentences(c.split("主要包括", 1)[1], _Resolver(section, "", ctx), ctx, location)
         return head_st + rest
     return parse_sentences(text, _Resolver(section, mode, ctx), ctx, location)
+
+
+# Final accounts: "在面向中小企业预留的政府采购项目中,由中小企业供应商中标或成交的,采购金额X万元"
+_AWARDED = re.compile(r"在([^;。]*?)中,由([^;。]*?)中标或成交的,采购金额" + NUM + r"万元")
+_AWARDED_KINDS = [(("小微企业预留",), "small_micro_awarded"), (("中小企业预留",), "sme_awarded"), (("其他",), "other_sme_awarded")]
+
+
+def _awarded(c: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+    out = []
+    for m in _AWARDED.finditer(c):
+        key = _lookup(m.group(1), _AWARDED_KINDS)
+        if key is None:
+            ctx.finding("R.TEXT.SUBJECT", f"无法确定“{m.group(1)}”所指的采购项目，该数字未读取", location)
+            continue
+        out.append(Statement(subject=f"procurement:{key}", label=f"{m.group(1)}中由{m.group(2)}中标或成交的",
+                             amount=_dec(m.group(3)), text=m.group(0), location=location))
+    rest = _AWARDED.sub("", c)
+    return out + parse_sentences(rest, _Resolver("other.procurement", "", ctx), ctx, location) if rest.strip(";。,") else out
 
 
 def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None, raw: str = "") -> list[Statement]:

@@ -135,7 +135,10 @@ def _runs_on(prev: Line, ln: Line, left: float, right: float, spacing: float = 0
     if prev.x1 >= right - 2.5 * h:
         return True
     text = prev.text.rstrip()
-    return not text.endswith(_SENTENCE_END) and not _ENUMERATOR.match(text) and prev.x0 <= left + 3 * h
+    # a numbered line is a heading when short; one nearly as wide as the text is a numbered paragraph
+    # whose next word did not fit (“5、…行政单位离退休⏎（项）。主要用于…”)
+    heading = _ENUMERATOR.match(text) and prev.x1 < left + 0.8 * (right - left)
+    return not text.endswith(_SENTENCE_END) and not heading and prev.x0 <= left + 3 * h
 
 
 def _line_text(ln: Line) -> str:
