@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 from yusuan.amounts import normalise_text
 from yusuan.disclosure import Disclosure, Table
 from yusuan.rules.narrative_base import (
-    ZERO, Placed, amount_wan, cell_wan, has_row, placed, row_label, show, stated_text, table_is_empty,
+    ZERO, Placed, amount_wan, cell_wan, placed, row_label, show, stated_text, table_is_empty, to_wan,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -53,77 +53,97 @@ COLUMN_LABELS = {
 }
 
 
-def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bool = False) -> Ref | None:
+def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bool = False,
+              ctx: Context | None = None) -> Ref | None:
+    """``ctx``, when given, finds the row from its index instead of scanning the table."""
     if table is None:
         return None
     col = next((c.label for c in table.columns if c.key == column), COLUMN_LABELS.get(column, column))
-    if not has_row(table, row_key):
+    row = ctx.row(table, row_key) if ctx is not None else table.row(row_key)
+    if row is None:
         if not absent_is_zero:
             return None
         return Ref(ZERO, f"{table.label}（未列“{row_key.split(':')[-1]}”行，视为0）", absent=True,
                    table=table, row_key=row_key, column=column)
-    value = cell_wan(table, row_key, column)
-    return Ref(value or ZERO, f"{table.label}{row_label(table, row_key)}行“{col}”列", table=table, row_key=row_key,
-               column=column)
+    value = to_wan(row.value(column), table.unit)  # cell_wan
+    return Ref(value or ZERO, f"{table.label}{_printed_row_label(row, row_key)}行“{col}”列", table=table,
+               row_key=row_key, column=column)
 
 
-def lookup(d: Disclosure, subject: str) -> Ref | None:
-    """The table figure behind a statement subject, or None when no table says."""
+def _printed_row_label(row, row_key: str) -> str:
+    """``narrative_base.row_label`` for a row already found."""
+    name = row.name.strip() or row_key
+    return f"“{row.code} {name}”" if row.code and row.code not in name else f"“{name}”"
+
+
+def lookup(d: Disclosure | Context, subject: str) -> Ref | None:
+    """The table figure behind a statement subject, or None when no table says. ``d`` may be the
+    Context, whose ``table`` finds a table by kind from its index (same answer as the disclosure's)."""
+    idx = d if isinstance(d, Context) else None
+
+    def cell(table, row_key, column, absent_is_zero=False):
+        return _cell_ref(table, row_key, column, absent_is_zero, idx)
+
     parts = subject.split(":")
     t1, t2, t3, t4, t5, t6 = (d.table(k) for k in (
         "income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
         "general_basic"))
     if subject == "total":
-        return _cell_ref(t1, "income_total", "amount") or _cell_ref(t3, "total", "total")
+        return cell(t1, "income_total", "amount") or cell(t3, "total", "total")
     if parts[0] == "income" and len(parts) == 2:
-        return _cell_ref(t1, f"s:{parts[1]}", "amount") or _cell_ref(t2, "total", f"s:{parts[1]}")
+        return cell(t1, f"s:{parts[1]}", "amount") or cell(t2, "total", f"s:{parts[1]}")
     if parts[0] == "expenditure":
         if parts[1] == "function" and len(parts) == 3:
-            return _cell_ref(t1, f"f:{parts[2]}", "amount") or _cell_ref(t3, f"f:{parts[2]}", "total", True)
+            return cell(t1, f"f:{parts[2]}", "amount") or cell(t3, f"f:{parts[2]}", "total", True)
         if parts[1] in ("basic", "project", "total") and len(parts) == 2:
-            return _cell_ref(t3, "total", parts[1])
+            return cell(t3, "total", parts[1])
         return None
     if parts[0] == "fiscal":
         if subject == "fiscal:total":
-            return _cell_ref(t4, "income_total", "amount")
+            return cell(t4, "income_total", "amount")
         if parts[1] == "income" and len(parts) == 3:
-            return _cell_ref(t4, f"s:{parts[2]}", "amount")
+            return cell(t4, f"s:{parts[2]}", "amount")
         if parts[1] == "function" and len(parts) == 3:
-            return _cell_ref(t4, f"f:{parts[2]}", "total", True)
+            return cell(t4, f"f:{parts[2]}", "total", True)
         return None
     if parts[0] == "general":
         if parts[1] in ("total", "basic", "project") and len(parts) == 2:
-            return _cell_ref(t5, "total", parts[1])
+            return cell(t5, "total", parts[1])
         if parts[1] == "function" and len(parts) == 3:
-            return _cell_ref(t5, f"f:{parts[2]}", "total", True)
+            return cell(t5, f"f:{parts[2]}", "total", True)
         if parts[1] in ("personnel", "public") and len(parts) == 2:
-            return _cell_ref(t6, "total", parts[1])
+            return cell(t6, "total", parts[1])
         if parts[1] == "economic" and len(parts) == 3:
-            return _cell_ref(t6, f"e:{parts[2]}", "total", True)
+            return cell(t6, f"e:{parts[2]}", "total", True)
         return None
     if parts[0] == "sangong" and len(parts) == 2:
-        return (_cell_ref(d.table("sangong"), subject, "total")
-                or _cell_ref(d.table("sangong_operating"), subject, "amount"))
+        return (cell(d.table("sangong"), subject, "total")
+                or cell(d.table("sangong_operating"), subject, "amount"))
     if subject == "operating_costs":
-        return _cell_ref(d.table("sangong_operating"), "operating_costs", "amount")
+        return cell(d.table("sangong_operating"), "operating_costs", "amount")
     if subject in ("fund:total", "capital:total"):
         table = d.table("fund_expenditure" if parts[0] == "fund" else "capital_expenditure")
         if table is None:
             return None
         if table.row("total") is None:
             return Ref(ZERO, f"{table.label}（空表）", absent=True)
-        return _cell_ref(table, "total", "total")
+        return cell(table, "total", "total")
     return None
 
 
 def lookup_in(ctx: Context, subject: str) -> Ref | None:
     """``lookup`` once per subject per check: a dozen comparison rules ask for the same figures."""
-    return ctx.cached(("lookup", subject), lambda: lookup(ctx.disclosure, subject))
+    return ctx.cached(("lookup", subject), lambda: lookup(ctx, subject))
+
+
+def _with_amount(ctx: Context) -> tuple[tuple[str, Placed], ...]:
+    """(subject, statement) for every statement stating an amount: a dozen ``compare`` rules filter these."""
+    return ctx.cached(("with_amount",), lambda: tuple((p.subject, p) for p in placed(ctx) if p.statement.amount is not None))
 
 
 def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[Hit]:
-    for p in placed(ctx):
-        if not accept(p.subject) or p.statement.amount is None:
+    for subject, p in _with_amount(ctx):
+        if not accept(subject):
             continue
         ref = lookup_in(ctx, p.subject)
         if ref is None:
@@ -161,10 +181,8 @@ def conversion_artefact(st, stated: Decimal | None, table_value: Decimal | None)
 def unit_conversion(ctx: Context) -> Iterator[Hit]:
     """A 万元 figure in the text that differs from its table (in 元) by less than 0.01 万元: the text
     truncated (or rounded differently) when converting; not a contradiction, listed so it can be checked."""
-    for p in placed(ctx):
-        if p.statement.amount is None:
-            continue
-        ref = lookup_in(ctx, p.subject)
+    for subject, p in _with_amount(ctx):
+        ref = lookup_in(ctx, subject)
         stated = amount_wan(p.statement)
         if ref is None or not ctx.differs(stated, ref.value) or not conversion_artefact(p.statement, stated, ref.value):
             continue

@@ -41,11 +41,12 @@ def _sign(value: Decimal) -> int:
     return (value > 0) - (value < 0)
 
 
-def yoy_statements(ctx: Context) -> Iterator[Placed]:
-    for p in placed(ctx):
-        st = p.statement
-        if st.last_year is not None or st.change is not None or st.rate is not None or st.zero_base:
-            yield p
+def yoy_statements(ctx: Context) -> tuple[Placed, ...]:
+    """Statements that compare with last year; listed once per check (ten rules walk them)."""
+    return ctx.cached(("yoy_statements",), lambda: tuple(
+        p for p in placed(ctx)
+        if p.statement.last_year is not None or p.statement.change is not None or p.statement.rate is not None
+        or p.statement.zero_base))
 
 
 def _last_text(p: Placed) -> str:
