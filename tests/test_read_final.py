@@ -227,3 +227,22 @@ def test_final_performance_and_procurement_figures(final):
     assert st["procurement:sme_awarded"].amount == st["procurement:sme_reserved"].amount == Decimal("246.47")
     assert st["procurement:other_sme_awarded"].amount == st["procurement:goods"].amount
     assert st["operating_costs"].change == Decimal("2.55")
+
+
+@pytest.mark.parametrize("name", ["putuo-finance-bureau-2024-dept-final-account.pdf",
+                                  "putuo-finance-bureau-2025-dept-budget.pdf",
+                                  "putuo-wanli-subdistrict-2023-dept-budget.pdf"])
+def test_real_shanghai_files_read_without_reading_findings(name):
+    result = _read(SHANGHAI / name)
+    assert [(f.rule, f.message) for f in result.findings if f.category == "reading"] == []
+
+
+def test_budget_reason_sentence_and_performance_projects():
+    d = _read(SHANGHAI / "putuo-finance-bureau-2025-dept-budget.pdf").disclosure
+    st = _statements(d)
+    # "财政拨款收入支出增加的主要原因是…" explains both 财政拨款 statements, which carry the change
+    for subject in ("income:fiscal", "fiscal:total"):
+        assert st[subject].change is not None and st[subject].reason.startswith("人员经费增加")
+    projects = {k: v.amount for k, v in st.items() if k.startswith("performance:project:")}
+    assert len(projects) == st["performance:total"].count == 4
+    assert abs(sum(projects.values()) - st["performance:total"].amount) <= Decimal("0.05")

@@ -94,6 +94,7 @@ class _Assembler:
         self.section: Section | None = None
         self.date_text: str | None = None
         self.signature: str | None = None
+        self.part_heading_open = False  # the last paragraph was a 第X部分 heading
 
     def run(self, blocks: list[Block]) -> None:
         for block in blocks:
@@ -108,6 +109,7 @@ class _Assembler:
         if not n:
             return
         m = _PART.match(n)
+        after_part_heading, self.part_heading_open = self.part_heading_open, bool(m)
         if m:
             self.national_parts = True
             self.part = _PART_NO[m.group(1)]
@@ -168,6 +170,8 @@ class _Assembler:
         if self.part == 4 and self.unit_name and n == normalise_text(self.unit_name):
             self.signature = p.text.strip()
             return
+        if self.section is None and after_part_heading and len(n) <= 6 and not re.search(r"\d", n):
+            return  # the end of a part heading wrapped onto its own line ("…情况⏎说明")
         if self.section is None:
             if self.part in (1, 3):
                 self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"章节标题之前的段落：“{p.text.strip()[:30]}”", p.location, "info"))

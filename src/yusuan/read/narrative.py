@@ -322,7 +322,8 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
     current: Statement | None = None
     change_only = False  # the paragraph opens with a change ("比上年增加…"): later amounts are changes too
     # "决算数与预算数基本持平" compares the two figures already stated: no change against last year
-    cleaned = _AS_BUDGETED.sub("", clean(text))
+    # (a template's instructions in brackets, "（如持平作持平表述）", are not statements)
+    cleaned = re.sub(r"\(如[^()]*\)", "", _AS_BUDGETED.sub("", clean(text)))
     for sentence in _SPLIT_SENTENCES.split(re.sub(r"\((上一年度|下同)[^()]*\)", "", cleaned)):
         sentence = sentence.rstrip("。;")
         if not sentence:
@@ -360,16 +361,29 @@ def parse_sentences(text: str, resolve, ctx: NarrativeContext, location: Locatio
         if reason is not None:
             if current is not None:
                 current.reason = reason
+            elif explained := _explained_subjects(main, resolve):  # "财政拨款收入支出增加的主要原因是…"
+                out += [Statement(subject=subj, label=main, reason=reason, text=sentence, location=location) for subj in explained]
             else:
                 ctx.finding("R.TEXT.SUBJECT", "说明了原因但无法确定对应的项目", location)
     raw_reasons = _RAW_REASON.findall(text)
     with_reason = [st for st in out if st.reason is not None]
-    if len(raw_reasons) == len(with_reason):  # keep the reason as printed (full-width punctuation)
-        for st, printed in zip(with_reason, raw_reasons):
-            st.reason = printed.strip().rstrip("，,；;。").strip()
+    distinct = list(dict.fromkeys(st.reason for st in with_reason))
+    if len(raw_reasons) == len(distinct):  # keep the reason as printed (full-width punctuation)
+        printed = dict(zip(distinct, raw_reasons))
+        for st in with_reason:
+            st.reason = printed[st.reason].strip().rstrip("，,；;。").strip()
     for st in out:
         _zero_base(st)
     return out
+
+
+def _explained_subjects(main: str, resolve) -> list[str]:
+    """Subjects of a sentence that is only a reason: "<subject>增加的主要原因是…"."""
+    label = re.sub(r"(增加|减少|增长|下降|变化|变动)的?$", "", main.strip(",;"))
+    if "财政拨款收入支出" in label:  # the income and the spending statements of 财政拨款 both changed
+        return ["income:fiscal", "fiscal:total"]
+    subject = resolve(label)[0] if label else None
+    return [subject] if subject else []
 
 
 def _budget_of(out: list[Statement], current: Statement, f: Figures, sentence: str, location: Location | None) -> None:
@@ -404,6 +418,8 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         return parse_sentences(text, lambda label: ((f"{section}:total", None) if "预算" in label else (None, None)), ctx, location)
     if section == "other.assets":
         return _assets_paragraph(c, ctx, location)
+    if section == "other.performance":
+        return _performance_paragraph(text, c, ctx, location)
     if section == "other.procurement" and _AWARDED.search(c):
         return _awarded(c, ctx, location)
     m = _DETAIL.match(c) if section in ("general", "summary") else None
@@ -437,6 +453,24 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         rest = parse_sentences(c.split("主要包括", 1)[1], _Resolver(section, "", ctx), ctx, location)
         return head_st + rest
     return parse_sentences(text, _Resolver(section, mode, ctx), ctx, location)
+
+
+def _performance_paragraph(text: str, c: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
+    """预算绩效: "本部门N个预算单位开展了…" (``performance:units``) and, after "编报绩效目标的项目共N个，涉及…
+    其中：", one amount per project (``performance:project:<name>``)."""
+    out: list[Statement] = []
+    units = re.search(r"本部门(\d+)个预算单位", c)
+    if units:
+        out.append(Statement(subject="performance:units", label="预算单位", count=int(units.group(1)), text=c, location=location))
+        c = c.replace(units.group(0), "", 1)
+        text = c
+    m = re.search(r"编报绩效目标.*?其中:", c)
+    resolver = _Resolver("other.performance", "", ctx)
+    if not m:
+        return out + parse_sentences(text, resolver, ctx, location)
+    projects = c[m.end():]
+    out += parse_sentences(c[: m.end()], resolver, ctx, location)
+    return out + parse_sentences(projects, lambda label: (f"performance:project:{label}", None), ctx, location)
 
 
 # Final accounts: "在面向中小企业预留的政府采购项目中,由中小企业供应商中标或成交的,采购金额X万元"
