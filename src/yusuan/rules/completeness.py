@@ -18,6 +18,7 @@ from yusuan.rules.narrative import match_name, name_key, project_name, t7_projec
 from yusuan.rules.narrative_base import (
     ZERO, cell_wan, first, mentioned, placed, required_tables, show, table_is_empty,
 )
+from yusuan.rules.hygiene import normalised_paragraph
 from yusuan.rules.registry import Context, Hit, rule
 
 FUNCTION_TABLES = ("income", "expenditure", "general_expenditure", "fund_expenditure", "capital_expenditure",
@@ -298,7 +299,7 @@ def project_fields(ctx: Context) -> Iterator[Hit]:
         return
     blocks: list[tuple[str, int, str]] = []
     for i, para in enumerate(section.paragraphs, start=1):
-        text = normalise_text(para.text)
+        text = normalised_paragraph(ctx, para)  # = normalise_text(para.text), shared with H.DUPLICATE
         if "项目名称" in text:
             blocks.append((text.split("项目名称", 1)[1].lstrip(":：")[:40], i, text))
         elif blocks:
