@@ -126,6 +126,8 @@ def segment_figures(seg: str) -> Figures:
     if f.not_arranged:
         first = min(first, seg.find("未安排"))
     label = seg[:first]
+    if f.blank_amount:  # a template's placeholder ("支出决算为XXX万元"): the words before it, not the XXX
+        label = re.sub(r"(年初预算|(?:支出)?决算)?(数)?(为|是)?[XxＸ×*＊]+$", "", label)
     label = re.sub(r"^(\d+[.、]|[(（][一二三四五六七八九十]+[)）]|其中[:：]?|包括[:：]?|主要包括[:：]?)+", "", label)
     f.label = label.strip(":：,，、;；")
     return f
@@ -224,6 +226,10 @@ class _Resolver:
                 return "expenditure:project", "total"
             if "本年支出合计" in label:  # final accounts
                 return "expenditure:current_year", None
+            for words, key in (("经营支出", "operating_expense"), ("上缴上级", "remit_superior"),
+                               ("对附属单位补助", "affiliated_subsidy")):
+                if words in label:
+                    return f"expenditure:{key}", "total"
             return ("total", None) if "支出预算" in label else (None, None)
         if s == "fiscal":
             return ("fiscal:total", None) if "总预算" in label or "收入支出总计" in label else (None, None)
@@ -413,7 +419,7 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
     if section == "general_project":
         return _project_paragraph(c, ctx, location, raw=text)
     if section in ("fund", "capital"):
-        if "没有" in c or "未安排" in c or "空表" in c:
+        if "没有" in c or "未安排" in c or "空表" in c or re.search(r"无[^,。]*财政拨款(收入|支出)", c):
             return [Statement(subject=f"{section}:total", label=text.strip(), amount=Decimal(0), text=c, location=location)]
         return parse_sentences(text, lambda label: ((f"{section}:total", None) if "预算" in label else (None, None)), ctx, location)
     if section == "other.assets":

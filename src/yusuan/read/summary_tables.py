@@ -167,6 +167,12 @@ def _side_positions(header: list[list[GridCell]]) -> tuple[int, int, int, int]:
     return 0, 1, 2, 3
 
 
+def _printed_amount_label(header: list[list[GridCell]], default: str) -> str:
+    """The income side's amount column as printed: 决算数 in final accounts."""
+    texts = {_norm(c) for row in header for c in row}
+    return "决算数" if "决算数" in texts else default
+
+
 def _data_start(grid: Grid, words: tuple[str, ...]) -> int:
     """First row whose first cell carries one of ``words`` (tried in order of preference)."""
     for w in words:
@@ -185,6 +191,7 @@ def read_income_expenditure(grid: Grid, title: str, number: str = "", unit: str 
     in_carryover = False
     start = _data_start(grid, ("一、", "本年收入"))
     pos = _side_positions(grid.rows[:start])
+    table.columns[0].label = _printed_amount_label(grid.rows[:start], "预算数")
     for i, cells in enumerate(grid.rows[start:], start=1):
         cells = list(cells) + [GridCell("")] * (max(pos) + 1 - len(cells))
         label, amount, function, fvalue = (cells[p] for p in pos)
@@ -222,6 +229,7 @@ def read_fiscal_income_expenditure(grid: Grid, title: str, number: str = "", uni
     reader = _Reader(table, grid)
     income, expenditure = [], []
     start = _data_start(grid, ("一、", "本年收入", "财政拨款(补助)"))
+    table.columns[0].label = _printed_amount_label(grid.rows[:start], "合计")
     in_carryover = False
     for i, cells in enumerate(grid.rows[start:], start=1):
         cells = list(cells) + [GridCell("")] * (7 - len(cells))
