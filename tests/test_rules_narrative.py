@@ -525,3 +525,18 @@ def test_final_account_with_a_budget_layout_has_no_required_table_list():
     assert required_tables(budget_layout, "final") is None
     final_layout = {"name": "shanghai_final", "tables": [{"kind": "income_expenditure"}, {"kind": "sangong"}]}
     assert required_tables(final_layout, "final") == ["income_expenditure", "sangong"]
+
+
+def test_rounding_slack_counts_the_printed_non_zero_parts_and_the_total():
+    from decimal import Decimal as D
+
+    from yusuan.disclosure import Disclosure
+    from yusuan.rules.narrative_base import rounding_slack
+    from yusuan.rules.registry import Context
+
+    ctx = Context(disclosure=Disclosure(unit_name="测试单位", profile="xinjiang", title="t"))
+    classes = [D("2106.66"), D("326.72"), D("60.99"), D("445.69")]
+    assert rounding_slack(ctx, D("-0.01"), classes) == D("0.025")  # five figures, half a cent each
+    assert rounding_slack(ctx, D("-0.03"), classes) is None  # more than rounding can explain
+    assert rounding_slack(ctx, D("0.01"), [D("170.10"), D("0")]) is None  # one printed part: the same figure
+    assert rounding_slack(ctx, D("0.01"), classes, unit="元") is None  # 元 tables print exact figures

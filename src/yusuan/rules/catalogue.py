@@ -214,7 +214,10 @@ UNKNOWN_CODE_RULES = ("C.FUNCTION.CODE", "C.ECONOMIC.CODE")
 
 
 def soften_for_partial(finding):
-    """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine)."""
+    """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine); so is
+    a sum that misses its printed total only by rounding (``narrative_base.ROUNDING_MARK``)."""
     if finding.rule in UNKNOWN_CODE_RULES and finding.inputs.get("部分目录") == "是" and finding.severity == "fatal":
+        return finding.model_copy(update={"severity": "warning"})
+    if finding.inputs.get("舍入尾差") == "是" and finding.severity == "fatal":
         return finding.model_copy(update={"severity": "warning"})
     return finding

@@ -14,6 +14,7 @@ from decimal import Decimal
 from typing import Iterator
 
 from yusuan.disclosure import KINDS, Row, Table
+from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_rows, level_of,
@@ -50,8 +51,14 @@ def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Deci
         return None
     message = (f"{ta.label}“{row_label(ra)}”行“{column_label(ta, ca)}”列为 {fmt(a)}{unit}，"
                f"而{where_b}为 {fmt(b)}{unit}，相差 {fmt(a - b)}{unit}。")
+    inputs: dict = {where_b: b, **(extra or {})}
+    # ``extra``: the printed parts ``stated_b`` adds up; their rounding may explain a small gap
+    slack = rounding_slack(ctx, a - b, [v for v in (extra or {}).values() if isinstance(v, Decimal)], unit)
+    if extra and slack is not None:  # reported as a warning (catalogue.soften_for_partial)
+        message = message[:-1] + f"；{rounding_note(slack)}。"
+        inputs[ROUNDING_MARK] = "是"
     return Hit(message=message, location=cell_location(ta, ra, ca), subject=ra.key, stated=a, expected=b,
-               inputs={where_b: b, **(extra or {})})
+               inputs=inputs)
 
 
 def includes_carryover(ctx: Context) -> bool:

@@ -142,6 +142,31 @@ def _by_subject(ctx: Context) -> dict[str, list[Placed]]:
     return ctx.cached(("placed_by_subject",), build)
 
 
+# A printed total and the printed figures it totals, each rounded to 0.01 万元 on its own (from data kept
+# in 元), may differ by up to half a cent per figure: 2106.66 + 326.72 + 60.99 + 445.69 = 2940.06 under a
+# printed 合计 of 2940.05 is what correct rounding gives when the unrounded classes add to 2940.054. Such a
+# gap shows the table was not adjusted to balance (尾差), not that a figure is wrong: it is reported as a
+# warning. Two printings of one figure get no such slack, nor do tables in 元 (printed to the fen).
+ROUNDING_MARK = "舍入尾差"
+
+
+def rounding_slack(ctx: Context, gap: Decimal, parts: Iterable[Decimal | None], unit: str = "万元") -> Decimal | None:
+    """The accumulated rounding (± half a cent per non-zero printed part and the total) when ``gap`` is
+    within it and could come from rounding; None when the gap needs another explanation."""
+    if unit != "万元":
+        return None
+    printed = sum(1 for v in parts if v)
+    if printed < 2:
+        return None
+    slack = ctx.tolerance_for() * (printed + 1)
+    return slack if abs(gap) <= slack else None
+
+
+def rounding_note(slack: Decimal) -> str:
+    return (f"差额在合计与各分项分别舍入到0.01万元可能累积的范围（±{fmt_amount(slack)}万元）内，"
+            "可由舍入解释（尾差未调整），不能据此认定某个数有误；公开时宜调整尾差使合计与分项一致")
+
+
 def to_wan(value: Decimal | None, unit: str) -> Decimal | None:
     if value is None:
         return None

@@ -138,9 +138,10 @@ def shares(ctx: Context) -> Iterator[Hit]:
         if whole is None or whole[0] == 0:
             continue
         whole_amount, whole_where = whole
-        # a share is judged only where it is printed with its amount (“6.2万元，占0.21%”): a share the
-        # reading attached to another clause's amount is no evidence of a wrong share
-        parts = [p for p in parts if share_printed_with_amount(p.statement)]
+        # a share read from a file is judged only where it is printed with its amount (“6.2万元，占0.21%”):
+        # a share the reading attached to another clause's amount is no evidence of a wrong share
+        if ctx.disclosure.origin == "read":
+            parts = [p for p in parts if share_printed_with_amount(p.statement)]
         amounts = [amount_wan(p.statement) for p in parts]
         adjusted = None
         if mode == "largest_remainder" and len(parts) > 1 and _complete(ctx, parts, whole_amount):

@@ -9,7 +9,10 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Iterable, Iterator
 
-from yusuan.rules.narrative_base import ZERO, Placed, amount_wan, first, placed, placed_by_section, show, stated_text
+from yusuan.rules.narrative_base import (
+    ROUNDING_MARK, ZERO, Placed, amount_wan, first, placed, placed_by_section, rounding_note, rounding_slack, show,
+    stated_text,
+)
 from yusuan.rules.narrative_shares import income_breakdowns_removed
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -27,12 +30,18 @@ def _whole_hit(ctx: Context, parts: list[Placed], whole: Placed, what: str) -> H
     stated = amount_wan(whole.statement)
     if not ctx.differs(total, stated):
         return None
+    inputs: dict = {(p.statement.label or p.subject): amount_wan(p.statement) for p in parts}
+    exact = any(p.statement.unit != "万元" for p in [*parts, whole])  # figures in 元 carry no rounding
+    slack = None if exact else rounding_slack(ctx, total - stated, inputs.values())
+    note = ""
+    if slack is not None:  # reported as a warning (catalogue.soften_for_partial)
+        note = f"；{rounding_note(slack)}"
+        inputs[ROUNDING_MARK] = "是"
     return Hit(
         message=(f"{parts[0].where()}列出的{what}（{_listing(parts)}）合计{show(total)}，"
                  f"而{whole.where()}写明的{whole.statement.label or whole.subject}为"
-                 f"{stated_text(whole.statement.amount)}{whole.statement.unit}，相差{show(total - stated)}。"),
-        location=parts[0].location, subject=whole.subject, stated=total, expected=stated,
-        inputs={(p.statement.label or p.subject): amount_wan(p.statement) for p in parts},
+                 f"{stated_text(whole.statement.amount)}{whole.statement.unit}，相差{show(total - stated)}{note}。"),
+        location=parts[0].location, subject=whole.subject, stated=total, expected=stated, inputs=inputs,
     )
 
 

@@ -11,6 +11,7 @@ from typing import Iterable, Iterator
 
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Location, Row, Table
+from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
 from yusuan.rules.registry import Context, Hit
 
 ZERO = Decimal(0)
@@ -113,8 +114,13 @@ def mismatch(ctx: Context, table: Table, row: Row, column: str, expected: Decima
     unit = table.unit
     message = (f"{table.label}“{row_label(row)}”行“{column_label(table, column)}”列为 {fmt(stated)}{unit}，"
                f"按{why}应为 {fmt(expected)}{unit}，相差 {fmt(stated - expected)}{unit}。")
+    inputs = dict(inputs or {})
+    slack = rounding_slack(ctx, stated - expected, inputs.values(), unit)
+    if slack is not None:  # a rounding gap: the engine reports it as a warning (catalogue.soften_for_partial)
+        message = message[:-1] + f"；{rounding_note(slack)}。"
+        inputs[ROUNDING_MARK] = "是"
     return Hit(message=message, location=cell_location(table, row, column), subject=row.key, stated=stated,
-               expected=expected, inputs=dict(inputs or {}))
+               expected=expected, inputs=inputs)
 
 
 def function_rows(table: Table) -> list[Row]:
