@@ -139,11 +139,21 @@ def general_item_paragraphs(ctx: Context) -> Iterator[Hit]:
 
 @rule("K.GENERAL.ITEM.YOY", "项级科目说明与上年比较", "warning", "completeness", reads=("general",))
 def general_item_comparison(ctx: Context) -> Iterator[Hit]:
-    """Each 项 paragraph compares with last year (上年预算数 or the change)."""
+    """Each 项 paragraph compares with last year (上年预算数 or the change); in a final account, with its 年初预算."""
     seen: dict[str, list] = {}
     for p in placed(ctx, "general:function:"):
         if len(p.subject.rsplit(":", 1)[-1]) == 7:
             seen.setdefault(p.subject, []).append(p)
+    if ctx.disclosure.phase == "final":
+        # a final account sets each 项's 决算 against its 年初预算 (“年初预算为X万元，支出决算为Y万元”),
+        # not against last year
+        budgets = mentioned(ctx, "general:function:")
+        for subject, ps in seen.items():
+            if f"{subject}:budget" not in budgets:
+                p = ps[0]
+                yield Hit(message=f"{p.where()}“{p.statement.label or subject}”只写了决算数，未与年初预算比较（年初预算数及差异原因）。",
+                          location=p.location, subject=subject)
+        return
     for subject, ps in seen.items():
         if all(p.statement.change is None and p.statement.last_year is None for p in ps):
             p = ps[0]

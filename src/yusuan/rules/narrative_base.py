@@ -62,19 +62,24 @@ def short_title(title: str) -> str:
 
 
 _INITIAL_BUDGET = re.compile(r"年初预算(?:数)?(?:为|是)?\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
+_FINAL_FIGURE = re.compile(r"决算(?:数)?(?:为|是)\s*([0-9][0-9,]*(?:\.[0-9]+)?)\s*(万元|元)")
 
 
 def states_initial_budget(st: Statement) -> bool:
     """The statement's amount is the year's 年初预算 as printed in a final account (“年初预算为1560.05万元，
     支出决算为1511.89万元”), not the figure its subject stands for (the 决算): no table of a final account
     holds it, and comparing it with the 决算 figures would report differences that are not there."""
-    if st.amount is None:
-        return False
-    if "年初预算" in st.label:
-        return True
+    if st.amount is None or st.subject.endswith(":budget"):
+        return False  # the reading already keeps the 年初预算 apart (``<subject>:budget``)
+
+    def printed_after(pattern: re.Pattern) -> bool:
+        return any(Decimal(m.group(1).replace(",", "")) == st.amount and m.group(2) == st.unit
+                   for m in pattern.finditer(text))
+
     text = st.text.replace(" ", "")
-    return any(Decimal(m.group(1).replace(",", "")) == st.amount and m.group(2) == st.unit
-               for m in _INITIAL_BUDGET.finditer(text))
+    if printed_after(_FINAL_FIGURE):
+        return False  # the 决算 figure (年初预算 and 决算 may be equal)
+    return "年初预算" in st.label or printed_after(_INITIAL_BUDGET)
 
 
 def _placed(disclosure: Disclosure, prefix: str = "") -> Iterator[Placed]:

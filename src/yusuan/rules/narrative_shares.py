@@ -13,7 +13,8 @@ from typing import Iterator
 
 from yusuan.amounts import HUNDRED, largest_remainder, percent
 from yusuan.rules.narrative_base import (
-    ROUNDING_LABEL, ZERO, Placed, amount_wan, cell_wan, first, pct, placed, share_rounding, show, stated_text,
+    ROUNDING_LABEL, ZERO, Placed, amount_wan, cell_wan, first, pct, placed, rounding_note, rounding_slack,
+    share_rounding, show, stated_text,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -202,8 +203,10 @@ def share_parts(ctx: Context) -> Iterator[Hit]:
             continue
         total = sum((amount_wan(p.statement) for p in parts), ZERO)
         listing = "、".join(f"{p.statement.label or p.subject}{stated_text(p.statement.amount)}" for p in parts)
+        slack = rounding_slack(ctx, total - whole[0], [amount_wan(p.statement) for p in parts])
+        why = rounding_note(slack) if slack is not None else "有项目漏列或重复计算"
         yield Hit(
             message=(f"{parts[0].where()}起按占比列出的{FAMILY_LABELS.get(family, family)}（{listing}）合计{show(total)}，"
-                     f"而总数为{show(whole[0])}（{whole[1]}），相差{show(total - whole[0])}：有项目漏列或重复计算。"),
+                     f"而总数为{show(whole[0])}（{whole[1]}），相差{show(total - whole[0])}：{why}。"),
             location=parts[0].location, subject=f"{whole_key}:parts", stated=total, expected=whole[0],
         )
