@@ -41,12 +41,11 @@ def _year(ctx: Context) -> int:
     return ctx.disclosure.budget_year or 2023
 
 
-def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> Iterator[tuple[Table, Row]]:
-    for table in ctx.disclosure.tables:
-        if table.kind in kinds:
-            for row in table.rows:
-                if row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:")):
-                    yield table, row
+def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> tuple[tuple[Table, Row], ...]:
+    """The coded rows of the given tables, listed once per check for the several rules reading them."""
+    return ctx.cached(("catalogue_rows", kinds, prefix), lambda: tuple(
+        (table, row) for table in ctx.disclosure.tables if table.kind in kinds for row in table.rows
+        if row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))))
 
 
 def _printed_name(row: Row, code: str) -> str:

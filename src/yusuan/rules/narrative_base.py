@@ -8,7 +8,7 @@ printed in Chinese so that every message says "what is stated, what the other fi
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Iterable, Iterator
 
@@ -33,10 +33,11 @@ class Placed:
     index: int  # paragraph number within the section, from 1
     paragraph: Paragraph
     statement: Statement
+    # The statement's subject, copied once: rules read it thousands of times per check.
+    subject: str = field(init=False, repr=False, compare=False)
 
-    @property
-    def subject(self) -> str:
-        return self.statement.subject
+    def __post_init__(self) -> None:
+        self.subject = self.statement.subject
 
     def where(self) -> str:
         return where_stated(self.section, self.index, self.statement)
