@@ -93,3 +93,18 @@ def test_fast_normalisation_equals_normalise_text():
     assert len(texts) > 3000
     for t in texts:
         assert normalised(t) == normalise_text(t), repr(t)
+
+
+def test_yuan_hint_finds_every_yuan_amount():
+    """H.UNIT.WORD tests the whole text with YUAN_HINT before scanning paragraphs with YUAN_AMOUNT: the
+    hint must occur wherever an amount in 元 does, or findings would be lost."""
+    import random
+
+    from yusuan.rules.hygiene import YUAN_AMOUNT, YUAN_HINT
+
+    rng = random.Random(11)
+    alphabet = list("0123456789,.元万 　\t\n为计约共") + ["１", "２", "٣"]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(20000)]
+    hits = [t for t in texts if YUAN_AMOUNT.search(t)]
+    assert len(hits) > 1000
+    assert all(YUAN_HINT.search(t) for t in hits)

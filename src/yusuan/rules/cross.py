@@ -162,8 +162,10 @@ def current_year_row(ctx: Context, table: Table, key: str) -> str:
 
 # ------------------------------------------------------------------ function rows across T2 / T3 / T5 / T8 / T9
 
-def _codes(table: Table) -> dict[str, Row]:
-    return {code_of(r): r for r in function_rows(table)}
+def _codes(ctx: Context, table: Table) -> dict[str, Row]:
+    """Function rows by code; built once per table per check (a dozen rules match rows by code).
+    Shared: callers must not change it."""
+    return memo(ctx, ("codes", id(table)), lambda: {code_of(r): r for r in function_rows(table)})
 
 
 @_xrule("X.T2T3.ROW", "同一功能科目在收入总表与支出总表中金额一致", "fatal", ("income", "expenditure"))
@@ -173,8 +175,8 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t2, t3 = tables
-    rows3 = _codes(t3)
-    for code, r2 in _codes(t2).items():
+    rows3 = _codes(ctx, t3)
+    for code, r2 in _codes(ctx, t2).items():
         r3 = rows3.get(code)
         if r3 is not None:
             hit = compare(ctx, t2, r2, "total", t3, amount(r3, "total"), _where(t3, r3, "total"))
@@ -183,8 +185,8 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
 
 
 def _rowset(ctx: Context, a: Table, b: Table, col_a: str, col_b: str) -> Iterator[Hit]:
-    rows_b = _codes(b)
-    for code, ra in _codes(a).items():
+    rows_b = _codes(ctx, b)
+    for code, ra in _codes(ctx, a).items():
         if code not in rows_b and amount(ra, col_a) != 0:
             yield Hit(message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
                       location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO)
@@ -244,8 +246,8 @@ def _t2_budget_rows(budget: str):
         if not tables:
             return
         tb, t2 = tables
-        rows_b = _codes(tb)
-        for code, r2 in _codes(t2).items():
+        rows_b = _codes(ctx, tb)
+        for code, r2 in _codes(ctx, t2).items():
             expected = t2_budget_amount(ctx, t2, r2, budget)
             if expected is None:
                 continue
@@ -267,7 +269,7 @@ def _t2_budget_rows(budget: str):
                 hit = compare(ctx, tb, tb_total, "total", t2, expected, f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
                 if hit:
                     yield hit
-        rows_2 = _codes(t2)
+        rows_2 = _codes(ctx, t2)
         for code, rb in rows_b.items():
             if code not in rows_2 and amount(rb, "total") != 0:
                 yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
@@ -301,8 +303,8 @@ def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
                                                                   "capital_expenditure")) if t is not None]
     if not budget_tables or includes_carryover(ctx):
         return
-    indexes = [(t, _codes(t)) for t in budget_tables]
-    for key, r2 in [("total", ctx.row(t2, "total")), *_codes(t2).items()]:
+    indexes = [(t, _codes(ctx, t)) for t in budget_tables]
+    for key, r2 in [("total", ctx.row(t2, "total")), *_codes(ctx, t2).items()]:
         if r2 is None:
             continue
         parts = {}
@@ -326,8 +328,8 @@ def t3t5_bound(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t5, t3 = tables
-    rows3 = _codes(t3)
-    for code, r5 in [("total", ctx.row(t5, "total")), *_codes(t5).items()]:
+    rows3 = _codes(ctx, t3)
+    for code, r5 in [("total", ctx.row(t5, "total")), *_codes(ctx, t5).items()]:
         r3 = ctx.row(t3, "total") if code == "total" else rows3.get(code)
         if r5 is None or r3 is None:
             continue
@@ -349,8 +351,8 @@ def t3t5_general_only(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t2, t3, t5 = tables
-    rows3, rows5 = _codes(t3), _codes(t5)
-    for code, r2 in _codes(t2).items():
+    rows3, rows5 = _codes(ctx, t3), _codes(ctx, t5)
+    for code, r2 in _codes(ctx, t2).items():
         general = t2_budget_amount(ctx, t2, r2, "general")
         if general is None or general == 0 or ctx.differs(amount(r2, "total"), general, t2.unit):
             continue
@@ -435,7 +437,7 @@ def _class_rule(id: str, title: str, ka: str, ca: str, kb: str, cb: str):
         if not tables:
             return
         ta, tb = tables
-        rows_b = _codes(tb)
+        rows_b = _codes(ctx, tb)
         for ra in function_rows(ta):
             if level_of(ra) != "类":
                 continue
@@ -468,7 +470,7 @@ def _t4t2_budget(budget: str):
         if not tables:
             return
         t4, t2 = tables
-        rows2 = _codes(t2)
+        rows2 = _codes(ctx, t2)
         for r4 in function_rows(t4):
             r2 = rows2.get(code_of(r4))
             expected = t2_budget_amount(ctx, t2, r2, budget) if r2 is not None else ZERO
@@ -546,7 +548,7 @@ def t5t7_project(ctx: Context) -> Iterator[Hit]:
     projects = _t7_projects_by_item(t7)
     if not projects:
         return
-    rows5 = _codes(t5)
+    rows5 = _codes(ctx, t5)
     for code in sorted(set(projects) | {c for c, r in rows5.items() if len(c) == 7 and amount(r, "project") != 0}):
         ps = projects.get(code, [])
         expected = sum((amount(p, "total") for p in ps), ZERO)
@@ -571,7 +573,7 @@ def t5t7_class(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t7, t5 = tables
-    rows5 = _codes(t5)
+    rows5 = _codes(ctx, t5)
     for r7 in function_rows(t7):
         r5 = rows5.get(code_of(r7))
         hit = compare(ctx, t7, r7, "total", t5, amount(r5, "project") if r5 else ZERO,

