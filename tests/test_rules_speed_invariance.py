@@ -108,3 +108,17 @@ def test_yuan_hint_finds_every_yuan_amount():
     hits = [t for t in texts if YUAN_AMOUNT.search(t)]
     assert len(hits) > 1000
     assert all(YUAN_HINT.search(t) for t in hits)
+
+
+def test_decimal_places_shortcut_equals_exponent_test():
+    """TAB.PRECISION's shortcut gives exactly ``value.as_tuple().exponent < -2``, trailing zeros included."""
+    import random
+    from decimal import Decimal
+
+    from yusuan.rules.tables_cells import _more_than_two_places
+
+    rng = random.Random(5)
+    values = [Decimal(t) for t in ("0", "0.0", "0.00", "0.000", "1E+2", "-3.125", "12.300", "12.30", "0.001")]
+    values += [Decimal(rng.randint(-10**6, 10**6)).scaleb(-rng.randint(-3, 6)) for _ in range(5000)]
+    assert sum(_more_than_two_places(v) for v in values) > 1000
+    assert all(_more_than_two_places(v) == (v.as_tuple().exponent < -2) for v in values)

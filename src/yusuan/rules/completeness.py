@@ -18,7 +18,7 @@ from yusuan.rules.narrative import match_name, name_key, project_name, t7_projec
 from yusuan.rules.narrative_base import (
     ZERO, cell_wan, first, mentioned, placed, required_tables, show, table_is_empty,
 )
-from yusuan.rules.hygiene import normalised_paragraph
+from yusuan.rules.hygiene import normalised, normalised_paragraph
 from yusuan.rules.registry import Context, Hit, rule
 
 FUNCTION_TABLES = ("income", "expenditure", "general_expenditure", "fund_expenditure", "capital_expenditure",
@@ -28,12 +28,13 @@ FUNCTION_TABLES = ("income", "expenditure", "general_expenditure", "fund_expendi
 def _has_text(section: Section | None) -> bool:
     # A long "heading" is body text a reader styled by its numbering ("(一)履行……职责。").
     return section is not None and any(
-        p.statements or (normalise_text(p.text) and (p.style != "heading" or len(p.text.strip()) > 30))
+        p.statements or (normalised(p.text) and (p.style != "heading" or len(p.text.strip()) > 30))
         for p in section.paragraphs)
 
 
 def _section_text(section: Section | None) -> str:
-    return "" if section is None else normalise_text("".join(p.text for p in section.paragraphs))
+    # normalised = normalise_text, faster (tests/test_rules_speed_invariance.py)
+    return "" if section is None else normalised("".join(p.text for p in section.paragraphs))
 
 
 @rule("K.TABLE.PRESENT", "公开表格齐全", "fatal", "completeness", reads=tuple(list(KINDS)[:10]))

@@ -3,6 +3,7 @@ cent, and no row is printed twice."""
 
 from __future__ import annotations
 
+from decimal import Decimal
 from typing import Iterator
 
 from yusuan.amounts import AmountError, parse_amount
@@ -46,11 +47,22 @@ def unreadable(ctx: Context) -> Iterator[Hit]:
                       location=cell_location(table, row, col), subject=row.key, stated=cell.text.strip())
 
 
+_CENT, _TENTH, _ONE = Decimal("0.01"), Decimal("0.1"), Decimal("1")
+
+
+def _more_than_two_places(value: Decimal) -> bool:
+    """``value.as_tuple().exponent < -2``; the usual 0/1/2 places are recognised by ``same_quantum``
+    (a C call) without building the digit tuple."""
+    if value.same_quantum(_CENT) or value.same_quantum(_ONE) or value.same_quantum(_TENTH):
+        return False
+    return value.as_tuple().exponent < -2
+
+
 @rule("TAB.PRECISION", "金额保留两位小数", "info", "within-table", reads=ALL_TABLES)
 def precision(ctx: Context) -> Iterator[Hit]:
     """公开表格的金额保留两位小数；更多小数位说明取数未经四舍五入，合计可能因此差一分。"""
     for table, row, col, cell in _cells(ctx):
-        if col not in TEXT_COLUMNS and cell.value is not None and cell.value.as_tuple().exponent < -2:
+        if col not in TEXT_COLUMNS and cell.value is not None and _more_than_two_places(cell.value):
             yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列 {cell.value} "
                               "超过两位小数。", location=cell_location(table, row, col), subject=row.key,
                       stated=cell.value)
