@@ -122,3 +122,25 @@ def test_decimal_places_shortcut_equals_exponent_test():
     values += [Decimal(rng.randint(-10**6, 10**6)).scaleb(-rng.randint(-3, 6)) for _ in range(5000)]
     assert sum(_more_than_two_places(v) for v in values) > 1000
     assert all(_more_than_two_places(v) == (v.as_tuple().exponent < -2) for v in values)
+
+
+def test_joined_text_scans_find_the_same_paragraphs():
+    """The hygiene rules narrow their per-paragraph scans by one scan of the joined text: on random
+    paragraphs they must pick exactly the paragraphs a scan of each would (or all, for the hints)."""
+    import random
+
+    from yusuan.disclosure import Disclosure, Paragraph, Section
+    from yusuan.rules import hygiene
+    from yusuan.rules.registry import Context
+
+    rng = random.Random(13)
+    tokens = list("0123456789年比较与同元万%,.; 　\n国家２") + ["2023", "2022年", "预算数", "部门预算", "财政拨款", "万元"]
+    paras = [Paragraph(text="".join(rng.choice(tokens) for _ in range(rng.randint(0, 20)))) for _ in range(3000)]
+    ctx = Context(disclosure=Disclosure(unit_name="x", profile="x", title="x",
+                                        sections=[Section(id="s", part=3, title="s", paragraphs=paras)]))
+    for pattern in (hygiene.CURRENT_YEAR, hygiene.COMPARE_YEAR, hygiene.HALFWIDTH_STOP):
+        expected = [para for para in paras if pattern.search(para.text)]
+        assert expected, pattern.pattern
+        assert [para for _, _, para in hygiene.paragraphs_matching(ctx, pattern)] == expected
+    for hint, pattern in ((hygiene.STRAY_SPACE_HINT, hygiene.STRAY_SPACE), (hygiene.YUAN_HINT, hygiene.YUAN_AMOUNT)):
+        assert all(hint.search(para.text) for para in paras if pattern.search(para.text))
