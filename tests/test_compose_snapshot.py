@@ -78,3 +78,26 @@ def test_composing_again_after_mutating_the_result_gives_the_same_output(profile
     other = PROFILES[1 - PROFILES.index(profile)]
     _compose(other)
     _assert_matches_snapshot(profile, _dump(_compose(profile)))
+
+
+def test_aggregates_agree_with_the_plain_sums(example_package):
+    """``derive.Aggregates`` (what composition now reads) gives the same sums as the plain functions, for
+    every source and source group, and computes each only once."""
+    from yusuan import derive
+    from yusuan.model.sources import SOURCE_GROUPS, SOURCE_LABELS
+
+    sums = derive.Aggregates(example_package)
+    keys = [None, *SOURCE_LABELS, *SOURCE_GROUPS]
+    nonzero = 0
+    for sources in keys:
+        for kind in (None, "basic", "project"):
+            assert sums.total(sources, kind) == derive.total(example_package, sources, kind), (sources, kind)
+            assert sums.by_function(sources, kind) == derive.by_function(example_package, sources, kind), (sources, kind)
+            nonzero += sums.total(sources, kind) != 0
+        assert sums.sangong(sources) == derive.sangong(example_package, sources), sources
+        assert sums.by_economic(sources) == derive.by_economic(example_package, sources), sources
+        assert sums.personnel_public(sources) == derive.personnel_public(example_package, sources), sources
+    assert nonzero > 10  # the example really exercises the sums
+    for project in example_package.projects:
+        assert sums.project_by_economic(project.name) == derive.project_by_economic(example_package, project.name)
+    assert sums.by_function("general_budget") is sums.by_function("general_budget")  # remembered, not recomputed

@@ -46,24 +46,48 @@ def _select(lines: Iterable[SpendingLine], sources: str | None, kind: Kind | Non
         yield line
 
 
-def total(package: BudgetPackage, sources: str | None = None, kind: Kind | None = None) -> Decimal:
-    return sum((l.amount for l in _select(spending_lines(package), sources, kind)), ZERO)
+def _total(lines: list[SpendingLine], sources: str | None, kind: Kind | None) -> Decimal:
+    return sum((l.amount for l in _select(lines, sources, kind)), ZERO)
 
 
-def by_function(package: BudgetPackage, sources: str | None = None, kind: Kind | None = None) -> dict[str, Decimal]:
-    """Amounts keyed by function code at every level: '208', '20805', '2080505'. Zero rows omitted."""
+def _by_function(lines: list[SpendingLine], sources: str | None, kind: Kind | None) -> dict[str, Decimal]:
     out: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for line in _select(spending_lines(package), sources, kind):
+    for line in _select(lines, sources, kind):
         for code in (line.function[:3], line.function[:5], line.function):
             out[code] += line.amount
     return {k: v for k, v in sorted(out.items()) if v != 0}
 
 
-def by_source(package: BudgetPackage, kind: Kind | None = None) -> dict[Source, Decimal]:
+def _by_source(lines: list[SpendingLine], kind: Kind | None) -> dict[Source, Decimal]:
     out: dict[Source, Decimal] = defaultdict(lambda: ZERO)
-    for line in _select(spending_lines(package), None, kind):
+    for line in _select(lines, None, kind):
         out[line.source] += line.amount
     return dict(out)
+
+
+def _personnel_public(by_economic_code: dict[str, Decimal], econ) -> tuple[Decimal, Decimal]:
+    personnel = public = ZERO
+    for code, amount in by_economic_code.items():
+        if len(code) != 5:
+            continue
+        if econ.personnel_or_public(code) == "人员经费":
+            personnel += amount
+        else:
+            public += amount
+    return personnel, public
+
+
+def total(package: BudgetPackage, sources: str | None = None, kind: Kind | None = None) -> Decimal:
+    return _total(spending_lines(package), sources, kind)
+
+
+def by_function(package: BudgetPackage, sources: str | None = None, kind: Kind | None = None) -> dict[str, Decimal]:
+    """Amounts keyed by function code at every level: '208', '20805', '2080505'. Zero rows omitted."""
+    return _by_function(spending_lines(package), sources, kind)
+
+
+def by_source(package: BudgetPackage, kind: Kind | None = None) -> dict[Source, Decimal]:
+    return _by_source(spending_lines(package), kind)
 
 
 def source_total(package: BudgetPackage, key: str) -> Decimal:
@@ -87,16 +111,7 @@ def personnel_public(package: BudgetPackage, sources: str | None = "general_budg
     """(人员经费, 公用经费) of basic spending by economic class: 301+303 personnel, the rest public."""
     from yusuan import catalog
 
-    econ = catalog.load("economic", package.unit.budget_year)
-    personnel = public = ZERO
-    for code, amount in by_economic(package, sources).items():
-        if len(code) != 5:
-            continue
-        if econ.personnel_or_public(code) == "人员经费":
-            personnel += amount
-        else:
-            public += amount
-    return personnel, public
+    return _personnel_public(by_economic(package, sources), catalog.load("economic", package.unit.budget_year))
 
 
 def project_by_economic(package: BudgetPackage, project_name: str) -> dict[str, Decimal]:
@@ -120,6 +135,54 @@ def sangong(package: BudgetPackage, sources: str | None = None) -> dict[str, Dec
     return out
 
 
+class Aggregates:
+    """The sums above for one package, each computed once and then remembered.
+
+    Composition asks for the same totals in many cells and sentences (the general-budget total alone
+    some twenty times); recomputing each from the leaf lines made composing cost more than checking.
+    Build one per composition — it assumes the package is not edited meanwhile — and treat what it
+    returns as read-only: the same dict is handed to every caller. The catalogues are loaded once too.
+    """
+
+    def __init__(self, package: BudgetPackage):
+        from yusuan import catalog
+
+        self.package = package
+        self.lines = spending_lines(package)
+        self.function_catalog = catalog.load("function", package.unit.budget_year)
+        self.economic_catalog = catalog.load("economic", package.unit.budget_year)
+        self._memo: dict[tuple, object] = {}
+
+    def _once(self, key: tuple, make):
+        try:
+            return self._memo[key]
+        except KeyError:
+            value = self._memo[key] = make()
+            return value
+
+    def total(self, sources: str | None = None, kind: Kind | None = None) -> Decimal:
+        return self._once(("total", sources, kind), lambda: _total(self.lines, sources, kind))
+
+    def source_total(self, key: str) -> Decimal:
+        return self.total(sources=key)
+
+    def by_function(self, sources: str | None = None, kind: Kind | None = None) -> dict[str, Decimal]:
+        return self._once(("by_function", sources, kind), lambda: _by_function(self.lines, sources, kind))
+
+    def by_economic(self, sources: str | None = "general_budget") -> dict[str, Decimal]:
+        return self._once(("by_economic", sources), lambda: by_economic(self.package, sources))
+
+    def personnel_public(self, sources: str | None = "general_budget") -> tuple[Decimal, Decimal]:
+        return self._once(("personnel_public", sources),
+                          lambda: _personnel_public(self.by_economic(sources), self.economic_catalog))
+
+    def project_by_economic(self, project_name: str) -> dict[str, Decimal]:
+        return self._once(("project_by_economic", project_name), lambda: project_by_economic(self.package, project_name))
+
+    def sangong(self, sources: str | None = None) -> dict[str, Decimal]:
+        return self._once(("sangong", sources), lambda: sangong(self.package, sources))
+
+
 @dataclass(frozen=True)
 class Summary:
     total: Decimal
@@ -137,18 +200,19 @@ class Summary:
 
 
 def summary(package: BudgetPackage) -> Summary:
-    personnel, public = personnel_public(package)
+    sums = Aggregates(package)
+    personnel, public = sums.personnel_public()
     return Summary(
-        total=total(package),
-        current_year=source_total(package, "current_year"),
-        carryover=source_total(package, "carryover"),
-        fiscal=source_total(package, "fiscal"),
-        general_budget=source_total(package, "general_budget"),
-        basic=total(package, kind="basic"),
-        project=total(package, kind="project"),
+        total=sums.total(),
+        current_year=sums.source_total("current_year"),
+        carryover=sums.source_total("carryover"),
+        fiscal=sums.source_total("fiscal"),
+        general_budget=sums.source_total("general_budget"),
+        basic=sums.total(kind="basic"),
+        project=sums.total(kind="project"),
         personnel=personnel,
         public=public,
-        sangong=sangong(package)["total"],
+        sangong=sums.sangong()["total"],
         projects=len(package.projects),
         performance_tables=len(package.performance),
     )

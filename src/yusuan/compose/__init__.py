@@ -7,6 +7,7 @@ docs/disclosure-keys.md.
 
 from __future__ import annotations
 
+from yusuan import derive
 from yusuan.compose import narrative, narrative_shanghai
 from yusuan.compose.tables import compose_tables
 from yusuan.disclosure import Disclosure, Location, PrintedPerformance, Section
@@ -24,11 +25,12 @@ def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Dis
     if not isinstance(profile, Profile):
         profile = load_profile(profile or package.unit.profile)
     unit, year = package.unit.name, package.unit.budget_year
-    tables = compose_tables(package, profile)
+    sums = derive.Aggregates(package)  # every total is computed once, then shared by tables and text
+    tables = compose_tables(package, profile, sums)
     for table in tables:  # the package may word an empty table's note itself
         if table.empty_note and package.notes.get(table.kind):
             table.empty_note = package.notes[table.kind]
-    ctx = narrative.Context(package, profile)
+    ctx = narrative.Context(package, profile, sums)
     sections = []
     for spec in profile.sections:
         build = BUILDERS.get(spec.builder or spec.id)

@@ -7,11 +7,11 @@ amount comes from ``yusuan.derive`` or a fact; nothing is typed in.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Callable
 
-from yusuan import catalog, derive
+from yusuan import derive
 from yusuan.compose.tables import chinese_numeral, operating_costs
 from yusuan.compose.wording import Comparison, compare, money, pct, shares
 from yusuan.disclosure import Paragraph, Statement
@@ -25,6 +25,11 @@ ZERO = Decimal(0)
 class Context:
     package: BudgetPackage
     profile: Profile
+    sums: derive.Aggregates = field(default=None)  # type: ignore[assignment]  # built from the package when not given
+
+    def __post_init__(self) -> None:
+        if self.sums is None:
+            self.sums = derive.Aggregates(self.package)
 
     @property
     def unit(self) -> str:
@@ -44,11 +49,11 @@ class Context:
         return c.reason_clause(self.profile.wording.reason_intro, sep)
 
     def function_name(self, code: str) -> str:
-        return catalog.load("function", self.year).name(code) or code
+        return self.sums.function_catalog.name(code) or code
 
     def economic_name(self, code: str) -> str:
         printed = next((l.printed_name for l in self.package.basic_economic if l.economic == code and l.printed_name), None)
-        return printed or catalog.load("economic", self.year).name(code) or code
+        return printed or self.sums.economic_catalog.name(code) or code
 
     def fiscal_group(self) -> str:
         spec = self.profile.table("fiscal_income_expenditure")
@@ -116,16 +121,15 @@ INCOME_DETAIL = [
 
 
 def summary(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
-    total = derive.total(p)
+    total = ctx.sums.total()
     out = [para(f"按照全口径预算的原则，{ctx.unit}{ctx.year}年所有收入和支出均纳入部门预算管理。收支总预算{money(total)}。",
                 st("total", "收支总预算", amount=total))]
-    items = [(k, label, derive.source_total(p, k)) for k, label in SUMMARY_INCOME]
+    items = [(k, label, ctx.sums.source_total(k)) for k, label in SUMMARY_INCOME]
     items = [(k, label, v) for k, label, v in items if v != 0]
     if items:
         out.append(para("收入预算包括：" + "、".join(f"{label}{money(v)}" for _, label, v in items) + "。",
                         *[st(f"income:{k}", label, amount=v) for k, label, v in items]))
-    classes = {c: v for c, v in derive.by_function(p).items() if len(c) == 3}
+    classes = {c: v for c, v in ctx.sums.by_function().items() if len(c) == 3}
     if classes:
         out.append(para("支出预算包括：" + "、".join(f"{ctx.function_name(c)}{money(v)}" for c, v in classes.items()) + "。",
                         *[st(f"expenditure:function:{c}", ctx.function_name(c), amount=v) for c, v in classes.items()]))
@@ -133,10 +137,9 @@ def summary(ctx: Context) -> list[Paragraph]:
 
 
 def income(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
-    total = derive.total(p)
+    total = ctx.sums.total()
     out = [para(f"{ctx.unit}收入预算{money(total)}，其中：", st("total", "收入预算", amount=total))]
-    amounts = [derive.source_total(p, k) for k, _, _ in INCOME_DETAIL]
+    amounts = [ctx.sums.source_total(k) for k, _, _ in INCOME_DETAIL]
     for (key, label, always), amount, share in zip(INCOME_DETAIL, amounts, shares(amounts, total, ctx.profile)):
         subject = f"income:{key}"
         prior = ctx.prior(subject)
@@ -153,10 +156,9 @@ def income(ctx: Context) -> list[Paragraph]:
 
 
 def expenditure(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
-    total = derive.total(p)
+    total = ctx.sums.total()
     out = [para(f"{ctx.unit}{ctx.year}年支出预算{money(total)}，其中：", st("total", "支出预算", amount=total))]
-    parts = [derive.total(p, kind="basic"), derive.total(p, kind="project")]
+    parts = [ctx.sums.total(kind="basic"), ctx.sums.total(kind="project")]
     for (kind, label), amount, share in zip((("basic", "基本支出"), ("project", "项目支出")), parts,
                                             shares(parts, total, ctx.profile)):
         c = ctx.compare(f"expenditure:{kind}", amount)
@@ -167,21 +169,20 @@ def expenditure(ctx: Context) -> list[Paragraph]:
 
 
 def fiscal(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
     group = ctx.fiscal_group()
-    total = derive.source_total(p, group)
+    total = ctx.sums.source_total(group)
     out = [para(f"{ctx.year}年财政拨款收支总预算{money(total)}。", st("fiscal:total", "财政拨款收支总预算", amount=total))]
     parts = [("general_budget", "一般公共预算拨款"), ("fund_budget", "政府性基金预算拨款"), ("capital_budget", "国有资本经营预算拨款")]
     if group == "fiscal_with_carryover":
         parts.append(("carryover_fiscal", "上年财政拨款结转"))
-    items = [(k, label, derive.source_total(p, k)) for k, label in parts]
+    items = [(k, label, ctx.sums.source_total(k)) for k, label in parts]
     items = [item for item in items if item[2] != 0]
     if len(items) == 1:
         out.append(para(f"收入全部为{items[0][1]}。"))
     if items:
         out.append(para("收入预算包括：" + "、".join(f"{label}{money(v)}" for _, label, v in items) + "。",
                         *[st(f"fiscal:income:{k}", label, amount=v) for k, label, v in items]))
-    classes = {c: v for c, v in derive.by_function(p, sources=group).items() if len(c) == 3}
+    classes = {c: v for c, v in ctx.sums.by_function(sources=group).items() if len(c) == 3}
     if classes:
         out.append(para("财政拨款支出包括：" + "、".join(f"{ctx.function_name(c)}{money(v)}" for c, v in classes.items()) + "。",
                         *[st(f"fiscal:function:{c}", ctx.function_name(c), amount=v) for c, v in classes.items()]))
@@ -194,19 +195,19 @@ def _item_path(ctx: Context, code: str) -> str:
 
 def general(ctx: Context) -> list[Paragraph]:
     p = ctx.package
-    total = derive.source_total(p, "general_budget")
+    total = ctx.sums.source_total("general_budget")
     out = [para("（一）一般公共预算当年拨款规模变化情况", style="heading")]
     sentences, statements = [f"{ctx.unit}{ctx.year}年一般公共预算拨款合计{money(total)}，其中："], [
         st("general:total", "一般公共预算拨款合计", amount=total)]
     for kind, label in (("basic", "基本支出"), ("project", "项目支出")):
-        amount = derive.total(p, "general_budget", kind)
+        amount = ctx.sums.total("general_budget", kind)
         c = ctx.compare(f"general:{kind}", amount)
         sentences.append(join_clauses(f"{label}{money(amount)}", c.text) + ctx.because(c, "。") + "。")
         statements.append(st(f"general:{kind}", label, c, amount=amount))
     out.append(para("".join(sentences), *statements))
 
     out.append(para("（二）一般公共预算当年拨款结构情况", style="heading"))
-    by_function = derive.by_function(p, sources="general_budget")
+    by_function = ctx.sums.by_function(sources="general_budget")
     classes = [(c, v) for c, v in by_function.items() if len(c) == 3]
     class_shares = shares([v for _, v in classes], total, ctx.profile)
     for n, ((code, amount), share) in enumerate(zip(classes, class_shares), start=1):
@@ -229,12 +230,11 @@ def general(ctx: Context) -> list[Paragraph]:
 
 
 def general_basic(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
-    econ = catalog.load("economic", ctx.year)
-    basic = derive.total(p, "general_budget", "basic")
+    econ = ctx.sums.economic_catalog
+    basic = ctx.sums.total("general_budget", "basic")
     out = [para(f"{ctx.unit}{ctx.year}年一般公共预算基本支出{money(basic)}，其中：", st("general:basic", "基本支出", amount=basic))]
-    personnel, public = derive.personnel_public(p, "general_budget")
-    items = {k: v for k, v in derive.by_economic(p, "general_budget").items() if len(k) == 5}
+    personnel, public = ctx.sums.personnel_public("general_budget")
+    items = {k: v for k, v in ctx.sums.by_economic("general_budget").items() if len(k) == 5}
     for key, label, amount in (("personnel", "人员经费", personnel), ("public", "公用经费", public)):
         mine = {k: v for k, v in items.items() if (econ.personnel_or_public(k) == "人员经费") == (key == "personnel")}
         detail = "、".join(f"{ctx.economic_name(k)}{money(v)}" for k, v in mine.items())
@@ -272,13 +272,13 @@ def general_project(ctx: Context) -> list[Paragraph]:
 
 
 def _empty_or_total(ctx: Context, subject: str, group: str, budget: str, kind: str) -> list[Paragraph]:
-    amount = derive.source_total(ctx.package, group)
+    amount = ctx.sums.source_total(group)
     spec = ctx.profile.table(kind)
     title = spec.title.format(year=ctx.year, unit=ctx.unit) if spec else ""
     if amount == 0:
         text = ctx.profile.wording.empty_table.format(unit=ctx.unit, year=ctx.year, budget=budget, title=title)
         return [para(text, st(subject, budget, amount=ZERO))]
-    classes = {c: v for c, v in derive.by_function(ctx.package, sources=group).items() if len(c) == 3}
+    classes = {c: v for c, v in ctx.sums.by_function(sources=group).items() if len(c) == 3}
     detail = "、".join(f"{ctx.function_name(c)}{money(v)}" for c, v in classes.items())
     return [para(f"{ctx.unit}{ctx.year}年{budget}拨款安排的支出{money(amount)}，其中：{detail}。", st(subject, budget, amount=amount))]
 
@@ -296,7 +296,7 @@ SANGONG_ITEMS = [("abroad", "因公出国（境）费"), ("vehicle_purchase", "�
 
 
 def sangong(ctx: Context) -> list[Paragraph]:
-    s = derive.sangong(ctx.package, "fiscal")
+    s = ctx.sums.sangong("fiscal")
     items = "，".join(f"{label}{money(s[k])}" for k, label in SANGONG_ITEMS)
     out = [para(f"{ctx.unit}{ctx.year}年财政拨款“三公”经费预算数为{money(s['total'])}，其中：{items}。",
                 st("sangong:total", "财政拨款“三公”经费", amount=s["total"]),
@@ -321,7 +321,7 @@ def sangong(ctx: Context) -> list[Paragraph]:
 
 
 def other_operating_costs(ctx: Context) -> list[Paragraph]:
-    amount = operating_costs(ctx.package)
+    amount = operating_costs(ctx.package, ctx.sums)
     c = ctx.compare("operating_costs", amount)
     text = join_clauses(f"{ctx.year}年，{ctx.unit}的机关运行经费财政拨款预算{money(amount)}", c.text) + ctx.because(c, "。") + "。"
     return [para(text, st("operating_costs", "机关运行经费", c, amount=amount))]

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from yusuan import derive
 from yusuan.compose.narrative import (
     SANGONG_ITEMS, Context, _item_path, _performance_counts, general_project, join_clauses, para, st,
 )
@@ -19,22 +18,21 @@ ZERO = Decimal(0)
 
 
 def budget_notes(ctx: Context) -> list[Paragraph]:
-    p = ctx.package
-    total = derive.total(p)
-    fiscal = derive.source_total(p, "fiscal")
+    total = ctx.sums.total()
+    fiscal = ctx.sums.source_total("fiscal")
     c_fiscal = ctx.compare("income:fiscal", fiscal)
     unit_parts = [(k, label) for k, label, always in (
         ("special_account", "财政专户核拨", False), ("business", "事业收入", True), ("superior_subsidy", "上级补助收入", False),
         ("affiliated", "附属单位上缴收入", False), ("operating", "事业单位经营收入", True), ("other", "其他收入", True),
-        ("carryover", "上年结转结余", False)) if always or derive.source_total(p, k)]
+        ("carryover", "上年结转结余", False)) if always or ctx.sums.source_total(k)]
     text = (f"{ctx.year}年，{ctx.unit}收入预算{money(total)}，其中：" + join_clauses(f"财政拨款收入{money(fiscal)}", c_fiscal.text)
-            + "；" + "；".join(f"{label}{money(derive.source_total(p, k))}" for k, label in unit_parts) + "。")
+            + "；" + "；".join(f"{label}{money(ctx.sums.source_total(k))}" for k, label in unit_parts) + "。")
     out = [para(text, st("total", "收入预算", amount=total), st("income:fiscal", "财政拨款收入", c_fiscal, amount=fiscal),
-                *[st(f"income:{k}", label, amount=derive.source_total(p, k)) for k, label in unit_parts])]
-    general = derive.source_total(p, "general_budget")
+                *[st(f"income:{k}", label, amount=ctx.sums.source_total(k)) for k, label in unit_parts])]
+    general = ctx.sums.source_total("general_budget")
     c_general = ctx.compare("general:total", general)
-    fund = derive.source_total(p, "fund_budget")
-    capital = derive.source_total(p, "capital_budget")
+    fund = ctx.sums.source_total("fund_budget")
+    capital = ctx.sums.source_total("capital_budget")
     text = (f"支出预算{money(total)}，其中：财政拨款支出预算{money(fiscal)}。财政拨款支出预算中，"
             + join_clauses(f"一般公共预算拨款支出预算{money(general)}", c_general.text)
             + f"；政府性基金拨款支出预算{money(fund)}；国有资本经营预算拨款支出预算{money(capital)}。")
@@ -46,7 +44,7 @@ def budget_notes(ctx: Context) -> list[Paragraph]:
         word = "增加" if c_fiscal.fields.get("change", ZERO) >= 0 else "减少"
         out.append(para(f"财政拨款收入支出{word}的{ctx.profile.wording.reason_intro}{c_fiscal.reason}。"))
     out.append(para("财政拨款支出主要内容如下："))
-    by_function = derive.by_function(p, sources="general_budget")
+    by_function = ctx.sums.by_function(sources="general_budget")
     items = [c for c in by_function if len(c) == 7]
     for n, code in enumerate(items, start=1):
         subject = f"general:function:{code}"
@@ -57,7 +55,7 @@ def budget_notes(ctx: Context) -> list[Paragraph]:
 
 
 def sangong_brief(ctx: Context) -> list[Paragraph]:
-    s = derive.sangong(ctx.package, "fiscal")
+    s = ctx.sums.sangong("fiscal")
     c = ctx.compare("sangong:total", s["total"])
     out = [para(join_clauses(f"{ctx.year}年“三公”经费预算数为{money(s['total'])}", c.text) + "。其中：",
                 st("sangong:total", "“三公”经费", c, amount=s["total"]))]

@@ -9,7 +9,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Callable
 
-from yusuan import catalog, derive
+from yusuan import derive
 from yusuan.amounts import round_half_up
 from yusuan.disclosure import Cell, Column, Location, Row, Table
 from yusuan.model import BudgetPackage
@@ -40,18 +40,19 @@ def chinese_numeral(n: int) -> str:
     return head + "十" + (NUMERALS[ones - 1] if ones else "")
 
 
-def operating_costs(package: BudgetPackage) -> Decimal:
+def operating_costs(package: BudgetPackage, sums: derive.Aggregates | None = None) -> Decimal:
     """机关运行经费: the stated fact, or (when not given) the 公用经费 of 财政拨款 basic spending."""
     if package.operating_costs is not None:
         return package.operating_costs
-    return derive.personnel_public(package, "fiscal")[1]
+    return (sums or derive.Aggregates(package)).personnel_public("fiscal")[1]
 
 
 class _Builder:
     """Builds one table: keeps the spec, the location and the cell formatting together."""
 
-    def __init__(self, spec: TableSpec, year: int, unit_name: str):
+    def __init__(self, spec: TableSpec, year: int, unit_name: str, sums: derive.Aggregates):
         self.spec = spec
+        self.sums = sums  # the package's sums, computed once per composition
         self.table = Table(
             kind=spec.kind, number=spec.number, title=spec.title.format(year=year, unit=unit_name), unit=spec.unit,
             columns=[Column(key=c.key, label=c.label, group=c.group) for c in spec.columns],
@@ -87,13 +88,13 @@ class _Builder:
         return row
 
 
-def _function_name(code: str, year: int) -> str:
-    return catalog.load("function", year).name(code) or ""
+def _function_name(code: str, sums: derive.Aggregates) -> str:
+    return sums.function_catalog.name(code) or ""
 
 
-def _economic_name(code: str, package: BudgetPackage) -> str:
+def _economic_name(code: str, package: BudgetPackage, sums: derive.Aggregates) -> str:
     printed = next((l.printed_name for l in package.basic_economic if l.economic == code and l.printed_name), None)
-    return printed or catalog.load("economic", package.unit.budget_year).name(code) or ""
+    return printed or sums.economic_catalog.name(code) or ""
 
 
 def _function_table(b: _Builder, package: BudgetPackage, columns: dict[str, Callable[[], dict[str, Decimal]]]) -> None:
@@ -103,7 +104,7 @@ def _function_table(b: _Builder, package: BudgetPackage, columns: dict[str, Call
     year = package.unit.budget_year
     for code in codes:
         values = {key: amounts.get(code, ZERO) for key, amounts in sums.items()}
-        b.add(f"f:{code}", _function_name(code, year), values, code=code, level=LEVEL[len(code)])
+        b.add(f"f:{code}", _function_name(code, b.sums), values, code=code, level=LEVEL[len(code)])
     if codes:
         totals = {key: sum((v for c, v in amounts.items() if len(c) == 3), ZERO) for key, amounts in sums.items()}
     else:
@@ -115,12 +116,11 @@ def _function_table(b: _Builder, package: BudgetPackage, columns: dict[str, Call
 
 def _class_rows(b: _Builder, package: BudgetPackage, profile: Profile, columns: dict[str, dict[str, Decimal]]) -> None:
     """Expenditure side of T1/T4: one row per function 类 (the profile's list and any with an amount)."""
-    year = package.unit.budget_year
     present = {c for amounts in columns.values() for c, v in amounts.items() if len(c) == 3 and v != 0}
     listed = set(profile.function_classes) if b.spec.list_classes else set()
     for code in sorted(present | listed):
         values = {key: amounts.get(code, ZERO) for key, amounts in columns.items()}
-        name = _function_name(code, year)
+        name = _function_name(code, b.sums)
         if b.spec.class_label == "numeral":
             # no code is printed; the renderer numbers the rows (一、二、…) from the profile's class_label
             b.add(f"f:{code}", name, values, level="类", side="expenditure")
@@ -131,7 +131,7 @@ def _class_rows(b: _Builder, package: BudgetPackage, profile: Profile, columns: 
 def _income_rows(b: _Builder, package: BudgetPackage, column: str, extra: dict[str, str] | None = None) -> None:
     for spec in b.spec.rows:
         group = (extra or {}).get(spec.key, spec.key.removeprefix("s:"))
-        amount = derive.source_total(package, group) if spec.print_value else None
+        amount = b.sums.source_total(group) if spec.print_value else None
         if spec.omit_when_zero and not amount:
             continue
         b.add(spec.key, spec.label, {column: amount}, role=spec.role, side="income")
@@ -139,9 +139,9 @@ def _income_rows(b: _Builder, package: BudgetPackage, column: str, extra: dict[s
 
 def income_expenditure(b: _Builder, package: BudgetPackage, profile: Profile) -> None:
     _income_rows(b, package, "amount")
-    b.add("income_total", b.spec.income_total_label, {"amount": derive.total(package)}, role="total", side="income")
-    _class_rows(b, package, profile, {"amount": derive.by_function(package)})
-    b.add("expenditure_total", b.spec.expenditure_total_label, {"amount": derive.total(package)}, role="total",
+    b.add("income_total", b.spec.income_total_label, {"amount": b.sums.total()}, role="total", side="income")
+    _class_rows(b, package, profile, {"amount": b.sums.by_function()})
+    b.add("expenditure_total", b.spec.expenditure_total_label, {"amount": b.sums.total()}, role="total",
           side="expenditure")
 
 
@@ -149,35 +149,35 @@ def fiscal_income_expenditure(b: _Builder, package: BudgetPackage, profile: Prof
     groups = FISCAL_COLUMNS[b.spec.include_carryover]
     extra = {"s:fiscal": groups["total"]} if b.spec.include_carryover else None
     _income_rows(b, package, "amount", extra)
-    grand = derive.source_total(package, groups["total"])
+    grand = b.sums.source_total(groups["total"])
     b.add("income_total", b.spec.income_total_label, {"amount": grand}, role="total", side="income")
-    columns = {key: derive.by_function(package, sources=group) for key, group in groups.items()}
+    columns = {key: b.sums.by_function(sources=group) for key, group in groups.items()}
     _class_rows(b, package, profile, columns)
-    totals = {key: derive.source_total(package, group) for key, group in groups.items()}
+    totals = {key: b.sums.source_total(group) for key, group in groups.items()}
     b.add("expenditure_total", b.spec.expenditure_total_label, totals, role="total", side="expenditure")
 
 
 def income(b: _Builder, package: BudgetPackage, profile: Profile) -> None:
-    columns: dict[str, Callable[[], dict[str, Decimal]]] = {"total": lambda: derive.by_function(package)}
+    columns: dict[str, Callable[[], dict[str, Decimal]]] = {"total": lambda: b.sums.by_function()}
     for column in b.spec.columns:
         if column.key.startswith("s:"):
             group = column.key[2:]
-            columns[column.key] = lambda group=group: derive.by_function(package, sources=group)
+            columns[column.key] = lambda group=group: b.sums.by_function(sources=group)
     _function_table(b, package, columns)
 
 
 def expenditure(b: _Builder, package: BudgetPackage, profile: Profile) -> None:
     src = b.spec.sources
     _function_table(b, package, {
-        "total": lambda: derive.by_function(package, sources=src),
-        "basic": lambda: derive.by_function(package, sources=src, kind="basic"),
-        "project": lambda: derive.by_function(package, sources=src, kind="project"),
+        "total": lambda: b.sums.by_function(sources=src),
+        "basic": lambda: b.sums.by_function(sources=src, kind="basic"),
+        "project": lambda: b.sums.by_function(sources=src, kind="project"),
     })
 
 
 def general_basic(b: _Builder, package: BudgetPackage, profile: Profile) -> None:
-    econ = catalog.load("economic", package.unit.budget_year)
-    amounts = derive.by_economic(package, b.spec.sources or "general_budget")
+    econ = b.sums.economic_catalog
+    amounts = b.sums.by_economic(b.spec.sources or "general_budget")
     split: dict[str, dict[str, Decimal]] = {}
     for code, amount in amounts.items():
         if len(code) == 5:
@@ -187,7 +187,7 @@ def general_basic(b: _Builder, package: BudgetPackage, profile: Profile) -> None
                 entry["total"] += amount
                 entry[kind] += amount
     for code in sorted(c for c in split if c != "total"):
-        b.add(f"e:{code}", _economic_name(code, package), split[code], code=code, level=LEVEL[len(code)])
+        b.add(f"e:{code}", _economic_name(code, package, b.sums), split[code], code=code, level=LEVEL[len(code)])
     b.add("total", b.spec.total_label, split.get("total", {"total": None, "personnel": None, "public": None}),
           role="total")
 
@@ -203,7 +203,7 @@ def general_project(b: _Builder, package: BudgetPackage, profile: Profile) -> No
         amount = sum((f.amount for f in project.funding if f.source in allowed), ZERO)
         if amount == 0:
             continue
-        by_class = derive.project_by_economic(package, project.name)
+        by_class = b.sums.project_by_economic(project.name)
         values = {"total": amount, **{k: by_class.get(k[2:], ZERO) for k in econ_keys}}
         lines.append((project.function, project, values))
     lines.sort(key=lambda item: item[0])  # stable: package order within a 项
@@ -218,8 +218,8 @@ def general_project(b: _Builder, package: BudgetPackage, profile: Profile) -> No
         for code in (function[:3], function[:5]):
             if code not in done:
                 done.add(code)
-                b.add(f"f:{code}", _function_name(code, year), groups[code], code=code, level=LEVEL[len(code)])
-        b.add(f"p:{function}:{project.name}", _function_name(function, year), values, code=function, level="项",
+                b.add(f"f:{code}", _function_name(code, b.sums), groups[code], code=code, level=LEVEL[len(code)])
+        b.add(f"p:{function}:{project.name}", _function_name(function, b.sums), values, code=function, level="项",
               texts={"project_name": project.name})
     keys = ["total", *econ_keys]
     totals: dict[str, Decimal | None] = {k: sum((groups[c][k] for c in groups if len(c) == 3), ZERO) for k in keys}
@@ -231,11 +231,11 @@ def general_project(b: _Builder, package: BudgetPackage, profile: Profile) -> No
 
 
 def sangong(b: _Builder, package: BudgetPackage, profile: Profile) -> None:
-    by_column = {c.key: derive.sangong(package, SANGONG_COLUMNS[c.key]) for c in b.spec.columns
+    by_column = {c.key: b.sums.sangong(SANGONG_COLUMNS[c.key]) for c in b.spec.columns
                  if c.key in SANGONG_COLUMNS}
     for spec in b.spec.rows:
         if spec.key == "operating_costs":
-            values = {key: operating_costs(package) for key in by_column}
+            values = {key: operating_costs(package, b.sums) for key in by_column}
         else:
             item = spec.key.removeprefix("sangong:")
             values = {key: amounts[item] for key, amounts in by_column.items()}
@@ -266,10 +266,11 @@ def _drop_empty_columns(table: Table, optional: set[str]) -> None:
                 r.cells.pop(key, None)
 
 
-def compose_tables(package: BudgetPackage, profile: Profile) -> list[Table]:
+def compose_tables(package: BudgetPackage, profile: Profile, sums: derive.Aggregates | None = None) -> list[Table]:
+    sums = sums or derive.Aggregates(package)
     out = []
     for spec in profile.tables:
-        b = _Builder(spec, package.unit.budget_year, package.unit.name)
+        b = _Builder(spec, package.unit.budget_year, package.unit.name, sums)
         BUILDERS[spec.kind](b, package, profile)
         _drop_empty_columns(b.table, {c.key for c in spec.columns if c.omit_when_zero})
         out.append(b.table)
