@@ -139,3 +139,46 @@ def test_long_document_is_read_page_by_page(tmp_path, sample):
     one = sum(isinstance(b, Grid) for b in read_pdf_blocks(sample))
     eight = sum(isinstance(b, Grid) for b in read_pdf_blocks(p))
     assert eight == 8 * one
+
+
+def test_scanned_page_inside_a_text_pdf_is_reported_not_dropped(tmp_path, sample):
+    """One image-only page inserted as page 4 of a package: everything else is read as before, and
+    the page becomes a reading finding naming it; a blank page (no text, no image) is not a scan."""
+    from pypdf import PdfReader, PdfWriter
+
+    scan = PdfReader(str(image_only(tmp_path, sample))).pages[0]
+    reader = PdfReader(str(sample))
+    writer = PdfWriter()
+    for i, page in enumerate(reader.pages):
+        if i == 3:
+            writer.add_page(scan)
+            writer.add_blank_page(width=float(page.mediabox.width), height=float(page.mediabox.height))
+        writer.add_page(page)
+    mixed = tmp_path / "mixed.pdf"
+    with open(mixed, "wb") as fh:
+        writer.write(fh)
+
+    plain, result = read_file(sample), read_file(mixed)
+    pages = [f for f in result.findings if f.rule == "R.PAGE.NO_TEXT"]
+    assert [f.location.page for f in pages] == [4]
+    assert pages[0].category == "reading" and pages[0].severity == "warning" and "第4页" in pages[0].message
+    assert not any(f.rule == "R.PAGE.NO_TEXT" for f in plain.findings)
+    assert len(result.disclosure.tables) == len(plain.disclosure.tables) == 9
+    assert [s.id for s in result.disclosure.sections] == [s.id for s in plain.disclosure.sections]
+
+
+def test_scanned_page_is_listed_by_audit(tmp_path, sample):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from pypdf import PdfReader, PdfWriter
+
+    writer = PdfWriter()
+    writer.append(str(sample))
+    writer.add_page(PdfReader(str(image_only(tmp_path, sample))).pages[0])
+    mixed = tmp_path / "tail.pdf"
+    with open(mixed, "wb") as fh:
+        writer.write(fh)
+    result = CliRunner().invoke(app, ["audit", str(mixed), "--format", "json"])
+    assert "Traceback" not in result.output
+    assert "R.PAGE.NO_TEXT" in result.output and "第25页" in result.output

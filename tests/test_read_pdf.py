@@ -270,3 +270,78 @@ def test_rotated_page_reads_as_displayed(tmp_path):
     a, b = original.rows[3][0].location.bbox, turned.rows[3][0].location.bbox
     assert all(abs(x - y) < 1 for x, y in zip(a, b))
     assert read_layouts(rotated)[0].width > read_layouts(rotated)[0].height  # shown landscape
+
+
+# -- text a viewer does not show ------------------------------------------------------------------
+def _html_pdf(path: Path, body: str) -> Path:
+    from weasyprint import HTML
+
+    HTML(string=f'<html><body style="font-family: Noto Sans CJK SC">{body}</body></html>').write_pdf(path)
+    return path
+
+
+def _page_texts(path: Path) -> list[str]:
+    from yusuan.read.pdf import read_layouts
+
+    return [ln.text for page in read_layouts(path) for ln in page.lines]
+
+
+def test_text_cut_off_by_a_clip_path_is_not_read(tmp_path):
+    """A box with overflow hidden clips its second line: the PDF holds it (pdftotext prints it) but
+    no viewer shows it."""
+    path = _html_pdf(tmp_path / "clipped.pdf", '<div style="height:1.5em;overflow:hidden"><p style="margin:0">裁剪框内的文字</p>'
+                                               '<p style="margin:0">被裁剪的文字</p></div><p>正文最后一行</p>')
+    if shutil.which("pdftotext"):
+        layer = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True).stdout
+        assert "被裁剪的文字" in layer  # the hidden line is really in the file
+    assert _page_texts(path) == ["裁剪框内的文字", "正文最后一行"]
+
+
+def test_text_outside_the_crop_box_is_not_read(tmp_path):
+    """A crop box that leaves out the page's first line (and does not start at the origin, so the
+    general page-to-display transform is used)."""
+    from pypdf import PdfReader, PdfWriter
+    from pypdf.generic import RectangleObject
+
+    source = _html_pdf(tmp_path / "full.pdf", "<p>第一行文字</p><p>第二行文字</p>")
+    writer = PdfWriter()
+    writer.add_page(PdfReader(str(source)).pages[0])
+    page = writer.pages[0]
+    width, height = float(page.mediabox.width), float(page.mediabox.height)
+    page.cropbox = RectangleObject([10, 0, width, height - 85])  # the first line sits ~60-80 pt from the top
+    cropped = tmp_path / "cropped.pdf"
+    with open(cropped, "wb") as fh:
+        writer.write(fh)
+    assert "第一行文字" in _page_texts(source)
+    assert _page_texts(cropped) == ["第二行文字"]
+
+
+def test_flow_repeated_under_each_page_window_is_read_once():
+    """The 2025 bureau budget writes its 编制说明 onto pages 7 and 8 in full and shows a different
+    window of it on each (above page 8's box, and under a clip on both): items 1-8 are seen on
+    page 7, items 9-11 on page 8, and nothing twice."""
+    blocks = read_pdf_blocks(_need(PACKAGES[1]))
+    paras = [(b.location.page, normalise_text(b.text)) for b in blocks if isinstance(b, Para) and b.location.page in (7, 8)]
+    items = [(page, int(m.group(1))) for page, t in paras for m in [re.match(r"^(\d+)\.“", t)] if m]
+    assert items == [(7, i) for i in range(1, 9)] + [(8, i) for i in range(9, 12)]
+    assert sum("收入预算3,121.42万元" in t for _, t in paras) == 1
+
+
+# -- headings printed with the unit's name ---------------------------------------------------------
+def test_part_one_headings_printed_with_the_unit_name():
+    """The 2025 bureau budget heads Part 1 “上海市普陀区财政局主要职能/机构设置” where the profile
+    says “部门主要职能/部门机构设置”."""
+    from yusuan.read.headings import load_headings
+
+    headings = load_headings("shanghai")
+    assert headings.section("上海市普陀区财政局主要职能") == ("overview.functions", 1)
+    assert headings.section("二、上海市普陀区人民政府万里街道办事处机构设置") == ("overview.institutions", 1)
+    assert headings.section("部门主要职能") == ("overview.functions", 1)
+    for sentence in ("主要职能包括：", "2025年，本局履行主要职能。", "共有3个机构设置"):
+        assert headings.section(sentence) is None, sentence
+
+    from yusuan.read import read_file
+
+    sections = {s.id: s for s in read_file(_need(PACKAGES[1])).disclosure.sections}
+    assert sections["overview.functions"].paragraphs[0].text.startswith("上海市普陀区财政局是上海市普陀区人民政府组成部门")
+    assert "预算单位" in sections["overview.institutions"].paragraphs[0].text

@@ -35,4 +35,13 @@ class Grid:
         return [c.text for c in self.rows[r]]
 
 
-Block = Para | Grid
+@dataclass
+class Unread:
+    """A part of the file that holds content but could not be read (a scanned page inside a PDF
+    with a text layer): it becomes a reading finding, so that nothing is dropped silently."""
+
+    reason: str
+    location: Location | None = None
+
+
+Block = Para | Grid | Unread

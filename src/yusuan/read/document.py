@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from yusuan.amounts import normalise_text
 from yusuan.disclosure import KIND_NUMBER, KINDS, Disclosure, Location, Paragraph, Section, Table
 from yusuan.findings import Finding
-from yusuan.read.blocks import Block, Grid, Para
+from yusuan.read.blocks import Block, Grid, Para, Unread
 from yusuan.read.names import NameIndex
 from yusuan.read.narrative import NarrativeContext, parse_paragraph
 from yusuan.read.performance import is_title as is_performance_title, read_performance_rows
@@ -100,6 +100,8 @@ class _Assembler:
         for block in blocks:
             if isinstance(block, Para):
                 self.para(block)
+            elif isinstance(block, Unread):
+                self.findings.append(reading_finding("R.PAGE.NO_TEXT", block.reason, block.location))
             else:
                 self.grid(block)
 

@@ -24,9 +24,16 @@ def _strip(text: str) -> str:
         text = stripped
 
 
+# A heading that starts with 部门 (部门主要职能) is often printed with the unit's own name in its place
+# (上海市普陀区财政局主要职能): a name-like run, no punctuation nor figures.
+_UNIT_NAME = r"[^\d，。；：,;:“”\s]{2,30}?"
+
+
 def _pattern(title: str) -> re.Pattern:
     body = re.escape(_strip(title)).replace(re.escape("{year}") + "年", r"(\d{4}年)?")
     body = body.replace(re.escape("{year}"), r"\d{4}").replace(re.escape("{unit}"), ".+?")
+    if body.startswith("部门") and not body.startswith("部门预算"):
+        body = f"(部门|{_UNIT_NAME})" + body[2:]
     return re.compile(f"^{body}$")
 
 

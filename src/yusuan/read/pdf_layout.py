@@ -98,6 +98,7 @@ class PageLayout:
     lines: list[Line]
     rules: list[Rule]
     char_count: int
+    image_share: float = 0.0  # the largest image's share of the page area (a scanned page: close to 1)
 
 
 def _is_cjk(ch: str) -> bool:
@@ -136,16 +137,86 @@ class Display:
                               ctypes.c_double(x), ctypes.c_double(y), ctypes.byref(self._x), ctypes.byref(self._y))
         return self._x.value / s, self._y.value / s
 
+    def user_box(self) -> tuple[float, float, float, float]:
+        """The crop box (what a viewer shows) in user space: left, bottom, right, top."""
+        return tuple(self.page.get_cropbox())  # type: ignore[return-value]
+
     def box(self, x0: float, y0: float, x1: float, y1: float) -> tuple[float, float, float, float]:
         """(left, top, right, bottom) of a user-space box as displayed."""
         (ax, ay), (bx, by) = self.point(x0, y0), self.point(x1, y1)
         return min(ax, bx), min(ay, by), max(ax, bx), max(ay, by)
 
 
+Box = tuple[float, float, float, float]  # left, bottom, right, top in user space
+
+
+def _clip_box(obj, page_box: Box) -> Box:
+    """The part of the page where a text object can show: the crop box cut by the bounding boxes of
+    the object's clip paths. Some producers write a long text flow onto every page and let a clip
+    rectangle show each page its own window; the rest is invisible and must not be read twice."""
+    left, bottom, right, top = page_box
+    clip = raw.FPDFPageObj_GetClipPath(obj)
+    if not clip:
+        return page_box
+    x, y = ctypes.c_float(), ctypes.c_float()
+    for p in range(raw.FPDFClipPath_CountPaths(clip)):
+        xs, ys = [], []
+        for s in range(raw.FPDFClipPath_CountPathSegments(clip, p)):
+            seg = raw.FPDFClipPath_GetPathSegment(clip, p, s)
+            if seg and raw.FPDFPathSegment_GetPoint(seg, ctypes.byref(x), ctypes.byref(y)):
+                xs.append(x.value)
+                ys.append(y.value)
+        if xs:  # a non-rectangular clip is approximated by its bounding box (keeps more, never less)
+            left, bottom, right, top = max(left, min(xs)), max(bottom, min(ys)), min(right, max(xs)), min(top, max(ys))
+    return left, bottom, right, top
+
+
+_SAMPLE = 8  # characters between two exact clip lookups
+
+
+def _visible_boxes(textpage: pdfium.PdfTextPage, display: Display, n: int):
+    """A function: character index → the user-space box it may show in.
+
+    Every text object has its own clip handle (often one per character), and reading a clip path
+    costs some twenty calls into pdfium; so the clip is looked up exactly every few characters, and
+    a run between two lookups with the same box shares it (clip windows change rarely within a
+    content stream; where they differ the run is split until they agree). Whoever would be dropped
+    by a shared box is checked with its own lookup, so sharing can never hide a visible character."""
+    page_box = display.user_box()
+    tp, get_object = textpage.raw, raw.FPDFText_GetTextObject
+    boxes: list[Box | None] = [None] * n
+
+    def exact(i: int) -> Box:
+        obj = get_object(tp, i)
+        return _clip_box(obj, page_box) if obj else page_box
+
+    def fill(a: int, b: int) -> None:  # boxes[a] and boxes[b] known
+        if b - a <= 1:
+            return
+        if boxes[a] == boxes[b]:
+            for k in range(a + 1, b):
+                boxes[k] = boxes[a]
+            return
+        mid = (a + b) // 2
+        boxes[mid] = exact(mid)
+        fill(a, mid)
+        fill(mid, b)
+
+    samples = list(range(0, n, _SAMPLE)) + ([n - 1] if (n - 1) % _SAMPLE else [])
+    for i in samples:
+        boxes[i] = exact(i)
+    for a, b in zip(samples, samples[1:]):
+        fill(a, b)
+    return boxes, exact
+
+
 def page_chars(textpage: pdfium.PdfTextPage, display: Display) -> list[Char]:
+    """The characters a viewer shows: those whose centre lies outside the crop box or outside their
+    clip path are skipped."""
     n = raw.FPDFText_CountChars(textpage.raw)
     if n <= 0:
         return []
+    boxes, exact = _visible_boxes(textpage, display, n)
     buf = ctypes.create_string_buffer((n + 1) * 2)
     raw.FPDFText_GetText(textpage.raw, 0, n, ctypes.cast(buf, ctypes.POINTER(ctypes.c_ushort)))
     text = buf.raw[: n * 2].decode("utf-16-le", errors="replace")
@@ -167,6 +238,12 @@ def page_chars(textpage: pdfium.PdfTextPage, display: Display) -> list[Char]:
             continue
         if rect.right <= rect.left and rect.top <= rect.bottom:
             continue
+        cx, cy = (rect.left + rect.right) / 2, (rect.bottom + rect.top) / 2
+        vl, vb, vr, vt = boxes[i]
+        if not (vl <= cx <= vr and vb <= cy <= vt):
+            vl, vb, vr, vt = exact(i)  # the shared box said hidden: make sure with its own clip
+            if not (vl <= cx <= vr and vb <= cy <= vt):
+                continue
         size = get_size(tp, i)
         if not 1 <= size <= 100:
             size = max(rect.top - rect.bottom, rect.right - rect.left, 1.0)
@@ -197,6 +274,21 @@ def page_rules(page: pdfium.PdfPage, display: Display) -> list[Rule]:
         elif w > RULE_THICKNESS and h > RULE_THICKNESS and _is_rectangle(obj):
             rules += [Rule("h", top, x0, x1), Rule("h", bottom, x0, x1), Rule("v", x0, top, bottom), Rule("v", x1, top, bottom)]
     return rules
+
+
+def image_share(page: pdfium.PdfPage, display: Display) -> float:
+    """The largest image's share of the displayed page (0 when the page has no image)."""
+    best = 0.0
+    area = display.width * display.height or 1.0
+    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
+        try:
+            x0, top, x1, bottom = display.box(*obj.get_bounds())
+        except Exception:  # noqa: BLE001 - an image without bounds shows nothing
+            continue
+        w, h = min(x1, display.width) - max(x0, 0.0), min(bottom, display.height) - max(top, 0.0)
+        if w > 0 and h > 0:
+            best = max(best, w * h / area)
+    return best
 
 
 def _is_rectangle(obj) -> bool:
@@ -279,6 +371,7 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageLayout:
         finally:
             textpage.close()
         rules = page_rules(page, display)
+        images = image_share(page, display) if not chars else 0.0  # only a page without text needs it
     finally:
         page.close()
-    return PageLayout(index + 1, display.width, display.height, group_lines(chars, rules), rules, len(chars))
+    return PageLayout(index + 1, display.width, display.height, group_lines(chars, rules), rules, len(chars), images)
