@@ -11,7 +11,7 @@ is read off T4, which prints a 上年结转 income line exactly when it includes
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
@@ -168,6 +168,14 @@ def _codes(ctx: Context, table: Table) -> dict[str, Row]:
     return memo(ctx, ("codes", id(table)), lambda: {code_of(r): r for r in function_rows(table)})
 
 
+def _same_code(ctx: Context, rows: Iterable[Row], other: Table) -> Iterator[tuple[Row, Row | None]]:
+    """Each of ``rows`` (function rows of one table) with the function row of ``other`` that has the
+    same code, or None where ``other`` prints no such row: how most rules here match two tables."""
+    by_code = _codes(ctx, other)
+    for row in rows:
+        yield row, by_code.get(code_of(row))
+
+
 @_xrule("X.T2T3.ROW", "同一功能科目在收入总表与支出总表中金额一致", "fatal", ("income", "expenditure"))
 def t2t3_row(ctx: Context) -> Iterator[Hit]:
     """表2每个功能科目行的“总计”等于表3同一科目行的“合计”。"""
@@ -175,9 +183,7 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t2, t3 = tables
-    rows3 = _codes(ctx, t3)
-    for code, r2 in _codes(ctx, t2).items():
-        r3 = rows3.get(code)
+    for r2, r3 in _same_code(ctx, _codes(ctx, t2).values(), t3):
         if r3 is not None:
             hit = compare(ctx, t2, r2, "total", t3, amount(r3, "total"), _where(t3, r3, "total"))
             if hit:
@@ -185,9 +191,8 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
 
 
 def _rowset(ctx: Context, a: Table, b: Table, col_a: str, col_b: str) -> Iterator[Hit]:
-    rows_b = _codes(ctx, b)
-    for code, ra in _codes(ctx, a).items():
-        if code not in rows_b and amount(ra, col_a) != 0:
+    for ra, rb in _same_code(ctx, _codes(ctx, a).values(), b):
+        if rb is None and amount(ra, col_a) != 0:
             yield Hit(message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
                       location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO)
 
@@ -246,12 +251,10 @@ def _t2_budget_rows(budget: str):
         if not tables:
             return
         tb, t2 = tables
-        rows_b = _codes(ctx, tb)
-        for code, r2 in _codes(ctx, t2).items():
+        for r2, rb in _same_code(ctx, _codes(ctx, t2).values(), tb):
             expected = t2_budget_amount(ctx, t2, r2, budget)
             if expected is None:
                 continue
-            rb = rows_b.get(code)
             if rb is None:
                 if expected != 0:
                     yield Hit(message=f"{t2.label}“{row_label(r2)}”行有{_t2_budget_label(ctx, budget)} {fmt(expected)}{t2.unit}，"
@@ -269,9 +272,8 @@ def _t2_budget_rows(budget: str):
                 hit = compare(ctx, tb, tb_total, "total", t2, expected, f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
                 if hit:
                     yield hit
-        rows_2 = _codes(ctx, t2)
-        for code, rb in rows_b.items():
-            if code not in rows_2 and amount(rb, "total") != 0:
+        for rb, r2 in _same_code(ctx, _codes(ctx, tb).values(), t2):
+            if r2 is None and amount(rb, "total") != 0:
                 yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
                           location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
                           expected=ZERO)
@@ -437,11 +439,9 @@ def _class_rule(id: str, title: str, ka: str, ca: str, kb: str, cb: str):
         if not tables:
             return
         ta, tb = tables
-        rows_b = _codes(ctx, tb)
-        for ra in function_rows(ta):
+        for ra, rb in _same_code(ctx, function_rows(ta), tb):
             if level_of(ra) != "类":
                 continue
-            rb = rows_b.get(code_of(ra))
             stated_b = amount(rb, cb) if rb is not None else ZERO
             where = _where(tb, rb, cb) if rb is not None else f"{tb.label}（未列示该类）"
             hit = compare(ctx, ta, ra, ca, tb, stated_b, where)
@@ -470,9 +470,7 @@ def _t4t2_budget(budget: str):
         if not tables:
             return
         t4, t2 = tables
-        rows2 = _codes(ctx, t2)
-        for r4 in function_rows(t4):
-            r2 = rows2.get(code_of(r4))
+        for r4, r2 in _same_code(ctx, function_rows(t4), t2):
             expected = t2_budget_amount(ctx, t2, r2, budget) if r2 is not None else ZERO
             if expected is None:
                 continue
@@ -573,9 +571,7 @@ def t5t7_class(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t7, t5 = tables
-    rows5 = _codes(ctx, t5)
-    for r7 in function_rows(t7):
-        r5 = rows5.get(code_of(r7))
+    for r7, r5 in _same_code(ctx, function_rows(t7), t5):
         hit = compare(ctx, t7, r7, "total", t5, amount(r5, "project") if r5 else ZERO,
                       _where(t5, r5, "project") if r5 else f"{t5.label}（未列示该科目）")
         if hit:
