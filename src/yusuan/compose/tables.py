@@ -6,17 +6,17 @@ Row and column keys follow docs/disclosure-keys.md. Cell values are in the table
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
 from yusuan import derive
-from yusuan.amounts import round_half_up
-from yusuan.disclosure import Cell, Column, Location, Row, Table
+from yusuan.disclosure import Column, Location, Row, Table
 from yusuan.model import BudgetPackage
 from yusuan.profiles import Profile, TableSpec
 
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
+CENT = Decimal("0.01")
 LEVEL = {3: "类", 5: "款", 7: "项"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -58,32 +58,37 @@ class _Builder:
             columns=[Column(key=c.key, label=c.label, group=c.group) for c in spec.columns],
         )
         self.table.location = Location(part="2", table=self.table.label)
+        self.label = self.table.label
         self.labels = {c.key: c.label for c in spec.columns}
 
-    def cell(self, amount: Decimal | None, row: int, column: str) -> Cell:
-        where = Location(part="2", table=self.table.label, row=row, column=self.labels.get(column, column))
+    def cell(self, amount: Decimal | None, row: int, column: str) -> dict:
+        """The cell as plain data; ``add`` validates it with its row."""
+        where = {"part": "2", "table": self.label, "row": row, "column": self.labels.get(column, column)}
         if amount is None:
-            return Cell(text="", value=None, location=where)
+            return {"text": "", "value": None, "location": where}
         value = amount * TEN_THOUSAND if self.spec.unit == "元" else amount
         if value == 0:
             zero = self.spec.zero_text
-            return Cell(text=zero, value=ZERO if zero else None, location=where)
-        value = round_half_up(value)
+            return {"text": zero, "value": ZERO if zero else None, "location": where}
+        value = value.quantize(CENT, rounding=ROUND_HALF_UP)  # amounts.round_half_up, without rebuilding CENT
         text = f"{value:,.2f}" if self.spec.thousands else f"{value:.2f}"
-        return Cell(text=text, value=value, location=where)
+        return {"text": text, "value": value, "location": where}
 
     def add(self, key: str, name: str, values: dict[str, Decimal | None], *, code: str | None = None,
             level: str | None = None, role: str = "item", side: str | None = None,
             texts: dict[str, str] | None = None) -> Row:
         n = len(self.table.rows) + 1
-        row = Row(key=key, code=code, name=name, level=level, role=role, side=side,  # type: ignore[arg-type]
-                  location=Location(part="2", table=self.table.label, row=n))
+        cells = {}
         for column in self.spec.columns:
             if texts and column.key in texts:
-                row.cells[column.key] = Cell(text=texts[column.key], location=Location(
-                    part="2", table=self.table.label, row=n, column=column.label))
+                cells[column.key] = {"text": texts[column.key],
+                                     "location": {"part": "2", "table": self.label, "row": n, "column": column.label}}
             elif column.key in values:
-                row.cells[column.key] = self.cell(values[column.key], n, column.key)
+                cells[column.key] = self.cell(values[column.key], n, column.key)
+        # One validation of the row as plain data is cheaper than building each Cell and Location model:
+        # a package has some thousand cells, and this is most of what composing them costs.
+        row = Row.model_validate({"key": key, "code": code, "name": name, "level": level, "role": role, "side": side,
+                                  "cells": cells, "location": {"part": "2", "table": self.label, "row": n}})
         self.table.rows.append(row)
         return row
 
