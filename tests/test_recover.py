@@ -133,7 +133,7 @@ def built(original, tmp_path_factory):
 
     out = tmp_path_factory.mktemp("recover")
     files = render(original, out, ["docx", "xlsx", "pdf"])
-    return {fmt: read_file(path) for fmt, path in files.items()}
+    return {fmt: read_file(path) for fmt, path in files.items()} | {"paths": files}
 
 
 @pytest.mark.parametrize("fmt", ["docx", "pdf"])
@@ -178,3 +178,36 @@ def test_audit_of_each_file_has_no_fatal_findings(built, fmt):
     report = check_disclosure(built[fmt].disclosure)
     assert [f for f in report.findings if f.severity == "fatal"] == []
     assert [f for f in built[fmt].findings if f.severity == "fatal"] == []
+
+
+# ---------------------------------------------------------------- 3. yusuan audit FILE --facts OUT
+
+def test_audit_facts_writes_editable_facts(original, built, tmp_path):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from yusuan.load import load_package
+
+    out = tmp_path / "facts.yaml"
+    result = CliRunner().invoke(app, ["audit", str(built["paths"]["docx"]), "--facts", str(out), "-f", "json",
+                                      "-o", str(tmp_path / "report.json")])
+    assert result.exit_code == 0, result.output
+    assert "已写入事实文件" in result.output
+    package = load_package(out)
+    assert package.unit.name == "昌吉州自然资源局" and len(package.projects) == 22
+    assert cell_values(compose(package)) == cell_values(original)
+
+
+def test_audit_facts_refuses_what_it_cannot_recover(built, tmp_path):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+
+    paths = built["paths"]
+    runner = CliRunner()
+    several = runner.invoke(app, ["audit", str(paths["docx"]), str(paths["pdf"]), "--facts", str(tmp_path / "f.yaml")])
+    assert several.exit_code == 2 and "单个输入文件" in several.output
+    no_year = runner.invoke(app, ["audit", str(paths["xlsx"]), "--facts", str(tmp_path / "f.yaml"), "-f", "json",
+                                  "-o", str(tmp_path / "r.json")])
+    assert no_year.exit_code == 2 and "预算年度" in no_year.output
+    assert not (tmp_path / "f.yaml").exists()

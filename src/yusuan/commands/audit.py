@@ -47,6 +47,7 @@ def audit(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（多个输入文件时为文件夹）；缺省输出到终端"),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="校验配置文件（停用规则、调整级别、容差）"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="把问题标注在公开文件副本上（PDF 加框编号、DOCX 单元格着色并加批注），写入该文件夹"),
+    facts: Optional[Path] = typer.Option(None, "--facts", help="把公开文件还原为可编辑的事实文件（.yaml、.json 或 .xlsx），只用于单个输入文件"),
 ) -> None:
     """读取已公开的预算/决算文件并校验。退出码 0 无错误，1 有错误，2 有文件无法读取。"""
     from yusuan.rules import report as reports
@@ -67,6 +68,9 @@ def audit(
     if several and output is not None and output.suffix and not output.is_dir() and fmt != "text":
         err.print("[bold red]错误[/]：多个输入文件时 -o 应为文件夹（每个文件一份报告）", highlight=False)
         raise typer.Exit(2)
+    if several and facts is not None:
+        err.print("[bold red]错误[/]：--facts 只能用于单个输入文件", highlight=False)
+        raise typer.Exit(2)
     if several and output is None and fmt == "html":
         err.print("[bold red]错误[/]：多个文件的 HTML 报告请用 -o 指定一个文件夹", highlight=False)
         raise typer.Exit(2)
@@ -82,6 +86,8 @@ def audit(
             continue
         code = max(code, report.exit_code)
         done.append((path, report))
+        if facts is not None:
+            code = max(code, _write_facts(path, profile, facts))
         if annotate is not None:
             from yusuan.annotate import annotate_file
 
@@ -96,6 +102,24 @@ def audit(
     if fmt != "text" or output is not None:
         _write(done, fmt, output, several)
     raise typer.Exit(code)
+
+
+def _write_facts(path: Path, profile: str, target: Path) -> int:
+    """Recover the facts the file prints (``yusuan.recover``) and save them; 2 when that is impossible."""
+    from yusuan.load import save_package
+    from yusuan.read import read_file
+    from yusuan.recover import facts_from_disclosure
+
+    try:
+        package, notes = facts_from_disclosure(read_file(path, profile=profile).disclosure)
+        save_package(package, target)
+    except (InputError, OSError) as exc:
+        err.print(f"[bold red]错误[/]：无法还原事实：{exc}", highlight=False)
+        return 2
+    err.print(f"已写入事实文件 {target}（{len(notes)} 处公开文本未能确定，已按说明取值）", highlight=False)
+    for note in notes:
+        err.print(f"  · {note.message}", highlight=False)
+    return 0
 
 
 def _write(done, fmt: str, output: Optional[Path], several: bool) -> None:
