@@ -9,6 +9,8 @@ from __future__ import annotations
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Callable
 
+from pydantic import TypeAdapter
+
 from yusuan import derive
 from yusuan.disclosure import Column, Location, Row, Table
 from yusuan.model import BudgetPackage
@@ -17,6 +19,7 @@ from yusuan.profiles import Profile, TableSpec
 ZERO = Decimal(0)
 TEN_THOUSAND = Decimal(10000)
 CENT = Decimal("0.01")
+ROWS = TypeAdapter(list[Row])
 LEVEL = {3: "类", 5: "款", 7: "项"}
 NUMERALS = "一二三四五六七八九十"
 
@@ -60,9 +63,12 @@ class _Builder:
         self.table.location = Location(part="2", table=self.table.label)
         self.label = self.table.label
         self.labels = {c.key: c.label for c in spec.columns}
+        # Rows as plain data until ``finish`` validates them all at once: a package has some thousand
+        # cells, and building a Cell and a Location model for each, one by one, was most of composing.
+        self.rows: list[dict] = []
 
     def cell(self, amount: Decimal | None, row: int, column: str) -> dict:
-        """The cell as plain data; ``add`` validates it with its row."""
+        """The cell as plain data (validated with its table in ``finish``)."""
         where = {"part": "2", "table": self.label, "row": row, "column": self.labels.get(column, column)}
         if amount is None:
             return {"text": "", "value": None, "location": where}
@@ -76,8 +82,8 @@ class _Builder:
 
     def add(self, key: str, name: str, values: dict[str, Decimal | None], *, code: str | None = None,
             level: str | None = None, role: str = "item", side: str | None = None,
-            texts: dict[str, str] | None = None) -> Row:
-        n = len(self.table.rows) + 1
+            texts: dict[str, str] | None = None) -> None:
+        n = len(self.rows) + 1
         cells = {}
         for column in self.spec.columns:
             if texts and column.key in texts:
@@ -85,12 +91,18 @@ class _Builder:
                                      "location": {"part": "2", "table": self.label, "row": n, "column": column.label}}
             elif column.key in values:
                 cells[column.key] = self.cell(values[column.key], n, column.key)
-        # One validation of the row as plain data is cheaper than building each Cell and Location model:
-        # a package has some thousand cells, and this is most of what composing them costs.
-        row = Row.model_validate({"key": key, "code": code, "name": name, "level": level, "role": role, "side": side,
-                                  "cells": cells, "location": {"part": "2", "table": self.label, "row": n}})
-        self.table.rows.append(row)
-        return row
+        self.rows.append({"key": key, "code": code, "name": name, "level": level, "role": role, "side": side,
+                          "cells": cells, "location": {"part": "2", "table": self.label, "row": n}})
+
+    def finish(self) -> Table:
+        """Drop the optional columns nobody filled, then validate the rows into the table."""
+        for key in [c.key for c in self.spec.columns if c.omit_when_zero]:
+            if all(not (r["cells"].get(key) or {}).get("value") for r in self.rows):
+                self.table.columns = [c for c in self.table.columns if c.key != key]
+                for r in self.rows:
+                    r["cells"].pop(key, None)
+        self.table.rows = ROWS.validate_python(self.rows)
+        return self.table
 
 
 def _function_name(code: str, sums: derive.Aggregates) -> str:
@@ -263,20 +275,11 @@ BUILDERS = {
 }
 
 
-def _drop_empty_columns(table: Table, optional: set[str]) -> None:
-    for key in optional:
-        if all(not (r.cells.get(key) and r.cells[key].value) for r in table.rows):
-            table.columns = [c for c in table.columns if c.key != key]
-            for r in table.rows:
-                r.cells.pop(key, None)
-
-
 def compose_tables(package: BudgetPackage, profile: Profile, sums: derive.Aggregates | None = None) -> list[Table]:
     sums = sums or derive.Aggregates(package)
     out = []
     for spec in profile.tables:
         b = _Builder(spec, package.unit.budget_year, package.unit.name, sums)
         BUILDERS[spec.kind](b, package, profile)
-        _drop_empty_columns(b.table, {c.key for c in spec.columns if c.omit_when_zero})
-        out.append(b.table)
+        out.append(b.finish())
     return out
