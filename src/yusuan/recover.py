@@ -20,6 +20,7 @@ from decimal import Decimal
 from itertools import combinations
 
 from yusuan import catalog
+from yusuan.amounts import round_half_up
 from yusuan.disclosure import Disclosure, Statement, Table
 from yusuan.errors import InputError, InputProblem
 from yusuan.findings import Finding
@@ -57,6 +58,7 @@ class _Recovery:
         self.d = disclosure
         self.profile: Profile = load_profile(disclosure.profile)
         self.findings: list[Finding] = []
+        self.rounded = False
         title_year = re.search(r"(\d{4})年", disclosure.title or "")
         year = budget_year or disclosure.budget_year or (int(title_year[1]) if title_year else None)
         if year is None:  # the catalogue (function and economic names) depends on it
@@ -75,14 +77,21 @@ class _Recovery:
     def table(self, kind: str) -> Table | None:
         return self.d.table(kind)
 
-    @staticmethod
-    def value(table: Table | None, row: str, column: str) -> Decimal:
+    def value(self, table: Table | None, row: str, column: str) -> Decimal:
+        """A cell in 万元. Facts count to the 元 (four places): 角/分 of a 元 table are rounded off, once said."""
         if table is None:
             return ZERO
         v = table.value(row, column)
         if v is None:
             return ZERO
-        return v / TEN_THOUSAND if table.unit == "元" else v
+        if table.unit != "元":
+            return v
+        wan = v / TEN_THOUSAND
+        rounded = round_half_up(wan, 4)
+        if rounded != wan and not self.rounded:
+            self.rounded = True
+            self.undetermined("以元为单位的表中印有角、分，事实金额以万元计到元（4位小数），已四舍五入到元。", table.kind)
+        return rounded
 
     def sources_of_table(self, kind: str, default: str) -> tuple[Source, ...]:
         spec = self.profile.table(kind)
@@ -154,47 +163,59 @@ class _Recovery:
     # ------------------------------------------------------------ money: leaves by 项 × source
 
     def leaves(self) -> dict[str, dict[Source, Decimal]]:
-        """Amount of every 项 × leaf source, from table 2's columns; a group column is split into its
-        leaves by table 1 (which prints leaf totals)."""
+        """Amount of every 项 × leaf source, from table 2's columns. A group column (单位资金, 结转,
+        Shanghai's 财政拨款) is split into its leaves by table 1: by the leaf totals it prints, or else
+        by which of its sub-groups have an amount; what stays open is filled in catalogue order."""
         t2 = self.table("income")
         out: dict[str, dict[Source, Decimal]] = defaultdict(lambda: defaultdict(lambda: ZERO))
         if t2 is None:
             return out
-        columns = [c.key for c in t2.columns if c.key.startswith("s:") and c.key != "s:fiscal"]
-        leaf_columns = {c for c in columns if c[2:] in {s.value for s in Source}}
+        labels = {c.key: c.label for c in t2.columns}
+        columns = [c.key for c in t2.columns if c.key.startswith("s:") and c.key[2:] in {*SOURCE_GROUPS, *Source}]
         # a group column counts only the leaves no other column of table 2 prints on its own
-        own = {Source(c[2:]) for c in leaf_columns}
+        own = {Source(c[2:]) for c in columns if c[2:] in {s.value for s in Source}}
         t1 = self.table("income_expenditure")
         remaining = {s: self.value(t1, f"s:{s.value}", "amount") for s in Source}
         rows = [r for r in t2.rows if r.level == "项" and r.code]
         for column in columns:
-            members = [s for s in sources_of(column[2:]) if s not in own] if column not in leaf_columns else \
-                [Source(column[2:])]
-            printed = [s for s in members if t1 is not None and t1.row(f"s:{s.value}") is not None]
-            with_amount = [s for s in printed if remaining[s] > 0]
+            key = column[2:]
+            members = [Source(key)] if key in {s.value for s in Source} else \
+                [s for s in sources_of(key) if s not in own]
+            if not members:
+                continue  # a subtotal of leaf columns printed beside it (表2 财政拨款小计)
+            pool, by_totals = self._candidates(members, t1, remaining)
+            filled: list[str] = []
             for row in rows:
                 amount = self.value(t2, row.key, column)
                 if amount == 0:
                     continue
-                if len(members) == 1:
-                    out[row.code][members[0]] += amount
+                if len(pool) == 1:
+                    out[row.code][pool[0]] += amount
                     continue
-                if len(with_amount) == 1:
-                    out[row.code][with_amount[0]] += amount
-                    continue
-                # several leaves could hold it: fill them in catalogue order, and say so
+                filled.append(row.code)
                 left = amount
-                pool = with_amount or members[:1]
                 for s in pool:
-                    take = left if s is pool[-1] else min(left, remaining[s])
+                    take = left if s is pool[-1] or not by_totals else min(left, remaining[s])
                     if take > 0:
                         out[row.code][s] += take
                         remaining[s] -= take
                         left -= take
-                self.undetermined(
-                    f"表2 {row.code} “{t2.columns[[c.key for c in t2.columns].index(column)].label}”列 {amount} 万元"
-                    f"可能来自{'、'.join(SOURCE_LABELS[s] for s in members)}中的多项，按表1各项金额依次分配。", row.key)
+            if filled:
+                how = "按表1各项金额依次分配" if by_totals else f"记为{SOURCE_LABELS[pool[0]]}"
+                self.undetermined(f"表2“{labels[column]}”列（{'、'.join(filled)}）可能来自"
+                                  f"{'、'.join(SOURCE_LABELS[s] for s in pool)}中的多项，{how}。", column)
         return out
+
+    def _candidates(self, members: list[Source], t1: Table | None, remaining) -> tuple[list[Source], bool]:
+        """The leaves of a group column that can hold its amounts, and whether table 1 gives their totals."""
+        printed = [s for s in members if t1 is not None and t1.row(f"s:{s.value}") is not None]
+        if printed:
+            with_amount = [s for s in printed if remaining[s] > 0]
+            return (with_amount or printed[:1]), len(with_amount) > 1
+        groups = [g for g, leaves in SOURCE_GROUPS.items() if set(leaves) < set(members) and t1 is not None
+                  and self.value(t1, f"s:{g}", "amount") > 0]
+        narrowed = [s for s in members if any(s in SOURCE_GROUPS[g] for g in groups)]
+        return (narrowed or members)[:len(narrowed or members)], False
 
     def split_basic(self, leaves: dict[str, dict[Source, Decimal]]) -> tuple[list[BasicLine], dict[str, dict[Source, Decimal]]]:
         """Basic spending per 项 × source: the general-budget part is table 5's basic column (likewise
@@ -406,6 +427,8 @@ class _Recovery:
                     continue
                 label = REMAINDER_LABELS.get(s, SOURCE_LABELS[s])
                 name = f"{self.function_name(code)}{label}项目（公开文本未列名）"
+                if any(p.name == name for p in placed):  # the same 项 name under another 款
+                    name = f"{self.function_name(code)}{label}项目（{code}，公开文本未列名）"
                 self.undetermined(f"{code} {SOURCE_LABELS[s]} {amount} 万元的项目未列名（无项目说明和绩效目标表），"
                                   f"恢复为“{name}”。", f"f:{code}")
                 placed.append(Project(name=name, function=code, funding=[Funding(source=s, amount=amount)],
