@@ -215,7 +215,7 @@ class _Recovery:
         groups = [g for g, leaves in SOURCE_GROUPS.items() if set(leaves) < set(members) and t1 is not None
                   and self.value(t1, f"s:{g}", "amount") > 0]
         narrowed = [s for s in members if any(s in SOURCE_GROUPS[g] for g in groups)]
-        return (narrowed or members)[:len(narrowed or members)], False
+        return narrowed or members, False
 
     def split_basic(self, leaves: dict[str, dict[Source, Decimal]]) -> tuple[list[BasicLine], dict[str, dict[Source, Decimal]]]:
         """Basic spending per 项 × source: the general-budget part is table 5's basic column (likewise
@@ -484,7 +484,7 @@ class _Recovery:
                     continue
                 group = column[2:] if column != "amount" else "fiscal"
                 out.append(SanGongLine(item=item, source=sources_of(group)[0], amount=amount))
-        if any(sources_of(c[2:]) != sources_of(c[2:])[:1] for c in columns if c != "amount") and out:
+        if out and any(len(sources_of(c[2:] if c != "amount" else "fiscal")) > 1 for c in columns):
             self.undetermined("“三公”经费按本级与上级转移支付的划分未印出，均记为本级拨款。", "sangong")
         return out
 
