@@ -403,24 +403,30 @@ def t7_match(ctx: Context, name: str):
     return ctx.cached(("t7_match", name), lambda: match_name(t7_projects(ctx), name))
 
 
+def _scaled_projects(ctx: Context) -> Iterator[tuple[Placed, str, tuple | None]]:
+    """Each project whose 预算安排规模 Part 3 states: the statement, the project's name as written and
+    its table 7 match (``t7_match``; None when table 7 has no such project). The three project rules
+    below read these."""
+    for p in placed(ctx, "project:"):
+        parsed = project_name(p.subject)
+        if parsed is not None and parsed[1] == "scale":
+            yield p, parsed[0], t7_match(ctx, parsed[0])
+
+
 @rule("N.PROJECT.SCALE", "项目预算安排规模与表7一致", "fatal", "text-vs-table", reads=("general_project",))
 def project_scale(ctx: Context) -> Iterator[Hit]:
     """Each project's 预算安排规模 equals table 7's 项目支出合计, summed over the project's rows."""
     t7 = ctx.table("general_project")
     if t7 is None:
         return
-    for p in placed(ctx, "project:"):
-        parsed = project_name(p.subject)
-        if parsed is None or parsed[1] != "scale" or p.statement.amount is None:
-            continue
-        match = t7_match(ctx, parsed[0])  # match_project
-        if not match:
+    for p, name, match in _scaled_projects(ctx):
+        if p.statement.amount is None or not match:
             continue
         printed, total, rows = match[0]
         stated = amount_wan(p.statement)
         if ctx.differs(stated, total):
             yield Hit(
-                message=(f"{p.where()}写明项目“{parsed[0]}”预算安排规模为{stated_text(p.statement.amount)}{p.statement.unit}，"
+                message=(f"{p.where()}写明项目“{name}”预算安排规模为{stated_text(p.statement.amount)}{p.statement.unit}，"
                          f"而{t7.label}中该项目（{len(rows)}行：{'、'.join(rows)}）项目支出合计为{show(total)}，"
                          f"相差{show(stated - total)}。"),
                 location=p.location, subject=p.subject, stated=stated, expected=total,
@@ -434,16 +440,12 @@ def project_unmatched(ctx: Context) -> Iterator[Hit]:
     t7 = ctx.table("general_project")
     if t7 is None:
         return
-    for p in placed(ctx, "project:"):
-        parsed = project_name(p.subject)
-        if parsed is None or parsed[1] != "scale":
-            continue
-        found = t7_match(ctx, parsed[0])
+    for p, name, found in _scaled_projects(ctx):
         if found is None:
             yield Hit(
-                message=(f"{p.where()}说明的项目“{parsed[0]}”（规模{stated_text(p.statement.amount)}{p.statement.unit}）"
+                message=(f"{p.where()}说明的项目“{name}”（规模{stated_text(p.statement.amount)}{p.statement.unit}）"
                          f"在{t7.label}中没有同名或相近名称的项目行；请核对项目名称，或说明该项目不是一般公共预算安排。"),
-                location=p.location, subject=p.subject, stated=parsed[0],
+                location=p.location, subject=p.subject, stated=name,
             )
 
 
@@ -453,17 +455,13 @@ def project_name_differs(ctx: Context) -> Iterator[Hit]:
     t7 = ctx.table("general_project")
     if t7 is None:
         return
-    for p in placed(ctx, "project:"):
-        parsed = project_name(p.subject)
-        if parsed is None or parsed[1] != "scale":
-            continue
-        found = t7_match(ctx, parsed[0])
+    for p, name, found in _scaled_projects(ctx):
         if found is not None and not found[1]:
             printed = found[0][0]
             yield Hit(
-                message=(f"{p.where()}的项目名称“{parsed[0]}”与{t7.label}中的“{printed}”不一致"
+                message=(f"{p.where()}的项目名称“{name}”与{t7.label}中的“{printed}”不一致"
                          f"（按名称相近对应，金额{show(found[0][1])}）；同一项目在各处应使用同一名称。"),
-                location=p.location, subject=p.subject, stated=parsed[0], expected=printed,
+                location=p.location, subject=p.subject, stated=name, expected=printed,
             )
 
 
