@@ -345,3 +345,44 @@ def test_part_one_headings_printed_with_the_unit_name():
     sections = {s.id: s for s in read_file(_need(PACKAGES[1])).disclosure.sections}
     assert sections["overview.functions"].paragraphs[0].text.startswith("上海市普陀区财政局是上海市普陀区人民政府组成部门")
     assert "预算单位" in sections["overview.institutions"].paragraphs[0].text
+
+
+# -- labels and paragraphs in merged cells of the performance forms ------------------------------
+@pytest.fixture(scope="module")
+def wanli_forms():
+    from yusuan.read import read_file
+
+    return {t.table.project: t.table for t in read_file(_need(PACKAGES[0])).disclosure.performance}
+
+
+def test_wrapped_level_two_labels_are_one_label(wanli_forms):
+    """p.35 prints 社会效益指⏎标 and 服务对象满⏎意度指标 wrapped in their merged cells."""
+    levels = {(i.level1, i.level2) for i in wanli_forms["公共服务设施运行经费"].indicators}
+    assert levels == {("产出指标", "数量指标"), ("产出指标", "质量指标"), ("效益指标", "社会效益指标"),
+                      ("满意度指标", "服务对象满意度指标")}
+
+
+def test_centred_labels_head_every_row_of_their_merged_cell(wanli_forms):
+    """p.34: each label stands in the middle of its merged cell; the rules (seen on the page image)
+    put 15 indicators under 数量指标, 8 under 质量指标, 14 under 社会效益指标, 6 under 满意度."""
+    from collections import Counter
+
+    form = wanli_forms["各类工作经费"]
+    assert Counter((i.level1, i.level2) for i in form.indicators) == Counter({
+        ("产出指标", "数量指标"): 15, ("产出指标", "质量指标"): 8, ("效益指标", "社会效益指标"): 14,
+        ("满意度指标", "服务对象满意度指标"): 6})
+    first = {(i.level1, i.level2): i.name for i in reversed(form.indicators)}
+    assert first[("产出指标", "质量指标")] == "做好禁毒示范城区标准化建设"
+    assert first[("效益指标", "社会效益指标")] == "扩大禁毒宣传教育覆盖面"
+    assert form.fiscal == Decimal("759.55")  # the 项目资金 rows beside the merged labels still pair up
+
+
+def test_paragraph_in_a_merged_cell_is_read_whole(wanli_forms):
+    """The 项目总目标 paragraph runs across column edges that the rows below draw; it is read in full,
+    line by line (it used to be cut to its last line), and a wrapped indicator name keeps its end."""
+    goal = normalise_text(wanli_forms["各类工作经费"].goal)
+    assert goal.startswith("提升辖区居民群众的防毒意识和能力") and goal.endswith("开展日常工作。")
+    assert "确保社会环境和谐稳定。通过跨前一步、深入一步" in goal
+    assert normalise_text(wanli_forms["公共服务设施运行经费"].goal).endswith("助力万里整体工作推进。")
+    names = [normalise_text(i.name) for i in wanli_forms["各类工作经费"].indicators]
+    assert any(n.startswith('"提升居民') and n.endswith('优化营商环境"') for n in names)

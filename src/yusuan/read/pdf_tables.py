@@ -151,6 +151,7 @@ def grid_of_region(region: Region, lines: list[Line], page: PageLayout, file: st
             if r is not None and c is not None:
                 cells.setdefault((r, c), []).append((ln, w))
     joined = _joined_edges(region, rows, cols)
+    _gather_merged_prose(cells, region, rows, cols)
     matrix = []
     for r in range(len(rows) - 1):
         row_cells = []
@@ -163,6 +164,7 @@ def grid_of_region(region: Region, lines: list[Line], page: PageLayout, file: st
             row_cells.append(cell)
         matrix.append(row_cells)
     _fill_down_header(matrix, region, rows, cols)
+    _join_merged_body_cells(matrix, region, rows, cols)
     for r, row_cells in enumerate(matrix):
         if any(cell.text for cell in row_cells) or r not in (0, len(rows) - 2):
             grid.rows.append(row_cells)
@@ -194,6 +196,92 @@ def _fill_down_header(matrix: list[list[GridCell]], region: Region, rows: list[f
                 group = []
             if r < end:
                 group.append(r)
+
+
+def _gather_merged_prose(cells: dict[tuple[int, int], list[tuple[Line, Word]]], region: Region,
+                         rows: list[float], cols: list[float]) -> None:
+    """A paragraph in a cell merged over several grid columns (项目总目标 of a performance form) has
+    its lines cut at column edges that other rows' rules make, each piece in another grid cell. Its
+    words go back into one cell (the one under the run's middle), read line by line. Only prose: a
+    band without figures, at least 30 characters, and a printed line running across an inner edge
+    (side-by-side labels under a missing rule are left apart). The band's cells are the spans between the vertical rules
+    that cross it (a continued table is cut with its first part's columns, not this page's rules)."""
+    vrules = [v for v in region.rules if v.orient == "v"]
+    bands, columns = len(rows) - 1, len(cols) - 1
+    for r in range(bands):
+        if any(_is_data_word(w) for c in range(columns) for _, w in cells.get((r, c), [])):
+            continue
+        mid = (rows[r] + rows[r + 1]) / 2
+        walls = sorted({cols[0], cols[-1]} | {v.pos for v in vrules if v.a - 1 <= mid <= v.b + 1})
+        for a, b in zip(walls, walls[1:]):  # the cells this band really has, wall to wall
+            run = [k for k in range(columns) if a - 1 <= (cols[k] + cols[k + 1]) / 2 <= b + 1]
+            words = [lw for k in run for lw in cells.get((r, k), [])]
+            holders = [k for k in run if cells.get((r, k))]
+            inner = [cols[k] for k in run[1:]]
+            if len(holders) >= 2 and sum(len(w.text) for _, w in words) >= 30 and \
+                    any(w.x0 < x - 2 and w.x1 > x + 2 for _, w in words for x in inner):
+                # into the grid cell under the run's middle, where its centred label above stands
+                target = next((k for k in run if cols[k] <= (a + b) / 2 <= cols[k + 1]), run[0])
+                for k in run:
+                    cells.pop((r, k), None)
+                cells[(r, target)] = words
+
+
+def _ruled_above(hrules: list[Rule], y: float, x0: float, x1: float) -> bool:
+    """A horizontal rule at ``y`` crosses at least half of the column between x0 and x1."""
+    return any(abs(h.pos - y) <= 2 and min(h.b, x1) - max(h.a, x0) >= 0.5 * (x1 - x0) for h in hrules)
+
+
+def _join_merged_body_cells(matrix: list[list[GridCell]], region: Region, rows: list[float], cols: list[float]) -> None:
+    """A label cell merged over several body rows has no rule across its column between them, so its
+    wrapped lines fall into different bands (社会效益指⏎标), and a label centred in it lands in a
+    middle band. Such a run of bands gets its label text joined (lines in adjacent bands only: one
+    label, wrapped; no figures). A group label over rows of their own (产出指标 over its 二级指标,
+    数量指标 over its indicators: the next column is ruled inside the run) goes to the run's first
+    band, as the reader fills a label down over the rows below it; a label beside a value merged over
+    the same bands (其中：财政资金 | 7595500.00) stays in its band, level with the value."""
+    start = next((r for r, row in enumerate(matrix) if any(_is_data_word(Word(c.text.strip(), 0, 0, 0, 0))
+                                                             for c in row if c.text.strip())), len(matrix))
+    hrules = [r for r in region.rules if r.orient == "h"]
+    for c in range(len(cols) - 2, -1, -1):  # right to left: a 二级 label is in place before its 一级 label is
+        group: list[int] = []
+        for r in range(start, len(matrix) + 1):
+            if r == len(matrix) or (group and _ruled_above(hrules, rows[r], cols[c], cols[c + 1])):
+                _join_run(matrix, group, c, _over_rows(matrix, hrules, rows, cols, group, c))
+                group = []
+            if r < len(matrix):
+                group.append(r)
+
+
+def _over_rows(matrix: list[list[GridCell]], hrules: list[Rule], rows: list[float], cols: list[float],
+               group: list[int], c: int) -> bool:
+    """The merged cell in column c heads rows of their own: the next column is ruled inside it, or
+    the nearest text to its right stands in other bands than this cell's (a label and its value,
+    merged over the same bands, stand level)."""
+    if c + 2 >= len(cols):
+        return False
+    if any(_ruled_above(hrules, rows[g], cols[c + 1], cols[c + 2]) for g in group[1:]):
+        return True
+    mine = {g for g in group if matrix[g][c].text.strip()}
+    for k in range(c + 1, len(cols) - 1):
+        beside = {g for g in group if matrix[g][k].text.strip()}
+        if beside:
+            return mine != beside
+    return True
+
+
+def _join_run(matrix: list[list[GridCell]], group: list[int], c: int, to_top: bool) -> None:
+    filled = [r for r in group if matrix[r][c].text.strip()]
+    if len(group) < 2 or not filled or filled[-1] - filled[0] != len(filled) - 1 or (len(filled) < 2 and not to_top):
+        return
+    texts = [matrix[r][c].text.strip() for r in filled]
+    if any(re.search(r"\d", t) for t in texts):
+        return
+    for r in filled:
+        matrix[r][c].text = ""
+    first = matrix[group[0] if to_top else filled[0]][c]
+    first.text = "".join(texts)
+    first.location = _union(first.location, matrix[group[-1] if to_top else filled[-1]][c].location)
 
 
 def _joined_edges(region: Region, rows: list[float], cols: list[float]) -> set[tuple[int, int]]:

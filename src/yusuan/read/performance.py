@@ -29,7 +29,7 @@ _FUND_IN_CELL = re.compile(r"(年度预算总额|其中[:：]?财政拨款|财�
 # Money labels → attribute (printed in 万元, or in 元 when the row says so).
 _MONEY = {"年度预算总额": "stated_total", "项目资金总额": "stated_total", "其中:财政拨款": "fiscal", "财政拨款": "fiscal",
           "其中:财政资金": "fiscal", "其他资金": "other"}
-_MONEY_HINTS = ("项目资金", "(元)", "上年结转资金", "年度资金申请总额")
+_MONEY_HINTS = ("项目资金", "(元)", "上年结转资金", "年度资金申请总额", "其中:当年财政拨款")
 _GOAL_LABELS = {"项目总体目标", "项目总目标", "年度总体目标"}
 _KNOWN = ("预算单位", "项目名称", "项目负责人", "项目总体目标", "年度总体目标", "主管部门", "实施单位", "项目性质",
           "计划开始日期", "计划完成日期", "专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门",
@@ -99,7 +99,9 @@ class _Builder:
             self.money(filled)
             return True
         goal_labels = {normalise_text(t): j for j, t in enumerate(texts) if normalise_text(t) in _GOAL_LABELS}
-        if goal_labels and len(goal_labels) == len(filled):
+        # the group label of the goal rows (项目绩效目标, merged over them) may stand beside the goal labels
+        others = [t for t, _ in filled if normalise_text(t) not in _GOAL_LABELS and not normalise_text(t).endswith("绩效目标")]
+        if goal_labels and not others:
             self.pending_goal = {texts[j]: j for j in goal_labels.values()}
             return True
         if not any(n.startswith(k) for n in norms[:1] for k in _KNOWN):
