@@ -375,3 +375,15 @@ def test_a_package_with_nothing_in_it_composes(profile):
     assert all(t.rows for t in d.tables)
     assert not any("：。" in p.text for s in d.sections for p in s.paragraphs)  # no empty enumerations
     assert d.table("income_expenditure").value("income_total", "amount") is None
+
+
+def test_reading_only_profile_refuses_to_compose_with_a_clear_message():
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from conftest import EXAMPLE
+
+    result = CliRunner().invoke(app, ["show", str(EXAMPLE), "--profile", "shanghai_final"])
+    assert result.exit_code == 2
+    assert "只用于读取和校验已公开的文件" in result.output
+    assert "Traceback" not in result.output

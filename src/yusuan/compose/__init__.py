@@ -24,6 +24,9 @@ def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Dis
     """Compose the disclosure; ``profile`` defaults to the package's own (``unit.profile``)."""
     if not isinstance(profile, Profile):
         profile = load_profile(profile or package.unit.profile)
+    if not profile.composable:
+        raise InputError(f"地区版式 {profile.name}", [InputProblem(
+            f"地区版式“{profile.name}”", f"{profile.label}只用于读取和校验已公开的文件，尚不能用来由事实生成公开文件")])
     unit, year = package.unit.name, package.unit.budget_year
     sums = derive.Aggregates(package)  # every total is computed once, then shared by tables and text
     tables = compose_tables(package, profile, sums)

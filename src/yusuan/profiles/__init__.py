@@ -115,6 +115,8 @@ class Profile(_Spec):
     title: str = Field(description="document title, e.g. '{unit}{year}年部门预算公开'")
     unit: Literal["万元", "元"] = "万元"
     share_rounding: Literal["half_up", "largest_remainder"] = "half_up"
+    composable: bool = Field(default=True, description="false: a layout only for reading and checking published "
+                                                       "files (e.g. final accounts), not for composing from facts")
     function_classes: list[str] = Field(default_factory=list, description="function 类 listed in T1/T4 even when empty")
     parts: list[PartSpec]
     sections: list[SectionSpec]
