@@ -182,3 +182,27 @@ def test_scanned_page_is_listed_by_audit(tmp_path, sample):
     result = CliRunner().invoke(app, ["audit", str(mixed), "--format", "json"])
     assert "Traceback" not in result.output
     assert "R.PAGE.NO_TEXT" in result.output and "第25页" in result.output
+
+
+def test_scanned_page_with_a_stamped_page_number_is_reported(tmp_path, sample):
+    """A scan whose only text is a page number stamped on it still cannot be read: reported too."""
+    from pypdf import PdfReader, PdfWriter
+
+    scan = PdfReader(str(image_only(tmp_path, sample))).pages[0]
+    from weasyprint import HTML
+
+    stamp = tmp_path / "number.pdf"
+    size = f"{float(scan.mediabox.width)}pt {float(scan.mediabox.height)}pt"
+    HTML(string=f"<style>@page {{ size: {size} }}</style><p>- 9 -</p>").write_pdf(stamp)
+    scan.merge_page(PdfReader(str(stamp)).pages[0])
+    writer = PdfWriter()
+    writer.append(str(sample))
+    writer.add_page(scan)
+    mixed = tmp_path / "stamped.pdf"
+    with open(mixed, "wb") as fh:
+        writer.write(fh)
+    from yusuan.read.pdf import read_layouts
+
+    assert 0 < read_layouts(mixed)[-1].char_count < 20  # the stamp is there as text
+    pages = [f.location.page for f in read_file(mixed).findings if f.rule == "R.PAGE.NO_TEXT"]
+    assert pages == [25]

@@ -22,7 +22,7 @@ from yusuan.amounts import normalise_text
 from yusuan.disclosure import Location
 from yusuan.errors import InputError, InputProblem
 from yusuan.read.blocks import Block, Grid, Para, Unread
-from yusuan.read.pdf_layout import Line, PageLayout, join_words, read_page
+from yusuan.read.pdf_layout import FEW_CHARS, Line, PageLayout, join_words, read_page
 from yusuan.read.pdf_tables import Region, collapse_merged, drop_empty_columns, grid_of_region, table_regions
 
 # A page without text whose largest image covers this much of it is a scan (a logo or a stamp is smaller).
@@ -63,10 +63,11 @@ def read_pdf_blocks(path: Path) -> list[Block]:
         raise fail(path, "扫描件（无文字层）：PDF 中没有可提取的文字，无法读取；请提供 Word/Excel 原件或带文字层的 PDF")
     blocks: list[Block] = []
     for page in pages:
-        if page.char_count == 0 and page.image_share >= SCANNED_SHARE:
+        if page.char_count < FEW_CHARS and page.image_share >= SCANNED_SHARE:
             blocks.append(Unread(f"第{page.number}页是图片（扫描件），没有文字层，该页内容未读取；请提供带文字层的版本核对",
                                  Location(file=path.name, page=page.number, bbox=(0.0, 0.0, round(page.width, 1), round(page.height, 1)))))
-            continue
+            if not page.char_count:
+                continue
         items = blocks_of_page(page, path.name)
         if blocks and items and isinstance(blocks[-1], Grid) and items[0][1] is not None \
                 and continues(blocks[-1], items[0][1]):

@@ -15,6 +15,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
 RULE_THICKNESS = 3.0  # a path thinner than this (pt) in one direction is a ruling line
+FEW_CHARS = 20  # a page with fewer characters than this may be a scan with a page number stamped on it
 
 
 @dataclass
@@ -371,7 +372,8 @@ def read_page(doc: pdfium.PdfDocument, index: int) -> PageLayout:
         finally:
             textpage.close()
         rules = page_rules(page, display)
-        images = image_share(page, display) if not chars else 0.0  # only a page without text needs it
+        # only a page with (almost) no text needs it: a scan, perhaps under a stamped page number
+        images = image_share(page, display) if len(chars) < FEW_CHARS else 0.0
     finally:
         page.close()
     return PageLayout(index + 1, display.width, display.height, group_lines(chars, rules), rules, len(chars), images)
