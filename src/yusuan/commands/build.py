@@ -17,7 +17,8 @@ from typing import Optional
 import typer
 from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
-from yusuan.cli import app, console, err, fail_input, load
+from yusuan.cli import app, console, err, fail_input
+from yusuan.commands.compose import load_and_compose
 from yusuan.errors import InputError
 
 FORMAT_WORDS = {"docx": "Word", "xlsx": "Excel", "html": "网页", "pdf": "PDF",
@@ -70,17 +71,11 @@ def build(
     formats: str = typer.Option("docx,xlsx,html,pdf", "--format", "-f", help="输出格式，逗号分隔：docx,xlsx,html,pdf"),
 ) -> None:
     """生成完整的公开文件（Word、Excel、网页、PDF）和校验报告。"""
-    from yusuan.compose import compose
     from yusuan.render import file_stem, render
     from yusuan.render.report import counts, write_report
 
     wanted = _formats(formats)
-    pkg = load(package)
-    try:
-        disclosure = compose(pkg, profile)
-    except InputError as exc:
-        fail_input(exc)
-        return
+    pkg, disclosure = load_and_compose(package, profile)
 
     check_package = _check_engine()
     findings, engine_report = None, None

@@ -12,6 +12,19 @@ from yusuan.cli import app, console, fail_input, load
 from yusuan.errors import InputError
 
 
+def load_and_compose(package: Path, profile: Optional[str]):
+    """The package read from ``package`` and its disclosure composed in ``profile`` (None: the package's
+    own), as ``show`` and ``build`` start; bad input ends the command with its Chinese message."""
+    from yusuan.compose import compose
+
+    pkg = load(package)
+    try:
+        disclosure = compose(pkg, profile)
+    except InputError as exc:
+        fail_input(exc)  # exits
+    return pkg, disclosure
+
+
 @app.command()
 def show(
     package: Path = typer.Argument(..., help="预算包文件（.yaml/.json/.xlsx）或其所在文件夹"),
@@ -20,15 +33,9 @@ def show(
     text_only: bool = typer.Option(False, "--text", help="只显示文字说明"),
 ) -> None:
     """按地区版式生成公开内容，并在终端显示各表和情况说明文字。"""
-    from yusuan.compose import compose
     from yusuan.profiles import load_profile
 
-    pkg = load(package)
-    try:
-        disclosure = compose(pkg, profile)
-    except InputError as exc:
-        fail_input(exc)
-        return
+    _, disclosure = load_and_compose(package, profile)
     prof = load_profile(disclosure.profile)
     console.print(f"[bold]{disclosure.title}[/]（版式：{disclosure.profile}；占比：{prof.share_rounding_text}）", highlight=False)
 
