@@ -78,6 +78,14 @@ def join_clauses(*parts: str) -> str:
     return "，".join(p for p in parts if p)
 
 
+def share_line(ctx: Context, subject: str, label: str, amount: Decimal, share: Decimal | None) -> Paragraph:
+    """“<label><amount>，占<share>，<change on last year>” for one part of the total (income by source,
+    spending by kind), with its statement."""
+    c = ctx.compare(subject, amount)
+    text = join_clauses(f"{label}{money(amount)}", f"占{pct(share)}" if share is not None else "", c.text)
+    return para(text + ctx.because(c) + "。", st(subject, label, c, amount=amount, share=share, share_of="total"))
+
+
 # ------------------------------------------------------------------ Part 1
 
 def overview_functions(ctx: Context) -> list[Paragraph]:
@@ -147,9 +155,7 @@ def income(ctx: Context) -> list[Paragraph]:
             if always:
                 out.append(para(f"{label}{ctx.profile.wording.not_arranged}。", st(subject, label, amount=ZERO)))
             continue
-        c = ctx.compare(subject, amount)
-        text = join_clauses(f"{label}{money(amount)}", f"占{pct(share)}" if share is not None else "", c.text)
-        out.append(para(text + ctx.because(c) + "。", st(subject, label, c, amount=amount, share=share, share_of="total")))
+        out.append(share_line(ctx, subject, label, amount, share))
     if ctx.profile.share_rounding == "largest_remainder":  # the reader must know the shares were adjusted
         out.append(para(f"注：各项占比{ctx.profile.share_rounding_text}。"))
     return out
@@ -161,10 +167,7 @@ def expenditure(ctx: Context) -> list[Paragraph]:
     parts = [ctx.sums.total(kind="basic"), ctx.sums.total(kind="project")]
     for (kind, label), amount, share in zip((("basic", "基本支出"), ("project", "项目支出")), parts,
                                             shares(parts, total, ctx.profile)):
-        c = ctx.compare(f"expenditure:{kind}", amount)
-        text = join_clauses(f"{label}{money(amount)}", f"占{pct(share)}" if share is not None else "", c.text)
-        out.append(para(text + ctx.because(c) + "。",
-                        st(f"expenditure:{kind}", label, c, amount=amount, share=share, share_of="total")))
+        out.append(share_line(ctx, f"expenditure:{kind}", label, amount, share))
     return out
 
 
