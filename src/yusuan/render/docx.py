@@ -121,24 +121,27 @@ def _toc(doc, d: Disclosure) -> None:
             _fld_char(p.add_run(), "end")
 
 
+def _own_paragraph(part):
+    """The first paragraph of a section's header or footer, emptied and no longer shared with the
+    section before (Word links a new section's header and footer to the previous one's)."""
+    part.is_linked_to_previous = False
+    p = part.paragraphs[0]
+    p.text = ""
+    return p
+
+
 def _setup_section(section, landscape: bool, draft: bool) -> None:
     w, h = Mm(210), Mm(297)
     section.orientation = WD_ORIENT.LANDSCAPE if landscape else WD_ORIENT.PORTRAIT
     section.page_width, section.page_height = (h, w) if landscape else (w, h)
     section.left_margin = section.right_margin = MARGIN
     section.top_margin = section.bottom_margin = Mm(18)
-    footer = section.footer
-    footer.is_linked_to_previous = False
-    p = footer.paragraphs[0]
-    p.text = ""
+    p = _own_paragraph(section.footer)
     p.alignment = WD_ALIGN_PARAGRAPH.CENTER
     p.add_run("第 ")
     _field(p, "PAGE", "1")
     p.add_run(" 页")
-    header = section.header
-    header.is_linked_to_previous = False
-    hp = header.paragraphs[0]
-    hp.text = ""
+    hp = _own_paragraph(section.header)
     if draft:
         hp.alignment = WD_ALIGN_PARAGRAPH.CENTER
         r = hp.add_run(DRAFT_MARK)
