@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import os
+
 import pytest
+from hypothesis import settings
+
+# No per-example deadline: this machine is small and shared, and time limits belong in benchmarks.
+# In CI the examples are derandomised, so a run is repeatable; locally they explore afresh each run.
+settings.register_profile("yusuan", deadline=None, derandomize=bool(os.environ.get("CI")), print_blob=True)
+settings.load_profile("yusuan")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "changji-natural-resources-2023"
