@@ -74,7 +74,9 @@ class Location(BaseModel):
         if self.column:
             bits.append(f"“{self.column}”列")
         if self.cell:
-            bits.append(f"单元格 {self.cell}")
+            # Extracted-text readers locate a cell by its source line ("L53"); Excel by its cell ("C5").
+            line = self.cell[1:] if self.cell[:1] == "L" and self.cell[1:].isdigit() else None
+            bits.append(f"原文第{line}行" if line else f"单元格 {self.cell}")
         if self.paragraph is not None:
             bits.append(f"第{self.paragraph}段")
         return " ".join(bits)

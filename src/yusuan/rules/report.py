@@ -126,6 +126,10 @@ def print_text(report: Report, console) -> None:
 
     title = f"{report.unit_name} {report.budget_year or ''}年 校验结果".strip()
     console.print(f"[bold]{title}[/]（执行规则 {report.rules_run} 条）", highlight=False)
+    # A report covers one document: name its file once here rather than in every row.
+    files = sorted({f.location.file for f in report.findings if f.location and f.location.file})
+    if len(files) == 1:
+        console.print(f"文件：{files[0]}", highlight=False)
     for severity in SEVERITY_ORDER:
         items = [f for f in report.findings if f.severity == severity]
         if not items:
@@ -142,7 +146,7 @@ def print_text(report: Report, console) -> None:
             table.add_column("位置", overflow="fold", ratio=1)
             table.add_column("说明", overflow="fold", ratio=3)
             for f in group:
-                where_in = f.location.model_copy(update={"table": None}) if f.location and f.location.table else f.location
+                where_in = f.location.model_copy(update={"table": None, "file": None if len(files) == 1 else f.location.file}) if f.location else None
                 table.add_row(f.rule, where_in.describe() if where_in else "", f.message)
             console.print(table)
     s = report.stats()["by_severity"]
