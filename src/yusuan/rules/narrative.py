@@ -381,7 +381,12 @@ def match_name(names: dict[str, object], name: str):
     near = [k for k in names if key in k or k in key]
     if len(near) == 1:
         return names[near[0]], False
-    scored = sorted(((SequenceMatcher(None, key, k).ratio(), k) for k in names), reverse=True)
+    # Only names whose ratio can reach SIMILAR are scored in full: real_quick_ratio and quick_ratio are
+    # upper bounds of ratio, and a name below SIMILAR can neither be the match nor tie with one (the
+    # answer is the same as scoring every name; the full ratio was most of a check's project rules).
+    matchers = ((SequenceMatcher(None, key, k), k) for k in names)
+    scored = sorted(((m.ratio(), k) for m, k in matchers
+                     if m.real_quick_ratio() >= SIMILAR and m.quick_ratio() >= SIMILAR), reverse=True)
     if scored and scored[0][0] >= SIMILAR and (len(scored) == 1 or scored[1][0] < scored[0][0]):
         return names[scored[0][1]], False
     return None
