@@ -14,7 +14,7 @@ from typing import Iterator
 from yusuan import catalog
 from yusuan.disclosure import Row, Table
 from yusuan.rules.registry import Context, Hit, rule
-from yusuan.rules.tables_common import cell_location, code_of, level_of, memo, printed_name, row_label
+from yusuan.rules.tables_common import cell_location, code_of, level_of, memo, printed_name_of, row_label
 
 FUNCTION_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
                    "general_project", "fund_expenditure", "capital_expenditure", "fiscal_expenditure")
@@ -48,8 +48,8 @@ def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> tuple[tuple[Tabl
         if row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))))
 
 
-def _printed_name(row: Row, code: str) -> str:
-    return printed_name(row)
+def _printed_name(ctx: Context, row: Row) -> str:
+    return printed_name_of(ctx, row)
 
 
 def _names_match(ctx: Context, kind: str, cat, code: str, printed: str) -> bool | None:
@@ -84,7 +84,7 @@ def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | No
                 continue
             if row.key.startswith("p:"):
                 continue  # project rows print the project's 项 code; their name is checked as a 项 row would be
-            printed = _printed_name(row, code)
+            printed = _printed_name(ctx, row)
             if not printed or _names_match(ctx, kind, cat, code, printed) is not False:
                 continue
             yield Hit(message=f"{table.label}科目 {code} 印为“{printed}”，{_edition(cat)}中的名称为“{cat.name(code)}”。",
@@ -100,7 +100,7 @@ def _project_item_names(ctx: Context) -> Iterator[Hit]:
         return
     for row in table.rows_where("p:"):
         code = code_of(row)
-        printed = _printed_name(row, code)
+        printed = _printed_name(ctx, row)
         if printed and _names_match(ctx, "function", cat, code, printed) is False:
             yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
                               f"{_edition(cat)}中的名称为“{cat.name(code)}”。",

@@ -18,7 +18,7 @@ from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_s
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_rows, level_of,
-    memo, printed_name, row_label,
+    memo, printed_name_of, row_label,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
@@ -89,13 +89,18 @@ def _carryover_budget(ctx: Context) -> str | None:
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
     """What table 2 implies for ``budget`` on this row; None when the layout has no column for that
     budget (Shanghai's T2 prints only 财政拨款) or the carry-over cannot be attributed."""
-    if not any(c in columns_of(ctx, t2) for c in BUDGET_COLUMNS[budget]):
+    columns = BUDGET_COLUMNS[budget]
+    # Whether T2 has the budget's columns is asked per row (~140 times per check): answered once per
+    # table and budget.
+    if not memo(ctx, ("t2_has_budget", id(t2), budget), lambda: any(c in columns_of(ctx, t2) for c in columns)):
         return None
-    value = sum((amount(row, c) for c in BUDGET_COLUMNS[budget]), ZERO)
+    value = sum((amount(row, c) for c in columns), ZERO)
     carry = amount(row, "s:carryover_fiscal")
-    if includes_carryover(ctx) and carry != 0 and budget == "fiscal":
+    if carry == 0:  # the usual row: no carry-over to attribute (includes_carryover only matters otherwise)
+        return value
+    if includes_carryover(ctx) and budget == "fiscal":
         value += carry
-    elif includes_carryover(ctx) and carry != 0:
+    elif includes_carryover(ctx):
         owner = _carryover_budget(ctx)
         if owner is None:
             return None
@@ -715,14 +720,14 @@ def names_function(ctx: Context) -> Iterator[Hit]:
     for table in ctx.disclosure.tables:
         for row in function_rows(table):
             code = code_of(row)
-            name = printed_name(row)
+            name = printed_name_of(ctx, row)
             if not name:
                 continue
             if code not in first:
                 first[code] = (table, row)
                 continue
             t0, r0 = first[code]
-            n0 = printed_name(r0)
+            n0 = printed_name_of(ctx, r0)
             if n0.strip() != name.strip() and normalise_name(n0) != normalise_name(name):
                 yield Hit(message=f"科目 {code} 在{t0.label}中名为“{n0.strip()}”，在{table.label}中名为“{name.strip()}”。",
                           location=cell_location(table, row, None), subject=row.key, stated=name.strip(),

@@ -270,7 +270,7 @@ def unit_words(ctx: Context) -> Iterator[Hit]:
 @rule("H.DUPLICATE", "段落重复", "warning", "text")
 def duplicated(ctx: Context) -> Iterator[Hit]:
     """The same paragraph twice in a row, or a long paragraph (≥40 characters) repeated anywhere."""
-    seen: dict[str, str] = {}
+    seen: dict[str, tuple[Section, int]] = {}  # where each text was first printed, described only for a hit
     previous = None
     for section, i, para in paragraphs(ctx):
         key = normalised_paragraph(ctx, para)
@@ -281,9 +281,9 @@ def duplicated(ctx: Context) -> Iterator[Hit]:
             yield Hit(message=f"{where(section, i)}与上一段完全相同（“{para.text.strip()[:40]}”），重复印出。",
                       location=para.location, subject=section.id, stated=para.text.strip()[:60])
         elif len(key) >= 40 and key in seen:
-            yield Hit(message=f"{where(section, i)}与{seen[key]}内容完全相同（“{para.text.strip()[:40]}…”）。",
+            yield Hit(message=f"{where(section, i)}与{where(*seen[key])}内容完全相同（“{para.text.strip()[:40]}…”）。",
                       location=para.location, subject=section.id, stated=para.text.strip()[:60])
-        seen.setdefault(key, where(section, i))
+        seen.setdefault(key, (section, i))
         previous = (key, i)
 
 

@@ -87,6 +87,17 @@ def printed_name(row: Row) -> str:
     return _NUMBERING.sub("", name).strip()
 
 
+def printed_name_of(ctx: Context, row: Row) -> str:
+    """``printed_name(row)`` once per row per check: the catalogue name rules and X.NAMES.FUNCTION read
+    the same rows' names ~400 times per check, each time through a regex. Keyed by ``id(row)``: the rows
+    belong to the disclosure, which outlives the check, so an id cannot be reused meanwhile."""
+    names = ctx.cached(("printed_names",), dict)
+    name = names.get(id(row))
+    if name is None:
+        name = names[id(row)] = printed_name(row)
+    return name
+
+
 def fmt(value: Decimal) -> str:
     return fmt_amount(value)
 
