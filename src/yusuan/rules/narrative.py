@@ -141,15 +141,35 @@ def _with_amount(ctx: Context) -> tuple[tuple[str, Placed], ...]:
     return ctx.cached(("with_amount",), lambda: tuple((p.subject, p) for p in placed(ctx) if p.statement.amount is not None))
 
 
+def _differing(ctx: Context) -> tuple[tuple[str, Placed, Ref | Exception, Decimal | None], ...]:
+    """(subject, statement, table figure, stated 万元) for every statement whose amount differs from its
+    table figure beyond the tolerance, in printed order; once per check. A dozen ``compare`` rules and
+    N.UNIT.CONVERSION each walked every statement to find these (usually none)."""
+    def build():
+        out = []
+        for subject, p in _with_amount(ctx):
+            try:
+                ref = lookup_in(ctx, subject)
+            except Exception as exc:  # noqa: BLE001 - a malformed subject: kept, raised by the rules reading it
+                out.append((subject, p, exc, None))
+                continue
+            if ref is None:
+                continue
+            stated = amount_wan(p.statement)
+            if ctx.differs(stated, ref.value):
+                out.append((subject, p, ref, stated))
+        return tuple(out)
+
+    return ctx.cached(("differing",), build)
+
+
 def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[Hit]:
-    for subject, p in _with_amount(ctx):
+    for subject, p, ref, stated in _differing(ctx):
         if not accept(subject):
             continue
-        ref = lookup_in(ctx, p.subject)
-        if ref is None:
-            continue
-        stated = amount_wan(p.statement)
-        if not ctx.differs(stated, ref.value) or conversion_artefact(p.statement, stated, ref.value):
+        if isinstance(ref, Exception):
+            raise ref  # as the lookup itself would (the engine reports the rule's error)
+        if conversion_artefact(p.statement, stated, ref.value):
             continue
         label = p.statement.label or p.subject
         unit_note = "（原文以“元”为单位，已折算为万元）" if p.statement.unit == "元" else ""
@@ -181,10 +201,10 @@ def conversion_artefact(st, stated: Decimal | None, table_value: Decimal | None)
 def unit_conversion(ctx: Context) -> Iterator[Hit]:
     """A 万元 figure in the text that differs from its table (in 元) by less than 0.01 万元: the text
     truncated (or rounded differently) when converting; not a contradiction, listed so it can be checked."""
-    for subject, p in _with_amount(ctx):
-        ref = lookup_in(ctx, subject)
-        stated = amount_wan(p.statement)
-        if ref is None or not ctx.differs(stated, ref.value) or not conversion_artefact(p.statement, stated, ref.value):
+    for subject, p, ref, stated in _differing(ctx):
+        if isinstance(ref, Exception):
+            raise ref
+        if not conversion_artefact(p.statement, stated, ref.value):
             continue
         yield Hit(
             message=(f"{p.where()}写明“{p.statement.label or p.subject}”为{stated_text(p.statement.amount)}万元，"
