@@ -15,17 +15,35 @@ ALL_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expe
               "general_basic", "general_project", "fund_expenditure", "capital_expenditure", "sangong")
 
 
-def _cells(ctx: Context) -> tuple[tuple[Table, Row, str, Cell], ...]:
-    """Every cell of every table with its table, row and column key, in printed order; listed once per
-    check for the three rules below, which each look at all ~2,000 cells of a package."""
-    return ctx.cached(("all_cells",), lambda: tuple(
-        (table, row, col, cell) for table in ctx.disclosure.tables for row in table.rows for col, cell in row.cells.items()))
+def _cells(ctx: Context, which: str) -> list[tuple[Table, Row, str, Cell]]:
+    """The cells (with table, row and column key, in printed order) that ``which`` of the three rules
+    below may report: "negative", "unreadable" (text but no amount) or "precision" (more than two places).
+
+    One pass over all ~2,000 cells of a package per check sorts them for the three rules, which then
+    each look only at their own few cells instead of walking every cell again."""
+    def build() -> dict[str, list[tuple[Table, Row, str, Cell]]]:
+        out: dict[str, list] = {"negative": [], "unreadable": [], "precision": []}
+        for table in ctx.disclosure.tables:
+            for row in table.rows:
+                for col, cell in row.cells.items():
+                    value = cell.value
+                    if value is None:
+                        if col not in TEXT_COLUMNS and cell.text.strip():
+                            out["unreadable"].append((table, row, col, cell))
+                        continue
+                    if value < 0:
+                        out["negative"].append((table, row, col, cell))
+                    if col not in TEXT_COLUMNS and _more_than_two_places(value):
+                        out["precision"].append((table, row, col, cell))
+        return out
+
+    return ctx.cached(("cells_by_rule",), build)[which]
 
 
 @rule("TAB.NEGATIVE", "预算表中的金额不应为负数", "warning", "within-table", reads=ALL_TABLES)
 def negative(ctx: Context) -> Iterator[Hit]:
     """预算数是安排的支出和收入，负数通常是录入或公式错误（决算中的调整另行说明）。"""
-    for table, row, col, cell in _cells(ctx):
+    for table, row, col, cell in _cells(ctx, "negative"):
         if cell.value is not None and cell.value < 0:
             yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列为负数 {cell.value}。",
                       location=cell_location(table, row, col), subject=row.key, stated=cell.value)
@@ -34,7 +52,7 @@ def negative(ctx: Context) -> Iterator[Hit]:
 @rule("TAB.UNREADABLE", "金额单元格的内容可识别为金额", "warning", "within-table", reads=ALL_TABLES)
 def unreadable(ctx: Context) -> Iterator[Hit]:
     """单元格有文字却没有金额（如“1,76O”“约20”），校验时只能按空白处理，应更正。"""
-    for table, row, col, cell in _cells(ctx):
+    for table, row, col, cell in _cells(ctx, "unreadable"):
         if col in TEXT_COLUMNS or cell.value is not None or not cell.text.strip():
             continue
         try:
@@ -61,7 +79,7 @@ def _more_than_two_places(value: Decimal) -> bool:
 @rule("TAB.PRECISION", "金额保留两位小数", "info", "within-table", reads=ALL_TABLES)
 def precision(ctx: Context) -> Iterator[Hit]:
     """公开表格的金额保留两位小数；更多小数位说明取数未经四舍五入，合计可能因此差一分。"""
-    for table, row, col, cell in _cells(ctx):
+    for table, row, col, cell in _cells(ctx, "precision"):
         if col not in TEXT_COLUMNS and cell.value is not None and _more_than_two_places(cell.value):
             yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列 {cell.value} "
                               "超过两位小数。", location=cell_location(table, row, col), subject=row.key,
