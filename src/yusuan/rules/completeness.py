@@ -92,12 +92,15 @@ def function_depth(ctx: Context) -> Iterator[Hit]:
         if table is None:
             continue
         codes = [r.code for r in table.rows if r.key.startswith("f:") and r.code]
+        # Every leading part of the 5- and 7-digit codes: "some code of that length starts with this
+        # row's code" is then one set lookup per row, not a scan of all codes (rows × codes per table).
+        heads = {n: {c[:k] for c in codes if len(c) == n for k in range(n + 1)} for n in (5, 7)}
         for row in table.rows:
             if not row.key.startswith("f:") or not row.code or not _nonzero(table, row):
                 continue
             level = _level(row)
             child_len = {"类": 5, "款": 7}.get(level or "")
-            if child_len and not any(len(c) == child_len and c.startswith(row.code) for c in codes):
+            if child_len and row.code not in heads[child_len]:
                 below = "款" if child_len == 5 else "项"
                 yield Hit(
                     message=f"{table.label}“{row.code} {row.name}”（{level}，{show(cell_wan(table, row.key, 'total'))}）下没有列出{below}级科目，应细化到项级科目。",

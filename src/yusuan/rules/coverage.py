@@ -21,7 +21,7 @@ LIST_INTRO = re.compile(r"(?:分别是|分别为|包括|即)[：:]\s*(?P<names>[
 
 
 def _count(ctx: Context, subject: str) -> Placed | None:
-    return first(ctx.disclosure, subject, "count")
+    return first(ctx, subject, "count")  # the per-check statement index, not a rescan
 
 
 def listed_names(text: str) -> list[str] | None:
@@ -36,7 +36,7 @@ def listed_names(text: str) -> list[str] | None:
 @rule("N.DIVISIONS.COUNT", "内设科室个数与列出的科室名称一致", "warning", "text", reads=("overview.institutions",))
 def divisions_count(ctx: Context) -> Iterator[Hit]:
     """“下设12个科室，分别是：……” — the number equals the names listed after it (names split on “、”)."""
-    for p in placed(ctx.disclosure, "institutions:divisions"):
+    for p in placed(ctx, "institutions:divisions"):
         if p.statement.count is None:
             continue
         names = listed_names(p.statement.text or p.paragraph.text)
@@ -74,7 +74,7 @@ def equipment_nested(ctx: Context) -> Iterator[Hit]:
 
 def _vehicle_purchase_money(ctx: Context) -> tuple[Decimal, str] | None:
     """公务用车购置费 as stated in the 三公 section, else as printed in the 三公 table."""
-    st = first(ctx.disclosure, "sangong:vehicle_purchase")
+    st = first(ctx, "sangong:vehicle_purchase")
     if st is not None:
         return amount_wan(st.statement) or ZERO, f"{st.where()}写明的公务用车购置费"
     table = ctx.disclosure.table("sangong")
