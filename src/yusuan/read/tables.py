@@ -143,6 +143,11 @@ class _Reader:
     def warn(self, rule: str, message: str, cell: GridCell | None, row: int | None = None) -> None:
         self.findings.append(reading_finding(rule, message, self.loc(cell, row)))
 
+    def unrecognised(self, cells: list[GridCell], row: int) -> None:
+        """A row no parser understood: reported with its text, never dropped silently."""
+        text = " ".join(c.text.strip() for c in cells)[:40]
+        self.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{text}”", cells[0], row)
+
 
 def _norm(cell: GridCell | str) -> str:
     return normalise_text(cell.text if isinstance(cell, GridCell) else cell)
@@ -332,7 +337,7 @@ def read_function_table(kind: str, grid: Grid, title: str, number: str = "", uni
         parsed = _function_code(cells, split)
         if parsed is None:
             if not _blank(cells) and not placeholder_row(cells):
-                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+                reader.unrecognised(cells, i)
             continue
         code, name, rest = parsed
         if code == "total":
@@ -378,7 +383,7 @@ def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万�
         parsed = parse(cells, split)
         if parsed is None:
             if not _blank(cells) and not placeholder_row(cells):
-                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+                reader.unrecognised(cells, i)
             continue
         code, name, rest = parsed
         if code == "total":
@@ -403,7 +408,7 @@ def read_project_table(grid: Grid, title: str, number: str = "", unit: str = "�
         parsed = _function_code(cells, split)
         if parsed is None:
             if not _blank(cells) and not placeholder_row(cells):
-                reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in cells)[:40]}”", cells[0], i)
+                reader.unrecognised(cells, i)
             continue
         code, name, rest = parsed
         project = rest[0] if rest else GridCell("")
@@ -453,7 +458,7 @@ def _read_basic_two_sided(table: Table, reader: _Reader, grid: Grid, start: int,
                 parsed = parse(part, split)
                 if parsed is None or parsed[0] == "total":
                     if not placeholder_row(part):
-                        reader.warn("R.ROW.UNRECOGNISED", f"无法识别的行：“{' '.join(c.text.strip() for c in part)[:40]}”", part[0], i)
+                        reader.unrecognised(part, i)
                     continue
                 code, name, values = parsed
                 row = Row(key=f"e:{code}", code=code, name=name, level="类" if len(code) == 3 else "款",
