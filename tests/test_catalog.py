@@ -69,3 +69,18 @@ def test_bundled_catalogues_have_every_parent():
         cat = catalog.load(kind, 2023)
         orphans = [c for c, e in cat.entries.items() if e.parent and e.parent not in cat.entries]
         assert orphans == [], kind
+
+
+def test_loads_are_shared_read_only_and_see_a_new_import(tmp_path, monkeypatch):
+    monkeypatch.setenv("YUSUAN_HOME", str(tmp_path / "home"))
+    first = catalog.load("function", 2031)
+    assert catalog.load("function", 2031) is first  # cached, not re-read per call
+    with pytest.raises(TypeError):
+        first.entries["999"] = None  # type: ignore[index]
+    csv = tmp_path / "f.csv"
+    csv.write_text("code,name\n220,自然资源海洋气象等支出\n", encoding="utf-8")
+    catalog.import_edition(csv, "function", 2031)
+    assert len(catalog.load("function", 2031).entries) == 1
+    csv.write_text("code,name\n220,自然资源海洋气象等支出\n22001,自然资源事务\n", encoding="utf-8")
+    catalog.import_edition(csv, "function", 2031)
+    assert len(catalog.load("function", 2031).entries) == 2

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
+from types import MappingProxyType
 from typing import Literal
 
 import yaml
@@ -130,15 +131,32 @@ def imported_path(kind: Kind, year: int) -> Path:
 
 
 def load(kind: Kind, year: int) -> Catalog:
-    """The catalogue for a budget year: an imported complete edition if present, else the bundled one."""
+    """The catalogue for a budget year: an imported complete edition if present, else the bundled one.
+
+    Loads are cached and the returned catalogue is shared (its entries are read-only), so callers
+    may call this per cell; the cache key includes the imported file's size and mtime, so an
+    edition imported later is picked up at once.
+    """
     path = imported_path(kind, year)
-    if path.exists():
-        return Catalog(kind, str(year), False, _read_csv(path.read_text(encoding="utf-8-sig"), kind, str(path)))
+    try:
+        stat = path.stat()
+        stamp = (str(path), stat.st_size, stat.st_mtime_ns)
+    except FileNotFoundError:
+        stamp = None
+    return _load(kind, year, stamp)
+
+
+@lru_cache(maxsize=64)
+def _load(kind: Kind, year: int, stamp: tuple[str, int, int] | None) -> Catalog:
+    if stamp is not None:
+        path = Path(stamp[0])
+        entries = _read_csv(path.read_text(encoding="utf-8-sig"), kind, str(path))
+        return Catalog(kind, str(year), False, MappingProxyType(entries))  # type: ignore[arg-type]
     for (first, last), partial, edition, entries in _bundled(kind):
         if first <= year <= last:
-            return Catalog(kind, edition, partial, dict(entries))
+            return Catalog(kind, edition, partial, MappingProxyType(entries))  # type: ignore[arg-type]
     _, partial, edition, entries = _bundled(kind)[-1]
-    return Catalog(kind, edition, True, dict(entries))
+    return Catalog(kind, edition, True, MappingProxyType(entries))  # type: ignore[arg-type]
 
 
 def import_edition(source: Path, kind: Kind, year: int) -> tuple[Path, int]:
