@@ -22,6 +22,10 @@ class GridCell:
 class Para:
     text: str
     location: Location | None = None
+    # Set by the PDF reader, where a page break may cut a paragraph: the first line is indented (a
+    # paragraph starts there), and the last line ran to the right margin in mid-sentence.
+    indented: bool = False
+    open_end: bool = False
 
 
 @dataclass

@@ -60,6 +60,11 @@ _SUBHEADING_INSIDE = re.compile(r"[(（][一二三四五六七八九十]+[)）]"
 _PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
+# A line of the contents list: a title, a dot leader and (where the reader kept it) a page number.
+# It only repeats a heading printed later, where that heading starts its section.
+_CONTENTS_ENTRY = re.compile(r"(\.{4,}|…{2,}|·{4,})\s*\d{0,4}$")
+
+
 def _norm_cell(text: str) -> str:
     return normalise_text(text)
 
@@ -108,7 +113,7 @@ class _Assembler:
     # -- paragraphs --------------------------------------------------------------------------
     def para(self, p: Para) -> None:
         n = normalise_text(p.text)
-        if not n:
+        if not n or _CONTENTS_ENTRY.search(n):
             return
         m = _PART.match(n)
         after_part_heading, self.part_heading_open = self.part_heading_open, bool(m)

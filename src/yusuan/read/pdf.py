@@ -2,7 +2,8 @@
 
 Characters and ruling lines come from pypdfium2 (``pdf_layout``); tables are the clusters of ruling
 lines, cut into grids by ``pdf_tables``. Everything outside tables becomes paragraphs: lines are
-joined while the sentence runs on (not indented, not numbered, at the page's usual line spacing).
+joined while the sentence runs on (not indented, not numbered, at the page's usual line spacing),
+also across a page break when the page ended in mid-sentence at the right margin.
 A table that continues on the next page (nothing printed before it, same width) is re-cut with the
 first part's columns and stitched to it, its repeated header rows dropped. Every cell and paragraph
 carries ``Location(file, page, bbox)``, bbox in points with the origin at the top-left.
@@ -75,6 +76,11 @@ def read_pdf_blocks(path: Path) -> list[Block]:
             # Re-cut the continuation with the first part's columns: a page whose optional columns
             # happen to be empty would otherwise get fewer columns.
             stitch(prev, grid_of_region(part.region, part.lines, page, path.name, prev.columns))  # type: ignore[attr-defined]
+        elif blocks and items and isinstance(blocks[-1], Para) and isinstance(items[0][0], Para) \
+                and runs_over(blocks[-1], items[0][0]):
+            nxt = items.pop(0)[0]
+            blocks[-1].text += nxt.text  # type: ignore[union-attr]
+            blocks[-1].open_end = nxt.open_end  # type: ignore[union-attr]
         blocks.extend(b for b, _ in items)
     for b in blocks:
         if isinstance(b, Grid):
@@ -100,8 +106,12 @@ def paragraphs(lines: list[Line], page: PageLayout, file: str) -> list[tuple[flo
             x0, top = min(ln.x0 for ln in cur), cur[0].top
             x1, bottom = max(ln.x1 for ln in cur), cur[-1].bottom
             text = "".join(_line_text(ln) for ln in cur)
+            h = cur[-1].bottom - cur[-1].top
             out.append((top, Para(text, Location(file=file, page=page.number,
-                                                  bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))))))
+                                                  bbox=(round(x0, 1), round(top, 1), round(x1, 1), round(bottom, 1))),
+                                  indented=cur[0].x0 > left + 0.8 * (cur[0].bottom - cur[0].top),
+                                  open_end=_prose(cur[-1]) and cur[-1].x1 >= right - 2.5 * h
+                                  and not text.rstrip().endswith(_SENTENCE_END))))
             cur.clear()
 
     # The usual gap between lines of this page (double-spaced templates leave a whole line).
@@ -117,6 +127,12 @@ def paragraphs(lines: list[Line], page: PageLayout, file: str) -> list[tuple[flo
 
 _ENUMERATOR = re.compile(r"^(（[一二三四五六七八九十]+）|\([一二三四五六七八九十]+\)|[一二三四五六七八九十]+、|\d+\s*[.、．](?!\d)|第[一二三四五六七八九十]+)")
 _SENTENCE_END = tuple("。；;！？")  # not ：, which introduces what follows (主要原因：⏎…)
+
+
+def runs_over(prev: Para, nxt: Para) -> bool:
+    """The first paragraph of a page continues the last one of the page before: that one stopped at
+    the right margin in mid-sentence, and this one starts at the left margin, not numbered."""
+    return prev.open_end and not nxt.indented and not _ENUMERATOR.match(nxt.text.strip())
 
 
 def _prose(ln: Line) -> bool:
