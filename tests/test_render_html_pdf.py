@@ -1,8 +1,9 @@
-"""The web page and the PDF made from it: self-contained HTML, and a PDF whose tables fit the page.
+"""The web page and the PDF: self-contained HTML, and a PDF whose tables fit the page.
 
 The PDF checks read the rendered file with pdfplumber: every character lies within the page, no
 character crosses a vertical ruling of a table (text never overflows its cell), wide tables sit on
-landscape pages, and the CJK text is real, selectable text.
+landscape pages, and the CJK text is real, selectable text. They run on both PDF engines (Typst,
+the default, and WeasyPrint printing the web page).
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from render_fixture import disclosure_under_test, hand_disclosure
 from yusuan.render.html import render_html
 from yusuan.render.layout import DRAFT_MARK, grids
-from yusuan.render.pdf import write_pdf
+from yusuan.render.pdf import ENGINES, write_pdf
 
 pdfplumber = pytest.importorskip("pdfplumber")
 
@@ -29,9 +30,9 @@ def html(disclosure):
     return render_html(disclosure)
 
 
-@pytest.fixture(scope="module")
-def pdf(disclosure, tmp_path_factory):
-    path = write_pdf(disclosure, tmp_path_factory.mktemp("pdf") / "out.pdf")
+@pytest.fixture(scope="module", params=ENGINES)
+def pdf(disclosure, tmp_path_factory, request):
+    path = write_pdf(disclosure, tmp_path_factory.mktemp("pdf") / "out.pdf", engine=request.param)
     with pdfplumber.open(path) as doc:
         pages = [
             {"width": p.width, "height": p.height, "chars": p.chars, "text": p.extract_text() or "",
@@ -92,6 +93,23 @@ def test_every_character_lies_within_the_page(pdf):
             assert 0 <= e["x0"] <= p["width"], (n, e["x0"])
 
 
+# Full-width CJK punctuation draws in one half of its em box (GB style): opening marks in the right
+# half, closing marks, commas and stops in the left. Typst trims the blank half at a line's start or
+# end, as Chinese typesetting does, so the nominal box may reach past a border its ink never crosses.
+OPENING = set("（《“‘【〔「『［｛")
+CLOSING = set("）》”’】〕」』］｝，。、：；")
+
+
+def _ink(ch) -> tuple[float, float]:
+    x0, x1 = ch["x0"], ch["x1"]
+    half = (x1 - x0) / 2
+    if ch["text"] in OPENING:
+        return x0 + half, x1
+    if ch["text"] in CLOSING:
+        return x0, x1 - half
+    return x0, x1
+
+
 def _crossings(pages) -> list[tuple]:
     out = []
     for n, p in enumerate(pages, start=1):
@@ -99,8 +117,9 @@ def _crossings(pages) -> list[tuple]:
             if not ch["text"].strip():
                 continue
             mid = (ch["top"] + ch["bottom"]) / 2
+            x0, x1 = _ink(ch)
             for e in p["edges"]:
-                if e["top"] <= mid <= e["bottom"] and ch["x0"] + 0.3 < e["x0"] < ch["x1"] - 0.3:
+                if e["top"] <= mid <= e["bottom"] and x0 + 0.3 < e["x0"] < x1 - 0.3:
                     out.append((n, ch["text"], round(ch["x0"], 1), round(e["x0"], 1)))
     return out
 
@@ -136,8 +155,9 @@ def test_tables_have_ruled_cells(disclosure, pdf):
     assert len(ruled) >= len(disclosure.tables)
 
 
-def test_draft_mark_on_every_page(tmp_path):
-    path = write_pdf(hand_disclosure(draft=True), tmp_path / "draft.pdf")
+@pytest.mark.parametrize("engine", ENGINES)
+def test_draft_mark_on_every_page(tmp_path, engine):
+    path = write_pdf(hand_disclosure(draft=True), tmp_path / "draft.pdf", engine=engine)
     with pdfplumber.open(path) as doc:
         texts = [p.extract_text() or "" for p in doc.pages]
     assert len(texts) > 3

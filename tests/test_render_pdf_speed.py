@@ -1,7 +1,8 @@
 """The PDF speed measures (src/yusuan/render/pdf.py, the template's TOC leaders) keep their promises.
 
 The cyclic garbage collector is paused only while WeasyPrint works and is switched back on after
-(also after a failure); the cheaper table-of-contents leaders still print dots and page numbers.
+(also after a failure); the cheaper table-of-contents leaders still print dots and page numbers,
+with either engine.
 """
 
 from __future__ import annotations
@@ -14,7 +15,7 @@ import pytest
 from render_fixture import hand_disclosure
 
 from yusuan.render.html import render_html
-from yusuan.render.pdf import gc_paused, write_pdf
+from yusuan.render.pdf import ENGINES, gc_paused, write_pdf
 
 
 @pytest.fixture
@@ -51,14 +52,15 @@ def test_write_pdf_renders_with_the_collector_paused(collector_on, monkeypatch, 
 
     seen = []
     monkeypatch.setattr(weasyprint.HTML, "write_pdf", lambda self, target: seen.append(gc.isenabled()))
-    write_pdf(hand_disclosure(), tmp_path / "x.pdf")
+    write_pdf(hand_disclosure(), tmp_path / "x.pdf", engine="weasyprint")
     assert seen == [False]
     assert gc.isenabled()
 
 
-def test_toc_lines_have_dot_leaders_and_page_numbers(tmp_path):
+@pytest.mark.parametrize("engine", ENGINES)
+def test_toc_lines_have_dot_leaders_and_page_numbers(tmp_path, engine):
     d = hand_disclosure()
-    path = write_pdf(d, tmp_path / "toc.pdf")
+    path = write_pdf(d, tmp_path / "toc.pdf", engine=engine)
     pdf = pypdfium2.PdfDocument(str(path))
     try:
         page_count = len(pdf)

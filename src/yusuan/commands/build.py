@@ -20,6 +20,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from yusuan.cli import app, console, err, fail_input
 from yusuan.commands.compose import load_and_compose
 from yusuan.errors import InputError
+from yusuan.render.pdf import PdfError
 
 FORMAT_WORDS = {"docx": "Word", "xlsx": "Excel", "html": "网页", "pdf": "PDF",
                 "report.json": "校验报告（JSON）", "report.html": "校验报告（网页）"}
@@ -63,18 +64,29 @@ def _run_checks(check_package, package, disclosure, profile):
     return list(findings), engine_report
 
 
+def _pdf_engine(name: str) -> None:
+    from yusuan.render.pdf import ENGINES
+
+    if name not in ENGINES:
+        err.print(f"[bold red]错误[/]：--pdf-engine 应为 {'、'.join(ENGINES)} 之一，实际为 {name!r}", highlight=False)
+        raise typer.Exit(2)
+
+
 @app.command()
 def build(
     package: Path = typer.Argument(..., help="预算包文件（.yaml/.json/.xlsx）或其所在文件夹"),
     output: Path = typer.Option(Path("out"), "-o", "--output", help="输出文件夹"),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help="地区版式（缺省使用预算包中 unit.profile）"),
     formats: str = typer.Option("docx,xlsx,html,pdf", "--format", "-f", help="输出格式，逗号分隔：docx,xlsx,html,pdf"),
+    pdf_engine: str = typer.Option("typst", "--pdf-engine",
+                                   help="PDF 排版引擎：typst（缺省，快）或 weasyprint（按网页打印）"),
 ) -> None:
     """生成完整的公开文件（Word、Excel、网页、PDF）和校验报告。"""
     from yusuan.render import file_stem, render
     from yusuan.render.report import counts, write_report
 
     wanted = _formats(formats)
+    _pdf_engine(pdf_engine)
     pkg, disclosure = load_and_compose(package, profile)
 
     check_package = _check_engine()
@@ -102,7 +114,7 @@ def build(
             def done(fmt: str, path: Path) -> None:
                 progress.update(task, advance=1, description=f"已生成 {FORMAT_WORDS[fmt]}")
 
-            staged = render(disclosure, staging, wanted, findings=findings, on_done=done)
+            staged = render(disclosure, staging, wanted, findings=findings, on_done=done, pdf_engine=pdf_engine)
             staged.update(write_report(disclosure, findings, findings is not None, staging, file_stem(disclosure),
                                        engine_report))
             progress.update(task, advance=1, description="已生成校验报告")
@@ -113,6 +125,9 @@ def build(
             written[key] = target
     except InputError as exc:
         fail_input(exc)
+    except PdfError as exc:
+        err.print(f"[bold red]错误[/]：{exc}", highlight=False)
+        raise typer.Exit(1)
     except OSError as exc:
         err.print(f"[bold red]错误[/]：写入 {output} 失败：{exc}", highlight=False)
         raise typer.Exit(1)

@@ -23,11 +23,11 @@ def file_stem(d: Disclosure) -> str:
 
 
 def render(disclosure: Disclosure, out_dir: Path, formats: Iterable[str] = FORMATS,
-           findings: list[Finding] | None = None, on_done=None) -> dict[str, Path]:
+           findings: list[Finding] | None = None, on_done=None, pdf_engine: str | None = None) -> dict[str, Path]:
     """Write the requested formats into ``out_dir``; returns {format: path}.
 
     ``findings`` adds a 校验报告 sheet to the workbook. ``on_done(format, path)`` is called after each
-    file (for progress bars)."""
+    file (for progress bars). ``pdf_engine`` is ``typst`` (default) or ``weasyprint``."""
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
@@ -49,17 +49,16 @@ def render(disclosure: Disclosure, out_dir: Path, formats: Iterable[str] = FORMA
             from yusuan.render.xlsx import write_xlsx
 
             write_xlsx(disclosure, path, findings)
-        elif fmt in ("html", "pdf"):
+        elif fmt == "html":
             from yusuan.render.html import render_html
 
-            if html_text is None:
-                html_text = render_html(disclosure)
-            if fmt == "html":
-                path.write_text(html_text, encoding="utf-8")
-            else:
-                from yusuan.render.pdf import write_pdf
+            html_text = render_html(disclosure)
+            path.write_text(html_text, encoding="utf-8")
+        else:
+            from yusuan.render import pdf
 
-                write_pdf(disclosure, path, html_text)
+            # WeasyPrint prints the web page: reuse it when it was just rendered.
+            pdf.write_pdf(disclosure, path, html_text, engine=pdf_engine or pdf.DEFAULT_ENGINE)
         written[fmt] = path
         if on_done:
             on_done(fmt, path)
