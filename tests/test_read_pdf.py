@@ -169,6 +169,23 @@ def test_round_trip_has_no_fatal_findings(rendered):
     assert theirs == []
 
 
+def test_round_trip_gives_the_same_paragraphs_unit_and_signature(rendered):
+    """Every paragraph of the explanation comes back whole, in order: paragraphs cut by a page break
+    are joined again, the contents list adds no paragraph, and the unit name and signature are the
+    printed ones (not a contents line). Only spaces may differ (a reader drops a space between two
+    CJK characters)."""
+    from yusuan.read import read_file
+
+    composed, path = rendered
+    read = read_file(path).disclosure
+
+    def texts(d):
+        return [p.text.replace(" ", "") for s in d.sections for p in s.paragraphs]
+
+    assert texts(read) == texts(composed)
+    assert (read.unit_name, read.signature, read.date_text) == (composed.unit_name, composed.signature, composed.date_text)
+
+
 def test_final_account_multi_line_headers_and_wrapped_names():
     """收入决算表: header labels wrapped inside their cells (本年收入合/计) and names wrapped over two
     lines (机关事业单位基本养老保险/缴费支出) are read as one cell each."""

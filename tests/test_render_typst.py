@@ -1,0 +1,140 @@
+"""The Typst PDF (src/yusuan/render/typeset.py, templates/disclosure.typ).
+
+What a package says is data to the template, never markup; the contents page's numbers are the
+pages the headings are on; long tables repeat their header rows on every page; a missing CJK font
+or a broken template is a clear Chinese error and leaves no file behind.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pypdfium2
+import pytest
+from render_fixture import disclosure_under_test, hand_disclosure
+
+from yusuan.render import pdf as pdf_mod
+from yusuan.render import typeset
+from yusuan.render.layout import grids
+from yusuan.render.pdf import PdfError, write_pdf
+
+pytest.importorskip("typst")
+
+
+def _page_texts(path) -> list[str]:
+    doc = pypdfium2.PdfDocument(str(path))
+    try:
+        return [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+    finally:
+        doc.close()
+
+
+def _flat(text: str) -> str:
+    return re.sub(r"\s+", "", text)
+
+
+MARKUP = '局#let x = 1 "引号" \\反斜杠 $x^2$ *星号* _下划线_ <标签> @引用 [方括号] // 注释 /* 块 */'
+
+
+def test_package_text_is_printed_verbatim_not_read_as_markup(tmp_path):
+    d = hand_disclosure().model_copy(update={"unit_name": MARKUP, "signature": MARKUP})
+    path = write_pdf(d, tmp_path / "m.pdf")
+    pages = _page_texts(path)
+    assert _flat(MARKUP) in _flat(pages[0])  # the cover
+    assert _flat(MARKUP) in _flat(pages[-1])  # the signature
+
+
+def test_contents_numbers_are_the_pages_of_the_headings(tmp_path):
+    d = disclosure_under_test()
+    path = write_pdf(d, tmp_path / "toc.pdf")
+    pages = [_flat(t) for t in _page_texts(path)]
+    entries = typeset._toc(typeset.parts(d))
+    lines = [ln for ln in _page_texts(path)[1].splitlines() if re.search(r"\.{8,}\s*\d+\s*$", ln)]
+    assert len(lines) == len(entries)
+    for entry, line in zip(entries, lines):
+        number = int(re.search(r"(\d+)\s*$", line).group(1))
+        assert _flat(entry["text"]) in _flat(line)
+        # the heading itself is printed on that page (the contents page aside)
+        assert _flat(entry["text"]).replace("　", "") in pages[number - 1].replace("　", ""), (entry, number)
+
+
+def test_long_tables_repeat_their_header_rows_on_every_page(tmp_path):
+    d = disclosure_under_test()
+    table = d.tables[0]
+    for t in d.tables:
+        if len(t.rows) > len(table.rows) and not any(r.side for r in t.rows):
+            table = t
+    long = table.model_copy(update={"rows": table.rows * 4})
+    d = d.model_copy(update={"tables": [long], "sections": [], "performance": []})
+    path = write_pdf(d, tmp_path / "long.pdf")
+    g = grids(d)[0]
+    body_texts = {_flat(c.text) for r in g.body for c in r}
+    head = next(h.text for h in g.heads if len(_flat(h.text)) >= 3 and _flat(h.text) not in body_texts)
+    table_pages = [t for t in _page_texts(path) if table.title in _flat(t) or _flat(g.body[-1][-1].text) in _flat(t)]
+    body_pages = [t for t in _page_texts(path)[2:] if any(_flat(r[-1].text) in _flat(t) for r in g.body if r[-1].text)]
+    assert len(body_pages) >= 2, "the table should need more than one page"
+    for t in body_pages:
+        assert _flat(head) in _flat(t)
+    assert table_pages
+
+
+def test_missing_cjk_font_is_a_clear_error_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr(typeset, "FONTS", ("Noto Serif CJK SC", "不存在的字体 XYZ"))
+    target = tmp_path / "x.pdf"
+    with pytest.raises(PdfError, match="缺少生成 PDF 所需的中文字体：不存在的字体 XYZ.*fonts-noto-cjk"):
+        write_pdf(hand_disclosure(), target)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_broken_template_is_reported_not_a_traceback(tmp_path, monkeypatch):
+    bad = tmp_path / "bad.typ"
+    bad.write_text("#let d = json(bytes(sys.inputs.at(\"data\")))\n#d.no_such_field\n", encoding="utf-8")
+    monkeypatch.setattr(typeset, "TEMPLATE", bad)
+    out = tmp_path / "out"
+    out.mkdir()
+    with pytest.raises(PdfError, match="PDF 排版失败"):
+        write_pdf(hand_disclosure(), out / "x.pdf")
+    assert list(out.iterdir()) == []
+
+
+def test_unknown_engine_is_a_clear_error(tmp_path):
+    with pytest.raises(PdfError, match="未知的 PDF 引擎"):
+        write_pdf(hand_disclosure(), tmp_path / "x.pdf", engine="latex")
+
+
+def test_build_without_the_font_exits_1_with_the_message_and_writes_nothing(tmp_path, monkeypatch):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from render_fixture import EXAMPLE
+
+    monkeypatch.setattr(typeset, "FONTS", ("不存在的字体 XYZ",))
+    out = tmp_path / "out"
+    result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--format", "docx,pdf"])
+    assert result.exit_code == 1, result.output
+    assert "缺少生成 PDF 所需的中文字体" in result.output and "Traceback" not in result.output
+    assert not out.exists() or list(out.iterdir()) == []
+    assert [p.name for p in tmp_path.iterdir()] in ([], ["out"])
+
+
+def test_build_cli_rejects_an_unknown_pdf_engine(tmp_path):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from render_fixture import EXAMPLE
+
+    result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(tmp_path / "o"), "--pdf-engine", "latex"])
+    assert result.exit_code == 2
+    assert "--pdf-engine" in result.output and "latex" in result.output
+
+
+def test_default_engine_is_typst_and_weasyprint_can_be_chosen(tmp_path, monkeypatch):
+    from yusuan.render import render
+
+    called = []
+    monkeypatch.setattr(pdf_mod, "_write_typst", lambda d, p: called.append("typst") or p.write_bytes(b"%PDF") or p)
+    monkeypatch.setattr(pdf_mod, "_write_weasyprint", lambda d, p, h: called.append(("weasyprint", h is not None))
+                        or p.write_bytes(b"%PDF") or p)
+    render(hand_disclosure(), tmp_path / "a", ["pdf"])
+    render(hand_disclosure(), tmp_path / "b", ["html", "pdf"], pdf_engine="weasyprint")
+    assert called == ["typst", ("weasyprint", True)]  # the web page just written is reused
