@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Installs the Debian packages yusuan's PDF output and document tests use, when they are missing.
-# fonts-noto-cjk: CJK glyphs for WeasyPrint; poppler-utils: pdftoppm/pdfinfo in tests;
-# libharfbuzz-subset0: fast font subsetting in WeasyPrint;
+# fonts-noto-cjk: the CJK fonts (Noto Serif/Sans CJK SC) of the PDF, with either engine (Typst or
+# WeasyPrint); poppler-utils: pdftoppm/pdfinfo in tests; libharfbuzz-subset0: fast font subsetting
+# in WeasyPrint;
 # LibreOffice (writer+calc): opening our DOCX/XLSX in tests and reading .doc/.xls inputs.
 set -u
 need=()

@@ -108,7 +108,7 @@ def test_build_without_the_font_exits_1_with_the_message_and_writes_nothing(tmp_
     from yusuan.cli import app
     from render_fixture import EXAMPLE
 
-    monkeypatch.setattr(typeset, "FONTS", ("不存在的字体 XYZ",))
+    monkeypatch.setattr(typeset, "FONTS", ("不存在的字体 XYZ", "Noto Sans CJK SC"))
     out = tmp_path / "out"
     result = CliRunner().invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--format", "docx,pdf"])
     assert result.exit_code == 1, result.output

@@ -17,6 +17,7 @@ have fatal findings.
 from __future__ import annotations
 
 import json
+import re
 from functools import lru_cache
 from pathlib import Path
 
@@ -27,8 +28,9 @@ from yusuan.render.layout import (
 )
 
 TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
-# The families the template asks for; without them Typst would silently fall back to a Latin font
-# and print CJK text as empty boxes, so their absence is an error (see ``missing_fonts``).
+# The families the template asks for; without them Typst would fall back to a Latin font and print
+# CJK text as empty boxes, so their absence is an error (see ``missing_fonts``). Typst reports an
+# unknown family as a warning of the compilation itself, which costs no second font scan.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 
 
@@ -44,15 +46,11 @@ def _compiler():
     return typst.Compiler()
 
 
-@lru_cache(maxsize=1)
-def _families() -> frozenset[str]:
-    import typst
-
-    return frozenset(typst.Fonts(include_system_fonts=True).families())
-
-
-def missing_fonts() -> list[str]:
-    return [f for f in FONTS if f not in _families()]
+def missing_fonts(warnings) -> list[str]:
+    """The template's families Typst reported unknown (it warns, then falls back to another font)."""
+    unknown = {m.group(1).strip().lower() for w in warnings
+               if (m := re.match(r"unknown font family: (.+)", getattr(w, "message", str(w))))}
+    return [f for f in FONTS if f.lower() in unknown]
 
 
 def _grid_data(g: Grid, first: bool) -> dict:
@@ -136,17 +134,19 @@ def typst_data(d: Disclosure) -> dict:
         "title": cover_title(d), "unit_name": d.unit_name, "date_text": d.date_text or "",
         "signature": d.signature or "", "draft": bool(d.draft), "draft_mark": DRAFT_MARK,
         "margin_mm": PAGE_MARGIN_MM, "toc": _toc(ps), "parts": [_part_data(p) for p in ps],
+        "fonts": {"serif": FONTS[0], "sans": FONTS[1]},
     }
 
 
 def render_pdf_bytes(d: Disclosure) -> bytes:
     data = json.dumps(typst_data(d), ensure_ascii=False)
-    missing = missing_fonts()
+    pdf, warnings = _compiler().compile_with_warnings(input=TEMPLATE.read_bytes(), format="pdf", sys_inputs={"data": data})
+    missing = missing_fonts(warnings)
     if missing:
         raise FontMissing(
             f"缺少生成 PDF 所需的中文字体：{'、'.join(missing)}。"
             "请安装 Debian 软件包 fonts-noto-cjk（make system-deps 会安装）。")
-    return _compiler().compile(input=TEMPLATE.read_bytes(), format="pdf", sys_inputs={"data": data})
+    return pdf
 
 
 def write_pdf_typst(d: Disclosure, path: Path) -> Path:
