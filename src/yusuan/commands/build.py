@@ -126,7 +126,9 @@ def build(
     except InputError as exc:
         fail_input(exc)
     except PdfError as exc:
-        err.print(f"[bold red]错误[/]：{exc}", highlight=False)
+        others = [f for f in wanted if f != "pdf"]
+        hint = f"（未写入任何文件；可先用 --format {','.join(others)} 生成其他格式）" if others else "（未写入任何文件）"
+        err.print(f"[bold red]错误[/]：{exc}{hint}", highlight=False)
         raise typer.Exit(1)
     except OSError as exc:
         err.print(f"[bold red]错误[/]：写入 {output} 失败：{exc}", highlight=False)
