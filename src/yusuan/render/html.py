@@ -14,7 +14,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import cover_title, parts, section_title
 from yusuan.render.layout import (
-    DRAFT_MARK, PAGE_MARGIN_MM, PERF_WIDTHS, Grid, PerfLayout, field_spans, font_size,
+    DRAFT_MARK, PAGE_MARGIN_MM, body_spans, field_spans, font_size, perf_merges, perf_widths,
 )
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -28,43 +28,23 @@ def _env() -> Environment:
     return env
 
 
-def _body_spans(g: Grid) -> tuple[dict, set]:
-    spans, skip = {}, set()
-    for r, c, rs, cs in g.merges:
-        spans[(r, c)] = cs
-        skip.update((r + i, c + j) for i in range(rs) for j in range(cs) if (i, j) != (0, 0))
-    return spans, skip
-
-
-def _perf_widths(t: PerfLayout) -> list[float]:
-    return PERF_WIDTHS[: len(t.head)] if len(t.head) < len(PERF_WIDTHS) else PERF_WIDTHS
-
-
-def _perf_merges(t: PerfLayout) -> tuple[dict, set]:
-    spans, covered = {}, set()
-    for r, c, rs in t.merges:
-        spans[(r, c)] = rs
-        covered.update((r + i, c) for i in range(1, rs))
-    return spans, covered
-
-
 def render_html(d: Disclosure) -> str:
     ps = parts(d)
     all_grids = [g for p in ps for g in p.grids]
     all_perf = [t for p in ps for t in p.perf]
     spans, skips = {}, {}
     for g in all_grids:
-        spans[g.anchor], skips[g.anchor] = _body_spans(g)
+        spans[g.anchor], skips[g.anchor] = body_spans(g)
     perf_spans, perf_cov = {}, {}
     for t in all_perf:
-        perf_spans[t.anchor], perf_cov[t.anchor] = _perf_merges(t)
-    perf_widths = {t.anchor: _perf_widths(t) for t in all_perf}
+        perf_spans[t.anchor], perf_cov[t.anchor] = perf_merges(t)
+    widths = {t.anchor: perf_widths(t) for t in all_perf}
     return _env().get_template("disclosure.html.j2").render(
         title=cover_title(d), unit_name=d.unit_name, date_text=d.date_text, signature=d.signature,
         draft=d.draft, draft_mark=DRAFT_MARK, parts=ps, margin_mm=PAGE_MARGIN_MM,
         sizes={g.anchor: font_size(g.widths, g.wide) for g in all_grids},
         spans=spans, body_skips=skips,
-        perf_widths=perf_widths, perf_sizes={a: font_size(w, False, largest=9.5) for a, w in perf_widths.items()},
+        perf_widths=widths, perf_sizes={a: font_size(w, False, largest=9.5) for a, w in widths.items()},
         perf_spans=perf_spans, perf_covered=perf_cov,
     )
 

@@ -370,6 +370,30 @@ def field_spans(line: list[tuple[str, str]], ncols: int) -> list[tuple[str, int,
     return cells
 
 
+def body_spans(g: Grid) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """Merged body cells for the HTML and PDF tables: {(row, col): colspan} at each merge's first
+    cell, and the set of cells it covers (not printed)."""
+    spans, covered = {}, set()
+    for r, c, rs, cs in g.merges:
+        spans[(r, c)] = cs
+        covered.update((r + i, c + j) for i in range(rs) for j in range(cs) if (i, j) != (0, 0))
+    return spans, covered
+
+
+def perf_widths(t: PerfLayout) -> list[float]:
+    """Relative column widths of a performance table (4 columns in the short form, 9 in the long)."""
+    return PERF_WIDTHS[: len(t.head)] if len(t.head) < len(PERF_WIDTHS) else PERF_WIDTHS
+
+
+def perf_merges(t: PerfLayout) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
+    """Merged 一级/二级 cells: {(row, col): rowspan} and the cells they cover."""
+    spans, covered = {}, set()
+    for r, c, rs in t.merges:
+        spans[(r, c)] = rs
+        covered.update((r + i, c) for i in range(1, rs))
+    return spans, covered
+
+
 # Page geometry shared by HTML/PDF (points; A4 with 15 mm side margins).
 MM = 72 / 25.4
 PAGE_MARGIN_MM = 15

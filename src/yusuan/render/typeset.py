@@ -24,7 +24,7 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import Part, cover_title, parts, section_title
 from yusuan.render.layout import (
-    DRAFT_MARK, PAGE_MARGIN_MM, PERF_WIDTHS, Grid, PerfLayout, field_spans, font_size,
+    DRAFT_MARK, PAGE_MARGIN_MM, Grid, PerfLayout, body_spans, field_spans, font_size, perf_merges, perf_widths,
 )
 
 TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
@@ -54,11 +54,7 @@ def missing_fonts(warnings) -> list[str]:
 
 
 def _grid_data(g: Grid, first: bool) -> dict:
-    covered: set[tuple[int, int]] = set()
-    spans: dict[tuple[int, int], int] = {}
-    for r, c, rs, cs in g.merges:
-        spans[(r, c)] = cs
-        covered.update((r + i, c + j) for i in range(rs) for j in range(cs) if (i, j) != (0, 0))
+    spans, covered = body_spans(g)
     body = []
     for ri, row in enumerate(g.body):
         for ci, c in enumerate(row):
@@ -79,13 +75,9 @@ def _grid_data(g: Grid, first: bool) -> dict:
 
 
 def _perf_data(t: PerfLayout, first: bool) -> dict:
-    widths = PERF_WIDTHS[: len(t.head)] if len(t.head) < len(PERF_WIDTHS) else PERF_WIDTHS
+    widths = perf_widths(t)
     total = sum(widths)
-    spans: dict[tuple[int, int], int] = {}
-    covered: set[tuple[int, int]] = set()
-    for r, c, rs in t.merges:
-        spans[(r, c)] = rs
-        covered.update((r + i, c) for i in range(1, rs))
+    spans, covered = perf_merges(t)
     fields = [{"text": text, "cs": span, "label": is_label}
               for line in t.fields for text, span, is_label in field_spans(line, len(t.head))]
     rows = [{"text": text, "rs": spans.get((ri, ci), 1)}
