@@ -139,3 +139,53 @@ def test_default_engine_is_typst_and_weasyprint_can_be_chosen(tmp_path, monkeypa
     render(hand_disclosure(), tmp_path / "a", ["pdf"])
     render(hand_disclosure(), tmp_path / "b", ["html", "pdf"], pdf_engine="weasyprint")
     assert called == ["typst", ("weasyprint", True)]  # the web page just written is reused
+
+
+LONG_CODE = "XJ-CJZRZY-2023-GTKJGH-000123456789"
+LONG_URL = "https://zrzyj.changji.gov.cn/xxgk/czyjs/2023/bumenyusuan/index_0001.html"
+
+
+def test_long_latin_runs_wrap_inside_their_cells_and_the_page(tmp_path):
+    """A code or a web address has no break opportunity: it must still wrap inside its cell (and a
+    paragraph's inside the page), and come out of the text layer whole."""
+    from test_render_html_pdf import _crossings, _pages
+
+    d = hand_disclosure()
+    tables = []
+    for t in d.tables:
+        rows = []
+        for r in t.rows:
+            if "project_name" in r.cells and r.cells["project_name"].text:
+                cell = r.cells["project_name"].model_copy(update={"text": f"项目{LONG_CODE}"})
+                r = r.model_copy(update={"cells": {**r.cells, "project_name": cell}})
+            rows.append(r)
+        tables.append(t.model_copy(update={"rows": rows}))
+    perf = d.performance[0]
+    ind = perf.table.indicators[0].model_copy(update={"evidence": LONG_URL})
+    perf = perf.model_copy(update={"table": perf.table.model_copy(
+        update={"indicators": [ind, *perf.table.indicators[1:]]})})
+    section = d.sections[0]
+    para = section.paragraphs[0].model_copy(update={"text": f"详见{LONG_URL}{LONG_URL}。"})
+    section = section.model_copy(update={"paragraphs": [para, *section.paragraphs[1:]]})
+    d = d.model_copy(update={"tables": tables, "performance": [perf, *d.performance[1:]],
+                             "sections": [section, *d.sections[1:]]})
+    assert any(LONG_CODE in c.text for t in d.tables for r in t.rows for c in r.cells.values())
+
+    path = write_pdf(d, tmp_path / "long.pdf")
+    pages = _pages(path)
+    assert _crossings(pages) == []
+    for p in pages:
+        assert all(0 <= ch["x0"] and ch["x1"] <= p["width"] for ch in p["chars"])
+    text = _flat("".join(_page_texts(path)))
+    assert LONG_CODE in text and LONG_URL in text
+
+
+@pytest.mark.parametrize("text, breaks", [
+    ("项目XJ-CJZRZY-2023-0001", True),    # a code longer than a cell's run
+    ("46987300.00", False),               # figures are never broken
+    ("增长2901.97%，", False),
+    ("国土空间规划编制经费", False),        # CJK breaks anywhere already
+    ("ABC DEF GHI", False),               # spaces are break opportunities
+])
+def test_which_texts_are_set_to_wrap_anywhere(text, breaks):
+    assert typeset._unbreakable(text, typeset.CELL_RUN) is breaks

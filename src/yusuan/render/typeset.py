@@ -32,6 +32,8 @@ TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
 # CJK text as empty boxes, so their absence is an error (see ``missing_fonts``). Typst reports an
 # unknown family as a warning of the compilation itself, which costs no second font scan.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
+# Longest run of Latin characters left unbroken in a table cell, and in a line of running text.
+CELL_RUN, LINE_RUN = 8, 24
 
 
 class FontMissing(RuntimeError):
@@ -53,6 +55,20 @@ def missing_fonts(warnings) -> list[str]:
     return [f for f in FONTS if f.lower() in unknown]
 
 
+# A run of Latin letters, digits and signs (a URL, a file number, a code) has no break opportunity
+# in Typst, so a long one would run out of its cell or the page; WeasyPrint breaks such runs anywhere
+# (overflow-wrap). The template sets the text of a cell flagged ``brk`` one character per box, which
+# lets it wrap between any two characters and adds nothing to the text layer. Figures are never
+# broken: a number split over two lines is a misprint waiting to happen, and the column widths are
+# chosen so that the amounts fit.
+_RUN = re.compile(r"[^\s\u2e80-\uffff]+")
+_FIGURE = re.compile(r"[-+]?[\d.,%]+")
+
+
+def _unbreakable(text: str, longest: int) -> bool:
+    return any(len(m) > longest and not _FIGURE.fullmatch(m) for m in _RUN.findall(text))
+
+
 def _grid_data(g: Grid, first: bool) -> dict:
     spans, covered = body_spans(g)
     body = []
@@ -62,7 +78,8 @@ def _grid_data(g: Grid, first: bool) -> dict:
                 continue
             align = "right" if c.numeric else ("center" if c.text.isdigit() else "left")
             body.append({"text": c.text, "cs": spans.get((ri, ci), 1), "align": align,
-                         "bold": c.bold, "indent": c.indent})
+                         "bold": c.bold, "indent": c.indent,
+                         "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
     heads = [{"text": h.text, "rs": h.rowspan, "cs": h.colspan}
              for row in g.head_matrix() for h in row if h is not None]
     total = sum(g.widths)
@@ -78,9 +95,9 @@ def _perf_data(t: PerfLayout, first: bool) -> dict:
     widths = perf_widths(t)
     total = sum(widths)
     spans, covered = perf_merges(t)
-    fields = [{"text": text, "cs": span, "label": is_label}
+    fields = [{"text": text, "cs": span, "label": is_label, "brk": _unbreakable(text, CELL_RUN)}
               for line in t.fields for text, span, is_label in field_spans(line, len(t.head))]
-    rows = [{"text": text, "rs": spans.get((ri, ci), 1)}
+    rows = [{"text": text, "rs": spans.get((ri, ci), 1), "brk": _unbreakable(text, CELL_RUN)}
             for ri, row in enumerate(t.rows) for ci, text in enumerate(row) if (ri, ci) not in covered]
     return {
         "anchor": t.anchor, "first": first, "title": t.title,
@@ -94,7 +111,8 @@ def _part_data(p: Part) -> dict:
     for i, s in enumerate(p.sections, 1):
         sections.append({
             "title": section_title(s), "anchor": f"sec-{p.number}-{i}",
-            "paragraphs": [{"heading": para.style == "heading", "text": para.text} for para in s.paragraphs],
+            "paragraphs": [{"heading": para.style == "heading", "text": para.text,
+                            "brk": _unbreakable(para.text, LINE_RUN)} for para in s.paragraphs],
         })
     return {
         "number": p.number, "heading": p.heading, "anchor": p.anchor, "sections": sections,
