@@ -182,8 +182,11 @@ def test_long_latin_runs_wrap_inside_their_cells_and_the_page(tmp_path):
 
 @pytest.mark.parametrize("text, breaks", [
     ("项目XJ-CJZRZY-2023-0001", True),    # a code longer than a cell's run
-    ("46987300.00", False),               # figures are never broken
+    ("46987300.00", False),               # figures are not broken
     ("增长2901.97%，", False),
+    (">=2705.52平方米", False),
+    ("（2021-2035年）", False),
+    ("1234567890123456789012", True),     # unless no column could hold them
     ("国土空间规划编制经费", False),        # CJK breaks anywhere already
     ("ABC DEF GHI", False),               # spaces are break opportunities
 ])

@@ -33,7 +33,7 @@ TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
 # unknown family as a warning of the compilation itself, which costs no second font scan.
 FONTS = ("Noto Serif CJK SC", "Noto Sans CJK SC")
 # Longest run of Latin characters left unbroken in a table cell, and in a line of running text.
-CELL_RUN, LINE_RUN = 8, 24
+CELL_RUN, LINE_RUN = 8, 24  # a figure-only run: twice as long
 
 
 class FontMissing(RuntimeError):
@@ -58,15 +58,15 @@ def missing_fonts(warnings) -> list[str]:
 # A run of Latin letters, digits and signs (a URL, a file number, a code) has no break opportunity
 # in Typst, so a long one would run out of its cell or the page; WeasyPrint breaks such runs anywhere
 # (overflow-wrap). The template sets the text of a cell flagged ``brk`` one character per box, which
-# lets it wrap between any two characters and adds nothing to the text layer. Figures are never
-# broken: a number split over two lines is a misprint waiting to happen, and the column widths are
-# chosen so that the amounts fit.
+# lets it wrap between any two characters and adds nothing to the text layer. A run without letters
+# (an amount, ">=2705.52", "2021-2035") is left alone unless it could not fit any column: a figure
+# split over two lines is a misprint waiting to happen, and the columns are sized for the amounts.
 _RUN = re.compile(r"[^\s\u2e80-\uffff]+")
-_FIGURE = re.compile(r"[-+]?[\d.,%]+")
+_LETTER = re.compile(r"[A-Za-z]")
 
 
 def _unbreakable(text: str, longest: int) -> bool:
-    return any(len(m) > longest and not _FIGURE.fullmatch(m) for m in _RUN.findall(text))
+    return any(len(m) > longest and (_LETTER.search(m) or len(m) > 2 * longest) for m in _RUN.findall(text))
 
 
 def _grid_data(g: Grid, first: bool) -> dict:
