@@ -15,6 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
+import machine  # benchmarks/machine.py, beside this file
+
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "shanghai"
 
 
@@ -65,6 +67,7 @@ def main(paths: list[Path]) -> None:
 
     rules.load_all()
     audit(paths[0])  # warm imports and catalogues
+    print(machine.describe())
     print(f"{'file':50} {'audit':>7} {'plumber':>8} {'pdfium':>7} {'audit/plumber':>14} {'audit/pdfium':>13}")
     for p in paths:
         a, b, c = timed(lambda: audit(p)), timed(lambda: plumber(p)), timed(lambda: pdfium_chars(p))

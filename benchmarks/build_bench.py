@@ -20,13 +20,14 @@ from __future__ import annotations
 import argparse
 import gc
 import json
-import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
+
+import machine  # benchmarks/machine.py, beside this file
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "changji-natural-resources-2023"
@@ -154,7 +155,8 @@ def main() -> None:
     rows.append(("yusuan build 全程", _whole_command(out, min(args.repeat, 2))))
 
     print(f"示例：{EXAMPLE.name}（表 {len(d.tables)} 张，绩效目标表 {len(d.performance)} 张，PDF {pages} 页）；"
-          f"冷 = 首次运行，热 = 其后各次的中位数；机器负载 {_load()}")
+          f"冷 = 首次运行，热 = 其后各次的中位数")
+    print(machine.describe())
     print(f"  {_pad('', 24)}{_pad('冷·墙钟', 10, right=True)}{_pad('冷·CPU', 10, right=True)}"
           f"{_pad('热·墙钟', 10, right=True)}{_pad('热·CPU', 10, right=True)}")
     for label, t in rows:
@@ -186,13 +188,6 @@ def _page_count(pdf: Path) -> int:
         return len(doc)
     finally:
         doc.close()
-
-
-def _load() -> str:
-    try:
-        return " / ".join(f"{x:.2f}" for x in os.getloadavg()) + f"（{os.cpu_count()} 核）"
-    except OSError:
-        return "未知"
 
 
 if __name__ == "__main__":

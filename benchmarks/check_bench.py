@@ -15,6 +15,7 @@ import statistics
 import time
 from pathlib import Path
 
+import machine
 from yusuan.rules import load_all
 from yusuan.rules.engine import check_disclosure, check_package
 from yusuan.rules.testing import build_disclosure, build_package, sample_spec
@@ -49,6 +50,7 @@ def main() -> None:
     args = parser.parse_args()
     rules = load_all()
     print(f"规则 {len(rules)} 条；目标：每个披露包校验 < {TARGET_MS:.0f} ms")
+    print(machine.describe())
     synthetic = build_disclosure()
     facts = build_package(sample_spec())
     _time("合成披露：仅校验（check_disclosure）", lambda: check_disclosure(synthetic, package=facts), args.count)
