@@ -149,3 +149,47 @@ def test_round_trip_xlsx(built):
     assert table_cells(d) == table_cells(composed)
     assert [p.table.printed_name for p in d.performance] == [p.table.printed_name for p in composed.performance]
     assert [p.table.indicators for p in d.performance] == [p.table.indicators for p in composed.performance]
+
+
+def test_round_trip_xlsx_keeps_unit_name_and_amount_unit(built):
+    """The 编制部门：…  单位：万元 line above each table is read as text: it names the unit, and no
+    table gains it as a first row."""
+    from yusuan.read import read_file
+
+    composed, files = built
+    d = read_file(files["xlsx"]).disclosure
+    assert d.unit_name == composed.unit_name
+    assert [t.unit for t in d.tables] == [t.unit for t in composed.tables]
+
+
+def test_year_from_the_file_name_when_the_workbook_prints_none(built, tmp_path):
+    import shutil
+
+    from yusuan.read import read_file
+
+    composed, files = built
+    named = tmp_path / "2024年某局部门预算公开表.xlsx"
+    shutil.copy(files["xlsx"], named)
+    result = read_file(named)
+    assert result.disclosure.budget_year == 2024
+    said = [f for f in result.findings if f.rule == "R.YEAR.FROM_NAME"]
+    assert len(said) == 1 and said[0].severity == "info" and "2024" in said[0].message
+
+    plain = tmp_path / "tables.xlsx"  # no year anywhere: none is made up
+    shutil.copy(files["xlsx"], plain)
+    result = read_file(plain)
+    assert result.disclosure.budget_year is None
+    assert not any(f.rule == "R.YEAR.FROM_NAME" for f in result.findings)
+
+
+def test_a_printed_year_wins_over_the_file_name(built, tmp_path):
+    import shutil
+
+    from yusuan.read import read_file
+
+    composed, files = built
+    named = tmp_path / "2019年部门预算.docx"
+    shutil.copy(files["docx"], named)
+    result = read_file(named)
+    assert result.disclosure.budget_year == composed.budget_year
+    assert not any(f.rule == "R.YEAR.FROM_NAME" for f in result.findings)

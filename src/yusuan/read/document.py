@@ -57,6 +57,7 @@ _PART = re.compile(r"^第([一二三四])部分")
 _HEADING = re.compile(r"^([一二三四五六七八九十]+)、")
 _SUBHEADING = re.compile(r"^[(（]([一二三四五六七八九十]+)[)）]")
 _SUBHEADING_INSIDE = re.compile(r"[(（][一二三四五六七八九十]+[)）]")
+_YEAR_IN_NAME = re.compile(r"(20\d{2})\s*年?[^0-9]*(预算|决算)")
 _PART_NO = {"一": 1, "二": 2, "三": 3, "四": 4}
 
 
@@ -358,9 +359,18 @@ def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto"
     performance = read_performance_rows(a.performance_rows, a.findings)
     unit_name = a.unit_name or ""
     year = a.year
+    if year is None and file:
+        # Workbooks of tables only often print no year; their file is named after it
+        # (2023年部门预算公开表.xlsx). Taken from there, and said so.
+        m = _YEAR_IN_NAME.search(file)
+        if m:
+            year = int(m.group(1))
+            a.findings.append(reading_finding(
+                "R.YEAR.FROM_NAME", f"文件中未印年度，按文件名“{file}”取 {year} 年", Location(file=file), "info"))
     if profile == "auto":
         chosen = detect_profile(text, a.tables, phase)
-    title = f"{unit_name}{year or ''}年部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
+    year_text = f"{year}年" if year else ""
+    title = f"{unit_name}{year_text}部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
     disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,
                             origin="read", file=file, sections=a.sections, tables=a.tables,
                             performance=performance, signature=a.signature, date_text=a.date_text)

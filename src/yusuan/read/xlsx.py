@@ -38,6 +38,7 @@ _PARAGRAPH = re.compile(r"^(第[一二三四]部分|[一二三四五六七八九
 
 # Sheets yusuan itself adds beside the disclosure (the check report) are not part of it.
 _NOT_DISCLOSURE = {"校验报告"}
+_META = re.compile(r"^(编制部门|编制单位|预算单位|单位)\s*[:：]")
 
 
 def _paragraph_like(text: str) -> bool:
@@ -88,6 +89,12 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
                 cells.pop()
             filled = [c for c in cells if c.text.strip()]
             if not filled:
+                continue
+            if all(_META.match(c.text.strip()) for c in filled):
+                # 编制部门：…  单位：万元 above a table is a line of text (the unit and the unit of
+                # amounts), not the table's first row.
+                grid = None
+                blocks.append(Para("  ".join(c.text.strip() for c in filled), filled[0].location))
                 continue
             if len(filled) == 1 and len(cells) <= 2 and cells[0].text.strip() and (grid is None or _paragraph_like(cells[0].text)):
                 grid = None
