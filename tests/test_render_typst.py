@@ -192,3 +192,36 @@ def test_long_latin_runs_wrap_inside_their_cells_and_the_page(tmp_path):
 ])
 def test_which_texts_are_set_to_wrap_anywhere(text, breaks):
     assert typeset._unbreakable(text, typeset.CELL_RUN) is breaks
+
+
+@pytest.mark.parametrize("text, width, lines", [
+    ("功能分类科目编码", 6.0, ["功能分类", "科目编码"]),     # not 功能分类科目编/码
+    ("一般公共预算", 4.4, ["一般公", "共预算"]),               # not 一般公共预/算
+    ("合计", 4.0, ["合计"]),                                   # fits: left alone
+    ("财  政  拨  款", 3.0, ["财  政  拨  款"]),               # spaced labels: left to Typst
+])
+def test_header_labels_wrap_into_even_lines(text, width, lines):
+    assert typeset.balanced_lines(text, width) == lines
+
+
+@pytest.mark.parametrize("text", ["财政拨款(补助)小计", "上级国有资本经营预算安排的转移支付", "财政专户（教育收费）",
+                                  "上级政府性基金安排的转移支付"])
+def test_balanced_header_lines_fit_and_keep_brackets_with_their_words(text):
+    for width in (3.2, 4.4, 5.5):
+        got = typeset.balanced_lines(text, width)
+        assert "".join(got) == text
+        if len(got) > 1:
+            assert all(typeset.text_em(x) <= width + 0.01 for x in got)
+            assert not any(x[0] in "）)" or x[-1] in "（(" for x in got)
+            sizes = [typeset.text_em(x) for x in got]
+            assert max(sizes) - min(sizes) <= 2.01  # even, no lone character beside full lines
+
+
+def test_no_header_of_the_example_ends_in_a_lone_character():
+    from yusuan.render.layout import grids
+
+    d = disclosure_under_test()
+    for g in grids(d):
+        for h in typeset._grid_data(g, False)["head"]:
+            if len(h["lines"]) > 1:
+                assert min(len(x) for x in h["lines"]) >= 2, h["lines"]

@@ -122,6 +122,11 @@ def _em(text: str) -> float:
     return sum(1 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
 
+def text_em(text: str) -> float:
+    """Printed width estimate in em: CJK characters one em, Latin letters, digits and signs about half."""
+    return _em(text)
+
+
 def _value_heads(columns: list[Column], start: int, two_rows: bool) -> list[HeadCell]:
     """Column labels, with a merged cell for each run of columns sharing a group."""
     heads: list[HeadCell] = []

@@ -17,6 +17,7 @@ have fatal findings.
 from __future__ import annotations
 
 import json
+import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -24,7 +25,8 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import Part, cover_title, parts, section_title
 from yusuan.render.layout import (
-    DRAFT_MARK, PAGE_MARGIN_MM, Grid, PerfLayout, body_spans, field_spans, font_size, perf_merges, perf_widths,
+    CELL_PAD_EM, DRAFT_MARK, PAGE_MARGIN_MM, USABLE_PT, Grid, PerfLayout, body_spans, field_spans, font_size,
+    perf_merges, perf_widths, text_em,
 )
 
 TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
@@ -80,15 +82,54 @@ def _grid_data(g: Grid, first: bool) -> dict:
             body.append({"text": c.text, "cs": spans.get((ri, ci), 1), "align": align,
                          "bold": c.bold, "indent": c.indent,
                          "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
-    heads = [{"text": h.text, "rs": h.rowspan, "cs": h.colspan}
-             for row in g.head_matrix() for h in row if h is not None]
     total = sum(g.widths)
+    size = font_size(g.widths, g.wide)
+    # each column's width in em of the table's type: its share of the page width at that size
+    col_em = [w / total * USABLE_PT["landscape" if g.wide else "portrait"] / size for w in g.widths]
+    heads = [{"lines": balanced_lines(h.text, sum(col_em[h.col:h.col + h.colspan]) - CELL_PAD_EM),
+              "rs": h.rowspan, "cs": h.colspan}
+             for row in g.head_matrix() for h in row if h is not None]
     return {
         "anchor": g.anchor, "first": first, "wide": g.wide,
         "title": f"{g.number}　{g.title}" if g.number else g.title, "unit": g.unit,
-        "size": font_size(g.widths, g.wide), "widths": [w / total for w in g.widths],
+        "size": size, "widths": [w / total for w in g.widths],
         "head": heads, "body": body, "empty_note": g.empty_note or "",
     }
+
+
+# A line may not start with these marks, nor end with the opening ones (as Typst's own breaking keeps).
+_NO_LINE_START = set("）)〕】」』》，。、；：！？%")
+_NO_LINE_END = set("（(〔【「『《")
+
+
+def balanced_lines(text: str, width_em: float) -> list[str]:
+    """A header label in lines of about equal width, when it needs more than one line in ``width_em``.
+
+    Left to fill each line first, a label wraps with a lone character on its last line (一般公共预/算,
+    功能分类科目编/码); printed headers break it evenly (一般公共/预算). Labels with spaces (财 政
+    拨 款) or that fit are left to Typst, and so is one no even split fits."""
+    need = text_em(text)
+    if width_em <= 0 or need <= width_em or " " in text.strip():
+        return [text]
+    widths = [text_em(ch) for ch in text]
+    ends = [sum(widths[: i + 1]) for i in range(len(text))]  # em at the end of each character
+    allowed = [i for i in range(len(text) - 1)
+               if text[i + 1] not in _NO_LINE_START and text[i] not in _NO_LINE_END]
+    first = math.ceil(need / width_em - 0.01)
+    for lines in range(first, first + 3):
+        cuts, prev = [], -1
+        for k in range(1, lines):
+            goal = need * k / lines
+            options = [i for i in allowed if i > prev]
+            if not options:
+                break
+            prev = min(options, key=lambda i: abs(ends[i] - goal))
+            cuts.append(prev)
+        bounds = [-1, *cuts, len(text) - 1]
+        chunks = [text[a + 1: b + 1] for a, b in zip(bounds, bounds[1:])]
+        if len(chunks) == lines and all(c and text_em(c) <= width_em + 0.01 for c in chunks):
+            return chunks
+    return [text]
 
 
 def _perf_data(t: PerfLayout, first: bool) -> dict:
