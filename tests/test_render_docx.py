@@ -190,3 +190,20 @@ def test_area_and_detail_performance_tables_print_their_own_titles():
     std = PerformanceTable(project="p")
     assert perf_layout(own, 2023, None, 0).title == "2023年某专项区域绩效目标表"
     assert perf_layout(std, 2023, None, 1).title == "项目支出绩效目标表（2023年）"
+
+
+def test_wrapping_header_labels_are_balanced_over_their_lines(case):
+    """A header label too wide for its cell is broken into even lines (功能分类/科目编码), not left to
+    wrap with one character alone on its last line; the label itself is unchanged."""
+    d, doc = case
+    labels = {h.text for g in grids(d) for h in g.heads}
+    broken = 0
+    for table in doc.tables[: len(d.tables)]:
+        for row in table.rows[:3]:
+            for cell in row.cells:
+                lines = cell.text.split("\n")
+                if len(lines) > 1:
+                    broken += 1
+                    assert "".join(lines) in labels
+                    assert min(len(x) for x in lines) >= 2, lines
+    assert broken >= 1

@@ -15,7 +15,7 @@ from render_fixture import disclosure_under_test, hand_disclosure
 
 from yusuan.render import pdf as pdf_mod
 from yusuan.render import typeset
-from yusuan.render.layout import grids
+from yusuan.render.layout import balanced_lines, grids, text_em
 from yusuan.render.pdf import PdfError, write_pdf
 
 pytest.importorskip("typst")
@@ -201,19 +201,19 @@ def test_which_texts_are_set_to_wrap_anywhere(text, breaks):
     ("财  政  拨  款", 3.0, ["财  政  拨  款"]),               # spaced labels: left to Typst
 ])
 def test_header_labels_wrap_into_even_lines(text, width, lines):
-    assert typeset.balanced_lines(text, width) == lines
+    assert balanced_lines(text, width) == lines
 
 
 @pytest.mark.parametrize("text", ["财政拨款(补助)小计", "上级国有资本经营预算安排的转移支付", "财政专户（教育收费）",
                                   "上级政府性基金安排的转移支付"])
 def test_balanced_header_lines_fit_and_keep_brackets_with_their_words(text):
     for width in (3.2, 4.4, 5.5):
-        got = typeset.balanced_lines(text, width)
+        got = balanced_lines(text, width)
         assert "".join(got) == text
         if len(got) > 1:
-            assert all(typeset.text_em(x) <= width + 0.01 for x in got)
+            assert all(text_em(x) <= width + 0.01 for x in got)
             assert not any(x[0] in "）)" or x[-1] in "（(" for x in got)
-            sizes = [typeset.text_em(x) for x in got]
+            sizes = [text_em(x) for x in got]
             assert max(sizes) - min(sizes) <= 2.01  # even, no lone character beside full lines
 
 

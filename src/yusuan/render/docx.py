@@ -19,7 +19,7 @@ from docx.shared import Mm, Pt, RGBColor
 
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import cover_title, parts, section_title
-from yusuan.render.layout import DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, field_spans, font_size
+from yusuan.render.layout import DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, balanced_lines, field_spans, font_size
 
 BODY_FONT = ("Noto Serif CJK SC", "宋体")  # (font name, East Asian name written for Word)
 HEAD_FONT = ("Noto Sans CJK SC", "黑体")
@@ -191,7 +191,9 @@ def _tc(p: Placed | None, width: int, size_half_pt: int, vmerge: str | None, spa
         if p.bold:
             rpr = "<w:b/>" + rpr
         if p.text:
-            run = f'<w:r><w:rPr>{rpr}</w:rPr><w:t xml:space="preserve">{escape(p.text)}</w:t></w:r>'
+            # a header label balanced over lines (layout.balanced_lines) keeps its breaks
+            text = "<w:br/>".join(f'<w:t xml:space="preserve">{escape(line)}</w:t>' for line in p.text.split("\n"))
+            run = f'<w:r><w:rPr>{rpr}</w:rPr>{text}</w:r>'
     return f"<w:tc><w:tcPr>{''.join(props)}</w:tcPr><w:p><w:pPr>{ppr}</w:pPr>{run}</w:p></w:tc>"
 
 
@@ -245,7 +247,10 @@ def _grid_table(doc, g: Grid) -> None:
     size = font_size(g.widths, g.wide)
     total = sum(g.widths)
     widths_mm = [usable_mm * w / total for w in g.widths]
-    cells = [Placed(h.row, h.col, h.text, h.rowspan, h.colspan, "center", head=True) for h in g.heads]
+    # each column's width in em of the table's type, less the cell margins (2 pt a side)
+    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]
+    cells = [Placed(h.row, h.col, "\n".join(balanced_lines(h.text, sum(col_em[h.col:h.col + h.colspan]))),
+                    h.rowspan, h.colspan, "center", head=True) for h in g.heads]
     covered = set()
     spans = {}
     for r, c, rs, cs in g.merges:

@@ -8,6 +8,7 @@ Word, Excel and HTML draw the same grid, so the three outputs cannot drift apart
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -397,6 +398,41 @@ def perf_merges(t: PerfLayout) -> tuple[dict[tuple[int, int], int], set[tuple[in
         spans[(r, c)] = rs
         covered.update((r + i, c) for i in range(1, rs))
     return spans, covered
+
+
+# A line may not start with these marks, nor end with the opening ones (kinsoku).
+_NO_LINE_START = set("）)〕】」』》，。、；：！？%")
+_NO_LINE_END = set("（(〔【「『《")
+
+
+def balanced_lines(text: str, width_em: float) -> list[str]:
+    """A header label in lines of about equal width, when it needs more than one line in ``width_em``.
+
+    Left to fill each line first, a label wraps with a lone character on its last line (一般公共预/算,
+    功能分类科目编/码); printed headers break it evenly (一般公共/预算). Labels with spaces (财 政
+    拨 款) or that fit are left as they are, and so is one no even split fits (the renderer wraps it)."""
+    need = text_em(text)
+    if width_em <= 0 or need <= width_em or " " in text.strip():
+        return [text]
+    widths = [text_em(ch) for ch in text]
+    ends = [sum(widths[: i + 1]) for i in range(len(text))]  # em at the end of each character
+    allowed = [i for i in range(len(text) - 1)
+               if text[i + 1] not in _NO_LINE_START and text[i] not in _NO_LINE_END]
+    first = math.ceil(need / width_em - 0.01)
+    for lines in range(first, first + 3):
+        cuts, prev = [], -1
+        for k in range(1, lines):
+            goal = need * k / lines
+            options = [i for i in allowed if i > prev]
+            if not options:
+                break
+            prev = min(options, key=lambda i: abs(ends[i] - goal))
+            cuts.append(prev)
+        bounds = [-1, *cuts, len(text) - 1]
+        chunks = [text[a + 1: b + 1] for a, b in zip(bounds, bounds[1:])]
+        if len(chunks) == lines and all(c and text_em(c) <= width_em + 0.01 for c in chunks):
+            return chunks
+    return [text]
 
 
 # Page geometry shared by HTML/PDF (points; A4 with 15 mm side margins).

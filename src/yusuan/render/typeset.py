@@ -17,7 +17,6 @@ have fatal findings.
 from __future__ import annotations
 
 import json
-import math
 import re
 from functools import lru_cache
 from pathlib import Path
@@ -25,8 +24,8 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import Part, cover_title, parts, section_title
 from yusuan.render.layout import (
-    CELL_PAD_EM, DRAFT_MARK, PAGE_MARGIN_MM, USABLE_PT, Grid, PerfLayout, body_spans, field_spans, font_size,
-    perf_merges, perf_widths, text_em,
+    CELL_PAD_EM, DRAFT_MARK, PAGE_MARGIN_MM, USABLE_PT, Grid, PerfLayout, balanced_lines, body_spans, field_spans,
+    font_size, perf_merges, perf_widths, text_em,
 )
 
 TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
@@ -95,41 +94,6 @@ def _grid_data(g: Grid, first: bool) -> dict:
         "size": size, "widths": [w / total for w in g.widths],
         "head": heads, "body": body, "empty_note": g.empty_note or "",
     }
-
-
-# A line may not start with these marks, nor end with the opening ones (as Typst's own breaking keeps).
-_NO_LINE_START = set("）)〕】」』》，。、；：！？%")
-_NO_LINE_END = set("（(〔【「『《")
-
-
-def balanced_lines(text: str, width_em: float) -> list[str]:
-    """A header label in lines of about equal width, when it needs more than one line in ``width_em``.
-
-    Left to fill each line first, a label wraps with a lone character on its last line (一般公共预/算,
-    功能分类科目编/码); printed headers break it evenly (一般公共/预算). Labels with spaces (财 政
-    拨 款) or that fit are left to Typst, and so is one no even split fits."""
-    need = text_em(text)
-    if width_em <= 0 or need <= width_em or " " in text.strip():
-        return [text]
-    widths = [text_em(ch) for ch in text]
-    ends = [sum(widths[: i + 1]) for i in range(len(text))]  # em at the end of each character
-    allowed = [i for i in range(len(text) - 1)
-               if text[i + 1] not in _NO_LINE_START and text[i] not in _NO_LINE_END]
-    first = math.ceil(need / width_em - 0.01)
-    for lines in range(first, first + 3):
-        cuts, prev = [], -1
-        for k in range(1, lines):
-            goal = need * k / lines
-            options = [i for i in allowed if i > prev]
-            if not options:
-                break
-            prev = min(options, key=lambda i: abs(ends[i] - goal))
-            cuts.append(prev)
-        bounds = [-1, *cuts, len(text) - 1]
-        chunks = [text[a + 1: b + 1] for a, b in zip(bounds, bounds[1:])]
-        if len(chunks) == lines and all(c and text_em(c) <= width_em + 0.01 for c in chunks):
-            return chunks
-    return [text]
 
 
 def _perf_data(t: PerfLayout, first: bool) -> dict:
