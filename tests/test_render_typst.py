@@ -221,7 +221,9 @@ def test_no_header_of_the_example_ends_in_a_lone_character():
     from yusuan.render.layout import grids
 
     d = disclosure_under_test()
-    for g in grids(d):
-        for h in typeset._grid_data(g, False)["head"]:
-            if len(h["lines"]) > 1:
-                assert min(len(x) for x in h["lines"]) >= 2, h["lines"]
+    heads = [h["lines"] for g in grids(d) for h in typeset._grid_data(g, False)["head"]]
+    heads += [h for p in typeset.parts(d) for t in p.perf for h in typeset._perf_data(t, False)["head"]]
+    wrapped = [lines for lines in heads if len(lines) > 1]
+    assert wrapped
+    for lines in wrapped:
+        assert min(len(x) for x in lines) >= 2, lines

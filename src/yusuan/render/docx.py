@@ -19,7 +19,9 @@ from docx.shared import Mm, Pt, RGBColor
 
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import cover_title, parts, section_title
-from yusuan.render.layout import DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, balanced_lines, field_spans, font_size
+from yusuan.render.layout import (
+    DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, balanced_lines, field_spans, font_size, perf_merges,
+)
 
 BODY_FONT = ("Noto Serif CJK SC", "宋体")  # (font name, East Asian name written for Word)
 HEAD_FONT = ("Noto Sans CJK SC", "黑体")
@@ -279,11 +281,10 @@ def _perf_table(doc, t: PerfLayout) -> None:
         for text, span, is_label in field_spans(line, ncols):
             cells.append(Placed(r, col, text, 1, span, "center" if is_label else "left"))
             col += span
-    cells += [Placed(nfield, c, h, align="center", head=True) for c, h in enumerate(t.head)]
-    covered, spans = set(), {}
-    for r, c, rs in t.merges:
-        spans[(r, c)] = rs
-        covered.update((r + i, c) for i in range(1, rs))
+    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]  # less the cell margins, 2 pt a side
+    cells += [Placed(nfield, c, "\n".join(balanced_lines(h, col_em[c])), align="center", head=True)
+              for c, h in enumerate(t.head)]
+    spans, covered = perf_merges(t)
     for r, line in enumerate(t.rows):
         for c, text in enumerate(line):
             if (r, c) not in covered:

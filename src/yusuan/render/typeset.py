@@ -104,10 +104,12 @@ def _perf_data(t: PerfLayout, first: bool) -> dict:
               for line in t.fields for text, span, is_label in field_spans(line, len(t.head))]
     rows = [{"text": text, "rs": spans.get((ri, ci), 1), "brk": _unbreakable(text, CELL_RUN)}
             for ri, row in enumerate(t.rows) for ci, text in enumerate(row) if (ri, ci) not in covered]
+    size = font_size(widths, False, largest=9.5)
+    col_em = [w / total * USABLE_PT["portrait"] / size - CELL_PAD_EM for w in widths]
     return {
         "anchor": t.anchor, "first": first, "title": t.title,
-        "size": font_size(widths, False, largest=9.5), "widths": [w / total for w in widths],
-        "fields": fields, "head": list(t.head), "rows": rows,
+        "size": size, "widths": [w / total for w in widths],
+        "fields": fields, "head": [balanced_lines(h, col_em[c]) for c, h in enumerate(t.head)], "rows": rows,
     }
 
 
