@@ -275,13 +275,15 @@ def _perf_table(doc, t: PerfLayout) -> None:
     total = sum(widths)
     widths_mm = [180 * w / total for w in widths]
     nfield = len(t.fields)
+    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]  # less the cell margins, 2 pt a side
     cells: list[Placed] = []
     for r, line in enumerate(t.fields):
         col = 0
         for text, span, is_label in field_spans(line, ncols):
+            if is_label:
+                text = "\n".join(balanced_lines(text, sum(col_em[col:col + span])))
             cells.append(Placed(r, col, text, 1, span, "center" if is_label else "left"))
             col += span
-    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]  # less the cell margins, 2 pt a side
     cells += [Placed(nfield, c, "\n".join(balanced_lines(h, col_em[c])), align="center", head=True)
               for c, h in enumerate(t.head)]
     spans, covered = perf_merges(t)

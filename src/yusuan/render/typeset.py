@@ -100,12 +100,18 @@ def _perf_data(t: PerfLayout, first: bool) -> dict:
     widths = perf_widths(t)
     total = sum(widths)
     spans, covered = perf_merges(t)
-    fields = [{"text": text, "cs": span, "label": is_label, "brk": _unbreakable(text, CELL_RUN)}
-              for line in t.fields for text, span, is_label in field_spans(line, len(t.head))]
-    rows = [{"text": text, "rs": spans.get((ri, ci), 1), "brk": _unbreakable(text, CELL_RUN)}
-            for ri, row in enumerate(t.rows) for ci, text in enumerate(row) if (ri, ci) not in covered]
     size = font_size(widths, False, largest=9.5)
     col_em = [w / total * USABLE_PT["portrait"] / size - CELL_PAD_EM for w in widths]
+    fields = []
+    for line in t.fields:
+        col = 0
+        for text, span, is_label in field_spans(line, len(t.head)):
+            lines = balanced_lines(text, sum(col_em[col:col + span])) if is_label else [text]
+            fields.append({"text": text, "lines": lines, "cs": span, "label": is_label,
+                           "brk": _unbreakable(text, CELL_RUN)})
+            col += span
+    rows = [{"text": text, "rs": spans.get((ri, ci), 1), "brk": _unbreakable(text, CELL_RUN)}
+            for ri, row in enumerate(t.rows) for ci, text in enumerate(row) if (ri, ci) not in covered]
     return {
         "anchor": t.anchor, "first": first, "title": t.title,
         "size": size, "widths": [w / total for w in widths],
