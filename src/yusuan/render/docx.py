@@ -20,11 +20,13 @@ from docx.shared import Mm, Pt, RGBColor
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import cover_title, parts, section_title
 from yusuan.render.layout import (
-    DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, balanced_lines, field_spans, font_size, perf_merges,
+    DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, cell_lines, field_spans, font_size, perf_merges,
 )
 
 BODY_FONT = ("Noto Serif CJK SC", "宋体")  # (font name, East Asian name written for Word)
 HEAD_FONT = ("Noto Sans CJK SC", "黑体")
+CELL_MARGIN_TWIPS = 40  # left and right of every table cell (2 pt; see _add_table)
+CELL_MARGINS_PT = 2 * CELL_MARGIN_TWIPS / 20
 MARGIN = Mm(15)
 
 
@@ -237,7 +239,8 @@ def _add_table(doc, nrows: int, widths_mm: list[float], cells: list[Placed], siz
         f"<w:tbl {nsdecls('w')}><w:tblPr><w:tblW w:w='{sum(widths)}' w:type='dxa'/><w:jc w:val='center'/>"
         f"<w:tblBorders>{border}</w:tblBorders><w:tblLayout w:type='fixed'/>"
         # Word's default 1.9 mm cell margins would leave narrow code columns no room for "208".
-        "<w:tblCellMar><w:left w:w='40' w:type='dxa'/><w:right w:w='40' w:type='dxa'/></w:tblCellMar></w:tblPr>"
+        f"<w:tblCellMar><w:left w:w='{CELL_MARGIN_TWIPS}' w:type='dxa'/><w:right w:w='{CELL_MARGIN_TWIPS}' w:type='dxa'/>"
+        "</w:tblCellMar></w:tblPr>"
         f"<w:tblGrid>{grid_cols}</w:tblGrid>{''.join(rows_xml)}</w:tbl>"
     )
     body = doc.element.body
@@ -249,9 +252,8 @@ def _grid_table(doc, g: Grid) -> None:
     size = font_size(g.widths, g.wide)
     total = sum(g.widths)
     widths_mm = [usable_mm * w / total for w in g.widths]
-    # each column's width in em of the table's type, less the cell margins (2 pt a side)
-    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]
-    cells = [Placed(h.row, h.col, "\n".join(balanced_lines(h.text, sum(col_em[h.col:h.col + h.colspan]))),
+    col_pt = [Mm(w).pt for w in widths_mm]
+    cells = [Placed(h.row, h.col, "\n".join(cell_lines(h.text, col_pt, h.col, h.colspan, size, CELL_MARGINS_PT)),
                     h.rowspan, h.colspan, "center", head=True) for h in g.heads]
     covered = set()
     spans = {}
@@ -275,16 +277,16 @@ def _perf_table(doc, t: PerfLayout) -> None:
     total = sum(widths)
     widths_mm = [180 * w / total for w in widths]
     nfield = len(t.fields)
-    col_em = [(Mm(w).pt - 4) / size for w in widths_mm]  # less the cell margins, 2 pt a side
+    col_pt = [Mm(w).pt for w in widths_mm]
     cells: list[Placed] = []
     for r, line in enumerate(t.fields):
         col = 0
         for text, span, is_label in field_spans(line, ncols):
             if is_label:
-                text = "\n".join(balanced_lines(text, sum(col_em[col:col + span])))
+                text = "\n".join(cell_lines(text, col_pt, col, span, size, CELL_MARGINS_PT))
             cells.append(Placed(r, col, text, 1, span, "center" if is_label else "left"))
             col += span
-    cells += [Placed(nfield, c, "\n".join(balanced_lines(h, col_em[c])), align="center", head=True)
+    cells += [Placed(nfield, c, "\n".join(cell_lines(h, col_pt, c, 1, size, CELL_MARGINS_PT)), align="center", head=True)
               for c, h in enumerate(t.head)]
     spans, covered = perf_merges(t)
     for r, line in enumerate(t.rows):

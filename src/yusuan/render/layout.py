@@ -115,17 +115,13 @@ def _width(texts: list[str], numeric: bool, lo: float, hi: float) -> float:
     if numeric:
         longest = max((len(t) for t in texts), default=4)
         return max(lo, min(hi, longest * 0.6 + 1.2))  # digits are about half an em wide
-    longest = max((_em(t) for t in texts), default=2)
+    longest = max((text_em(t) for t in texts), default=2)
     return max(lo, min(hi, longest + 1))
-
-
-def _em(text: str) -> float:
-    return sum(1 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
 
 def text_em(text: str) -> float:
     """Printed width estimate in em: CJK characters one em, Latin letters, digits and signs about half."""
-    return _em(text)
+    return sum(1 if ord(ch) > 0x2E80 else 0.55 for ch in text)
 
 
 def _value_heads(columns: list[Column], start: int, two_rows: bool) -> list[HeadCell]:
@@ -433,6 +429,12 @@ def balanced_lines(text: str, width_em: float) -> list[str]:
         if len(chunks) == lines and all(c and text_em(c) <= width_em + 0.01 for c in chunks):
             return chunks
     return [text]
+
+
+def cell_lines(text: str, col_pt: list[float], col: int, span: int, size_pt: float, pad_pt: float) -> list[str]:
+    """``balanced_lines`` for a label in the cell spanning columns ``col``…``col+span-1`` (widths in
+    points) at ``size_pt``, less the cell's own left and right padding ``pad_pt`` (once per cell)."""
+    return balanced_lines(text, (sum(col_pt[col:col + span]) - pad_pt) / size_pt)
 
 
 # Page geometry shared by HTML/PDF (points; A4 with 15 mm side margins).

@@ -24,8 +24,8 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import Part, cover_title, parts, section_title
 from yusuan.render.layout import (
-    CELL_PAD_EM, DRAFT_MARK, PAGE_MARGIN_MM, USABLE_PT, Grid, PerfLayout, balanced_lines, body_spans, field_spans,
-    font_size, perf_merges, perf_widths, text_em,
+    CELL_PAD_EM, DRAFT_MARK, PAGE_MARGIN_MM, USABLE_PT, Grid, PerfLayout, body_spans, cell_lines, field_spans,
+    font_size, perf_merges, perf_widths,
 )
 
 TEMPLATE = Path(__file__).parent / "templates" / "disclosure.typ"
@@ -83,9 +83,8 @@ def _grid_data(g: Grid, first: bool) -> dict:
                          "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
     total = sum(g.widths)
     size = font_size(g.widths, g.wide)
-    # each column's width in em of the table's type: its share of the page width at that size
-    col_em = [w / total * USABLE_PT["landscape" if g.wide else "portrait"] / size for w in g.widths]
-    heads = [{"lines": balanced_lines(h.text, sum(col_em[h.col:h.col + h.colspan]) - CELL_PAD_EM),
+    col_pt = [w / total * USABLE_PT["landscape" if g.wide else "portrait"] for w in g.widths]
+    heads = [{"lines": cell_lines(h.text, col_pt, h.col, h.colspan, size, CELL_PAD_EM * size),
               "rs": h.rowspan, "cs": h.colspan}
              for row in g.head_matrix() for h in row if h is not None]
     return {
@@ -101,12 +100,13 @@ def _perf_data(t: PerfLayout, first: bool) -> dict:
     total = sum(widths)
     spans, covered = perf_merges(t)
     size = font_size(widths, False, largest=9.5)
-    col_em = [w / total * USABLE_PT["portrait"] / size - CELL_PAD_EM for w in widths]
+    col_pt = [w / total * USABLE_PT["portrait"] for w in widths]
+    pad = CELL_PAD_EM * size
     fields = []
     for line in t.fields:
         col = 0
         for text, span, is_label in field_spans(line, len(t.head)):
-            lines = balanced_lines(text, sum(col_em[col:col + span])) if is_label else [text]
+            lines = cell_lines(text, col_pt, col, span, size, pad) if is_label else [text]
             fields.append({"text": text, "lines": lines, "cs": span, "label": is_label,
                            "brk": _unbreakable(text, CELL_RUN)})
             col += span
@@ -115,7 +115,7 @@ def _perf_data(t: PerfLayout, first: bool) -> dict:
     return {
         "anchor": t.anchor, "first": first, "title": t.title,
         "size": size, "widths": [w / total for w in widths],
-        "fields": fields, "head": [balanced_lines(h, col_em[c]) for c, h in enumerate(t.head)], "rows": rows,
+        "fields": fields, "head": [cell_lines(h, col_pt, c, 1, size, pad) for c, h in enumerate(t.head)], "rows": rows,
     }
 
 
