@@ -20,7 +20,7 @@ from docx.shared import Mm, Pt, RGBColor
 from yusuan.disclosure import Disclosure
 from yusuan.render.document import cover_title, parts, section_title
 from yusuan.render.layout import (
-    DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, cell_lines, field_spans, font_size, perf_merges,
+    DRAFT_MARK, PERF_WIDTHS, Grid, PerfLayout, body_spans, cell_lines, field_spans, font_size, perf_merges,
 )
 
 BODY_FONT = ("Noto Serif CJK SC", "宋体")  # (font name, East Asian name written for Word)
@@ -255,18 +255,13 @@ def _grid_table(doc, g: Grid) -> None:
     col_pt = [Mm(w).pt for w in widths_mm]
     cells = [Placed(h.row, h.col, "\n".join(cell_lines(h.text, col_pt, h.col, h.colspan, size, CELL_MARGINS_PT)),
                     h.rowspan, h.colspan, "center", head=True) for h in g.heads]
-    covered = set()
-    spans = {}
-    for r, c, rs, cs in g.merges:
-        spans[(r, c)] = (rs, cs)
-        covered.update((r + i, c + j) for i in range(rs) for j in range(cs) if (i, j) != (0, 0))
+    spans, covered = body_spans(g)
     for r, line in enumerate(g.body):
         for c, bc in enumerate(line):
             if (r, c) in covered:
                 continue
-            align = "right" if bc.numeric else "center" if bc.text.isdigit() else "left"
             rs, cs = spans.get((r, c), (1, 1))
-            cells.append(Placed(g.header_rows + r, c, bc.text, rs, cs, align, bc.bold, indent=bc.indent))
+            cells.append(Placed(g.header_rows + r, c, bc.text, rs, cs, bc.align, bc.bold, indent=bc.indent))
     _add_table(doc, g.header_rows + len(g.body), widths_mm, cells, size, g.header_rows)
 
 

@@ -47,6 +47,11 @@ class BodyCell:
     bold: bool = False
     indent: int = 0
 
+    @property
+    def align(self) -> str:
+        """Amounts right, codes (all digits: 208, 05) centred, names left, in every format."""
+        return "right" if self.numeric else "center" if self.text.isdigit() else "left"
+
 
 @dataclass
 class Grid:
@@ -372,12 +377,12 @@ def field_spans(line: list[tuple[str, str]], ncols: int) -> list[tuple[str, int,
     return cells
 
 
-def body_spans(g: Grid) -> tuple[dict[tuple[int, int], int], set[tuple[int, int]]]:
-    """Merged body cells for the HTML and PDF tables: {(row, col): colspan} at each merge's first
-    cell, and the set of cells it covers (not printed)."""
+def body_spans(g: Grid) -> tuple[dict[tuple[int, int], tuple[int, int]], set[tuple[int, int]]]:
+    """Merged body cells: {(row, col): (rowspan, colspan)} at each merge's first cell, and the set of
+    cells it covers (not printed)."""
     spans, covered = {}, set()
     for r, c, rs, cs in g.merges:
-        spans[(r, c)] = cs
+        spans[(r, c)] = (rs, cs)
         covered.update((r + i, c + j) for i in range(rs) for j in range(cs) if (i, j) != (0, 0))
     return spans, covered
 

@@ -77,8 +77,7 @@ def _grid_data(g: Grid, first: bool) -> dict:
         for ci, c in enumerate(row):
             if (ri, ci) in covered:
                 continue
-            align = "right" if c.numeric else ("center" if c.text.isdigit() else "left")
-            body.append({"text": c.text, "cs": spans.get((ri, ci), 1), "align": align,
+            body.append({"text": c.text, "cs": spans.get((ri, ci), (1, 1))[1], "align": c.align,
                          "bold": c.bold, "indent": c.indent,
                          "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
     total = sum(g.widths)

@@ -158,8 +158,7 @@ def _table_sheet(ws: Worksheet, g: Grid, unit_name: str, draft: bool) -> None:
                 _style(cell, font, _align("right"), BORDER, fmt="0.00")
             else:
                 cell.value = bc.text or None
-                horiz = "center" if bc.text.isdigit() else "left"
-                _style(cell, font, _align(horiz, wrap=True, indent=bc.indent), BORDER, fmt="@")
+                _style(cell, font, _align(bc.align, wrap=True, indent=bc.indent), BORDER, fmt="@")
     for r, c, rs, cs in g.merges:
         _merge(ws, start_row=b0 + r, start_column=c + 1, end_row=b0 + r + rs - 1, end_column=c + cs)
     last = b0 + len(g.body) - 1
