@@ -22,6 +22,7 @@ CENT = Decimal("0.01")
 ROWS = TypeAdapter(list[Row])
 LEVEL = {3: "类", 5: "款", 7: "项"}
 NUMERALS = "一二三四五六七八九十"
+DASHES = {"-", "—", "--", "－"}
 
 # Source group each budget column of the 财政拨款 table shows, without / with last year's 结转.
 FISCAL_COLUMNS = {
@@ -61,6 +62,8 @@ class _Builder:
             columns=[Column(key=c.key, label=c.label, group=c.group) for c in spec.columns],
         )
         self.table.location = Location(part="2", table=self.table.label)
+        if spec.split_rows:
+            self.table.split_rows = spec.split_rows
         self.label = self.table.label
         self.labels = {c.key: c.label for c in spec.columns}
         # Rows as plain data until ``finish`` validates them all at once: a package has some thousand
@@ -75,7 +78,8 @@ class _Builder:
         value = amount * TEN_THOUSAND if self.spec.unit == "元" else amount
         if value == 0:
             zero = self.spec.zero_text
-            return {"text": zero, "value": ZERO if zero else None, "location": where}
+            # a dash prints no figure, as a blank does (yusuan.amounts.parse_amount reads it as None)
+            return {"text": zero, "value": ZERO if zero and zero not in DASHES else None, "location": where}
         value = value.quantize(CENT, rounding=ROUND_HALF_UP)  # amounts.round_half_up, without rebuilding CENT
         text = f"{value:,.2f}" if self.spec.thousands else f"{value:.2f}"
         return {"text": text, "value": value, "location": where}
@@ -119,7 +123,7 @@ def _function_table(b: _Builder, package: BudgetPackage, columns: dict[str, Call
     sums = {key: make() for key, make in columns.items()}
     codes = sorted({code for amounts in sums.values() for code in amounts})
     year = package.unit.budget_year
-    for code in codes:
+    for code in _printed_levels(b.spec, codes):
         values = {key: amounts.get(code, ZERO) for key, amounts in sums.items()}
         b.add(f"f:{code}", _function_name(code, b.sums), values, code=code, level=LEVEL[len(code)])
     if codes:
@@ -129,6 +133,16 @@ def _function_table(b: _Builder, package: BudgetPackage, columns: dict[str, Call
         if b.spec.empty_note:
             b.table.empty_note = b.spec.empty_note.format(year=year, unit=package.unit.name)
     b.add("total", b.spec.total_label, totals, role="total")
+
+
+def _printed_levels(spec: TableSpec, codes: list[str]) -> list[str]:
+    """The codes printed at the spec's levels; a code with nothing below it is printed whatever its level
+    (a 款 without 项 lines would otherwise vanish from an items-only table)."""
+    if len(spec.levels) == 3:
+        return codes
+    wanted = set(spec.levels)
+    parents = {code[:n] for code in codes for n in (3, 5) if len(code) > n}
+    return [code for code in codes if LEVEL[len(code)] in wanted or code not in parents]
 
 
 def _class_rows(b: _Builder, package: BudgetPackage, profile: Profile, columns: dict[str, dict[str, Decimal]]) -> None:
@@ -231,9 +245,10 @@ def general_project(b: _Builder, package: BudgetPackage, profile: Profile) -> No
             for k, v in values.items():
                 entry[k] += v
     done: set[str] = set()
+    shown = set(b.spec.levels)
     for function, project, values in lines:
         for code in (function[:3], function[:5]):
-            if code not in done:
+            if code not in done and LEVEL[len(code)] in shown:
                 done.add(code)
                 b.add(f"f:{code}", _function_name(code, b.sums), groups[code], code=code, level=LEVEL[len(code)])
         b.add(f"p:{function}:{project.name}", _function_name(function, b.sums), values, code=function, level="项",

@@ -126,6 +126,9 @@ class Table(BaseModel):
     rows: list[Row] = Field(default_factory=list)
     empty_note: str | None = None
     location: Location | None = None
+    # a printing hint, not content: left out of dumps, so a composed disclosure stays the same data
+    split_rows: int | None = Field(default=None, exclude=True,
+                                   description="print in pieces of this many body rows under a repeated header")
 
     def row(self, key: str) -> Row | None:
         for r in self.rows:

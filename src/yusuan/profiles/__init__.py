@@ -48,10 +48,18 @@ class TableSpec(_Spec):
     title: str = Field(description="printed title; {year} is replaced by the budget year")
     unit: Literal["万元", "元"] = "万元"
     thousands: bool = Field(default=False, description="print amounts with thousands separators (1,234.00)")
-    zero_text: str = Field(default="", description="what a zero cell prints: '' (blank), '0', '0.00'")
+    zero_text: str = Field(default="", description="what a zero cell prints: '' (blank), '0', '0.00', '-' "
+                                                    "(a dash, like a blank, prints no figure)")
     columns: list[ColumnSpec]
     rows: list[RowSpec] = Field(default_factory=list, description="fixed rows (income side, 三公 rows)")
     sources: str | None = Field(default=None, description="source group the function rows show (T5/T8/T9)")
+    levels: list[Literal["类", "款", "项"]] = Field(
+        default_factory=lambda: ["类", "款", "项"],
+        description="function rows printed at these levels (['项']: only 项 rows; a code with nothing below it "
+                    "is printed whatever its level)")
+    split_rows: int | None = Field(
+        default=None, ge=5, description="print the table in pieces of this many body rows, each on its own page "
+                                        "under the repeated header (PDF and Word)")
     include_carryover: bool = Field(default=False, description="财政拨款 table: include last year's 财政拨款结转")
     list_classes: bool = Field(default=False, description="T1/T4: list the profile's function_classes even when empty")
     class_label: Literal["code", "numeral"] = Field(

@@ -18,7 +18,7 @@ from yusuan.read.performance import is_title as is_performance_title, read_perfo
 from yusuan.read.summary_tables import (read_fiscal_income_expenditure, read_income_expenditure, read_sangong,
                                         read_sangong_operating)
 from yusuan.read.tables import (FUNCTION_TABLE_COLUMNS, read_basic_table, read_function_table, read_project_table,
-                                reading_finding, recognise_title)
+                                reading_finding, recognise_title, split_number)
 
 
 @dataclass
@@ -217,10 +217,13 @@ class _Assembler:
         self.sections.append(self.section)
 
     def part2_para(self, p: Para, n: str) -> None:
-        m = re.match(r"^表(\d+)", n)
-        if m:
-            self.number = f"表{m.group(1)}"
-            n = n[m.end():]
+        number, rest = split_number(n)
+        # a bare "1." only numbers a table when a title follows it on the same line
+        if number and (number.startswith(("表", "附表")) or recognise_title(rest)):
+            self.number = number
+            n = rest
+        else:
+            number = ""
         if "单位:" in n or "编制部门" in n:
             u = re.search(r"单位:(万元|元)", n)
             if u:
@@ -231,7 +234,7 @@ class _Assembler:
             return
         kind = recognise_title(n) if n else None
         if kind:
-            self.pending = (kind, p.text.strip() if not m else re.sub(r"^表\s*\d+\s*", "", p.text.strip()), self.number)
+            self.pending = (kind, split_number(p.text.strip())[1].strip() if number else p.text.strip(), self.number)
             return
         if self.tables and ("空表" in n or "没有使用" in n or "无" == n[:1] or "本表无数据" in n):
             self.tables[-1].empty_note = p.text.strip()
@@ -262,7 +265,10 @@ class _Assembler:
                 u = re.search(r"单位:(万元|元)", normalise_text(first))
                 if u:
                     self.unit = u.group(1)
-                self.pending = (kind, re.sub(r"^\s*表\s*\d+\s*", "", title.strip()), self.number)
+                number, rest = split_number(title.strip())
+                if number and not self.number:
+                    self.number = number
+                self.pending = (kind, rest.strip() if number else title.strip(), self.number)
                 g = Grid(rows=g.rows[1:], location=g.location)
             else:
                 self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"没有表名的表格（首行“{first.strip()[:30]}”），未读取", g.location))

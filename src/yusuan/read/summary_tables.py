@@ -219,16 +219,39 @@ def read_income_expenditure(grid: Grid, title: str, number: str = "", unit: str 
     return table, reader.findings
 
 
+_BUDGET_COLUMNS = [(("一般公共预算",), "s:general_budget"), (("政府性基金",), "s:fund_budget"),
+                   (("国有资本",), "s:capital_budget"), (("合计",), "total"), (("小计",), "total"),
+                   (("预算数",), "total"), (("决算数",), "total"), (("金额",), "total")]
+
+
+def printed_budget_columns(labels: list[str], default: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """The budget columns a header prints (合计 | 一般公共预算 | 政府性基金 | 国有资本经营预算, or only
+    some of them), in printed order; ``default`` when a label is not one of them. A column the table
+    does not print stays absent, not zero."""
+    out: list[tuple[str, str]] = []
+    for label in labels:
+        key = _match(label, _BUDGET_COLUMNS) if label else None
+        if key is None or key in {k for k, _ in out}:
+            return default
+        out.append((key, label))
+    return out or default
+
+
 def read_fiscal_income_expenditure(grid: Grid, title: str, number: str = "", unit: str = "万元"):
-    """T4: [income label, amount, function 类, total, general, fund, capital] per printed row."""
+    """T4: [income label, amount, function 类, total, general, fund, capital] per printed row (or the
+    budget columns the header prints)."""
     columns = [("total", "合计"), ("s:general_budget", "一般公共预算"), ("s:fund_budget", "政府性基金预算"),
                ("s:capital_budget", "国有资本经营预算")]
+    start = _data_start(grid, ("一、", "本年收入", "财政拨款(补助)"))
+    for row in grid.rows[:start]:  # the header row that labels the function column (功能分类 / 项目)
+        texts = [_norm(c) for c in row]
+        if len(texts) >= 4 and texts[2] and _match(texts[2], _BUDGET_COLUMNS) is None:
+            columns = printed_budget_columns(texts[3:], columns)
     table = Table(kind="fiscal_income_expenditure", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
                   columns=[Column(key="amount", label="合计")] + [Column(key=k, label=l) for k, l in columns],
                   location=grid.location)
     reader = _Reader(table, grid)
     income, expenditure = [], []
-    start = _data_start(grid, ("一、", "本年收入", "财政拨款(补助)"))
     table.columns[0].label = _printed_amount_label(grid.rows[:start], "合计")
     in_carryover = False
     for i, cells in enumerate(grid.rows[start:], start=1):
@@ -246,10 +269,10 @@ def read_fiscal_income_expenditure(grid: Grid, title: str, number: str = "", uni
                 income.append(_income_row(reader, label, amount, key, i))
         elif not parse_blank(amount.text):
             reader.warn("R.ROW.UNRECOGNISED", "收入栏有金额但没有项目名称", amount, i)
-        row = _function_row(reader, function, cells[3:7], columns, i)
+        row = _function_row(reader, function, cells[3:3 + len(columns)], columns, i)
         if row is not None:
             expenditure.append(row)
-        extra = [c for c in cells[7:] if not parse_blank(c.text)]
+        extra = [c for c in cells[3 + len(columns):] if not parse_blank(c.text)]
         if extra:
             reader.warn("R.TABLE.EXTRA_CELLS", f"该行多出非空单元格“{extra[0].text.strip()}”，未读取", extra[0], i)
     table.rows = income + expenditure
@@ -260,14 +283,20 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
     """T10: one row per 三公 item; the label may take more than one cell (“公务用车购置及运行费”“（小计）”)."""
     columns = [("total", "合计"), ("s:general_budget", "一般公共预算"), ("s:fund_budget", "政府性基金"),
                ("s:capital_budget", "国有资本经营预算")]
+    pairs = next((i for i, row in enumerate(grid.rows)
+                  if row and all(_norm(c) in ("预算数", "决算数") for c in row)), None)
+    start = _data_start(grid, ("合计", "总计", "因公出国"))
+    header = [[_norm(c) for c in row] for row in grid.rows[:start] if any(_norm(c) for c in row)]
+    if pairs is None and header:
+        # the lowest header row names the columns; an empty cell there sits under a label merged down
+        lower, upper = header[-1], header[-2] if len(header) > 1 else []
+        labels = [lower[j] or (upper[j] if j < len(upper) else "") for j in range(1, len(lower))]
+        columns = printed_budget_columns(labels, columns)
     table = Table(kind="sangong", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
                   columns=[Column(key=k, label=l) for k, l in columns], location=grid.location)
     reader = _Reader(table, grid)
-    pairs = next((i for i, row in enumerate(grid.rows)
-                  if row and all(_norm(c) in ("预算数", "决算数") for c in row)), None)
     if pairs is not None:
         return _read_sangong_columnar(table, reader, grid, pairs)
-    start = _data_start(grid, ("合计", "总计", "因公出国"))
     for i, cells in enumerate(grid.rows[start:], start=1):
         labels = []
         while len(labels) < len(cells) and not _is_number(cells[len(labels)]):

@@ -98,11 +98,26 @@ _CODE2 = re.compile(r"^\d{2}$")
 _CODE_JOINED = re.compile(r"^(\d{3}(?:\d{2}){0,2})(?!\d)\s*(.*)$", re.S)
 
 
+# A printed table number before (or on the line above) its title: 表1, 表一, 附表1, 表1-2, 1. / 1、
+_NUMERAL_1_99 = r"(?:[二三四五六七八九]?十[一二三四五六七八九]?|[一二三四五六七八九])(?!般)"  # not 一般…
+TABLE_NUMBER = re.compile(
+    r"^\s*(附?\s*表\s*(?:\d{1,2}(?=\d{4}年|\D|$)(?:\s*-\s*\d+)?|" + _NUMERAL_1_99 + ")"
+    r"|\d{1,2}(?:\s*-\s*\d+)?[.、．](?:(?!\d)|(?=\d{4}年)))\s*")
+
+
+def split_number(text: str) -> tuple[str, str]:
+    """(printed table number without spaces, the rest) of a title line; ('', text) when it has none."""
+    m = TABLE_NUMBER.match(text)
+    if not m:
+        return "", text
+    return re.sub(r"\s+", "", m.group(1)).replace("．", "."), text[m.end():]
+
+
 def recognise_title(text: str) -> str | None:
     """The table kind a printed title names, or None."""
     for line in text.splitlines() or [text]:
         # final accounts print the same tables as 决算; their layout is the budget's
-        norm = normalise_text(re.sub(r"^\s*(表\s*\d+|\d+[.、])", "", line)).replace("决算", "预算")
+        norm = normalise_text(split_number(line)[1]).replace("决算", "预算")
         if not norm.endswith("表") or len(norm) > 40:
             continue
         for kind, words in _TITLES:
@@ -289,14 +304,53 @@ def columns_from_header(header: list[list[GridCell]], width: int, lead: int, sub
     """Column (key, label, keyword) list read from header rows that line up with the data rows
     (every cell under its own label), or None when the header cannot say it unambiguously.
     ``subtotal``: the key a bare 小计 column stands for (本年支出 小计 in a final account's fund table)."""
-    aligned = [row for row in header if len(row) == width]
-    if not aligned:
-        return None
-    out, seen = [], set()
     def key_of(label: str) -> str | None:
         if subtotal and label == "小计":
             return subtotal
         return next((k for words, k in _LABEL_KEYS if all(w in label for w in words)), None) if label else None
+
+    aligned = [row for row in header if len(row) == width]
+    found = _columns_aligned(aligned, width, lead, key_of) if aligned else None
+    return found or _columns_under_groups(header, lead, key_of)
+
+
+def _columns_under_groups(header: list[list[GridCell]], lead: int, key_of):
+    """Columns of a two-row header printed with its merged cells collapsed (one cell per merged area,
+    a vertically merged continuation left empty): each upper label either stands over an empty lower
+    cell (a column of its own) or over the run of lower labels that follows (a group of columns)."""
+    rows = [row for row in header if any(_norm(c) for c in row)]
+    if len(rows) < 2:
+        return None
+    upper, lower = [_norm(c) for c in rows[-2]], [_norm(c) for c in rows[-1]]
+    start = next((i for i, label in enumerate(upper) if key_of(label)), None)
+    if start is None:
+        return None
+    values = upper[start:]
+    below = (lower + [""] * lead)[lead:] + [""] * len(values)  # a reader may drop trailing empty cells
+    out, seen, j = [], set(), 0
+    for label in values:
+        if not label:
+            return None
+        children = []
+        while j < len(below) and below[j]:
+            children.append(below[j])
+            j += 1
+        if not children:
+            children, j = [""], j + 1
+        for child in children:
+            key = key_of(child) or key_of(label + child)
+            if key is None or key in seen:
+                return None
+            seen.add(key)
+            leaf = child if child and key_of(child) == key else label + child
+            out.append((key, leaf, leaf))
+    if any(below[j:]):
+        return None
+    return out or None
+
+
+def _columns_aligned(aligned: list[list[GridCell]], width: int, lead: int, key_of):
+    out, seen = [], set()
 
     for j in range(lead, width):
         parts = [_norm(row[j]) for row in aligned if _norm(row[j])]

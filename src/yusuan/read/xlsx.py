@@ -33,7 +33,7 @@ def _cell_text(value) -> str:
     return str(value)
 
 
-_PARAGRAPH = re.compile(r"^(第[一二三四]部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|表\s*\d+|编制部门|单位[:：])")
+_PARAGRAPH = re.compile(r"^(第[一二三四]部分|[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）]|附?表\s*\d+|表[一二三四五六七八九十]+|编制部门|单位[:：])")
 
 
 # Sheets yusuan itself adds beside the disclosure (the check report) are not part of it.

@@ -9,6 +9,7 @@ Word, Excel and HTML draw the same grid, so the three outputs cannot drift apart
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -104,7 +105,21 @@ def _cell(row: Row, col: Column) -> BodyCell:
         return BodyCell(bold=bold, numeric=col.key not in TEXT_COLUMNS)
     if col.key in TEXT_COLUMNS or (c.value is None and c.text and not _looks_numeric(c.text)):
         return BodyCell(text=c.text, bold=bold)
-    return BodyCell(text=amount(c.value), value=c.value, numeric=True, bold=bold)
+    return BodyCell(text=_printed(c.text, c.value), value=c.value, numeric=True, bold=bold)
+
+
+def _printed(text: str, value: Decimal | None) -> str:
+    """The cell's own text when it prints the value in the table's style (1,234.00; 0.00; a dash for
+    nothing), else the value in two places."""
+    t = text.strip()
+    if value is None:
+        return t if t in ("-", "—", "－") else ""
+    if t != amount(value) and _STYLED.fullmatch(t) and Decimal(t.replace(",", "")) == value:
+        return t
+    return amount(value)
+
+
+_STYLED = re.compile(r"-?\d{1,3}(,\d{3})+\.\d\d|-?\d+\.\d\d")  # 1,234.00 or 0.00
 
 
 def _looks_numeric(text: str) -> bool:

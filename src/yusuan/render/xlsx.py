@@ -153,8 +153,10 @@ def _table_sheet(ws: Worksheet, g: Grid, unit_name: str, draft: bool) -> None:
             font = BOLD_FONT if bc.bold else BODY_FONT
             if bc.numeric and bc.value is not None:
                 cell.value = bc.value  # stored as a number; Decimal keeps the printed digits
-                _style(cell, font, _align("right"), BORDER, fmt="0.00")
+                _style(cell, font, _align("right"), BORDER, fmt="#,##0.00" if "," in bc.text else "0.00")
             elif bc.numeric:
+                if bc.text:  # a dash printed for nothing
+                    cell.value = bc.text
                 _style(cell, font, _align("right"), BORDER, fmt="0.00")
             else:
                 cell.value = bc.text or None

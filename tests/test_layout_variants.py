@@ -1,0 +1,257 @@
+"""Layout variants (yusuan.profiles.variants): each composes, renders to Word, Excel and PDF and reads
+back to the same cells, numbers and units; reading adds no fatal finding the composed package lacks.
+
+Composed with the Changji example and both the xinjiang and the shanghai profile. DOCX and XLSX are
+checked for every variant and a few combinations; PDF (slow) for a sample."""
+
+from __future__ import annotations
+
+import random
+from decimal import Decimal
+
+import pytest
+
+from tests.conftest import EXAMPLE
+
+pytestmark = pytest.mark.skipif(not (EXAMPLE / "package.yaml").exists(), reason="示例包不存在")
+
+REQUIRED = ["single_fiscal_column", "general_only_column", "items_only", "yuan", "wan_yuan", "thousands", "dash_zero",
+            "zero_decimals", "blank_zero", "numbering_chinese", "numbering_appendix", "numbering_dotted", "table_order",
+            "split_tables"]
+PROFILES = ["xinjiang", "shanghai"]
+COMBINATIONS = [
+    ("single_fiscal_column", "items_only", "yuan", "thousands", "dash_zero", "numbering_chinese"),
+    ("general_only_column", "wan_yuan", "zero_decimals", "numbering_appendix", "table_order", "split_tables"),
+    ("items_only", "thousands", "blank_zero", "numbering_dotted", "table_order"),
+]
+PDF_SAMPLE = [("xinjiang", ("single_fiscal_column", "items_only", "dash_zero", "numbering_chinese", "split_tables")),
+              ("shanghai", ("general_only_column", "wan_yuan", "zero_decimals", "numbering_dotted", "table_order"))]
+
+# Fatal findings that reading adds only because a rule still takes an unprinted column for 0 (the
+# *unknown* helper changes that): X.T4T5.TOTAL compares table 4's 一般公共预算 column, which the
+# single-column layout does not print, with table 5. Empty this once that change is merged.
+AWAITING_UNKNOWN: dict[str, set[str]] = {"single_fiscal_column": {"X.T4T5.TOTAL"}}
+
+
+@pytest.fixture(scope="module")
+def package():
+    from yusuan.load import load_package
+
+    return load_package(EXAMPLE)
+
+
+def _profile(name: str, variants=()):
+    from yusuan.profiles import load_profile
+    from yusuan.profiles.variants import apply_variants
+
+    return apply_variants(load_profile(name), variants)
+
+
+def _compose(package, name: str, variants=()):
+    from yusuan.compose import compose
+
+    return compose(package, _profile(name, variants))
+
+
+# -- the interface -----------------------------------------------------------------------------
+def test_every_agreed_variant_exists_with_a_chinese_description():
+    from yusuan.profiles.variants import LAYOUT_VARIANTS
+
+    assert set(REQUIRED) <= set(LAYOUT_VARIANTS)
+    for name, text in LAYOUT_VARIANTS.items():
+        assert any("\u4e00" <= ch <= "\u9fff" for ch in text), name
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_apply_returns_a_valid_copy_and_leaves_the_profile_alone(name):
+    from yusuan.profiles import Profile, load_profile
+    from yusuan.profiles.variants import apply_variants
+
+    original = load_profile(name)
+    before = original.model_dump()
+    changed = apply_variants(original, REQUIRED[:3] + ["yuan", "dash_zero", "numbering_appendix", "split_tables"])
+    assert isinstance(changed, Profile) and changed is not original
+    Profile.model_validate(changed.model_dump())
+    assert original.model_dump() == before
+    assert changed.model_dump() != before
+    assert apply_variants(original, []).model_dump() == before
+
+
+def test_unknown_and_conflicting_variants_are_refused():
+    from yusuan.errors import InputError
+    from yusuan.profiles import load_profile
+    from yusuan.profiles.variants import apply_variants
+
+    profile = load_profile("xinjiang")
+    with pytest.raises(InputError, match="没有名为"):
+        apply_variants(profile, ["no_such_variant"])
+    with pytest.raises(InputError, match="冲突"):
+        apply_variants(profile, ["yuan", "wan_yuan"])
+    with pytest.raises(InputError, match="冲突"):
+        apply_variants(profile, ["dash_zero", "blank_zero"])
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_random_variants_are_reproducible_valid_and_varied(name):
+    from yusuan.profiles import load_profile
+    from yusuan.profiles.variants import FAMILIES, LAYOUT_VARIANTS, apply_variants, random_variants
+
+    profile = load_profile(name)
+    seen = set()
+    for seed in range(40):
+        chosen = random_variants(profile, random.Random(seed))
+        assert chosen == random_variants(profile, random.Random(seed))
+        assert set(chosen) <= set(LAYOUT_VARIANTS)
+        for members in FAMILIES.values():
+            assert len([n for n in chosen if n in members]) <= 1
+        for n in chosen:  # none is a no-op for this profile
+            assert apply_variants(profile, [n]).model_dump() != profile.model_dump(), n
+        apply_variants(profile, chosen)
+        seen.update(chosen)
+    assert len(seen) >= 10
+
+
+# -- what each variant prints --------------------------------------------------------------------
+def _cells(d):
+    return [(t, r, k, c) for t in d.tables for r in t.rows for k, c in r.cells.items() if k != "project_name"]
+
+
+def test_single_fiscal_column(package):
+    for name in PROFILES:
+        d = _compose(package, name, ["single_fiscal_column"])
+        income = d.table("income")
+        assert [c.key for c in income.columns if c.key.startswith("s:")][0] == "s:fiscal"
+        assert not {"s:general", "s:fund", "s:capital", "s:general_transfer"} & {c.key for c in income.columns}
+        t4 = d.table("fiscal_income_expenditure")
+        assert [c.key for c in t4.columns] == ["amount", "total"]
+        assert [r.key for r in t4.rows if r.side == "income" and r.role != "total"] == ["s:fiscal"]
+        t1 = d.table("income_expenditure")
+        assert t1.row("s:fiscal") is not None and t1.row("s:general_budget") is None
+        assert t1.value("s:fiscal", "amount") == t4.value("s:fiscal", "amount") == t4.value("expenditure_total", "total")
+    # the xinjiang 收支总表 keeps its 1. 2. 3. numbering without gaps
+    labels = [r.name for r in _compose(package, "xinjiang", ["single_fiscal_column"]).table("income_expenditure").rows]
+    assert "1.财政拨款收入" in labels and "2.财政专户核拨" in labels and "3.单位资金" in labels
+
+
+def test_general_only_column_drops_empty_budgets_only(package):
+    d = _compose(package, "xinjiang", ["general_only_column"])
+    base = _compose(package, "xinjiang")
+    for kind in ("income", "fiscal_income_expenditure", "sangong"):
+        keys = {c.key for c in d.table(kind).columns}
+        assert not keys & {"s:fund", "s:capital", "s:fund_budget", "s:capital_budget"}, kind
+        assert keys & {"s:general", "s:general_budget"}, kind
+    # the example has no fund or state-capital money: every printed figure is the base's
+    assert {(t.kind, r.key, k): c.value for t, r, k, c in _cells(d)}.items() <= \
+        {(t.kind, r.key, k): c.value for t, r, k, c in _cells(base)}.items()
+
+
+def test_items_only_prints_only_item_rows_and_keeps_the_totals(package):
+    base, d = _compose(package, "xinjiang"), _compose(package, "xinjiang", ["items_only"])
+    for kind in ("income", "expenditure", "general_expenditure", "general_project"):
+        levels = {r.level for r in d.table(kind).rows if r.key != "total"}
+        assert levels == {"项"}, kind
+        assert {k: c.value for k, c in d.table(kind).row("total").cells.items()} == \
+            {k: c.value for k, c in base.table(kind).row("total").cells.items()}
+    assert {r.level for r in d.table("general_basic").rows} == {r.level for r in base.table("general_basic").rows}
+
+
+def test_units_thousands_and_zeros(package):
+    base = _compose(package, "xinjiang")
+    yuan = _compose(package, "xinjiang", ["yuan", "thousands"])
+    assert {t.unit for t in yuan.tables} == {"元"}
+    total = base.table("income").value("total", "total")
+    assert yuan.table("income").value("total", "total") == total * 10000
+    assert yuan.table("income").row("total").cells["total"].text == f"{total * 10000:,.2f}"
+    wan = _compose(package, "shanghai", ["wan_yuan"])
+    assert {t.unit for t in wan.tables} == {"万元"}
+    dash = _compose(package, "xinjiang", ["dash_zero"])
+    dashes = [c for _, _, _, c in _cells(dash) if c.text == "-"]
+    assert dashes and all(c.value is None for c in dashes)  # a dash prints no figure, as a blank does
+    zeros = [c for _, _, _, c in _cells(_compose(package, "shanghai", ["zero_decimals"])) if c.text == "0.00"]
+    assert zeros and all(c.value == 0 for c in zeros)
+    blank = _compose(package, "shanghai", ["blank_zero"])
+    assert not [c for _, _, _, c in _cells(blank) if c.value == 0]
+
+
+def test_numbering_order_and_split(package):
+    assert [t.number for t in _compose(package, "shanghai", ["numbering_chinese"]).tables][:3] == ["表一", "表二", "表三"]
+    assert _compose(package, "xinjiang", ["numbering_appendix"]).tables[9].number == "附表10"
+    assert [t.number for t in _compose(package, "xinjiang", ["numbering_dotted"]).tables][:2] == ["1.", "2."]
+    base, moved = _compose(package, "xinjiang"), _compose(package, "xinjiang", ["table_order"])
+    assert sorted(t.kind for t in moved.tables) == sorted(t.kind for t in base.tables)
+    assert [t.kind for t in moved.tables] != [t.kind for t in base.tables]
+    assert [t.number for t in moved.tables] == [f"表{i}" for i in range(1, len(moved.tables) + 1)]
+    split = _compose(package, "xinjiang", ["split_tables"])
+    assert all(t.split_rows for t in split.tables)
+    assert split.model_dump_json() == base.model_dump_json()  # a printing hint, not content
+
+
+# -- read back ---------------------------------------------------------------------------------
+def _write(d, fmt: str, path):
+    if fmt == "docx":
+        from yusuan.render.docx import write_docx
+
+        return write_docx(d, path)
+    if fmt == "xlsx":
+        from yusuan.render.xlsx import write_xlsx
+
+        return write_xlsx(d, path)
+    from yusuan.render.pdf import write_pdf
+
+    write_pdf(d, path)
+    return path
+
+
+def _assert_reads_back(composed, result, variants):
+    from yusuan import rules
+
+    read = result.disclosure
+    assert [t.kind for t in read.tables] == [t.kind for t in composed.tables]
+    compared = 0
+    for table in composed.tables:
+        back = read.table(table.kind)
+        assert back.unit == table.unit, table.kind
+        if table.number:
+            assert back.number == table.number, table.kind
+        assert [c.key for c in back.columns] == [c.key for c in table.columns], table.kind  # absent stays absent
+        assert [r.key for r in back.rows] == [r.key for r in table.rows], table.kind
+        for row in table.rows:
+            got = back.row(row.key)
+            for key, cell in row.cells.items():
+                if key == "project_name":
+                    assert got.cells[key].text.replace(" ", "") == cell.text.replace(" ", "")
+                    continue
+                assert key in got.cells or cell.value is None, (table.kind, row.key, key)
+                assert got.value(key) == cell.value, (table.kind, row.key, key, cell.text)
+                compared += 1
+            assert not set(got.cells) - set(row.cells) - {c.key for c in table.columns}, (table.kind, row.key)
+    assert compared > 300
+    rules.load_all()
+    allowed = set().union(*(AWAITING_UNKNOWN.get(v, set()) for v in variants))
+    mine = {(f.rule, f.subject) for f in rules.run(rules.Context(disclosure=composed)) if f.severity == "fatal"}
+    added = [f"{f.rule}: {f.message}" for f in rules.run(rules.Context(disclosure=read))
+             if f.severity == "fatal" and (f.rule, f.subject) not in mine and f.rule not in allowed]
+    assert added == []
+    assert not [f for f in result.findings if f.rule.startswith(("R.TABLE", "R.ROW", "R.NUMBER"))]
+
+
+CASES = [(p, (v,)) for p in PROFILES for v in REQUIRED] + [(p, c) for p in PROFILES for c in COMBINATIONS]
+
+
+@pytest.mark.parametrize("fmt", ["docx", "xlsx"])
+@pytest.mark.parametrize("name,variants", CASES, ids=[f"{p}-{'+'.join(v)}" for p, v in CASES])
+def test_variant_reads_back_from_word_and_excel(package, tmp_path, name, variants, fmt):
+    from yusuan.read import read_file
+
+    composed = _compose(package, name, variants)
+    path = _write(composed, fmt, tmp_path / f"out.{fmt}")
+    _assert_reads_back(composed, read_file(path), variants)
+
+
+@pytest.mark.parametrize("name,variants", PDF_SAMPLE, ids=[f"{p}-{'+'.join(v)}" for p, v in PDF_SAMPLE])
+def test_variant_reads_back_from_pdf(package, tmp_path, name, variants):
+    from yusuan.read import read_file
+
+    composed = _compose(package, name, variants)
+    path = _write(composed, "pdf", tmp_path / "out.pdf")
+    _assert_reads_back(composed, read_file(path), variants)
