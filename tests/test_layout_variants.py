@@ -24,8 +24,10 @@ COMBINATIONS = [
     ("general_only_column", "wan_yuan", "zero_decimals", "numbering_appendix", "table_order", "split_tables"),
     ("items_only", "thousands", "blank_zero", "numbering_dotted", "table_order"),
 ]
-PDF_SAMPLE = [("xinjiang", ("single_fiscal_column", "items_only", "dash_zero", "numbering_chinese", "split_tables")),
-              ("shanghai", ("general_only_column", "wan_yuan", "zero_decimals", "numbering_dotted", "table_order"))]
+# PDF: every variant once (the profiles taking turns) and two combinations
+PDF_SAMPLE = [(PROFILES[i % 2], (v,)) for i, v in enumerate(REQUIRED)] + [
+    ("xinjiang", ("single_fiscal_column", "items_only", "dash_zero", "numbering_chinese", "split_tables")),
+    ("shanghai", ("general_only_column", "wan_yuan", "zero_decimals", "numbering_dotted", "table_order"))]
 
 # Fatal findings that reading adds only because a rule still takes an unprinted column for 0 (the
 # *unknown* helper changes that): X.T4T5.TOTAL compares table 4's 一般公共预算 column, which the

@@ -134,7 +134,9 @@ def _split_between(lo: float, hi: float, words: list[tuple[int, Word]], region: 
     if lefts & rights:
         return True
     labels = [w for w in header if left - 1 <= w.x0 and w.x1 <= right + 1]
-    return len(labels) >= 2  # several leaf labels share the ruled span: it holds several columns
+    # several leaf labels share the ruled span, side by side: it holds several columns (the lines of
+    # one label wrapped inside its cell stand above each other, not on both sides of the gap)
+    return any(w.x1 <= lo + 1 for w in labels) and any(w.x0 >= hi - 1 for w in labels)
 
 
 def grid_of_region(region: Region, lines: list[Line], page: PageLayout, file: str,
