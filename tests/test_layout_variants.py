@@ -257,3 +257,20 @@ def test_variant_reads_back_from_pdf(package, tmp_path, name, variants):
     composed = _compose(package, name, variants)
     path = _write(composed, "pdf", tmp_path / "out.pdf")
     _assert_reads_back(composed, read_file(path), variants)
+
+
+def test_split_tables_print_pieces_under_a_repeated_header(package, tmp_path):
+    docx = pytest.importorskip("docx")
+    from yusuan.render.layout import table_grid
+
+    base, split = _compose(package, "xinjiang"), _compose(package, "xinjiang", ["split_tables"])
+    g = table_grid(split.table("income"))
+    pieces = g.pieces()
+    assert len(pieces) > 1 and pieces[0][0] == 0 and pieces[-1][1] == len(g.body)
+    assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:]))
+    assert table_grid(base.table("income")).pieces() == [(0, len(g.body))]
+    word = docx.Document(str(_write(split, "docx", tmp_path / "split.docx")))
+    plain = docx.Document(str(_write(base, "docx", tmp_path / "base.docx")))
+    assert len(word.tables) > len(plain.tables)
+    heads = [t for t in word.tables if t.rows[0].cells[0].text == plain.tables[1].rows[0].cells[0].text]
+    assert len(heads) >= 2 and heads[0].rows[1].cells[0].text == heads[1].rows[1].cells[0].text

@@ -95,6 +95,7 @@ class _Assembler:
         self.year: int | None = None
         self.title_parts: list[str] = []
         self.pending: tuple[str, str, str] | None = None  # kind, title, number
+        self.last_grid: tuple | None = None  # the last table read: kind, title, number, unit, grid, findings
         self.number = ""
         self.unit = "万元"
         self.section: Section | None = None
@@ -257,6 +258,8 @@ class _Assembler:
         if self.part != 2:
             self.findings.append(reading_finding("R.TABLE.UNRECOGNISED", "说明部分之外出现了无法识别的表格", g.location))
             return
+        if self.pending is None and self.continue_table(g):
+            return
         if self.pending is None:
             first = "\n".join(c.text for c in g.rows[0]) if g.rows else ""
             kind = recognise_title(first)
@@ -278,16 +281,45 @@ class _Assembler:
         if any(t.kind == kind for t in self.tables):
             self.findings.append(reading_finding("R.TABLE.DUPLICATE", f"“{title}”出现了两次，只读取第一张", g.location))
             return
+        number = number or (f"表{KIND_NUMBER[kind]}" if kind in KIND_NUMBER else "")
         try:
-            table, found = read_table(kind, g, title, number or (f"表{KIND_NUMBER[kind]}" if kind in KIND_NUMBER else ""), self.unit)
+            table, found = read_table(kind, g, title, number, self.unit)
         except Exception as exc:  # noqa: BLE001 - one unreadable table must not hide the rest of the file
             self.findings.append(reading_finding(
                 "R.TABLE.UNREADABLE", f"“{title}”的版式无法识别，未读取（{type(exc).__name__}）", g.location))
+            self.last_grid = None
             return
         self.tables.append(table)
         self.findings.extend(found)
+        self.last_grid = (kind, title, number, self.unit, g, found)
         self.unit = "万元"
         self.number = ""
+
+    def continue_table(self, g: Grid) -> bool:
+        """A grid without a title right after a table, repeating that table's header rows: the table
+        printed on from a page break (a split table). Its rows join the table, which is read again."""
+        if self.last_grid is None or not g.rows or self.tables[-1].kind != self.last_grid[0]:
+            return False
+        kind, title, number, unit, prev, found = self.last_grid
+
+        def texts(row):
+            return [_norm_cell(c.text) for c in row]
+
+        header = 0
+        while header < min(len(prev.rows), len(g.rows)) and texts(g.rows[header]) == texts(prev.rows[header]) \
+                and not any(re.fullmatch(r"[\d,.-]+", t) for t in texts(g.rows[header])):
+            header += 1
+        if header == 0 or header == len(g.rows) or not any(texts(g.rows[0])):
+            return False
+        joined = Grid(rows=prev.rows + g.rows[header:], location=prev.location)
+        try:
+            table, again = read_table(kind, joined, title, number, unit)
+        except Exception:  # noqa: BLE001 - keep what was read; the grid is reported below
+            return False
+        self.tables[-1] = table
+        self.findings = [f for f in self.findings if not any(f is x for x in found)] + again
+        self.last_grid = (kind, title, number, unit, joined, again)
+        return True
 
     # -- second pass ---------------------------------------------------------------------------
     def finish(self) -> None:

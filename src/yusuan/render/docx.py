@@ -256,13 +256,17 @@ def _grid_table(doc, g: Grid) -> None:
     cells = [Placed(h.row, h.col, "\n".join(cell_lines(h.text, col_pt, h.col, h.colspan, size, CELL_MARGINS_PT)),
                     h.rowspan, h.colspan, "center", head=True) for h in g.heads]
     spans, covered = body_spans(g)
-    for r, line in enumerate(g.body):
-        for c, bc in enumerate(line):
-            if (r, c) in covered:
-                continue
-            rs, cs = spans.get((r, c), (1, 1))
-            cells.append(Placed(g.header_rows + r, c, bc.text, rs, cs, bc.align, bc.bold, indent=bc.indent))
-    _add_table(doc, g.header_rows + len(g.body), widths_mm, cells, size, g.header_rows)
+    for k, (start, end) in enumerate(g.pieces()):
+        if k:  # a split table: the next piece on a new page, under the header again
+            doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
+        body = []
+        for r in range(start, end):
+            for c, bc in enumerate(g.body[r]):
+                if (r, c) in covered:
+                    continue
+                rs, cs = spans.get((r, c), (1, 1))
+                body.append(Placed(g.header_rows + r - start, c, bc.text, rs, cs, bc.align, bc.bold, indent=bc.indent))
+        _add_table(doc, g.header_rows + end - start, widths_mm, cells + body, size, g.header_rows)
 
 
 def _perf_table(doc, t: PerfLayout) -> None:

@@ -67,6 +67,22 @@ class Grid:
     empty_note: str | None = None
     anchor: str = ""
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)  # body (row, col, rowspan, colspan)
+    split_rows: int | None = None  # print in pieces of this many body rows, each under the header
+
+    def pieces(self) -> list[tuple[int, int]]:
+        """Body row ranges [start, end) printed one per page under a repeated header: the whole body
+        unless the table is split; a piece never ends inside a cell merged over several rows."""
+        n = len(self.body)
+        if not self.split_rows or n <= self.split_rows:
+            return [(0, n)]
+        out, start = [], 0
+        while start < n:
+            end = min(start + self.split_rows, n)
+            while end < n and any(r < end < r + rs for r, _c, rs, _cs in self.merges):
+                end += 1
+            out.append((start, end))
+            start = end
+        return out
 
     @property
     def ncols(self) -> int:
@@ -289,7 +305,7 @@ def _grid(table: Table, header_rows: int, heads, lines, widths) -> Grid:
     return Grid(
         key=table.kind, number=table.number, title=table.title, unit=table.unit,
         header_rows=header_rows, heads=heads, body=lines, widths=widths,
-        empty_note=table.empty_note, anchor=f"table-{table.kind}",
+        empty_note=table.empty_note, anchor=f"table-{table.kind}", split_rows=table.split_rows,
     )
 
 

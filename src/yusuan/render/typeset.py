@@ -72,14 +72,17 @@ def _unbreakable(text: str, longest: int) -> bool:
 
 def _grid_data(g: Grid, first: bool) -> dict:
     spans, covered = body_spans(g)
-    body = []
-    for ri, row in enumerate(g.body):
-        for ci, c in enumerate(row):
-            if (ri, ci) in covered:
-                continue
-            body.append({"text": c.text, "cs": spans.get((ri, ci), (1, 1))[1], "align": c.align,
-                         "bold": c.bold, "indent": c.indent,
-                         "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
+    pieces = []  # a split table prints each piece on its own page under the header
+    for start, end in g.pieces():
+        body = []
+        for ri in range(start, end):
+            for ci, c in enumerate(g.body[ri]):
+                if (ri, ci) in covered:
+                    continue
+                body.append({"text": c.text, "cs": spans.get((ri, ci), (1, 1))[1], "align": c.align,
+                             "bold": c.bold, "indent": c.indent,
+                             "brk": not c.numeric and _unbreakable(c.text, CELL_RUN)})
+        pieces.append(body)
     total = sum(g.widths)
     size = font_size(g.widths, g.wide)
     col_pt = [w / total * USABLE_PT["landscape" if g.wide else "portrait"] for w in g.widths]
@@ -90,7 +93,7 @@ def _grid_data(g: Grid, first: bool) -> dict:
         "anchor": g.anchor, "first": first, "wide": g.wide,
         "title": f"{g.number}　{g.title}" if g.number else g.title, "unit": g.unit,
         "size": size, "widths": [w / total for w in g.widths],
-        "head": heads, "body": body, "empty_note": g.empty_note or "",
+        "head": heads, "body": pieces[0], "more": pieces[1:], "empty_note": g.empty_note or "",
     }
 
 
