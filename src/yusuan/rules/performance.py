@@ -75,6 +75,8 @@ def _money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
         name = cell.text if cell and cell.text else row.key.split(":", 2)[-1]
         key = normalise_text(name)
         amount = row.value("total") or ZERO
+        if t7.unit == "元":  # performance tables state 万元
+            amount = amount / Decimal(10000)
         prev = found.get(key)
         found[key] = (name, amount + (prev[1] if prev else ZERO), t7.label or "一般公共预算项目支出情况表")
     return found
