@@ -299,3 +299,20 @@ def test_split_tables_print_pieces_under_a_repeated_header(package, tmp_path):
     assert len(word.tables) > len(plain.tables)
     heads = [t for t in word.tables if t.rows[0].cells[0].text == plain.tables[1].rows[0].cells[0].text]
     assert len(heads) >= 2 and heads[0].rows[1].cells[0].text == heads[1].rows[1].cells[0].text
+
+
+@pytest.mark.parametrize("name", PROFILES)
+def test_every_variant_renders_as_a_web_page_with_its_printed_figures(package, name):
+    from yusuan.render.html import render_html
+
+    for variants in [(v,) for v in REQUIRED] + COMBINATIONS:
+        d = _compose(package, name, variants)
+        page = render_html(d)
+        for table in d.tables:
+            assert table.title in page, (variants, table.kind)
+            if table.number:
+                assert table.number in page, (variants, table.kind)
+        total = d.table("income").row("total").cells["total"]
+        assert total.text in page, variants  # 1,234.00 where thousands are printed
+        if "dash_zero" in variants:
+            assert ">-<" in page.replace(" ", "")
