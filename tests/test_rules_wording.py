@@ -357,3 +357,77 @@ def test_asset_date_years_from_the_profile():
     d = with_text("截至2021年12月31日，本部门共有车辆3辆。", section="other.assets")
     assert len(run_rule(d, "H.YEAR.ASSETS")) == 1
     assert run_rule(d, "H.YEAR.ASSETS", profile={"wording": {"assets_year_offsets": [-1, -2]}}) == []
+
+
+def test_title_year_periods_and_last_year_execution():
+    d = with_text("正文。")
+    for text in ("（一）2022年预算执行情况", "（二）2022—2024年中期财政规划", "（三）2023-2025年项目滚动计划"):
+        add_statements(d, "other.notes", text=text, title="其他说明")
+    for p in d.section("other.notes").paragraphs:
+        p.style = "heading"
+    assert run_rule(d, "W.YEAR.TITLE") == []
+    add_statements(d, "other.notes", text="（四）2020—2021年项目计划")
+    d.section("other.notes").paragraphs[-1].style = "heading"
+    assert len(run_rule(d, "W.YEAR.TITLE")) == 1
+
+
+def test_sub_item_change_is_not_the_sentence_change():
+    text = "本年支出80.50万元，上年支出90.50万元，其中人员经费减少3.00万元。"
+    assert found("W.YOY.CHANGE", text) == []
+    text = "本年支出80.50万元，上年支出90.50万元，减少10.00万元，办公费2.00万元。"
+    assert found("W.YOY.CHANGE", text) == []
+
+
+def test_mid_paragraph_list_marker_and_cited_names():
+    assert found("W.PUNCT.UNPAIRED", "主要包括：1）基本支出；2）项目支出。") == []
+    assert found("W.TEMPLATE", "具体情况（说明见附件）如下。") == []
+    assert found("W.SELF.NAME", "依据《昌吉州部门预算管理办法》编制。", title="昌吉州测绘院2023年单位预算公开") == []
+    assert found("W.CLASS.RENAMED", "用于生态环境保护支出。") == []
+
+
+def test_completion_rate_wording_variants():
+    ok = "公务接待费年初预算为5.00万元，决算数为4.00万元，预算完成率为80.00%。"
+    bad = "公务接待费年初预算为5.00万元，决算数为4.00万元，预算执行率为90.00%。"
+    assert found("W.RATE.COMPLETION", ok, phase="final") == []
+    assert len(found("W.RATE.COMPLETION", bad, phase="final")) == 1
+
+
+@pytest.mark.parametrize("clean, faulty", [
+    ("行政运行（项）年初预算为1560.05万元，支出决算为1511.89万元。决算数小于预算数的主要原因：人员变化。",
+     "行政运行（项）年初预算为1560.05万元，支出决算为1511.89万元。决算数大于预算数的主要原因：人员变化。"),
+    ("信息化建设（项）年初预算为135.90万元，支出决算为140.25万元，决算数大于预算数，主要原因是新增系统。",
+     "信息化建设（项）年初预算为135.90万元，支出决算为140.25万元，决算数小于预算数，主要原因是新增系统。"),
+    ("购房补贴（项）年初预算为258.50万元，支出决算为258.50万元。决算数与预算数持平。",
+     "购房补贴（项）年初预算为258.50万元，支出决算为250.50万元。决算数与预算数持平。"),
+])
+def test_final_against_budget_words(clean, faulty):
+    f = assert_rule("W.FINAL.COMPARE", clean, faulty, phase="final")
+    assert f.severity == "fatal"
+    assert found("W.FINAL.COMPARE", "年初预算为10.00万元，支出决算为9.98万元。决算数与预算数基本持平。", phase="final") == []
+
+
+def _with_empty_fund(text):
+    d = build_disclosure()
+    _empty(d, "fund_expenditure")
+    add_statements(d, "fund", text=text, title="八、政府性基金预算拨款情况说明")
+    return d
+
+
+@pytest.mark.parametrize("clean, faulty", [
+    ("本部门2023年没有使用政府性基金预算拨款安排的支出，政府性基金预算支出情况表为空表。",
+     "政府性基金预算拨款情况详见表8。"),
+    ("本单位2023年无政府性基金预算拨款安排的支出。", "本单位2023年无国有资本经营预算拨款安排的支出。"),
+    ("2023年政府性基金预算拨款支出0万元。", "2023年政府性基金预算拨款支出情况如表。"),
+])
+def test_empty_table_in_part_three(clean, faulty):
+    assert run_rule(_with_empty_fund(clean), "W.EMPTY.TEXT") == []
+    [f] = run_rule(_with_empty_fund(faulty), "W.EMPTY.TEXT")
+    assert f.location is not None and f.subject == "fund"
+
+
+def test_year_named_this_year_figure():
+    ok = "2022年当年预算执行数为1.48万元，2023年预算安排2.63万元，比2022年预算执行数增加77.70%。"
+    bad = "2022年当年预算执行数为1.48万元，2023年预算安排2.63万元，比2022年预算执行数增加70.70%。"
+    assert found("W.YOY.RATE", ok) == []
+    [f] = found("W.YOY.RATE", bad)
+    assert f.expected == Decimal("77.70")

@@ -54,8 +54,9 @@ def doubled_punctuation(ctx: Context) -> Iterator[Hit]:
 # mixed pair. ASCII " has no direction and is not checked.
 PAIRS = (("（(", "）)", "括号"), ("“", "”", "引号"), ("‘", "’", "单引号"), ("《", "》", "书名号"), ("【[", "】]", "方括号"))
 _PAIR_CHARS = re.compile("[" + re.escape("".join(o + c for o, c, _ in PAIRS)) + "]")
-# A list marker closing a bracket it never opened: “1）”, “(2)”, “一）” at the start of a paragraph.
-_LIST_MARKER = re.compile(r"^\s*[(（]?[0-9０-９一二三四五六七八九十]{1,3}[)）]")
+# A list marker closing a bracket it never opened: “1）”, “(2)”, “一）” at the start of a paragraph or after a
+# stop, comma or space (“……；2）……”).
+_LIST_MARKER = re.compile(r"(?:^|(?<=[\s，。；：、:;,]))[(（]?[0-9０-９一二三四五六七八九十]{1,2}[)）]")
 
 
 def _unbalanced(text: str) -> list[tuple[str, str, int]]:
@@ -114,7 +115,7 @@ def unpaired(ctx: Context) -> Iterator[Hit]:
 ALTERNATIVES = re.compile(
     r"(?:增加|增长|上升)\s*[（(/／、]\s*(?:减少|下降|降低)\s*[)）]?|(?:减少|下降)\s*[（(/／]\s*(?:增加|增长)\s*[)）]?"
     r"|增\s*[（(/／]\s*减\s*[)）]?|(?:大于|高于)\s*[（(/／]\s*(?:小于|低于)\s*[)）]?|(?:小于|低于)\s*[（(/／]\s*(?:大于|高于)\s*[)）]?"
-    r"|[（(【\[]\s*(?:请?填写|请?填列|请?注明|请?说明|单位名称|部门名称|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)[^）)】\]]{0,12}[）)】\]]")
+    r"|[（(【\[]\s*(?:请?填写|请?填列|请注明|请说明|单位名称|部门名称|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)[^）)】\]]{0,12}[）)】\]]")
 PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 
 
@@ -142,7 +143,7 @@ def template_remnants(ctx: Context) -> Iterator[Hit]:
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(万元|元)(?![/每])"
-_FIGURE = (r"(?:(?P<year>\d{4})年度?|(?P<word>本年度?|今年|当年|上年度?|上一年度?|去年))(?:同期)?(?:的)?"
+_FIGURE = (r"(?:(?P<year>\d{4})年度?(?:当年|本年度?)?|(?P<word>本年度?|今年|当年|上年度?|上一年度?|去年))(?:同期)?(?:的)?"
            r"(?:年初)?(?:预算执行数|预算安排|预算数|执行数|决算数|预算|决算|支出|收入|安排)?(?:数)?(?:为|是|的|[:：])?[（(]?\s*")
 YEAR_FIGURE = re.compile(_FIGURE + NUM + r"\s*" + UNIT)
 FROM_TO = re.compile(r"(?:由|从)\s*" + NUM + r"\s*" + UNIT + r"\s*(?P<dir>增加|增长|上升|提高|减少|下降|降低)(?:到|至|为)\s*"
@@ -151,6 +152,7 @@ CHANGE = re.compile(r"(?P<dir>增加|增长|上升|提高|减少|下降|降低)�
 RATE = re.compile(r"(?P<dir>增加|增长|上升|提高|减少|下降|降低)了?\s*" + NUM + r"\s*[%％]")
 FLAT = re.compile(r"(?<!基本)(?<!大致)(?<!大体)(持平|无变化|没有变化|无增减|未发生变化|保持不变)")
 UP_WORDS = ("增加", "增长", "上升", "提高")
+AMOUNT = re.compile(NUM + r"\s*" + UNIT)
 _REASON_CUT = re.compile(r"主要原因|原因是|原因为|主要是由于|主要是因为|主要用于|用于")
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
 
@@ -196,6 +198,10 @@ def _covered(para: Paragraph, this: Decimal, last: Decimal) -> list[Statement]:
         st_change = _wan(st.change, st.unit) if st.change is not None and st.unit in ("万元", "元") else st.change
         implied = st_last if st_last is not None else (amount - st_change if st_change is not None else None)
         if amount == this and implied is not None and abs(implied - last) <= Decimal("0.005"):
+            out.append(st)
+        elif st_last is not None and st_last == last and (st.change is not None or st.rate is not None):
+            # the reading took this year's figure from elsewhere (a copied sentence): the Y.* rules judge
+            # the sentence already, with the figure it read
             out.append(st)
     return out
 
@@ -255,6 +261,10 @@ def _yoy_sentences(ctx: Context) -> Iterator[YoySentence]:
                 this_text, last_text = mt.group(3) + mt.group(4), ml.group(3) + ml.group(4)
                 body = clause
             unit = units.pop()
+            # the clause states this year, last year and at most one change, nothing else (“其中人员经费增加
+            # 5万元” would be another subject's change)
+            if len(AMOUNT.findall(clause)) > 3 or "其中" in clause:
+                continue
             changes = [m for m in CHANGE.finditer(body)]
             if ft is None:
                 # a change amount that is one of the two figures' own matches is not a change
@@ -310,13 +320,11 @@ def direction_contradicts(ctx: Context) -> Iterator[Hit]:
 @rule("W.YOY.CHANGE", "句中增减额与本年、上年数不符", "fatal", "text")
 def change_contradicts(ctx: Context) -> Iterator[Hit]:
     """The change a sentence states is not this year − last year as the same sentence states them."""
-    tolerance = ctx.tolerance_for("元" if False else "万元")
     for s in _uncovered(ctx):
         if s.change is None:
             continue
         diff = abs(s.this - s.last)
-        tol = tolerance * 10000 if s.unit == "元" else tolerance
-        if abs(s.change - diff) > tol:
+        if abs(s.change - diff) > ctx.tolerance_for(s.unit):
             yield Hit(message=(f"{s.where()}“{s.text[:80]}”：本年{s.this_text}减上年{s.last_text}为{diff:f}{s.unit}，"
                                f"文中写{s.word or '变动'}{s.change_text}。"),
                       location=s.para.location, subject=s.section.id, stated=s.change, expected=diff,
@@ -351,7 +359,8 @@ def rate_contradicts(ctx: Context) -> Iterator[Hit]:
 
 _BUDGET_FIG = re.compile(r"(?:年初)?预算(?:数)?(?:为|是|[:：])\s*" + NUM + r"\s*" + UNIT)
 _FINAL_FIG = re.compile(r"决算(?:数)?(?:为|是|[:：])\s*" + NUM + r"\s*" + UNIT)
-COMPLETION = re.compile(r"(?:完成|达到|占)(?:了)?(?:年初)?(?:预算|调整预算)(?:数)?的\s*" + NUM + r"\s*[%％]")
+COMPLETION = re.compile(r"(?:(?:完成|达到|占)(?:了)?(?:年初)?(?:预算|调整预算)(?:数)?的|(?:预算)?(?:完成率|执行率)(?:为|是|达到?)?)\s*"
+                        + NUM + r"\s*[%％]")
 
 
 @rule("W.RATE.COMPLETION", "预算完成率与句中决算数、预算数不符", "fatal", "text")
@@ -381,6 +390,42 @@ def completion_rate(ctx: Context) -> Iterator[Hit]:
                           inputs={"决算": final, "预算": budget})
 
 
+FINAL_VS_BUDGET = re.compile(r"决算数?(?:比预算数?)?(大于|小于|高于|低于|超过|超出|等于|与(?:年初)?预算数?(?:基本)?持平)(?:年初)?(?:预算数?)?")
+
+
+@rule("W.FINAL.COMPARE", "决算数与预算数的比较用词与句中数值不符", "fatal", "text")
+def final_vs_budget(ctx: Context) -> Iterator[Hit]:
+    """“年初预算为A万元，支出决算为B万元。决算数小于预算数的主要原因……” with B > A (or 大于 with B < A, 等于/持平
+    with B ≠ A); the two figures are the ones the paragraph states just before (exactly one of each). 基本持平 is a
+    judgement and is not checked."""
+    for section, i, para in paragraphs_matching(ctx, FINAL_VS_BUDGET):
+        text = para.text
+        previous = 0
+        for m in FINAL_VS_BUDGET.finditer(text):
+            head = text[previous:m.start()]
+            previous = m.end()
+            budgets, finals = list(_BUDGET_FIG.finditer(head)), list(_FINAL_FIG.finditer(head))
+            if len(budgets) != 1 or len(finals) != 1 or budgets[0].group(2) != finals[0].group(2):
+                continue
+            budget, final = _num(budgets[0].group(1)), _num(finals[0].group(1))
+            if budget is None or final is None:
+                continue
+            word = m.group(1)
+            if "基本" in word:
+                continue
+            unit = budgets[0].group(2)
+            gap = final - budget
+            actual = 0 if abs(gap) <= ctx.tolerance_for(unit) else _sign(gap)
+            said = 1 if word in ("大于", "高于", "超过", "超出") else -1 if word in ("小于", "低于") else 0
+            if said == actual:
+                continue
+            right = {1: "大于", -1: "小于", 0: "等于"}[actual]
+            yield Hit(message=(f"{where(section, i)}“{excerpt(text, budgets[0].start(), m.end(), 0)[:90]}”：预算{budget:f}{unit}、"
+                               f"决算{final:f}{unit}，决算数{right}预算数，文中却写“{m.group(0)}”。"),
+                      location=para.location, subject=section.id, stated=word, expected=right,
+                      inputs={"决算": final, "预算": budget})
+
+
 # ------------------------------------------------------------------ years
 
 _ANY_YEAR = re.compile(r"(?<![\d〔\[（(])((?:19|20)\d{2})\s*年")
@@ -390,6 +435,14 @@ _QUOTED = re.compile(r"《[^》]*》|〔[^〕]*〕|\[[^\]]*\]")
 def _years_outside_quotes(text: str) -> Iterator[re.Match]:
     blanked = _QUOTED.sub(lambda m: " " * len(m.group(0)), text)
     yield from _ANY_YEAR.finditer(blanked)
+
+
+_YEAR_RANGE = re.compile(r"((?:19|20)\d{2})\s*年?\s*[-—–~～至到]\s*((?:19|20)\d{2})")
+
+
+def _in_range(text: str, pos: int, year: int) -> bool:
+    """The year printed at ``pos`` belongs to a period (2024—2026年) that includes ``year``."""
+    return any(r.start() <= pos < r.end() and int(r.group(1)) <= year <= int(r.group(2)) for r in _YEAR_RANGE.finditer(text))
 
 
 def _covered_by_current_rule(title: str) -> bool:
@@ -416,6 +469,10 @@ def title_year(ctx: Context) -> Iterator[Hit]:
             context = (title or "")[max(0, m.start() - 4): m.start()]
             if y == year or any(w in context for w in ("比", "较", "与", "同", "截至", "截止")):
                 continue
+            if _in_range(title or "", m.start(), year):
+                continue  # 2024—2026年: a period that includes the year
+            if y == year - 1 and any(w in (title or "") for w in ("执行", "完成", "决算", "上年")):
+                continue  # a budget's heading on last year's execution
             yield Hit(message=f"{what}“{(title or '').strip()[:60]}”中的年份{y}与{'预算' if d.phase == 'budget' else '决算'}年度{year}不符。",
                       location=location, subject=subject, stated=str(y), expected=str(year))
             break
@@ -482,7 +539,9 @@ def self_name(ctx: Context) -> Iterator[Hit]:
     d = ctx.disclosure
     if kind == "unit":
         for section, i, para in paragraphs_matching(ctx, DEPT_SELF):
-            m = DEPT_SELF.search(para.text)
+            m = DEPT_SELF.search(_QUOTED.sub(lambda q: " " * len(q.group(0)), para.text))
+            if m is None:
+                continue  # only inside a cited document's name (《……部门预算管理办法》)
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”：本文件是单位{'预算' if d.phase == 'budget' else '决算'}"
                               f"（标题“{d.title}”），应写“{m.group(0).replace('部门', '单位')}”，不应自称“{m.group(0)}”。",
                       location=para.location, subject=section.id, stated=m.group(0), expected=m.group(0).replace("部门", "单位"))
@@ -514,7 +573,8 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
     olds = [r for r in catalog.renamed_classes() if r.edition <= year]
     if not olds:
         return
-    pattern = re.compile("|".join(re.escape(r.old) for r in olds))
+    # “生态环境保护支出” is a purpose, not the old 211 class
+    pattern = re.compile("|".join(("(?<!生态)" if r.old.startswith("环境") else "") + re.escape(r.old) for r in olds))
     for section, i, para in paragraphs_matching(ctx, pattern):
         for m in pattern.finditer(para.text):
             r = next(x for x in olds if x.old == m.group(0))
@@ -546,6 +606,7 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
 
 # ------------------------------------------------------------------ notes under empty tables
 
+SECTION_OF = {"fund_expenditure": "fund", "capital_expenditure": "capital"}
 BUDGET_NAMES = {"fund_expenditure": ("政府性基金", "国有资本经营"), "capital_expenditure": ("国有资本经营", "政府性基金")}
 _EMPTY_WORDS = re.compile(r"空表|无数据|没有使用|未安排|无[^，。]{0,20}(?:预算|拨款|支出|收入)")
 
@@ -583,3 +644,30 @@ def empty_note_wording(ctx: Context) -> Iterator[Hit]:
                     yield Hit(message=f"{label}中的年份{y}与{'预算' if ctx.disclosure.phase == 'budget' else '决算'}年度{year}不符。",
                               location=table.location, subject=table.kind, stated=str(y), expected=str(year))
                     break
+
+
+_SAYS_EMPTY = re.compile(r"空表|无数据|没有|未安排|未使用|无(?:此项|相关)?[^，。；]{0,24}(?:预算|拨款|收入|支出)|为0|为零|0(?:\.0+)?万?元")
+
+
+@rule("W.EMPTY.TEXT", "空表在情况说明中未作说明或说明写错预算", "warning", "text",
+      reads=("fund", "capital", "fund_expenditure", "capital_expenditure"))
+def empty_table_text(ctx: Context) -> Iterator[Hit]:
+    """Table 8/9 prints no figure, and its Part 3 section (政府性基金/国有资本经营预算拨款情况说明) neither says so
+    (the profile's ``wording.empty_table``: “本部门无……，故本表为空表”) nor gives an amount; or it says so for the
+    other budget. (No note anywhere, neither under the table nor in the text: K.TABLE.EMPTY_NOTE.)"""
+    template = ((ctx.profile.get("wording") or {}).get("empty_table") or "").strip()
+    for kind, sid in SECTION_OF.items():
+        table, section = ctx.table(kind), ctx.disclosure.section(sid)
+        if table is None or section is None or not table_is_empty(table):
+            continue
+        text = "".join(p.text for p in section.paragraphs)
+        if not text.strip():
+            continue  # an empty section is the completeness rules' finding
+        own, other = BUDGET_NAMES[kind]
+        if not _SAYS_EMPTY.search(text):
+            example = f"（本地区写法：“{template}”）" if template else "（如“本部门无……，故本表为空表”）"
+            yield Hit(message=f"{table.label}没有数据，第三部分“{section.title.strip()}”却没有说明本表为空表{example}。",
+                      location=section.paragraphs[0].location or section.location, subject=sid)
+        elif other in text and own not in text:
+            yield Hit(message=f"第三部分“{section.title.strip()}”的说明写的是“{other}预算”，而{table.label}是{own}预算表。",
+                      location=section.paragraphs[0].location or section.location, subject=sid, stated=other, expected=own)
