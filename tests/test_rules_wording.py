@@ -431,3 +431,49 @@ def test_year_named_this_year_figure():
     assert found("W.YOY.RATE", ok) == []
     [f] = found("W.YOY.RATE", bad)
     assert f.expected == Decimal("77.70")
+
+
+@pytest.mark.parametrize("clean, faulty, year", [
+    ("比2024年预算增加2.00万元。", "比2022年预算增加2.00万元。", 2025),
+    ("比上年（2022年）预算减少1.50万元。", "比上年（2021年）预算减少1.50万元。", 2023),
+    ("与上一年度(2023年)相比增加3.00万元。", "与上一年度(2022年)相比增加3.00万元。", 2024),
+])
+def test_comparison_year_named_in_brackets(clean, faulty, year):
+    f = assert_rule("H.YEAR.COMPARISON", clean, faulty, year=year)
+    assert f.expected == str(year - 1)
+
+
+@pytest.mark.parametrize("text, rules", [
+    ("2023年XXXX年预算数为XX万元。", {"H.PLACEHOLDER"}),
+    ("公务接待费比上年增加……万元。", {"H.AMOUNT.BLANK"}),
+    ("比上年增加2.00万元，主要原因是：。", {"H.REASON.EMPTY"}),
+    ("本部门***年无政府性基金预算。", {"H.PLACEHOLDER"}),
+    ("比上年增加（减少）2.00万元。", {"W.TEMPLATE"}),
+])
+def test_brief_remnants_are_each_found_by_one_rule(text, rules):
+    """The template remnants an inspector marks: each is found, by the rule that owns it (no second finding)."""
+    got = {f.rule for f in run_rules(with_text(text), "H.") + run_rules(with_text(text), "W.")
+           if f.rule in {"H.PLACEHOLDER", "H.AMOUNT.BLANK", "H.REASON.EMPTY", "W.TEMPLATE"}}
+    assert rules <= got and "W.TEMPLATE" not in got - rules
+
+
+CLEAN = [
+    "按照全口径预算的原则，昌吉州自然资源局2023年所有收入和支出均纳入部门预算管理。收支总预算6128.18万元。",
+    "一般公共预算2786.73万元，占45.47%，比上年预算增加1589.58万元，增长132.78%，主要原因是项目经费安排较上年增加。",
+    "2023年预算数为0.62万元，与上年预算持平，主要原因是无变动。",
+    "2022年当年预算执行数为60.51万元，2023年预算安排65.69万元，比2022年预算执行数增加8.56%。",
+    "机关运行经费由36.00万元增加到40.00万元，增长11.11%，主要原因是新增办公场所。",
+    "“三公”经费年初预算为0.95万元，支出决算为0.00万元，完成预算的0%，其中：因公出国（境）费决算为0.00万元，完成预算的0%。",
+    "截至2022年12月31日，本部门共有车辆7辆，其中：一般公务用车3辆、执法执勤用车4辆；单价50万元以上通用设备0台（套）。",
+    "项目实施周期：2021年-2025年；资金执行时间：2023年1月1日-2023年12月31日。",
+    "依据《中华人民共和国预算法》和《关于2023年预算编制的通知》（昌州财预〔2022〕15号），编制本部门预算。",
+    "主要用于：1）人员经费；2）公用经费；3）项目支出等。",
+    "维修(护)费4.00万元、其他交通费用3.25万元……",
+    "卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）：2023年预算数为29.32万元。",
+]
+
+
+def test_varied_correct_text_has_no_wording_finding():
+    d = with_text(*CLEAN, title="昌吉州自然资源局2023年部门预算公开")
+    assert [f.message for f in run_rules(d, "W.")] == []
+    assert [f.message for f in run_rules(d, "H.YEAR")] == []

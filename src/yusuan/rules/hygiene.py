@@ -191,7 +191,8 @@ def no_change_reason(ctx: Context) -> Iterator[Hit]:
 
 
 _YEAR = re.compile(r"(\d{4})年")
-COMPARE_YEAR = re.compile(r"(比|较|与|同)(\d{4})年")
+# 比2022年 / 较2022年度 / 比上年（2021年） / 与上一年度（2021年）相比
+COMPARE_YEAR = re.compile(r"(比|较|与|同)(?:上年度?|上一年度?)?[（(]?(\d{4})年")
 CURRENT_YEAR = re.compile(r"(\d{4})年(预算数|预算安排|部门预算|预算情况|收支预算|支出预算|收入预算|财政拨款)")
 
 
