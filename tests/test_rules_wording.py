@@ -240,7 +240,7 @@ def test_asset_date_outside_the_assets_section():
 
 @pytest.mark.parametrize("clean, faulty", [
     ("本单位2023年无政府性基金预算拨款安排的支出。", "本部门2023年无政府性基金预算拨款安排的支出。"),
-    ("按照全口径预算的原则，本单位所有收入和支出均纳入单位预算管理。", "按照全口径预算的原则，所有收入和支出均纳入部门预算。"),
+    ("昌吉州测绘院2023年单位预算收支总额6128.18万元。", "昌吉州测绘院2023年部门预算收支总额6128.18万元。"),
     ("基本支出按部门预算支出经济分类列示，报主管部门审核。", "我部门基本支出按经济分类列示。"),
 ])
 def test_unit_document_calls_itself_department(clean, faulty):
@@ -477,3 +477,72 @@ def test_varied_correct_text_has_no_wording_finding():
     d = with_text(*CLEAN, title="昌吉州自然资源局2023年部门预算公开")
     assert [f.message for f in run_rules(d, "W.")] == []
     assert [f.message for f in run_rules(d, "H.YEAR")] == []
+
+
+# ------------------------------------------------------------------ one mistake, one finding (on the example)
+
+def _first_paragraph(d, needle):
+    for section in d.sections:
+        for para in section.paragraphs:
+            if needle in para.text:
+                return para
+    raise AssertionError(needle)
+
+
+def _edit_text(needle, old, new):
+    def edit(d):
+        para = _first_paragraph(d, needle)
+        assert old in para.text
+        para.text = para.text.replace(old, new, 1)
+    return edit
+
+
+def _edit_note(d):
+    d.table("capital_expenditure").empty_note = d.table("fund_expenditure").empty_note
+
+
+def _edit_title(d):
+    d.title = d.title.replace("2023年", "2022年")
+
+
+INJECTED = [
+    ("W.PUNCT.DOUBLE", _edit_text("收支总预算6128.18万元", "6128.18万元。", "6128.18万元。。")),
+    ("W.PUNCT.UNPAIRED", _edit_text("昌州政办发〔2020〕37号", "《昌吉州全面开展", "昌吉州全面开展")),
+    ("W.TEMPLATE", _edit_text("基本支出1174.93万元，占19.17%", "比上年预算增加142.78万元", "比上年预算增加（减少）142.78万元")),
+    ("W.CLASS.RENAMED", _edit_text("支出预算包括：社会保障", "卫生健康支出59.48万元", "医疗卫生与计划生育支出59.48万元")),
+    ("W.YEAR.PERIOD", _edit_text("资金执行时间：2023年", "2023年1月1日-2023年12月31日", "2022年1月1日-2022年12月31日")),
+    ("W.YEAR.TITLE", _edit_title),
+    ("W.EMPTY.NOTE", _edit_note),
+]
+
+
+@pytest.fixture(scope="module")
+def example_base():
+    from yusuan.compose import compose
+    from yusuan.load import load_package
+    from yusuan.profiles import load_profile
+    from yusuan.rules.engine import check_disclosure
+
+    package = load_package(EXAMPLE)
+    profile = load_profile(package.unit.profile)
+    disclosure = compose(package, profile)
+    base = check_disclosure(disclosure, package=package, profile=profile)
+    return package, profile, disclosure, {(f.rule, f.message) for f in base.findings}
+
+
+@pytest.mark.parametrize("rule_id, edit", INJECTED, ids=[r for r, _ in INJECTED])
+def test_one_injected_mistake_gives_one_finding(example_base, rule_id, edit):
+    from yusuan.rules.engine import check_disclosure
+
+    package, profile, disclosure, base = example_base
+    d = disclosure.model_copy(deep=True)
+    edit(d)
+    report = check_disclosure(d, package=package, profile=profile)
+    new = [(f.rule, f.message) for f in report.findings if (f.rule, f.message) not in base]
+    assert [r for r, _ in new] == [rule_id], new
+
+
+def test_fixed_phrases_are_not_self_names_or_remnants():
+    unit = "昌吉州测绘院2023年单位预算公开"
+    assert found("W.SELF.NAME", "2022年单位资金未纳入部门预算。", "所有收支均纳入部门预算管理。", title=unit) == []
+    assert found("W.TEMPLATE", "主要原因是人员增加、减少及工资调标。") == []

@@ -113,7 +113,7 @@ def unpaired(ctx: Context) -> Iterator[Hit]:
 # Alternatives a template offers the author (增加（减少）), and names it asks to fill in (（单位名称）).
 # XX/××/***/XXXX年 and empty brackets are H.PLACEHOLDER; ……万元 is H.AMOUNT.BLANK; 主要原因是。 is H.REASON.EMPTY.
 ALTERNATIVES = re.compile(
-    r"(?:增加|增长|上升)\s*[（(/／、]\s*(?:减少|下降|降低)\s*[)）]?|(?:减少|下降)\s*[（(/／]\s*(?:增加|增长)\s*[)）]?"
+    r"(?:增加|增长|上升)\s*[（(/／]\s*(?:减少|下降|降低)\s*[)）]?|(?:减少|下降)\s*[（(/／]\s*(?:增加|增长)\s*[)）]?"
     r"|增\s*[（(/／]\s*减\s*[)）]?|(?:大于|高于)\s*[（(/／]\s*(?:小于|低于)\s*[)）]?|(?:小于|低于)\s*[（(/／]\s*(?:大于|高于)\s*[)）]?"
     r"|[（(【\[]\s*(?:请?填写|请?填列|请注明|请说明|单位名称|部门名称|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)[^）)】\]]{0,12}[）)】\]]")
 PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
@@ -504,8 +504,9 @@ def period_year(ctx: Context) -> Iterator[Hit]:
 _UNIT_TITLE = re.compile(r"单位(?:预算|决算)")
 _DEPT_TITLE = re.compile(r"部门(?:预算|决算)(?!支出经济分类|经济分类)")
 # Self-references of a department in a unit's document. “部门预算支出经济分类” is the classification's
-# name, “主管部门/有关部门/财政部门” are other bodies: none of them is the unit speaking of itself.
-DEPT_SELF = re.compile(r"(本部门|我部门|(?<![主管有关相财政各业务职能])部门(?:预算|决算)(?!支出经济分类|经济分类|管理|改革|编制规则))")
+# name, “主管部门/有关部门/财政部门” are other bodies, “纳入部门预算（管理）” is the budget system: none of
+# them is the unit speaking of itself.
+DEPT_SELF = re.compile(r"(本部门|我部门|(?<![主管有关相财政各业务职能])(?<!纳入)部门(?:预算|决算)(?!支出经济分类|经济分类|管理|改革|编制规则))")
 UNIT_HEADING = re.compile(r"单位(?:预算|决算)(?:公开|情况|编制|说明)?")
 
 
