@@ -406,9 +406,9 @@ def test_final_against_budget_words(clean, faulty):
     assert found("W.FINAL.COMPARE", "年初预算为10.00万元，支出决算为9.98万元。决算数与预算数基本持平。", phase="final") == []
 
 
-def _with_empty_fund(text):
+def _with_empty_fund(text, note="本单位没有使用政府性基金预算拨款安排的支出，本表为空表。"):
     d = build_disclosure()
-    _empty(d, "fund_expenditure")
+    _empty(d, "fund_expenditure").empty_note = note
     add_statements(d, "fund", text=text, title="八、政府性基金预算拨款情况说明")
     return d
 
@@ -546,3 +546,10 @@ def test_fixed_phrases_are_not_self_names_or_remnants():
     unit = "昌吉州测绘院2023年单位预算公开"
     assert found("W.SELF.NAME", "2022年单位资金未纳入部门预算。", "所有收支均纳入部门预算管理。", title=unit) == []
     assert found("W.TEMPLATE", "主要原因是人员增加、减少及工资调标。") == []
+
+
+def test_empty_table_without_any_note_is_one_finding():
+    d = _with_empty_fund("政府性基金预算拨款情况详见表8。", note=None)
+    assert run_rule(d, "W.EMPTY.TEXT") == []
+    assert len(run_rule(d, "K.TABLE.EMPTY_NOTE")) == 1
+    assert run_rule(_with_empty_fund("政府性基金预算拨款支出10万元。"), "W.EMPTY.TEXT") != []

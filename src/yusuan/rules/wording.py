@@ -647,13 +647,13 @@ def empty_note_wording(ctx: Context) -> Iterator[Hit]:
                     break
 
 
-_SAYS_EMPTY = re.compile(r"空表|无数据|没有|未安排|未使用|无(?:此项|相关)?[^，。；]{0,24}(?:预算|拨款|收入|支出)|为0|为零|0(?:\.0+)?万?元")
+_SAYS_EMPTY = re.compile(r"空表|无数据|没有|未安排|未使用|无(?:此项|相关)?[^，。；]{0,24}(?:预算|拨款|收入|支出)|为0|为零|(?<![\d.])0(?:\.0+)?万?元")
 
 
 @rule("W.EMPTY.TEXT", "空表在情况说明中未作说明或说明写错预算", "warning", "text",
       reads=("fund", "capital", "fund_expenditure", "capital_expenditure"))
 def empty_table_text(ctx: Context) -> Iterator[Hit]:
-    """Table 8/9 prints no figure, and its Part 3 section (政府性基金/国有资本经营预算拨款情况说明) neither says so
+    """Table 8/9 prints no figure and says so in a note under it, and its Part 3 section (政府性基金/国有资本经营预算拨款情况说明) neither says so
     (the profile's ``wording.empty_table``: “本部门无……，故本表为空表”) nor gives an amount; or it says so for the
     other budget. (No note anywhere, neither under the table nor in the text: K.TABLE.EMPTY_NOTE.)"""
     template = ((ctx.profile.get("wording") or {}).get("empty_table") or "").strip()
@@ -661,6 +661,8 @@ def empty_table_text(ctx: Context) -> Iterator[Hit]:
         table, section = ctx.table(kind), ctx.disclosure.section(sid)
         if table is None or section is None or not table_is_empty(table):
             continue
+        if not (table.empty_note or "").strip():
+            continue  # no note under the table either: K.TABLE.EMPTY_NOTE reports the one omission
         text = "".join(p.text for p in section.paragraphs)
         if not text.strip():
             continue  # an empty section is the completeness rules' finding
