@@ -470,6 +470,8 @@ CLEAN = [
     "主要用于：1）人员经费；2）公用经费；3）项目支出等。",
     "维修(护)费4.00万元、其他交通费用3.25万元……",
     "卫生健康支出（类）行政事业单位医疗（款）行政单位医疗（项）：2023年预算数为29.32万元。",
+    "政府采购预算830.00万元，占部门预算16497.86万元的5.03%，其中面向中小企业预留500.00万元。",
+    "行政运行（项）年初预算为1560.05万元，支出决算为1511.89万元。决算数小于预算数的主要原因：人员变化。",
 ]
 
 
@@ -553,3 +555,20 @@ def test_empty_table_without_any_note_is_one_finding():
     assert run_rule(d, "W.EMPTY.TEXT") == []
     assert len(run_rule(d, "K.TABLE.EMPTY_NOTE")) == 1
     assert run_rule(_with_empty_fund("政府性基金预算拨款支出10万元。"), "W.EMPTY.TEXT") != []
+
+
+@pytest.mark.parametrize("clean, faulty", [
+    ("基本支出1174.93万元，占支出总额6128.18万元的19.17%。", "基本支出1174.93万元，占支出总额6128.18万元的91.17%。"),
+    ("政府采购预算830.00万元，占部门预算16497.86万元的5.03%。", "政府采购预算830.00万元，占部门预算16497.86万元的5.30%。"),
+    ("面向中小企业预留500万元，占采购总额800万元的比例为62.5%。", "面向中小企业预留500万元，占采购总额800万元的比例为60%。"),
+])
+def test_share_of_a_stated_whole(clean, faulty):
+    f = assert_rule("W.SHARE.TEXT", clean, faulty)
+    assert f.severity == "fatal"
+
+
+def test_share_already_a_statement_is_left_to_n_share():
+    text = "基本支出1174.93万元，占支出总额6128.18万元的91.17%。"
+    d = build_disclosure()
+    add_statements(d, "expenditure", statement("expenditure:basic", amount="1174.93", share="91.17", text=text), text=text)
+    assert run_rule(d, "W.SHARE.TEXT") == []

@@ -355,6 +355,31 @@ def rate_contradicts(ctx: Context) -> Iterator[Hit]:
                   inputs={"本年": s.this, "上年": s.last})
 
 
+SHARE_OF = re.compile(NUM + r"\s*" + UNIT + r"\s*[，,]?\s*占[^。；;，,\d%]{0,20}?" + NUM + r"\s*" + UNIT
+                      + r"的?(?:比重|比例)?(?:为|是)?\s*" + NUM + r"\s*[%％]")
+
+
+@rule("W.SHARE.TEXT", "占比与句中金额、总额不符", "fatal", "text")
+def share_of_stated_whole(ctx: Context) -> Iterator[Hit]:
+    """“基本支出1174.93万元，占支出总额6128.18万元的19.17%”: the share equals the part ÷ the whole the same clause
+    states (half-up; compared at the precision printed). Shares of a whole stated elsewhere: N.SHARE."""
+    for section, i, para in paragraphs_matching(ctx, SHARE_OF):
+        for m in SHARE_OF.finditer(para.text):
+            part, whole, share = _num(m.group(1)), _num(m.group(3)), _num(m.group(5))
+            if part is None or whole is None or share is None or whole == 0 or m.group(2) != m.group(4):
+                continue
+            if any(st.share is not None and st.amount == part for st in para.statements):
+                continue  # the reading made a statement of it: N.SHARE judges it
+            exact = part / whole * HUNDRED
+            if abs(share - exact) <= _printed_tolerance(share, ctx.settings.rate_tolerance):
+                continue
+            unit = m.group(2)
+            yield Hit(message=(f"{where(section, i)}“{m.group(0)}”：{part:f}{unit}÷{whole:f}{unit}×100="
+                               f"{round_half_up(exact):.2f}%，文中写{share:f}%。"),
+                      location=para.location, subject=section.id, stated=share, expected=round_half_up(exact),
+                      inputs={"金额": part, "总额": whole})
+
+
 # ------------------------------------------------------------------ completion rate (决算 ÷ 年初预算)
 
 _BUDGET_FIG = re.compile(r"(?:年初)?预算(?:数)?(?:为|是|[:：])\s*" + NUM + r"\s*" + UNIT)
