@@ -572,3 +572,8 @@ def test_share_already_a_statement_is_left_to_n_share():
     d = build_disclosure()
     add_statements(d, "expenditure", statement("expenditure:basic", amount="1174.93", share="91.17", text=text), text=text)
     assert run_rule(d, "W.SHARE.TEXT") == []
+
+
+def test_final_account_may_evaluate_last_years_project():
+    assert found("W.YEAR.PERIOD", "项目实施周期：2022年-2023年", section="other.performance", year=2024, phase="final") == []
+    assert len(found("W.YEAR.PERIOD", "项目实施周期：2021年-2022年", section="other.performance", year=2024, phase="final")) == 1

@@ -510,7 +510,8 @@ _PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[.\-/／—–~�
 
 @rule("W.YEAR.PERIOD", "项目实施周期、资金执行时间不含预算年度", "warning", "text")
 def period_year(ctx: Context) -> Iterator[Hit]:
-    """A project's 项目实施周期/资金执行时间 (“2022年1月1日-2022年12月31日”) whose years do not include the budget year."""
+    """A project's 项目实施周期/资金执行时间 (“2022年1月1日-2022年12月31日”) whose years do not include the budget year
+    (in a final account, nor the year before: a project evaluated after its completion)."""
     year = ctx.disclosure.budget_year
     if not year:
         return
@@ -519,6 +520,8 @@ def period_year(ctx: Context) -> Iterator[Hit]:
             years = [int(y) for y in _PERIOD_YEAR.findall(m.group(2))]
             if not years or min(years) <= year <= max(years):
                 continue
+            if ctx.disclosure.phase == "final" and min(years) <= year - 1 <= max(years):
+                continue  # a final account may evaluate a project completed the year before
             shown = f"{min(years)}年" if min(years) == max(years) else f"{min(years)}—{max(years)}年"
             yield Hit(message=f"{where(section, i)}“{m.group(0).strip()[:60]}”：{m.group(1)}为{shown}，不含{year}年。",
                       location=para.location, subject=section.id, stated=shown, expected=str(year))
