@@ -577,3 +577,7 @@ def test_share_already_a_statement_is_left_to_n_share():
 def test_final_account_may_evaluate_last_years_project():
     assert found("W.YEAR.PERIOD", "项目实施周期：2022年-2023年", section="other.performance", year=2024, phase="final") == []
     assert len(found("W.YEAR.PERIOD", "项目实施周期：2021年-2022年", section="other.performance", year=2024, phase="final")) == 1
+
+
+def test_asset_date_elsewhere_needs_asset_words():
+    assert found("H.YEAR.ASSETS", "截至2020年底，已累计购置监测设备12台。", section="other.performance") == []

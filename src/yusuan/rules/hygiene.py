@@ -231,7 +231,7 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
 
 
 ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(底|末|年底|年末|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)")
-ASSET_WORDS = ("资产", "车辆", "房屋", "设备", "用车", "土地")
+ASSET_WORDS = ("国有资产", "固定资产", "流动资产", "资产总额", "车辆", "用车", "房屋")
 
 
 def asset_years(ctx: Context, year: int) -> list[int]:
@@ -247,7 +247,7 @@ def asset_years(ctx: Context, year: int) -> list[int]:
 def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
     """A budget for year Y reports assets as at the end of Y−1 (a final account: end of Y; a profile may allow
     other years, e.g. Y−2, with ``wording.assets_year_offsets``): the 截至 date in the assets section, or in any
-    paragraph that speaks of assets (资产, 车辆, 房屋, 设备)."""
+    paragraph that speaks of the unit's assets (国有资产, 固定资产, 车辆, 房屋)."""
     year = ctx.disclosure.budget_year
     if not year:
         return
