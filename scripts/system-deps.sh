@@ -8,6 +8,8 @@ set -u
 need=()
 fc-list 2>/dev/null | grep -qi "Noto Sans CJK" || need+=(fonts-noto-cjk)
 command -v pdftoppm >/dev/null 2>&1 || need+=(poppler-utils)
+# qpdf: checking the structure of the PDFs we write (tests).
+command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 # WeasyPrint subsets fonts with HarfBuzz when this library is present; without it embedding the
 # CJK fonts is about ten times slower.
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)

@@ -8,6 +8,8 @@ or a broken template is a clear Chinese error and leaves no file behind.
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
 
 import pypdfium2
 import pytest
@@ -227,3 +229,17 @@ def test_no_header_of_the_example_ends_in_a_lone_character():
     assert wrapped
     for lines in wrapped:
         assert min(len(x) for x in lines) >= 2, lines
+
+
+@pytest.mark.skipif(not (shutil.which("qpdf") and shutil.which("pdfinfo")), reason="qpdf / poppler-utils 未安装（make system-deps）")
+@pytest.mark.parametrize("engine", ["typst", "weasyprint"])
+def test_standard_tools_read_the_pdf_without_complaint(tmp_path, engine):
+    # poppler once printed "Syntax Error: Suspects object is wrong type (boolean)" for every Typst PDF.
+    path = write_pdf(disclosure_under_test(), tmp_path / "a.pdf", engine=engine)
+    check = subprocess.run(["qpdf", "--check", str(path)], capture_output=True, text=True)
+    assert check.returncode == 0, check.stdout + check.stderr
+    info = subprocess.run(["pdfinfo", str(path)], capture_output=True, text=True)
+    assert info.returncode == 0 and info.stderr.strip() == "", info.stderr
+    pages = subprocess.run(["pdftoppm", "-r", "10", "-png", "-f", "1", "-l", "3", str(path), str(tmp_path / "p")],
+                           capture_output=True, text=True)
+    assert pages.returncode == 0 and pages.stderr.strip() == "", pages.stderr

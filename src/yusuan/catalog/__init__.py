@@ -175,3 +175,33 @@ def import_edition(source: Path, kind: Kind, year: int) -> tuple[Path, int]:
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(target)  # atomic: nothing half written
     return target, len(entries)
+
+
+@dataclass(frozen=True)
+class Renamed:
+    """A classification name replaced in a later edition: ``old`` (a whole name or the stem shared by the
+    类 and its 款/项, e.g. 医疗卫生与计划生育) reads ``new`` from the ``edition`` year on."""
+
+    old: str
+    new: str
+    code: str
+    edition: int
+    source: str
+
+
+@lru_cache(maxsize=None)
+def renamed_classes() -> tuple[Renamed, ...]:
+    """The bundled table of renamed function classes (data/renamed.csv), longest old name first."""
+    text = (resources.files("yusuan.catalog") / "data" / "renamed.csv").read_text(encoding="utf-8")
+    rows = [Renamed(r["old"], r["new"], r["code"], int(r["edition"]), r["source"])
+            for r in csv.DictReader(text.splitlines())]
+    return tuple(sorted(rows, key=lambda r: -len(r.old)))
+
+
+def current_name(printed: str, year: int) -> tuple[str, Renamed] | None:
+    """``printed`` with an outdated name (for a budget of ``year``) replaced by the current one, and the
+    rename applied; None when ``printed`` holds no name renamed by ``year``."""
+    for r in renamed_classes():
+        if r.edition <= year and r.old in printed:
+            return printed.replace(r.old, r.new), r
+    return None

@@ -100,6 +100,9 @@ class Wording(_Spec):
     same: str = Field(default="与上年预算持平", description="the clause when nothing changed")
     reason_intro: str = Field(default="主要原因是", description="text before a reason")
     not_arranged: str = Field(default="未安排", description="'政府性基金预算未安排'")
+    assets_year_offsets: list[int] | None = Field(
+        default=None, description="years (relative to the budget year) an asset date 截至…年… may name; "
+                                  "None: the year before for a budget (-1), the year itself for a final account (0)")
     empty_table: str = Field(description="Part 3 sentence for an empty table; {unit} {year} {budget} {title}")
     project_labels: dict[str, str] = Field(
         default_factory=lambda: dict(PROJECT_LABELS),

@@ -171,7 +171,24 @@ def render_pdf_bytes(d: Disclosure) -> bytes:
         raise FontMissing(
             f"缺少生成 PDF 所需的中文字体：{'、'.join(missing)}。"
             "请安装 Debian 软件包 fonts-noto-cjk（make system-deps 会安装）。")
-    return pdf
+    return _without_false_suspects(pdf)
+
+
+# Typst writes ``/MarkInfo<</Marked true/Suspects false>>``. ``false`` is the default and valid PDF,
+# but poppler (pdftoppm, pdfinfo) reports "Syntax Error: Suspects object is wrong type (boolean)" for
+# it, so readers of our files see an error for nothing. Blanking the entry with spaces of the same
+# length keeps every byte offset (the cross-reference table) valid, so no rewrite of the file is needed.
+_FALSE_SUSPECTS = b"/Suspects false"
+
+
+def _without_false_suspects(pdf: bytes) -> bytes:
+    head = pdf.find(b"/MarkInfo")
+    if head < 0:
+        return pdf
+    at = pdf.find(_FALSE_SUSPECTS, head, head + 200)
+    if at < 0:
+        return pdf
+    return pdf[:at] + b" " * len(_FALSE_SUSPECTS) + pdf[at + len(_FALSE_SUSPECTS):]
 
 
 def write_pdf_typst(d: Disclosure, path: Path) -> Path:

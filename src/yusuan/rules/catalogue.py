@@ -87,11 +87,18 @@ def _misnamed(ctx: Context, kind: str, prefix: str, kinds: tuple[str, ...]) -> t
                 continue  # project rows print the project's 项 code; their name is checked as a 项 row would be
             code = code_of(row)
             printed = _printed_name(ctx, row)
-            if printed and _names_match(ctx, kind, cat, code, printed) is False:
+            if printed and _names_match(ctx, kind, cat, code, printed) is False and not renamed_only(ctx, cat, code, printed):
                 out.append((table, row, code, printed))
         return tuple(out)
 
     return ctx.cached(("misnamed", kind, prefix, kinds), build)
+
+
+def renamed_only(ctx: Context, cat, code: str, printed: str) -> bool:
+    """The printed name is an earlier edition's name of this very class (医疗卫生与计划生育支出 for 210):
+    W.CLASS.RENAMED reports it as an outdated name, once, naming the current one."""
+    current = catalog.current_name(printed, _year(ctx))
+    return current is not None and cat.names_match(code, current[0]) is True
 
 
 def _names(kind: str, prefix: str, kinds: tuple[str, ...], levels: set[str] | None = None):
@@ -114,7 +121,7 @@ def _project_item_names(ctx: Context) -> Iterator[Hit]:
     for row in table.rows_where("p:"):
         code = code_of(row)
         printed = _printed_name(ctx, row)
-        if printed and _names_match(ctx, "function", cat, code, printed) is False:
+        if printed and _names_match(ctx, "function", cat, code, printed) is False and not renamed_only(ctx, cat, code, printed):
             yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
                               f"{_edition(cat)}中的名称为“{cat.name(code)}”。",
                       location=cell_location(table, row, None), subject=row.key, stated=printed, expected=cat.name(code))

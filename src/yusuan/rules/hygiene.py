@@ -191,7 +191,8 @@ def no_change_reason(ctx: Context) -> Iterator[Hit]:
 
 
 _YEAR = re.compile(r"(\d{4})年")
-COMPARE_YEAR = re.compile(r"(比|较|与|同)(\d{4})年")
+# 比2022年 / 较2022年度 / 比上年（2021年） / 与上一年度（2021年）相比
+COMPARE_YEAR = re.compile(r"(比|较|与|同)(?:上年度?|上一年度?)?[（(]?(\d{4})年")
 CURRENT_YEAR = re.compile(r"(\d{4})年(预算数|预算安排|部门预算|预算情况|收支预算|支出预算|收入预算|财政拨款)")
 
 
@@ -229,19 +230,37 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
                           location=para.location, subject=section.id, stated=str(y), expected=str(year))
 
 
+ASSET_DATE = re.compile(r"截[至止]\s*(\d{4})\s*年\s*(底|末|年底|年末|\d{1,2}\s*月(?:\s*\d{1,2}\s*日)?)")
+ASSET_WORDS = ("国有资产", "固定资产", "流动资产", "资产总额", "车辆", "用车", "房屋")
+
+
+def asset_years(ctx: Context, year: int) -> list[int]:
+    """The years an asset date may name: the profile's ``wording.assets_year_offsets`` from the budget year,
+    else the year before for a budget and the year itself for a final account."""
+    offsets = (ctx.profile.get("wording") or {}).get("assets_year_offsets")
+    if not offsets:
+        offsets = [-1] if ctx.disclosure.phase == "budget" else [0]
+    return [year + o for o in offsets]
+
+
 @rule("H.YEAR.ASSETS", "资产截止时间与预算年度不符", "warning", "text", reads=("other.assets",))
 def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
-    """A budget for year Y reports assets as at the end of Y−1 (a final account: end of Y)."""
+    """A budget for year Y reports assets as at the end of Y−1 (a final account: end of Y; a profile may allow
+    other years, e.g. Y−2, with ``wording.assets_year_offsets``): the 截至 date in the assets section, or in any
+    paragraph that speaks of the unit's assets (国有资产, 固定资产, 车辆, 房屋)."""
     year = ctx.disclosure.budget_year
-    section = ctx.disclosure.section("other.assets")
-    if not year or section is None:
+    if not year:
         return
-    expected = year - 1 if ctx.disclosure.phase == "budget" else year
-    for i, para in enumerate(section.paragraphs, start=1):
-        for m in re.finditer(r"截[至止](\d{4})年(底|末|12月31日)", para.text):
-            if int(m.group(1)) != expected:
-                yield Hit(message=f"{where(section, i)}“{m.group(0)}”：{year}年预算应报告截至{expected}年底的资产。",
-                          location=para.location, subject="assets", stated=m.group(1), expected=str(expected))
+    allowed = asset_years(ctx, year)
+    for section, i, para in paragraphs_matching(ctx, ASSET_DATE):
+        if section.id != "other.assets" and not any(w in para.text for w in ASSET_WORDS):
+            continue
+        for m in ASSET_DATE.finditer(para.text):
+            if int(m.group(1)) not in allowed:
+                expected = "或".join(str(y) for y in allowed)
+                yield Hit(message=f"{where(section, i)}“{m.group(0)}”：{year}年{'预算' if ctx.disclosure.phase == 'budget' else '决算'}"
+                                  f"应报告截至{expected}年的资产。",
+                          location=para.location, subject="assets", stated=m.group(1), expected=expected)
 
 
 YUAN_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*元")
