@@ -316,3 +316,87 @@ def test_every_variant_renders_as_a_web_page_with_its_printed_figures(package, n
         assert total.text in page, variants  # 1,234.00 where thousands are printed
         if "dash_zero" in variants:
             assert ">-<" in page.replace(" ", "")
+
+
+# -- readers on hand-made grids (layouts not drawn by our renderer) ---------------------------------
+def _grid(rows):
+    from yusuan.read.blocks import Grid, GridCell
+
+    return Grid(rows=[[GridCell(t) for t in row] for row in rows])
+
+
+@pytest.mark.parametrize("text,number,rest", [
+    ("表一　部门收支总体情况表", "表一", "部门收支总体情况表"),
+    ("表五一般公共预算支出情况表", "表五", "一般公共预算支出情况表"),
+    ("表十二", "表十二", ""),
+    ("附表 3 部门支出总体情况表", "附表3", "部门支出总体情况表"),
+    ("附表12023年部门收入预算总表", "附表1", "2023年部门收入预算总表"),
+    ("1.2023年部门财务收支预算总表", "1.", "2023年部门财务收支预算总表"),
+    ("表1-2 三公经费", "表1-2", "三公经费"),
+    ("一般公共预算支出情况表", "", "一般公共预算支出情况表"),
+    ("1.5万元", "", "1.5万元"),
+])
+def test_table_numbers_in_their_styles(text, number, rest):
+    from yusuan.read.tables import recognise_title, split_number
+
+    got = split_number(text)
+    assert (got[0], got[1].strip()) == (number, rest)
+    if rest.endswith("表"):
+        assert recognise_title(text) == recognise_title(rest) is not None
+
+
+def test_number_on_its_own_line_and_dotted_numbers_are_read(tmp_path):
+    from yusuan.read.blocks import Para
+    from yusuan.read.document import assemble
+
+    header = ["项目", "合计", "基本支出", "项目支出"]
+    blocks = [Para("第二部分 2023年部门预算公开表"), Para("表三"), Para("部门支出总体情况表"), Para("单位：元"),
+              _grid([header, ["2080505 机关事业单位基本养老保险缴费支出", "1,000.00", "1,000.00", "-"],
+                     ["合计", "1,000.00", "1,000.00", "-"]]),
+              Para("4.一般公共预算支出情况表"),
+              _grid([header, ["2080505 机关事业单位基本养老保险缴费支出", "0.00", "", "0.00"], ["合计", "0.00", "", "0.00"]])]
+    d = assemble(blocks, file="x.docx", profile="auto").disclosure
+    t3, t5 = d.table("expenditure"), d.table("general_expenditure")
+    assert (t3.number, t3.title, t3.unit) == ("表三", "部门支出总体情况表", "元")
+    assert (t5.number, t5.title, t5.unit) == ("4.", "一般公共预算支出情况表", "万元")
+    assert [r.key for r in t3.rows] == ["f:2080505", "total"] and t3.rows[0].level == "项"
+    assert t3.value("total", "total") == Decimal("1000") and t3.value("total", "project") is None
+    assert t5.value("f:2080505", "total") == 0 and t5.value("f:2080505", "basic") is None
+
+
+def test_a_table_continued_under_its_repeated_header_is_one_table():
+    from yusuan.read.blocks import Para
+    from yusuan.read.document import assemble
+
+    header = [["功能分类科目编码", "功能分类科目名称", "支出预算"], ["类", "款", "项", "", "合计", "基本支出", "项目支出"]]
+    first = header + [["208", "", "", "社会保障和就业支出", "3.00", "3.00", ""],
+                      ["208", "05", "", "行政事业单位养老支出", "3.00", "3.00", ""]]
+    second = header + [["208", "05", "05", "机关事业单位基本养老保险缴费支出", "3.00", "3.00", ""],
+                       ["", "", "", "合计", "3.00", "3.00", ""]]
+    blocks = [Para("第二部分 2023年部门预算公开表"), Para("表3 部门支出总体情况表"), _grid(first), Para(""),
+              _grid(second)]
+    result = assemble(blocks, file="x.docx", profile="auto")
+    t3 = result.disclosure.table("expenditure")
+    assert [r.key for r in t3.rows] == ["f:208", "f:20805", "f:2080505", "total"]
+    assert [c.key for c in t3.columns] == ["total", "basic", "project"]
+    assert not [f for f in result.findings if f.rule.startswith("R.TABLE")]
+    # a grid with another header after a table is not joined to it
+    other = [["项目", "合计"], ["合计", "1.00"]]
+    result = assemble(blocks[:3] + [_grid(other)], file="x.docx", profile="auto")
+    assert [r.key for r in result.disclosure.table("expenditure").rows] == ["f:208", "f:20805"]
+    assert "R.TABLE.UNRECOGNISED" in [f.rule for f in result.findings]
+
+
+def test_budget_columns_a_header_prints():
+    from yusuan.read.summary_tables import read_fiscal_income_expenditure, read_sangong
+
+    t4, found = read_fiscal_income_expenditure(_grid([
+        ["财政拨款收入", "财政拨款支出"], ["项目", "预算数", "功能分类", "一般公共预算"],
+        ["一、一般公共预算", "5.00", "208 社会保障和就业支出", "5.00"], ["收入总计", "5.00", "支出总计", "5.00"]]), "财政拨款收支预算总体情况表")
+    assert [c.key for c in t4.columns] == ["amount", "s:general_budget"]
+    assert t4.value("f:208", "s:general_budget") == 5 and "total" not in t4.row("f:208").cells
+    assert found == []
+    t10, found = read_sangong(_grid([["项目", "合计", "资金来源"], ["", "", "一般公共预算"],
+                                     ["合计", "1.00", "1.00"], ["公务接待费", "1.00", "1.00"]]), "“三公”经费支出情况表")
+    assert [c.key for c in t10.columns] == ["total", "s:general_budget"]
+    assert t10.value("sangong:reception", "s:general_budget") == 1 and found == []

@@ -370,8 +370,13 @@ def read_function_table(kind: str, grid: Grid, title: str, number: str = "", uni
     columns = FUNCTION_TABLE_COLUMNS[kind]
     split = _split_layout(_header_before_codes(grid))
     start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
+    lead = 4 if split else 2
+    if not split:  # the cells before the figures: 1 when code and name share a cell ("2080505 机关…")
+        coded = next(((r, p) for r in grid.rows[start:] if (p := _function_code(r, split)) and p[0] != "total"), None)
+        if coded is not None:
+            lead = len(coded[0]) - len(coded[1][2])
     if start < len(grid.rows):
-        lead, header = 4 if split else 2, grid.rows[:start]
+        header = grid.rows[:start]
         subtotal = "total" if kind in ("fund_expenditure", "capital_expenditure") else None
         # the first data row may be a 合计 row spanning the code and name cells: try the widest data row too
         # and a header whose 类/款/项 sit under one merged 科目编码 cell (two fewer cells than the data)
@@ -385,7 +390,7 @@ def read_function_table(kind: str, grid: Grid, title: str, number: str = "", uni
     reader = _Reader(table, grid)
     # (a template prints 本年支出's sub-headers in its 合计 row: look there too)
     _check_header(reader, grid.rows[:start + (columns is _FINAL_FUND_COLUMNS)], columns)
-    width = (4 if split else 2) + len(columns)
+    width = lead + len(columns)
     rows = join_broken_rows(grid.rows[start:], lambda r: _function_code(r, split), width)
     for i, cells in enumerate(rows, start=1):
         parsed = _function_code(cells, split)

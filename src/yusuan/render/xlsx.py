@@ -163,6 +163,10 @@ def _table_sheet(ws: Worksheet, g: Grid, unit_name: str, draft: bool) -> None:
                 _style(cell, font, _align(bc.align, wrap=True, indent=bc.indent), BORDER, fmt="@")
     for r, c, rs, cs in g.merges:
         _merge(ws, start_row=b0 + r, start_column=c + 1, end_row=b0 + r + rs - 1, end_column=c + cs)
+    for _start, end in g.pieces()[:-1]:  # a split table: a page break after each piece (header rows repeat)
+        from openpyxl.worksheet.pagebreak import Break
+
+        ws.row_breaks.append(Break(id=b0 + end - 1))
     last = b0 + len(g.body) - 1
     if g.empty_note:
         note = ws.cell(last + 2, 1, g.empty_note)
