@@ -394,3 +394,47 @@ def test_budget_columns_a_header_prints():
                                      ["合计", "1.00", "1.00"], ["公务接待费", "1.00", "1.00"]]), "“三公”经费支出情况表")
     assert [c.key for c in t10.columns] == ["total", "s:general_budget"]
     assert t10.value("sangong:reception", "s:general_budget") == 1 and found == []
+
+
+@pytest.mark.parametrize("between,repeat_header", [
+    (["表3 部门支出总体情况表（续）"], True), (["续表3"], True), (["续表", "表3 部门支出总体情况表"], True),
+    ([], False), (["续表"], False)])
+def test_continuations_as_publishers_print_them(between, repeat_header):
+    from yusuan.read.blocks import Para
+    from yusuan.read.document import assemble
+
+    header = [["功能分类科目编码", "功能分类科目名称", "支出预算"], ["类", "款", "项", "", "合计", "基本支出", "项目支出"]]
+    first = header + [["208", "", "", "社会保障和就业支出", "3.00", "3.00", ""]]
+    rest = [["208", "05", "", "行政事业单位养老支出", "3.00", "3.00", ""], ["", "", "", "合计", "3.00", "3.00", ""]]
+    blocks = [Para("第二部分 2023年部门预算公开表"), Para("表3 部门支出总体情况表"), _grid(first)]
+    blocks += [Para(t) for t in between] + [_grid((header if repeat_header else []) + rest)]
+    result = assemble(blocks, file="x.pdf", profile="auto")
+    assert [r.key for r in result.disclosure.table("expenditure").rows] == ["f:208", "f:20805", "total"]
+    assert [f.rule for f in result.findings if f.rule.startswith(("R.TABLE", "R.ROW", "R.TEXT"))] == []
+
+
+def test_an_unrelated_grid_after_a_table_is_not_taken_for_its_continuation():
+    from yusuan.read.blocks import Para
+    from yusuan.read.document import assemble
+
+    header = [["功能分类科目编码", "功能分类科目名称", "支出预算"], ["类", "款", "项", "", "合计", "基本支出", "项目支出"]]
+    first = header + [["208", "", "", "社会保障和就业支出", "3.00", "3.00", ""]]
+    blocks = [Para("第二部分 2023年部门预算公开表"), Para("表3 部门支出总体情况表"), _grid(first),
+              _grid([["单位名称", "人数"], ["某某中心", "12"]])]
+    result = assemble(blocks, file="x.pdf", profile="auto")
+    assert [r.key for r in result.disclosure.table("expenditure").rows] == ["f:208"]
+    assert "R.TABLE.UNRECOGNISED" in [f.rule for f in result.findings]
+
+
+def test_a_headerless_grid_after_a_finished_table_is_not_joined_to_it():
+    """After a table whose 合计 row came last, a grid of function rows with no title is another table."""
+    from yusuan.read.blocks import Para
+    from yusuan.read.document import assemble
+
+    header = [["功能分类科目编码", "功能分类科目名称", "支出预算"], ["类", "款", "项", "", "合计", "基本支出", "项目支出"]]
+    first = header + [["208", "", "", "社会保障和就业支出", "3.00", "3.00", ""], ["", "", "", "合计", "3.00", "3.00", ""]]
+    again = [["210", "", "", "卫生健康支出", "9.00", "9.00", ""]]
+    blocks = [Para("第二部分 2023年部门预算公开表"), Para("表3 部门支出总体情况表"), _grid(first), _grid(again)]
+    result = assemble(blocks, file="x.pdf", profile="auto")
+    assert [r.key for r in result.disclosure.table("expenditure").rows] == ["f:208", "total"]
+    assert "R.TABLE.UNRECOGNISED" in [f.rule for f in result.findings]

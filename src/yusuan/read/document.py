@@ -242,6 +242,8 @@ class _Assembler:
             return
         if re.match(r"^注:本表反映", n):  # the standard footnote saying what a table shows
             return
+        if re.fullmatch(r"[(（]?续表?[)）]?(附?表?\d*|[一二三四五六七八九十]*)[)）]?", n):  # “续表” over a continuation
+            return
         if n and not re.fullmatch(r"[.。]+", n) and not n.startswith("第"):
             self.findings.append(reading_finding("R.TEXT.OUTSIDE", f"表格部分中无法归类的文字：“{p.text.strip()[:30]}”", p.location, "info"))
 
@@ -278,6 +280,8 @@ class _Assembler:
                 return
         kind, title, number = self.pending
         self.pending = None
+        if self.tables and self.tables[-1].kind == kind and self.continue_table(g):
+            return  # the title printed again over a continuation (表3 部门支出总体情况表（续）)
         if any(t.kind == kind for t in self.tables):
             self.findings.append(reading_finding("R.TABLE.DUPLICATE", f"“{title}”出现了两次，只读取第一张", g.location))
             return
@@ -296,8 +300,9 @@ class _Assembler:
         self.number = ""
 
     def continue_table(self, g: Grid) -> bool:
-        """A grid without a title right after a table, repeating that table's header rows: the table
-        printed on from a page break (a split table). Its rows join the table, which is read again."""
+        """A grid right after a table that carries on its rows after a page break (a split table): it
+        repeats the table's header rows, or it has no header and its rows read as the table's rows
+        (nothing more left unread). Its rows join the table, which is read again."""
         if self.last_grid is None or not g.rows or self.tables[-1].kind != self.last_grid[0]:
             return False
         kind, title, number, unit, prev, found = self.last_grid
@@ -309,13 +314,22 @@ class _Assembler:
         while header < min(len(prev.rows), len(g.rows)) and texts(g.rows[header]) == texts(prev.rows[header]) \
                 and not any(re.fullmatch(r"[\d,.-]+", t) for t in texts(g.rows[header])):
             header += 1
-        if header == 0 or header == len(g.rows) or not any(texts(g.rows[0])):
+        if header == len(g.rows) or not any(texts(g.rows[0])):
             return False
         joined = Grid(rows=prev.rows + g.rows[header:], location=prev.location)
         try:
             table, again = read_table(kind, joined, title, number, unit)
         except Exception:  # noqa: BLE001 - keep what was read; the grid is reported below
             return False
+        if header == 0:  # no repeated header: only when every added row is read as a row of the table
+            def unread(fs):
+                return sum(1 for f in fs if f.rule.startswith(("R.ROW", "R.TABLE", "R.NUMBER")))
+
+            keys = [r.key for r in table.rows]
+            ended = self.tables[-1].rows and self.tables[-1].rows[-1].role == "total"  # 合计 printed last
+            if ended or len(set(keys)) < len(keys) or len(table.rows) < len(self.tables[-1].rows) + len(g.rows) \
+                    or unread(again) > unread(found):
+                return False
         self.tables[-1] = table
         self.findings = [f for f in self.findings if not any(f is x for x in found)] + again
         self.last_grid = (kind, title, number, unit, joined, again)

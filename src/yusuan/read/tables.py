@@ -118,6 +118,7 @@ def recognise_title(text: str) -> str | None:
     for line in text.splitlines() or [text]:
         # final accounts print the same tables as 决算; their layout is the budget's
         norm = normalise_text(split_number(line)[1]).replace("决算", "预算")
+        norm = re.sub(r"^续表?|[(（]续(表)?[)）]$", "", norm)  # the title repeated over a continuation
         if not norm.endswith("表") or len(norm) > 40:
             continue
         for kind, words in _TITLES:
