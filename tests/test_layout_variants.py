@@ -293,6 +293,9 @@ def test_split_tables_print_pieces_under_a_repeated_header(package, tmp_path):
     assert len(word.tables) > len(plain.tables)
     heads = [t for t in word.tables if t.rows[0].cells[0].text == plain.tables[1].rows[0].cells[0].text]
     assert len(heads) >= 2 and heads[0].rows[1].cells[0].text == heads[1].rows[1].cells[0].text
+    pdfium = pytest.importorskip("pypdfium2")
+    pages = [len(pdfium.PdfDocument(str(_write(d, "pdf", tmp_path / f"{n}.pdf")))) for n, d in (("b", base), ("s", split))]
+    assert pages[1] > pages[0]
 
 
 @pytest.mark.parametrize("name", PROFILES)
@@ -438,3 +441,17 @@ def test_a_headerless_grid_after_a_finished_table_is_not_joined_to_it():
     result = assemble(blocks, file="x.pdf", profile="auto")
     assert [r.key for r in result.disclosure.table("expenditure").rows] == ["f:208", "total"]
     assert "R.TABLE.UNRECOGNISED" in [f.rule for f in result.findings]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_random_combinations_read_back(package, tmp_path, seed):
+    """What ``yusuan synth`` draws: random_variants' combinations, through Word, Excel and (for two) PDF."""
+    from yusuan.profiles import load_profile
+    from yusuan.profiles.variants import random_variants
+    from yusuan.read import read_file
+
+    name = PROFILES[seed % 2]
+    variants = random_variants(load_profile(name), random.Random(seed))
+    composed = _compose(package, name, variants)
+    for fmt in ("docx", "xlsx") + (("pdf",) if seed < 2 else ()):
+        _assert_reads_back(composed, read_file(_write(composed, fmt, tmp_path / f"out.{fmt}")), variants)
