@@ -455,3 +455,19 @@ def test_random_combinations_read_back(package, tmp_path, seed):
     composed = _compose(package, name, variants)
     for fmt in ("docx", "xlsx") + (("pdf",) if seed < 2 else ()):
         _assert_reads_back(composed, read_file(_write(composed, fmt, tmp_path / f"out.{fmt}")), variants)
+
+
+def test_one_fiscal_row_and_column_worded_as_publishers_word_them():
+    from yusuan.read.summary_tables import read_fiscal_income_expenditure, read_income_expenditure
+
+    t1, found = read_income_expenditure(_grid([
+        ["收入", "支出"], ["项目", "预算数", "项目", "预算数"],
+        ["一、财政拨款", "5.00", "208 社会保障和就业支出", "5.00"], ["二、事业收入", "", "", ""],
+        ["收入总计", "5.00", "支出总计", "5.00"]]), "部门收支总体情况表")
+    assert [r.key for r in t1.rows if r.side == "income"] == ["s:fiscal", "s:business", "income_total"]
+    assert t1.value("s:fiscal", "amount") == 5 and found == []
+    t4, found = read_fiscal_income_expenditure(_grid([
+        ["收入", "支出"], ["项目", "预算数", "项目", "财政拨款支出"],
+        ["一、财政拨款（补助）", "5.00", "208 社会保障和就业支出", "5.00"], ["收入总计", "5.00", "支出总计", "5.00"]]),
+        "财政拨款收支总体情况表")
+    assert [c.key for c in t4.columns] == ["amount", "total"] and t4.value("f:208", "total") == 5 and found == []

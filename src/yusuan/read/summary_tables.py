@@ -26,6 +26,8 @@ _CURRENT = [
     (("年初结转",), "s:carryover"),
     (("财政拨款收入",), "s:fiscal"),
     (("上年结转",), "s:carryover"),
+    (("财政拨款结转",), "s:carryover_fiscal"),
+    (("财政拨款",), "s:fiscal"),  # 一、财政拨款 / 财政拨款（补助）: one row for the three budgets
     (("上级", "一般公共预算"), "s:general_transfer"),
     (("上级", "政府性基金"), "s:fund_transfer"),
     (("上级", "国有资本"), "s:capital_transfer"),
@@ -221,6 +223,7 @@ def read_income_expenditure(grid: Grid, title: str, number: str = "", unit: str 
 
 _BUDGET_COLUMNS = [(("一般公共预算",), "s:general_budget"), (("政府性基金",), "s:fund_budget"),
                    (("国有资本",), "s:capital_budget"), (("合计",), "total"), (("小计",), "total"),
+                   (("财政拨款",), "total"),
                    (("预算数",), "total"), (("决算数",), "total"), (("金额",), "total")]
 
 
