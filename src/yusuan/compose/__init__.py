@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from yusuan import derive
 from yusuan.compose import narrative, narrative_shanghai
+from yusuan.compose.phrasing import pick
 from yusuan.compose.tables import compose_tables
 from yusuan.disclosure import Disclosure, Location, PrintedPerformance, Section
 from yusuan.errors import InputError, InputProblem
@@ -48,6 +49,7 @@ def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Dis
             p.location = Location(part=str(spec.part), section=title, paragraph=n)
             for s in p.statements:
                 s.location = p.location
+                s.phrasing = pick(profile.wording, s.subject)
         sections.append(Section(id=spec.id, part=spec.part, title=title, paragraphs=paragraphs,
                                 location=Location(part=str(spec.part), section=title)))
     performance_title = next((s.title for s in sections if s.id == "other.performance"), None)

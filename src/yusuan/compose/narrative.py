@@ -13,6 +13,7 @@ from typing import Callable
 
 from yusuan import derive
 from yusuan.compose.tables import chinese_numeral, operating_costs
+from yusuan.compose.phrasing import item_path, pick
 from yusuan.compose.wording import Comparison, compare, money, pct, shares
 from yusuan.disclosure import Paragraph, Statement
 from yusuan.model import BudgetPackage
@@ -43,7 +44,10 @@ class Context:
         return self.package.last_year.get(subject)
 
     def compare(self, subject: str, current: Decimal, prefix: str | None = None) -> Comparison:
-        return compare(current, self.prior(subject), self.profile, self.year, prefix)
+        return compare(current, self.prior(subject), self.profile, self.year, prefix, self.phrasing(subject))
+
+    def phrasing(self, subject: str) -> str:
+        return pick(self.profile.wording, subject)
 
     def because(self, c: Comparison, sep: str = "，") -> str:
         return c.reason_clause(self.profile.wording.reason_intro, sep)
@@ -192,8 +196,9 @@ def fiscal(ctx: Context) -> list[Paragraph]:
     return out
 
 
-def _item_path(ctx: Context, code: str) -> str:
-    return f"{ctx.function_name(code[:3])}（类）{ctx.function_name(code[:5])}（款）{ctx.function_name(code)}（项）"
+def _item_path(ctx: Context, code: str, subject: str | None = None) -> str:
+    family = ctx.phrasing(subject) if subject else "standard"
+    return item_path(family, code, ctx.function_name)
 
 
 def general(ctx: Context) -> list[Paragraph]:
@@ -226,8 +231,9 @@ def general(ctx: Context) -> list[Paragraph]:
         amount = by_function.get(code, ZERO)
         subject = f"general:function:{code}"
         c = ctx.compare(subject, amount)
-        text = join_clauses(f"{n}.{_item_path(ctx, code)}：{ctx.year}年预算数为{money(amount)}", c.text)
-        out.append(para(text + ctx.because(c, "，") + "。", st(subject, _item_path(ctx, code), c, amount=amount),
+        path = _item_path(ctx, code, subject)
+        text = join_clauses(f"{n}.{path}：{ctx.year}年预算数为{money(amount)}", c.text)
+        out.append(para(text + ctx.because(c, "，") + "。", st(subject, path, c, amount=amount),
                         style="list"))
     return out
 

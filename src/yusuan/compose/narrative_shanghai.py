@@ -49,8 +49,9 @@ def budget_notes(ctx: Context) -> list[Paragraph]:
     for n, code in enumerate(items, start=1):
         subject = f"general:function:{code}"
         c = ctx.compare(subject, by_function[code])
-        text = join_clauses(f"{n}.“{_item_path(ctx, code)}”{money(by_function[code])}", c.text) + ctx.because(c, "。") + "。"
-        out.append(para(text, st(subject, _item_path(ctx, code), c, amount=by_function[code]), style="list"))
+        path = _item_path(ctx, code, subject)
+        text = join_clauses(f"{n}.“{path}”{money(by_function[code])}", c.text) + ctx.because(c, "。") + "。"
+        out.append(para(text, st(subject, path, c, amount=by_function[code]), style="list"))
     return out
 
 

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from yusuan.amounts import direction_word, fmt_amount, growth_rate, largest_remainder, percent
+from yusuan.compose.phrasing import change_clause
 from yusuan.model import PriorYear
 from yusuan.profiles import Profile
 
@@ -44,7 +45,8 @@ class Comparison:
         return f"{sep}{intro}{self.reason}" if self.reason else ""
 
 
-def compare(current: Decimal, prior: PriorYear | None, profile: Profile, year: int, prefix: str | None = None) -> Comparison:
+def compare(current: Decimal, prior: PriorYear | None, profile: Profile, year: int, prefix: str | None = None,
+            family: str = "standard") -> Comparison:
     if prior is None:
         return Comparison()
     w = profile.wording
@@ -63,5 +65,5 @@ def compare(current: Decimal, prior: PriorYear | None, profile: Profile, year: i
     change_word = direction_word(change)
     rate_word = direction_word(change, "增长", "下降")
     fields.update(change_word=change_word, rate=rate, rate_word=rate_word)
-    text = f"{prefix}{change_word}{money(abs(change))}，{rate_word}{pct(rate)}"  # type: ignore[arg-type]
+    text = change_clause(family, prefix, change_word, money(abs(change)), rate_word, pct(rate))  # type: ignore[arg-type]
     return Comparison(text, fields, reason)

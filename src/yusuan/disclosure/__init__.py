@@ -169,6 +169,8 @@ class Statement(BaseModel):
     unit: str = "万元"
     text: str = ""
     location: Location | None = None
+    phrasing: str | None = Field(default=None, description="composed: the phrasing family it was worded in "
+                                                         "(yusuan.compose.phrasing); None when read")
 
 
 class Paragraph(BaseModel):

@@ -108,6 +108,11 @@ class Wording(_Spec):
         default_factory=lambda: dict(PROJECT_LABELS),
         description="labels of the project description lines: basis, scale, implementer, allocation, period",
     )
+    phrasings: list[str] = Field(
+        default_factory=lambda: ["standard"],
+        description="phrasing families the narrative may use (yusuan.compose.phrasing.PHRASINGS); each statement "
+                    "takes one, chosen from its subject and phrasing_seed")
+    phrasing_seed: int = Field(default=0, description="varies which family each statement takes")
 
 
 class PerformanceSpec(_Spec):

@@ -158,6 +158,11 @@ class _Assembler:
             if _HEADING.match(n):
                 sid = _lookup(n, _SECTIONS)
                 if sid is None:
+                    # a regional layout printed under national part headings (第三部分 …): its own
+                    # section titles (Shanghai's “四、2023年部门预算编制说明”) name the section, whichever
+                    # profile the opening lines suggested
+                    sid = _profile_section(n, self.headings)
+                if sid is None:
                     self.findings.append(reading_finding("R.SECTION.UNRECOGNISED", f"无法识别的说明章节“{p.text.strip()[:30]}”", p.location))
                     sid = "other.notes"
                 self.start_section(sid, 3, p)
@@ -394,6 +399,17 @@ def merge_repeated(section: Section, statements: list) -> list:
         if st.text and st.text not in first.text:
             first.text = f"{first.text}。{st.text}"
     return kept
+
+
+def _profile_section(n: str, first) -> str | None:
+    from yusuan.profiles import available
+    from yusuan.read.headings import load_headings
+
+    for headings in [first] + [load_headings(name) for name in available()]:
+        found = headings.section(n) if headings is not None else None
+        if found is not None and found[1] == 3:
+            return found[0]
+    return None
 
 
 def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto") -> ReadResult:

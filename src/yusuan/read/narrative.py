@@ -19,9 +19,9 @@ from yusuan.findings import Finding
 from yusuan.read.names import NameIndex
 
 NUM = r"(\d[\d,]*(?:\.\d+)?|\.\d+)"
-_NEGATIVE = {"减少", "下降", "降低"}
+_NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "下降率为"}
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|新增)" + NUM + r"万元")
-_RATE = re.compile(r"(增长|下降|增加|减少|降低)" + NUM + r"%")
+_RATE = re.compile(r"(增长|下降|增加|减少|降低|上升|增幅|降幅|减幅|涨幅|增长率为|下降率为)" + NUM + r"%")
 _SHARE = re.compile(r"占(?:比)?" + NUM + r"%")
 _LAST_YEAR = re.compile(r"(?:上年(?:预算|预算数|决算数)?|\d{4}年当年预算执行数|上年预算执行数)(?:为|是)" + NUM + r"万元")
 _AMOUNT = re.compile(NUM + r"万元")
@@ -29,7 +29,7 @@ _COUNT = re.compile(NUM + r"(人|个|辆|台|处)")
 _AREA = re.compile(NUM + r"平方米")
 _REASON = re.compile(r"主要原因(?:是|为)?[:：]?")
 # Final accounts: "年初预算为X万元,支出决算为Y万元,完成年初预算的Z%" (budget, actual, completion)
-_BUDGET = re.compile(r"年初预算(?:数)?(?:为|是)?" + NUM + r"万元")
+_BUDGET = re.compile(r"(?:年初预算|全年预算|调整预算|调整后预算)(?:数)?(?:为|是)?" + NUM + r"万元")
 _ACTUAL = re.compile(r"(?:支出)?决算(?:数)?(?:为|是)" + NUM + r"万元")
 _COMPLETION = re.compile(r"完成(?:年初)?预算(?:数)?的?" + NUM + r"%")
 _SHARE_OF_CURRENT = re.compile(r"占本年(支出|收入)合计的?" + NUM + r"%")
@@ -39,7 +39,20 @@ _AS_BUDGETED = re.compile(r"决算数(?:与|和)预算数(?:基本)?(?:持平|�
 def clean(text: str) -> str:
     """NFKC (full-width punctuation to half-width), no whitespace: what the patterns match on."""
     text = re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
-    return re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators: "3,121.42万元"
+    text = re.sub(r"(?<=\d),(?=\d{3}(?!\d))", "", text)  # thousands separators: "3,121.42万元"
+    # Amounts in 元 or 亿元 are read in 万元, the unit every narrative rule works in (a 元 table is
+    # compared in its own unit by the rules): "12345678.90元" is the same figure as "1234.56789万元".
+    if "元" in text:
+        text = _OTHER_UNITS.sub(_to_wan, text)
+    return text
+
+
+_OTHER_UNITS = re.compile(r"(?<![\d.])(\d+(?:\.\d+)?)(亿元|元)")
+
+
+def _to_wan(m: re.Match) -> str:
+    value = Decimal(m.group(1)) * (10000 if m.group(2) == "亿元" else Decimal("0.0001"))
+    return f"{value.normalize():f}万元"
 
 
 def _dec(text: str) -> Decimal:
@@ -128,7 +141,7 @@ def segment_figures(seg: str) -> Figures:
     label = seg[:first]
     if f.blank_amount:  # a template's placeholder ("支出决算为XXX万元"): the words before it, not the XXX
         label = re.sub(r"(年初预算|(?:支出)?决算)?(数)?(为|是)?[XxＸ×*＊]+$", "", label)
-    label = re.sub(r"^(\d+[.、]|[(（][一二三四五六七八九十]+[)）]|其中[:：]?|包括[:：]?|主要包括[:：]?)+", "", label)
+    label = re.sub(r"^(\d+[.、]|[(（][一二三四五六七八九十\d]+[)）]|[一二三四五六七八九十]+是|[①-⑳]|其中[:：]?|包括[:：]?|主要包括[:：]?)+", "", label)
     f.label = label.strip(":：,，、;；")
     return f
 
@@ -157,7 +170,7 @@ class NarrativeContext:
 _INCOME = [
     (("上级", "一般公共预算"), "general_transfer"), (("上级", "政府性基金"), "fund_transfer"),
     (("上级", "国有资本"), "capital_transfer"), (("非财政拨款",), "carryover_nonfiscal"),
-    (("财政拨款结转",), "carryover_fiscal"), (("一般财力",), "general"), (("一般公共预算",), "general_budget"),
+    (("财政拨款结转",), "carryover_fiscal"), (("上年结转",), "carryover"), (("一般财力",), "general"), (("一般公共预算",), "general_budget"),
     (("政府性基金",), "fund_budget"), (("国有资本",), "capital_budget"), (("财政专户",), "special_account"),
     (("单位资金",), "unit_funds"), (("事业收入",), "business"), (("上级补助",), "superior_subsidy"),
     (("附属单位",), "affiliated"), (("经营收入",), "operating"), (("其他收入",), "other"),
@@ -316,7 +329,7 @@ def _zero_base(st: Statement) -> None:
         st.rate = None
 
 
-_CONTINUATION = re.compile(r"比\d{4}年度?(预算|预算数|预算执行数|决算数)?|与\d{4}年度?(预算|预算数)?(相比)?|当年预算执行数为|预算安排|与上年(预算|预算数)?|(比)?上年(预算|预算数|决算数)?(数)?|(本年)?预算数为|涉及(项目)?预算(金额|资金)|价值|合计")
+_CONTINUATION = re.compile(r"(比|较)\d{4}年度?(预算|预算数|预算执行数|决算数)?|与\d{4}年度?(预算|预算数)?(相比)?|当年预算执行数为|预算安排|与上年度?(预算|预算数)?(相比)?|(比|较)?上年度?(预算|预算数|决算数)?(数)?|(上年)?同比|(比|较)上年同期|(本年)?预算数为|涉及(项目)?预算(金额|资金)|价值|合计")
 _SPLIT_SENTENCES = re.compile(r"(?<=[。;])")
 _SPLIT_SEGMENTS = re.compile(r"[,、:]|(?<!\d)\.(?!\d)")
 
@@ -406,9 +419,36 @@ _RAW_REASON = re.compile(r"主要原因(?:是|为)?\s*[:：]?\s*(.*?)(?=[。；;
 
 # ---- paragraphs by section -------------------------------------------------------------------
 
-_DETAIL = re.compile(r"^\d+[.、]?(.+?)\(类\)(.+?)\(款\)(.+?)\(项\):?(.*)$")
-_PROJECT_FIELD = re.compile(r"^(项目名称|设立的政策依据|预算安排规模|项目承担单位|资金分配情况|资金执行时间)[:：](.*)$")
-_PROJECT_TEXT_FIELDS = {"设立的政策依据": "basis", "项目承担单位": "implementer", "资金执行时间": "period"}
+# A function 项 named by its 类/款/项 chain, each level with its level word in brackets and, in some
+# layouts, its code: “一般公共服务支出（类）人大事务（款）行政运行（项）”, “公共安全支出（204类）司法（06款）
+# 行政运行（01项）”, or the level words without brackets after quoted names (“…”类“…”款“…”项).
+# ``clean`` has already turned full-width brackets and colons into ASCII ones.
+_ENUM = r"(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.]|[①-⑳]|[一二三四五六七八九十]+是)?"
+_LEVEL = r"[“\"]?(.+?)[”\"]?(?:\((\d*){w}\)|(?<=[”\"]){w})"
+_DETAIL = re.compile("^" + _ENUM + _LEVEL.format(w="类") + _LEVEL.format(w="款") + _LEVEL.format(w="项") + r"[”\"]?:?(.*)$")
+# Code first: “2040601 行政运行 1672.67万元”, “[2040601]行政运行：…”.
+_CODE_FIRST = re.compile("^" + _ENUM + r"[“\"]?[\[【]?(\d{7})[\]】]?[“\"]?([^\d:,;。]+?)[”\"]?(?::|(?=\d)|(?=(?:\d{4}年)?(?:预算数?|支出)?(?:为|是)?\d))(.*)$")
+
+
+def _chain_code(codes: tuple[str, str, str]) -> str | None:
+    """The 项 code a chain prints (204 + 06 + 01, or 204 / 20406 / 2040601), when it prints one."""
+    lei, kuan, xiang = codes
+    if len(xiang) == 7:
+        return xiang
+    if len(lei) == 3 and len(kuan) == 2 and len(xiang) == 2:
+        return lei + kuan + xiang
+    if len(kuan) == 5 and len(xiang) == 2:
+        return kuan + xiang
+    return None
+# The labels of a project's description lines, in the wordings layouts use (national / Shanghai / others).
+_PROJECT_LABELS = {
+    "项目名称": "name", "设立的政策依据": "basis", "立项依据": "basis", "政策依据": "basis", "设立依据": "basis",
+    "预算安排规模": "scale", "年度预算安排": "scale", "预算安排": "scale", "预算金额": "scale",
+    "项目承担单位": "implementer", "实施主体": "implementer", "实施单位": "implementer", "项目实施单位": "implementer",
+    "资金分配情况": "allocation", "资金执行时间": "period", "实施周期": "period", "项目实施周期": "period",
+}
+_PROJECT_FIELD = re.compile(r"^(" + "|".join(sorted(_PROJECT_LABELS, key=len, reverse=True)) + r")[:：](.*)$")
+_PROJECT_TEXT_FIELDS = {label: key for label, key in _PROJECT_LABELS.items() if key in ("basis", "implementer", "period")}
 
 
 def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Location | None) -> list[Statement]:
@@ -430,15 +470,23 @@ def parse_paragraph(section: str, text: str, ctx: NarrativeContext, location: Lo
         return _awarded(c, ctx, location)
     m = _DETAIL.match(c) if section in ("general", "summary") else None
     if m:
-        lei, kuan, xiang = (g.strip("“”\"'") for g in m.groups()[:3])
-        rest = m.group(4).lstrip("”\"'")
-        code = ctx.names.function_item(lei, kuan, xiang)
+        lei, kuan, xiang = (g.strip("“”\"'") for g in m.group(1, 3, 5))
+        rest = m.group(7).lstrip("”\"'")
+        code = _chain_code(tuple(g or "" for g in m.group(2, 4, 6))) or ctx.names.function_item(lei, kuan, xiang)
         if code is None:
             ctx.finding("R.NAME.UNRESOLVED", f"无法确定“{lei}/{kuan}/{xiang}”的功能分类科目编码", location)
             code = f"?{xiang}"
         sts = parse_sentences(rest, lambda label: (None, None), ctx, location, subject=f"general:function:{code}")
         for st in sts:
             st.label = f"{lei}（类）{kuan}（款）{xiang}（项）"
+            st.text = c
+        return sts
+    m = _CODE_FIRST.match(c) if section in ("general", "summary") else None
+    if m and re.search(NUM + "万元", m.group(3)):
+        code, name, rest = m.group(1), m.group(2).strip("“”\"'"), m.group(3)
+        sts = parse_sentences(rest, lambda label: (None, None), ctx, location, subject=f"general:function:{code}")
+        for st in sts:
+            st.label = f"{code}{name}"
             st.text = c
         return sts
     if section == "general" and re.match(r"^\d+\.", c):
@@ -506,7 +554,8 @@ def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None,
             ctx.finding("R.TEXT.UNPARSED", f"项目“{ctx.project}”说明中有未能识别的段落", location)
         return []
     field_name, value = m.group(1), m.group(2).strip()
-    if field_name == "项目名称":  # the name as printed (full-width brackets kept): it is a subject key
+    field_key = _PROJECT_LABELS[field_name]
+    if field_key == "name":  # the name as printed (full-width brackets kept): it is a subject key
         value = printed_value or value
         ctx.project, ctx.allocations = value, 0
         return [Statement(subject=f"project:{value}:name", label=value, text=raw or c, location=location)]
@@ -517,7 +566,7 @@ def _project_paragraph(c: str, ctx: NarrativeContext, location: Location | None,
     if field_name in _PROJECT_TEXT_FIELDS:
         return [Statement(subject=f"{base}:{_PROJECT_TEXT_FIELDS[field_name]}", label=printed_value or value,
                           text=raw or c, location=location)]
-    if field_name == "预算安排规模":
+    if field_key == "scale":
         f = segment_figures(value)
         if f.amount is None:
             ctx.finding("R.NUMBER.UNPARSABLE", f"项目“{ctx.project}”的预算安排规模“{value}”不是金额", location, "warning")
