@@ -144,7 +144,9 @@ class _Assembler:
         if self.part == 2:
             self.part2_para(p, n)
             return
-        if self.part == 3 and is_performance_title(n) and (self.section is None or self.section.id.startswith("other")):
+        # the tables may follow any section (Shanghai prints them after 项目经费情况说明)
+        if self.part == 3 and is_performance_title(n) and (self.section is None or self.section.id.startswith("other")
+                                                            or self.section.id == "general_project"):
             from yusuan.read.blocks import GridCell
 
             self.performance_rows.append([GridCell(p.text.strip(), p.location)])  # a title printed as a paragraph

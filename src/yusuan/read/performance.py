@@ -37,9 +37,14 @@ _KNOWN = ("预算单位", "项目名称", "项目负责人", "项目总体目标
 _AREA_FIELDS = ("专项名称", "自治区主管部门", "专项实施期", "地州市财政部门", "地州市主管部门", "中央补助金额")
 
 
+# a sentence that points at the tables (“详见单位的项目绩效目标表”) is not their title
+_REFERENCE = re.compile(r"^(详见|参见|具体见|请见|见)|(附后|如下)")
+
+
 def is_title(text: str) -> bool:
     n = re.sub(r"\(\d{4}年?\)$", "", normalise_text(text))
-    return "绩效目标" in n and n.endswith("表") and len(n) < 80 and ":" not in n
+    return ("绩效目标" in n and n.endswith("表") and len(n) < 80 and ":" not in n
+            and not _REFERENCE.search(n))
 
 
 def _fmt(title: str) -> str:
