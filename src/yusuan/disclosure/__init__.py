@@ -19,7 +19,7 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 from yusuan.model.performance import PerformanceTable
 
@@ -109,6 +109,9 @@ class Row(BaseModel):
     side: Literal["income", "expenditure"] | None = None
     cells: dict[str, Cell] = Field(default_factory=dict)
     location: Location | None = None
+    # The column keys its table prints, set by the checks before they run (``rules.registry.Context``):
+    # a cell missing from a printed column is a blank, from an unprinted one it is unknown.
+    _printed: frozenset[str] | None = PrivateAttr(default=None)
 
     def value(self, column: str) -> Decimal | None:
         cell = self.cells.get(column)

@@ -464,3 +464,14 @@ def _section_rule(section_id: str, label: str):
 
 for _sid, _label in SECTION_TITLES.items():
     _section_rule(_sid, _label)
+
+
+UNCHECKED_RULE = "A.UNCHECKED"
+
+
+@rule(UNCHECKED_RULE, "所需金额未列示或未能读出的核对未进行（汇总列出）", "info", "completeness")
+def unchecked(ctx: Context) -> Iterator[Hit]:
+    """一项核对需要的金额若文件没有印出（该栏、该行不在表中）或未能读出，不视为零，该项核对不进行；
+    检查结束时以一条提示列出未进行的核对及其次数。本规则本身不产生结果，由检查引擎在最后汇总
+    （``rules.engine.unchecked_finding``）。"""
+    return iter(())

@@ -17,8 +17,8 @@ from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_rows, level_of,
-    memo, printed_name_of, row_label,
+    ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_amount,
+    function_rows, item_leaves, listed, nonzero, level_of, memo, printed_name_of, row_label,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
@@ -71,7 +71,7 @@ def _includes_carryover(ctx: Context) -> bool:
     t4 = ctx.table("fiscal_income_expenditure")
     if t4 is None:
         return False
-    return any(r.key.startswith("s:carryover") and amount(r, "amount") != 0 for r in t4.rows)
+    return any(r.key.startswith("s:carryover") and nonzero(amount(r, "amount")) for r in t4.rows)
 
 
 def _carryover_budget(ctx: Context) -> str | None:
@@ -80,10 +80,10 @@ def _carryover_budget(ctx: Context) -> str | None:
     if t1 is None:
         return "general"
     parts = {b: amount(ctx.row(t1, f"s:carryover_{b}"), "amount") for b in ("general", "fund", "capital")}
-    nonzero = [b for b, v in parts.items() if v != 0]
-    if not nonzero:
-        return "general" if amount(ctx.row(t1, "s:carryover_fiscal"), "amount") != 0 else None
-    return nonzero[0] if len(nonzero) == 1 else None
+    owners = [b for b, v in parts.items() if nonzero(v)]
+    if not owners:
+        return "general" if nonzero(amount(ctx.row(t1, "s:carryover_fiscal"), "amount")) else None
+    return owners[0] if len(owners) == 1 else None
 
 
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
@@ -95,7 +95,8 @@ def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal 
     if not memo(ctx, ("t2_has_budget", id(t2), budget), lambda: any(c in columns_of(ctx, t2) for c in columns)):
         return None
     value = sum((amount(row, c) for c in columns), ZERO)
-    carry = amount(row, "s:carryover_fiscal")
+    # a T2 without a carry-over column has no carry-over to attribute
+    carry = listed(row, "s:carryover_fiscal") if "s:carryover_fiscal" in columns_of(ctx, t2) else ZERO
     if carry == 0:  # the usual row: no carry-over to attribute (includes_carryover only matters otherwise)
         return value
     if includes_carryover(ctx) and budget == "fiscal":
@@ -197,7 +198,7 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
 
 def _rowset(ctx: Context, a: Table, b: Table, col_a: str, col_b: str) -> Iterator[Hit]:
     for ra, rb in _same_code(ctx, _codes(ctx, a).values(), b):
-        if rb is None and amount(ra, col_a) != 0:
+        if rb is None and nonzero(amount(ra, col_a)):
             yield Hit(message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
                       location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO)
 
@@ -278,7 +279,7 @@ def _t2_budget_rows(budget: str):
                 if hit:
                     yield hit
         for rb, r2 in _same_code(ctx, _codes(ctx, tb).values(), t2):
-            if r2 is None and amount(rb, "total") != 0:
+            if r2 is None and nonzero(amount(rb, "total")):
                 yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
                           location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
                           expected=ZERO)
@@ -343,7 +344,9 @@ def t3t5_bound(ctx: Context) -> Iterator[Hit]:
         for col in ("basic", "project"):
             unit = _common_unit(t5, t3)
             a, b = _in(amount(r5, col), t5, unit), _in(amount(r3, col), t3, unit)
-            if a - b > ctx.tolerance_for(unit):
+            if (a - b).is_nan():
+                ctx.skipped()
+            elif a - b > ctx.tolerance_for(unit):
                 yield Hit(message=f"{t5.label}“{row_label(r5)}”行“{column_label(t5, col)}”为 {fmt(a)}{unit}，"
                                   f"超过{t3.label}同一行（全部资金来源）的 {fmt(b)}{unit}。",
                           location=cell_location(t5, r5, col), subject=r5.key, stated=a, expected=b,
@@ -417,7 +420,8 @@ def t1t2_sources(ctx: Context) -> Iterator[Hit]:
         ("income_expenditure", "income"))
 def t1t2_reclassified(ctx: Context) -> Iterator[Hit]:
     """两表的收入合计一致，但某一来源多出的金额恰好是另一来源少的：同一笔钱在两表中归入了不同来源。"""
-    diffs = [(k1, v1 - v2, t1, t2, k2) for k1, v1, v2, t1, t2, k2 in _source_differences(ctx)]
+    diffs = [(k1, v1 - v2, t1, t2, k2) for k1, v1, v2, t1, t2, k2 in _source_differences(ctx)
+             if not (v1 - v2).is_nan()]
     if not diffs:
         return
     t1, t2 = diffs[0][2], diffs[0][3]
@@ -447,8 +451,10 @@ def _class_rule(id: str, title: str, ka: str, ca: str, kb: str, cb: str):
         for ra, rb in _same_code(ctx, function_rows(ta), tb):
             if level_of(ra) != "类":
                 continue
-            stated_b = amount(rb, cb) if rb is not None else ZERO
-            where = _where(tb, rb, cb) if rb is not None else f"{tb.label}（未列示该类）"
+            if rb is None and amount(ra, ca) == 0:
+                continue  # a zero class that the other table, listing only classes with money, leaves out
+            stated_b = function_amount(ctx, tb, rb, code_of(ra), cb)
+            where = _where(tb, rb, cb) if rb is not None else f"{tb.label}该类其下各项之和（未印类级行）"
             hit = compare(ctx, ta, ra, ca, tb, stated_b, where)
             if hit:
                 yield hit
@@ -476,8 +482,16 @@ def _t4t2_budget(budget: str):
             return
         t4, t2 = tables
         for r4, r2 in _same_code(ctx, function_rows(t4), t2):
-            expected = t2_budget_amount(ctx, t2, r2, budget) if r2 is not None else ZERO
+            if r2 is None and amount(r4, column) == 0:
+                continue  # a zero class T2 (listing only classes with money) leaves out
+            if r2 is not None:
+                expected = t2_budget_amount(ctx, t2, r2, budget)
+            else:  # T2 prints no row of this class: its items' sum, if it prints only items; else unknown
+                leaves = item_leaves(ctx, t2, code_of(r4))
+                each = [t2_budget_amount(ctx, t2, r, budget) for r in leaves or []]
+                expected = None if leaves is None or None in each else sum(each, ZERO)  # type: ignore[arg-type]
             if expected is None:
+                ctx.skipped()
                 continue
             hit = compare(ctx, t4, r4, column, t2, expected, f"{t2.label}同一类的{_t2_budget_label(ctx, budget)}")
             if hit:
@@ -526,7 +540,9 @@ def t4t1_bound(ctx: Context) -> Iterator[Hit]:
         return
     unit = _common_unit(t4, t1)
     a, b = _in(amount(r4, "amount"), t4, unit), _in(amount(r1, "amount"), t1, unit)
-    if a - b > ctx.tolerance_for(unit):
+    if (a - b).is_nan():
+        ctx.skipped()
+    elif a - b > ctx.tolerance_for(unit):
         yield Hit(message=f"{t4.label}收入总计 {fmt(a)}{unit} 大于{t1.label}收入总计 {fmt(b)}{unit}。",
                   location=cell_location(t4, r4, "amount"), subject="income_total", stated=a, expected=b)
 
@@ -552,7 +568,7 @@ def t5t7_project(ctx: Context) -> Iterator[Hit]:
     if not projects:
         return
     rows5 = _codes(ctx, t5)
-    for code in sorted(set(projects) | {c for c, r in rows5.items() if len(c) == 7 and amount(r, "project") != 0}):
+    for code in sorted(set(projects) | {c for c, r in rows5.items() if len(c) == 7 and nonzero(amount(r, "project"))}):
         ps = projects.get(code, [])
         expected = sum((amount(p, "total") for p in ps), ZERO)
         r5 = rows5.get(code)
@@ -577,8 +593,8 @@ def t5t7_class(ctx: Context) -> Iterator[Hit]:
         return
     t7, t5 = tables
     for r7, r5 in _same_code(ctx, function_rows(t7), t5):
-        hit = compare(ctx, t7, r7, "total", t5, amount(r5, "project") if r5 else ZERO,
-                      _where(t5, r5, "project") if r5 else f"{t5.label}（未列示该科目）")
+        hit = compare(ctx, t7, r7, "total", t5, function_amount(ctx, t5, r5, code_of(r7), "project"),
+                      _where(t5, r5, "project") if r5 else f"{t5.label}该科目其下各项之和（未印该级科目行）")
         if hit:
             yield hit
 
@@ -613,7 +629,7 @@ def _sangong_tables(ctx: Context, *kinds: str) -> list[Table] | None:
 
 
 def _t6_lines(t6: Table, codes: list[str]) -> Decimal:
-    return sum((amount(t6.row(f"e:{c}"), "total") for c in codes), ZERO)
+    return sum((listed(t6.row(f"e:{c}"), "total") for c in codes), ZERO)  # a lower bound: absent lines add nothing
 
 
 def _t6t10(key: str, codes: list[str], label: str):
@@ -628,7 +644,9 @@ def _t6t10(key: str, codes: list[str], label: str):
         unit = _common_unit(t10, t6)
         sg = _in(_sangong_amount(t10, key), t10, unit)
         basic = _in(_t6_lines(t6, codes), t6, unit)
-        if basic - sg > ctx.tolerance_for(unit):
+        if (basic - sg).is_nan():
+            ctx.skipped()
+        elif basic - sg > ctx.tolerance_for(unit):
             col = _sangong_column(row)
             yield Hit(message=f"{t10.label}“{row_label(row)}”（一般公共预算）为 {fmt(sg)}{unit}，少于{t6.label}"
                               f"基本支出中的“{label}”（{'＋'.join(codes)}）{fmt(basic)}{unit}；“三公”经费涵盖基本支出和项目支出，"
@@ -664,7 +682,7 @@ def t6t10_uncovered(ctx: Context) -> Iterator[Hit]:
         excess = _in(_sangong_amount(t10, key), t10, unit) - _in(_t6_lines(t6, codes), t6, unit)
         project_cols = ["e:309", "e:310"] if key == "sangong:vehicle_purchase" else ["e:302"]
         project_money = sum((amount(total7, c) for c in project_cols), ZERO) if total7 else ZERO
-        if excess > ctx.tolerance_for(unit) and project_money == 0:
+        if not excess.is_nan() and excess > ctx.tolerance_for(unit) and project_money == 0:
             yield Hit(message=f"{t10.label}“{row_label(row)}”比基本支出中的“{label}”多 {fmt(excess)}{unit}，"
                               f"但{t7.label}没有{'资本性支出' if key == 'sangong:vehicle_purchase' else '商品和服务支出'}，差额来源不明。",
                       location=cell_location(t10, row, _sangong_column(row)), subject=key, stated=excess, expected=ZERO)
@@ -700,7 +718,7 @@ def t10t4_budgets(ctx: Context) -> Iterator[Hit]:
     if total10 is None or total4 is None:
         return
     for col in ("s:general_budget", "s:fund_budget", "s:capital_budget"):
-        if amount(total10, col) > 0 and amount(total4, col) == 0:
+        if nonzero(amount(total10, col)) and amount(total10, col) > 0 and amount(total4, col) == 0:
             yield Hit(message=f"{t10.label}“{column_label(t10, col)}”列有“三公”经费 {fmt(amount(total10, col))}{t10.unit}，"
                               f"但{t4.label}该预算没有支出。",
                       location=cell_location(t10, total10, col), subject="sangong:total",

@@ -12,7 +12,10 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.findings import Finding
 from yusuan.rules import load_all
-from yusuan.rules.registry import Context, Rule, Settings, to_finding
+from decimal import InvalidOperation
+
+from yusuan.rules.completeness import UNCHECKED_RULE
+from yusuan.rules.registry import Context, Rule, Settings, to_finding, unknown_hit
 from yusuan.rules.report import SCORE_HOOKS, SEVERITY_ORDER, Report
 
 TABLE_ORDER = ["表1", "表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "表10"]
@@ -86,18 +89,37 @@ def run_rules(ctx: Context, rules: list[Rule] | None = None) -> list[Finding]:
         if r.id in ctx.settings.disabled or (r.needs_facts and ctx.package is None):
             continue
         severity = ctx.settings.severities.get(r.id, r.severity)
+        ctx.current_rule = r.id
         try:
             hits = list(r.func(ctx))
+        except InvalidOperation:  # an unknown figure (NaN) was ordered against another: nothing to say
+            ctx.skipped()
+            continue
         except Exception as exc:  # noqa: BLE001 - a faulty rule is itself a finding
             findings.append(Finding(rule=r.id, severity="warning", category=r.category,
                                     message=f"规则 {r.id} 执行出错（{type(exc).__name__}: {exc}），其结果未计入。"))
             continue
         for hit in hits:
+            if unknown_hit(hit):
+                ctx.skipped()
+                continue
             f = to_finding(r, severity, hit)
             if r.id not in ctx.settings.severities:
                 f = soften_for_partial(f)
             findings.append(f)
+    if ctx.unknown and UNCHECKED_RULE not in ctx.settings.disabled:
+        findings.append(unchecked_finding(ctx.unknown, registry))
     return findings
+
+
+def unchecked_finding(unknown: dict[str, int], registry: dict[str, Rule]) -> Finding:
+    """One info finding listing the identities not checked because a figure they need is not printed
+    (or could not be read): unknown is never zero, and the reader should know what was not checked."""
+    listed = "；".join(f"{rid}（{registry[rid].title if rid in registry else rid}）{n} 处"
+                      for rid, n in sorted(unknown.items()))
+    return Finding(rule=UNCHECKED_RULE, severity="info", category="completeness",
+                   message=f"以下核对所需的金额文件中未列示或未能读出，未作核对（未列示不等于零）：{listed}。",
+                   inputs={rid: str(n) for rid, n in sorted(unknown.items())})
 
 
 def _sort_key(f: Finding):

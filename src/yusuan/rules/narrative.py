@@ -18,7 +18,8 @@ from yusuan.disclosure import Disclosure, Table
 from yusuan.rules.narrative_base import (
     ZERO, Placed, amount_wan, cell_wan, placed, row_label, show, stated_text, table_is_empty, to_wan,
 )
-from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.registry import Context, Hit, is_unknown, rule
+from yusuan.rules.tables_common import amount, item_leaves, items_sum
 
 
 @dataclass
@@ -61,12 +62,23 @@ def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bo
     col = next((c.label for c in table.columns if c.key == column), COLUMN_LABELS.get(column, column))
     row = ctx.row(table, row_key) if ctx is not None else table.row(row_key)
     if row is None:
-        if not absent_is_zero:
+        prefix = row_key[:2]
+        if not absent_is_zero or prefix not in ("f:", "e:"):
             return None
-        return Ref(ZERO, f"{table.label}（未列“{row_key.split(':')[-1]}”行，视为0）", absent=True,
+        # not printed: its items' sum where the layout prints only items; zero where the table's listed
+        # rows are shown complete by its 合计; else unknown (never zero)
+        leaves = item_leaves(ctx, table, row_key[2:], prefix)
+        derived = items_sum(ctx, table, row_key[2:], column, prefix)
+        if is_unknown(derived):
+            return None
+        how = "按其下各项之和" if leaves is not None else "该表所列各行之和已等于合计，视为0"
+        return Ref(to_wan(derived, table.unit) or ZERO,
+                   f"{table.label}（未列“{row_key.split(':')[-1]}”行，{how}）", absent=True,
                    table=table, row_key=row_key, column=column)
-    value = to_wan(row.value(column), table.unit)  # cell_wan
-    return Ref(value or ZERO, f"{table.label}{_printed_row_label(row, row_key)}行“{col}”列", table=table,
+    value = amount(row, column)
+    if is_unknown(value):
+        return None  # a column the table does not print, or a cell that could not be read
+    return Ref(to_wan(value, table.unit) or ZERO, f"{table.label}{_printed_row_label(row, row_key)}行“{col}”列", table=table,
                row_key=row_key, column=column)
 
 

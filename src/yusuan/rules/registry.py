@@ -10,7 +10,7 @@ file (``rules/<area>.py``) and register themselves with the ``@rule`` decorator 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Iterator
 
 from yusuan.disclosure import Disclosure, Location, Row, Table
@@ -52,6 +52,17 @@ class Context:
     # and a new check (a new Context) never sees another's. Without them each of ~240 rules rescans
     # every table and paragraph.
     _cache: dict = field(default_factory=dict, init=False, repr=False, compare=False)
+    # Identities a rule could not check because a figure it needs is not printed (or was not read):
+    # rule ID → how many. Reported once, as info, by the engine (unknown is never zero).
+    unknown: dict[str, int] = field(default_factory=dict, init=False, repr=False, compare=False)
+    current_rule: str = field(default="", init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        mark_printed(self.disclosure)
+
+    def skipped(self) -> None:
+        """Record that the running rule met an unknown figure and did not check that identity."""
+        self.unknown[self.current_rule] = self.unknown.get(self.current_rule, 0) + 1
 
     def cached(self, key: tuple, compute: Callable[[], Any]) -> Any:
         """``compute()`` once per check under ``key``."""
@@ -90,14 +101,34 @@ class Context:
         return self.settings.tolerance * 10000 if unit == "元" else self.settings.tolerance
 
     def differs(self, stated: Decimal | None, expected: Decimal | None, unit: str = "万元") -> bool:
+        """Whether two figures contradict each other. An unknown one (``UNKNOWN``, a NaN: not printed or
+        not read) contradicts nothing; the skip is recorded."""
         if stated is None and expected is None:
             return False
         tolerance = self.settings.tolerance * 10000 if unit == "元" else self.settings.tolerance  # tolerance_for, inlined: called ~1,000 times per check
-        return abs((stated or _ZERO) - (expected or _ZERO)) > tolerance
+        gap = abs((stated or _ZERO) - (expected or _ZERO))
+        if gap.is_nan():
+            self.skipped()
+            return False
+        return gap > tolerance
 
 
 _TABLES_KEY = ("tables",)
 _ZERO = Decimal(0)
+UNKNOWN = Decimal("NaN")  # a figure the document does not print, or that could not be read
+
+
+def is_unknown(value: object) -> bool:
+    return isinstance(value, Decimal) and value.is_nan()
+
+
+def mark_printed(disclosure: Disclosure) -> None:
+    """Tell every row which columns its table prints (see ``tables_common.amount``). A table that
+    declares no columns (an old reading) keeps the old meaning: every missing cell is a blank."""
+    for table in disclosure.tables:
+        printed = frozenset(c.key for c in table.columns) if table.columns else None
+        for row in table.rows:
+            row._printed = printed
 
 
 def _rows_by_key(table: Table) -> dict[str, Row]:
@@ -146,9 +177,24 @@ def run(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
         if r.id in ctx.settings.disabled or (r.needs_facts and ctx.package is None):
             continue
         severity = ctx.settings.severities.get(r.id, r.severity)
-        for hit in r.func(ctx):
-            findings.append(to_finding(r, severity, hit))
+        ctx.current_rule = r.id
+        try:
+            hits = list(r.func(ctx))
+        except InvalidOperation:  # an unknown figure (NaN) was ordered against another: nothing to say
+            ctx.skipped()
+            continue
+        for hit in hits:
+            if not unknown_hit(hit):
+                findings.append(to_finding(r, severity, hit))
+            else:
+                ctx.skipped()
     return findings
+
+
+def unknown_hit(hit: Hit) -> bool:
+    """A hit built on an unknown figure (a rule that compared without ``Context.differs``): dropped."""
+    return (is_unknown(hit.stated) or is_unknown(hit.expected)
+            or any(is_unknown(v) for v in hit.inputs.values()))
 
 
 def to_finding(r: Rule, severity: Severity, hit: Hit) -> Finding:

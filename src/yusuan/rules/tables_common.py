@@ -12,9 +12,11 @@ from typing import Iterable, Iterator
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Location, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
-from yusuan.rules.registry import Context, Hit
+from yusuan.rules.registry import UNKNOWN, Context, Hit, is_unknown
 
 ZERO = Decimal(0)
+# What a blank-looking cell may print for zero; any other unparsed text is a figure that was not read.
+ZERO_MARKS = {"", "-", "—", "－", "–", "--", "——", "－－", "/", "0", "无"}
 TEXT_COLUMNS = {"project_name"}
 
 # Short names used in rule IDs (DOMAIN.md numbering) and the Shanghai extras.
@@ -31,14 +33,34 @@ def memo(ctx: Context, key: tuple, compute):
 
 
 def amount(row: Row | None, column: str) -> Decimal:
-    """A cell as an amount: blank (None) and a missing cell count as zero."""
+    """A cell as an amount. A blank printed cell (or ``-``) is zero; a row that is not printed, a column
+    the table does not print, or a cell whose text could not be read is ``UNKNOWN`` (a NaN: it contradicts
+    nothing, see ``Context.differs``). Unknown is never zero."""
     if row is None:
-        return ZERO
+        return UNKNOWN
     cell = row.cells.get(column)
     if cell is None:
-        return ZERO
+        printed = row._printed
+        return ZERO if printed is None or column in printed else UNKNOWN
     value = cell.value  # read once: ~3,500 calls per check
-    return ZERO if value is None else value
+    if value is None:
+        return ZERO if cell.text.strip() in ZERO_MARKS else UNKNOWN
+    return value
+
+
+def known(value: Decimal) -> bool:
+    return not is_unknown(value)
+
+
+def nonzero(value: Decimal) -> bool:
+    """A known amount other than zero (an unknown one is not taken for anything)."""
+    return not value.is_nan() and value != 0
+
+
+def listed(row: Row | None, column: str) -> Decimal:
+    """``amount``, except that a row a list-like table does not print counts as zero: for the places
+    where that can only keep a finding from being raised (a lower bound, a "does it have any" test)."""
+    return ZERO if row is None else amount(row, column)
 
 
 def has_value(row: Row | None, column: str) -> bool:
@@ -164,34 +186,112 @@ def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:
 def rows_equal_sum(ctx: Context, table: Table, target: Row, parts: list[Row], columns: Iterable[str],
                    why: str) -> Iterator[Hit]:
     tolerance = ctx.tolerance_for(table.unit)
-    # The parts' cells are summed in a plain loop (not sum_rows → amount per cell): ~1,000 cells per
-    # check go through here. Same sum, same order: a blank or missing cell adds a zero.
+    # The parts' cells are summed in a plain loop: ~1,000 cells per check go through here. A blank
+    # cell adds a zero; an unknown one (unparsed text, unprinted column) makes the sum unknown.
     part_cells = [r.cells for r in parts]
     for col in columns:
         expected = ZERO
-        for cells in part_cells:
+        for i, cells in enumerate(part_cells):
             cell = cells.get(col)
-            expected += ZERO if cell is None or cell.value is None else cell.value
-        if abs(amount(target, col) - expected) > tolerance:  # inputs are built only for a hit
+            if cell is not None and cell.value is not None:
+                expected += cell.value
+            else:
+                expected += amount(parts[i], col)
+        gap = abs(amount(target, col) - expected)
+        if gap.is_nan():
+            ctx.skipped()
+            continue
+        if gap > tolerance:  # inputs are built only for a hit
             hit = mismatch(ctx, table, target, col, expected, why, row_inputs(parts, col))
             if hit:
                 yield hit
 
 
 def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: list[str], why: str) -> Hit | None:
-    """``row[target] = Σ row[parts]``; rows with none of the cells printed are skipped."""
-    # The cells are read once into a list (not through has_value/amount per column): this runs ~200
-    # times per check, and the per-call overhead of those helpers was most of its cost.
+    """``row[target] = Σ row[parts]``; rows with none of the cells printed are skipped.
+
+    A part that is unknown (its column not printed, its text not read) leaves only a bound: amounts
+    are not negative, so the known parts cannot add up to more than the target. Only that is checked."""
     cells = row.cells
     values = [None if (cell := cells.get(c)) is None else cell.value for c in parts]
     target_cell = cells.get(target)
-    stated = None if target_cell is None else target_cell.value
-    if stated is None and all(v is None for v in values):
+    stated_value = None if target_cell is None else target_cell.value
+    if stated_value is None and all(v is None for v in values):
         return None
-    expected = ZERO
-    for v in values:
-        expected += ZERO if v is None else v  # as sum(amount(...), ZERO): blanks add a zero
-    if not ctx.differs(ZERO if stated is None else stated, expected, table.unit):
+    stated = amount(row, target)
+    amounts = [v if v is not None else amount(row, c) for v, c in zip(values, parts)]
+    known_parts = [a for a in amounts if not a.is_nan()]
+    if stated.is_nan() or len(known_parts) < len(amounts):
+        floor = sum(known_parts, ZERO)
+        if (stated.is_nan() or any(a < 0 for a in known_parts)
+                or floor - stated <= ctx.tolerance_for(table.unit)):
+            ctx.skipped()
+            return None
+        return mismatch(ctx, table, row, target, floor, why + "（未列示的部分未计入，合计不应小于已列示部分之和）",
+                        {column_label(table, c): a for c, a in zip(parts, amounts) if not a.is_nan()})
+    expected = sum(amounts, ZERO)
+    if not ctx.differs(stated, expected, table.unit):
         return None  # the usual case: skip building the inputs (mismatch would return None too)
     return mismatch(ctx, table, row, target, expected, why,
-                    {column_label(table, c): amount(row, c) for c in parts})
+                    {column_label(table, c): a for c, a in zip(parts, amounts)})
+
+
+def _coded_rows(table: Table, prefix: str) -> list[Row]:
+    return [r for r in table.rows if r.key.startswith(prefix)]
+
+
+def _levels_printed(table: Table, prefix: str = "f:") -> set[int]:
+    return {len(code_of(r)) for r in _coded_rows(table, prefix)}
+
+
+def item_leaves(ctx: Context | None, table: Table, code: str, prefix: str = "f:") -> list[Row] | None:
+    """The lowest printed rows under code ``code`` when the table prints no row of that level at all
+    (a layout of 项 rows only); None otherwise, and when nothing under it is printed."""
+    levels = (memo(ctx, ("levels", id(table), prefix), lambda: _levels_printed(table, prefix)) if ctx
+              else _levels_printed(table, prefix))
+    if len(code) in levels:
+        return None
+    below = [r for r in _coded_rows(table, prefix) if code_of(r).startswith(code) and len(code_of(r)) > len(code)]
+    if not below:
+        return None
+    codes = {code_of(r) for r in below}
+    return [r for r in below if not any(c != code_of(r) and c.startswith(code_of(r)) for c in codes)]
+
+
+def items_sum(ctx: Context | None, table: Table, code: str, column: str, prefix: str = "f:") -> Decimal:
+    """The amount of code ``code`` when its row is not printed.
+
+    - A layout of 项 rows only: the sum of the printed rows under it.
+    - A table that says it is empty, or whose printed rows of that level add up to its printed 合计 (so
+      nothing is missing; amounts are not negative): zero. That is what a list of the lines with money
+      means, and the table itself proves it.
+    - Otherwise unknown: the table has not said what this code holds."""
+    leaves = item_leaves(ctx, table, code, prefix)
+    if leaves is not None:
+        return sum((amount(r, column) for r in leaves), ZERO)
+    if table.empty_note:
+        return ZERO
+    rows = _coded_rows(table, prefix)
+    total = next((r for r in table.rows if r.key == "total"), None)
+    if total is None:
+        return ZERO if not rows else UNKNOWN
+    printed_total = amount(total, column)
+    if printed_total.is_nan():
+        return UNKNOWN
+    same_level = [amount(r, column) for r in rows if len(code_of(r)) == len(code)]
+    listed_sum = sum(same_level, ZERO)
+    if printed_total == 0 or (not listed_sum.is_nan() and abs(listed_sum - printed_total) <= ctx_tolerance(ctx, table)):
+        return ZERO
+    return UNKNOWN
+
+
+def ctx_tolerance(ctx: Context | None, table: Table) -> Decimal:
+    if ctx is not None:
+        return ctx.tolerance_for(table.unit)
+    return Decimal("0.005") * (10000 if table.unit == "元" else 1)
+
+
+def function_amount(ctx: Context | None, table: Table, row: Row | None, code: str, column: str) -> Decimal:
+    """``amount(row, column)`` for the function row of ``code``; its items' sum when the layout prints no
+    rows of its level (see ``items_sum``)."""
+    return amount(row, column) if row is not None else items_sum(ctx, table, code, column)

@@ -15,11 +15,13 @@ from typing import Iterator
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, cell_location, column_identity, column_label, mismatch, row_label,
+    TABLE_IDS, ZERO, amount, cell_location, column_identity, column_label, listed, mismatch, row_label,
 )
 
 T1_PARTS: dict[str, list[str]] = {
-    "s:current_year": ["s:general_budget", "s:fund_budget", "s:capital_budget", "s:special_account", "s:unit_funds"],
+    # 财政拨款 is one row in some layouts (Shanghai, single-column districts) and three budget rows in
+    # others: a row not printed stands for the sum of its parts, so both read the same.
+    "s:current_year": ["s:fiscal", "s:special_account", "s:unit_funds"],
     "s:general_budget": ["s:general", "s:general_transfer"],
     "s:fund_budget": ["s:fund", "s:fund_transfer"],
     "s:capital_budget": ["s:capital", "s:capital_transfer"],
@@ -28,7 +30,7 @@ T1_PARTS: dict[str, list[str]] = {
     "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
     "s:carryover_nonfiscal": ["s:carryover_special_account", "s:carryover_unit"],
     "income_total": ["s:current_year", "s:carryover"],
-    "s:fiscal": ["s:general_budget", "s:fund_budget", "s:capital_budget"],  # printed by Shanghai's T1 only
+    "s:fiscal": ["s:general_budget", "s:fund_budget", "s:capital_budget"],
 }
 
 SANGONG_PARTS: dict[str, list[str]] = {
@@ -235,7 +237,7 @@ def t4_budget_balance(ctx: Context) -> Iterator[Hit]:
         inc = ctx.row(table, budget)
         if inc is None:
             continue
-        expected = amount(inc, "amount") + amount(ctx.row(table, carry), "amount")
+        expected = amount(inc, "amount") + listed(ctx.row(table, carry), "amount")  # no such row: no carry-over
         hit = mismatch(ctx, table, exp, budget, expected, f"收入方“{row_label(inc)}”（含上年结转）",
                        {row_label(inc): amount(inc, "amount")})
         if hit:
