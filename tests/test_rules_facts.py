@@ -152,3 +152,72 @@ def test_procurement_reserved():
     pkg.procurement.sme_reserved = D("3300")
     [f] = check(pkg, "F.PROCUREMENT.RESERVED")
     assert f.expected == D("3253.47")
+
+
+# ------------------------------------------------------------------ names of classification codes
+
+def _education(names: dict | None = None, economic_names: dict | None = None):
+    """A county education bureau: 205 codes the bundled (partial) catalogue lacks below the 类."""
+    from yusuan.model import BasicLine, BudgetPackage, ClassNames, Unit
+
+    return BudgetPackage(
+        unit=Unit(name="某县教育局", budget_year=2025),
+        basic=[BasicLine(function="2050101", amount=D("120")), BasicLine(function="2050201", amount=D("800"))],
+        basic_economic=[EconomicLine(economic="30101", amount=D("700")), EconomicLine(economic="30201", amount=D("220"))],
+        class_names=ClassNames(function=names or {}, economic=economic_names or {}),
+    )
+
+
+def _composed(pkg):
+    from yusuan.compose import compose
+
+    return compose(pkg, "xinjiang")
+
+
+FULL_NAMES = {"20501": "教育管理事务", "2050101": "行政运行", "20502": "普通教育", "2050201": "学前教育"}
+
+
+def test_given_names_print_in_tables_and_text():
+    d = _composed(_education(FULL_NAMES))
+    rows = {r.code: r.name for r in d.table("income").rows if r.code}
+    assert rows == {"205": "教育支出", **FULL_NAMES}
+    text = "\n".join(p.text for s in d.sections for p in s.paragraphs)
+    assert "教育支出（类）普通教育（款）学前教育（项）" in text
+    assert "20502（款）" not in text
+
+
+def test_code_printed_without_a_name_is_a_warning():
+    pkg = _education({k: v for k, v in FULL_NAMES.items() if k != "20502"})
+    d = _composed(pkg)
+    [f] = run_rule(d, "F.NAMES.MISSING", package=pkg)
+    assert f.severity == "warning" and f.stated == "20502" and "没有名称" in f.message
+    # the unknown-code rule does not say the same again; named codes it keeps as infos
+    unknown = run_rule(d, "C.FUNCTION.CODE", package=pkg)
+    assert {f.stated for f in unknown} == {"20501", "2050101", "2050201"}
+    assert {f.severity for f in unknown} == {"info"}
+    pkg = _education(FULL_NAMES)
+    assert run_rule(_composed(pkg), "F.NAMES.MISSING", package=pkg) == []
+
+
+def test_given_name_that_differs_from_the_catalogue():
+    # 30201 办公费 and 205 教育支出 are in the bundled catalogue: the catalogue's name prints, the given one is reported
+    pkg = _education({**FULL_NAMES, "205": "教育"}, {"30201": "办公经费"})
+    d = _composed(pkg)
+    assert d.table("income").row("f:205").name == "教育支出"
+    found = run_rule(d, "F.NAMES.CATALOGUE", package=pkg)
+    assert sorted((f.stated, f.expected) for f in found) == [("办公经费", "办公费"), ("教育", "教育支出")]
+    assert all(f.severity == "warning" for f in found)
+    # full-width/half-width and spaces do not count
+    pkg = _education({**FULL_NAMES, "205": "教育 支出"})
+    assert run_rule(_composed(pkg), "F.NAMES.CATALOGUE", package=pkg) == []
+
+
+def test_class_names_are_validated():
+    from pydantic import ValidationError
+
+    from yusuan.model import ClassNames
+
+    with pytest.raises(ValidationError, match="2050"):
+        ClassNames(function={"2050": "教育"})
+    with pytest.raises(ValidationError, match="30201"):
+        ClassNames(economic={"30201": " "})

@@ -57,6 +57,21 @@ class Catalog:
             return None
         return normalise_name(entry.name) == normalise_name(printed)
 
+    def with_names(self, names) -> "Catalog":
+        """This catalogue plus the names a package gives (``BudgetPackage.class_names``) for codes it lacks.
+
+        A code the catalogue knows keeps the catalogue's name (a differing given name is a finding,
+        F.NAMES.CATALOGUE); only the gaps are filled, marked ``provenance="录入"``. Used to print names,
+        never to decide whether a code is in the catalogue."""
+        extra = {c: n for c, n in (names or {}).items() if c not in self.entries and n}
+        if not extra:
+            return self
+        entries = dict(self.entries)
+        for code, name in extra.items():
+            entries[code] = Entry(code=code, name=name, level=level_of(self.kind, code) or "", parent=parent_of(code),
+                                  provenance="录入")
+        return Catalog(self.kind, self.edition, self.partial, MappingProxyType(entries))  # type: ignore[arg-type]
+
     def personnel_or_public(self, code: str) -> str | None:
         """人员经费 / 公用经费 for an economic code (by its 类)."""
         entry = self.entries.get(code) or self.entries.get(code[:3])

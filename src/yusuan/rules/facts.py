@@ -308,3 +308,76 @@ def procurement_reserved(ctx: Context) -> Iterator[Hit]:
     if proc.small_micro_reserved is not None and proc.small_micro_reserved > proc.sme_reserved:
         yield Hit(message=f"面向小微企业预留{show(proc.small_micro_reserved)}超过面向中小企业预留{show(proc.sme_reserved)}。",
                   subject="procurement:small_micro_reserved", stated=proc.small_micro_reserved, expected=proc.sme_reserved)
+
+
+# ------------------------------------------------------------------ names of classification codes
+
+_CLASSIFICATION = {"function": "支出功能分类", "economic": "部门预算支出经济分类"}
+
+
+def _catalogue_label(cat) -> str:
+    return f"内置部分目录（{cat.edition.split('-')[0]}版）" if cat.partial else f"{cat.edition}年目录"
+
+
+@rule("F.NAMES.CATALOGUE", "录入的科目名称与目录一致", "warning", "facts", needs_facts=True)
+def given_names_against_catalogue(ctx: Context) -> Iterator[Hit]:
+    """A name the package gives for a classification code (``class_names``: typed beside the code in the workbook
+    or listed on its 科目名称 sheet) that the budget year's catalogue knows under another name: the catalogue's
+    name is printed, the given one is reported (an earlier edition's name is said to be one). Names are compared
+    after NFKC and without spaces."""
+    from yusuan import catalog
+
+    pkg = _pkg(ctx)
+    year = pkg.unit.budget_year
+    for kind, names in (("function", pkg.class_names.function), ("economic", pkg.class_names.economic)):
+        cat = catalog_for(ctx, kind, year)
+        for code, name in names.items():
+            if cat.names_match(code, name) is not False:
+                continue
+            known = cat.name(code)
+            renamed = catalog.current_name(name, year)
+            old = "（这是科目更名前的旧名称）" if renamed is not None and cat.names_match(code, renamed[0]) else ""
+            yield Hit(message=(f"录入的{_CLASSIFICATION[kind]}科目 {code} 名称为“{name}”{old}，{_catalogue_label(cat)}中的名称为"
+                               f"“{known}”；公开文本印出目录名称，请核对录入的名称。"),
+                      subject=f"{kind[0]}:{code}", stated=name, expected=known, origin=("class_names", kind, code))
+
+
+def _first_use(pkg: BudgetPackage, kind: str, code: str) -> tuple | None:
+    """The facts path of the first line that uses ``code`` (or a code under it), for the finding's place."""
+    if kind == "function":
+        for i, line in enumerate(pkg.basic):
+            if line.function.startswith(code):
+                return ("basic", i, "function")
+        for i, p in enumerate(pkg.projects):
+            if p.function.startswith(code):
+                return ("projects", i, "function")
+        return None
+    for i, line in enumerate(pkg.basic_economic):
+        if line.economic.startswith(code):
+            return ("basic_economic", i, "economic")
+    for i, p in enumerate(pkg.projects):
+        for j, line in enumerate(p.economic):
+            if line.economic.startswith(code):
+                return ("projects", i, "economic", j, "economic")
+    return None
+
+
+@rule("F.NAMES.MISSING", "印出的科目有名称", "warning", "facts", needs_facts=True)
+def codes_without_names(ctx: Context) -> Iterator[Hit]:
+    """A classification code the tables print without a name: the budget year's catalogue lacks it (the bundled one
+    is partial) and the package gives none. Reported once per code, at the first line that uses it; the fix is a
+    name in ``class_names`` (the workbook's 科目名称 sheet, or “编码 名称” in the code's cell)."""
+    pkg = _pkg(ctx)
+    seen: set[str] = set()
+    for table in ctx.disclosure.tables:
+        for row in table.rows:
+            code = row.code
+            if not code or row.name.strip() or code in seen or not row.key.startswith(("f:", "e:", "p:")):
+                continue
+            seen.add(code)
+            kind = "economic" if row.key.startswith("e:") else "function"
+            cat = catalog_for(ctx, kind, pkg.unit.budget_year)
+            level = {3: "类", 5: "款", 7: "项"}.get(len(code), "")
+            yield Hit(message=(f"{table.label}印出的{_CLASSIFICATION[kind]}{level}级科目 {code} 没有名称：{_catalogue_label(cat)}未收录该科目，"
+                               "录入时也未给出名称。请在工作表“科目名称”中填写，或在填写编码的单元格中写成“编码 名称”。"),
+                      subject=f"{kind[0]}:{code}", stated=code, origin=_first_use(pkg, kind, code))

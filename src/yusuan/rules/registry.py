@@ -28,6 +28,9 @@ class Hit:
     stated: Decimal | str | None = None
     expected: Decimal | str | None = None
     inputs: dict[str, Decimal | str] = field(default_factory=dict)
+    # where the fact was entered: a path into the package data (("projects", 2, "period")); the runner
+    # turns it into the workbook sheet/row/column (or file and data path) via ``BudgetPackage.origins``
+    origin: tuple | None = None
 
 
 @dataclass
