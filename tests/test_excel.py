@@ -512,3 +512,16 @@ def test_json_written_from_workbook_is_valid(workbook: Path, tmp_path: Path):
     target = tmp_path / "out.json"
     save_package(read_workbook(workbook), target)
     assert json.loads(target.read_text(encoding="utf-8"))["unit"]["phase"] == "final"
+
+
+def test_excel_does_not_import_load():
+    """The import graph is one-way: ``load`` reads workbooks through ``excel``, so ``excel`` never imports ``load``."""
+    import ast
+
+    import yusuan.excel
+
+    for path in Path(yusuan.excel.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m == "yusuan.load" or m.startswith("yusuan.load.")}, path.name

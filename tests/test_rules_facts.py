@@ -221,3 +221,77 @@ def test_class_names_are_validated():
         ClassNames(function={"2050": "教育"})
     with pytest.raises(ValidationError, match="30201"):
         ClassNames(economic={"30201": " "})
+
+
+# ------------------------------------------------------------------ where a finding on a fact was entered
+
+def _findings(path, rule_id):
+    from yusuan.rules.engine import check_package
+
+    return [f for f in check_package(path).findings if f.rule == rule_id]
+
+
+def test_findings_on_entered_facts_name_the_workbook_sheet_row_and_column(tmp_path):
+    from openpyxl import load_workbook
+
+    from yusuan.excel import write_workbook
+
+    pkg = build_package()
+    pkg.projects[0].allocation = [AllocationLine(purpose="调查", amount=D("1")), AllocationLine(purpose="治理", amount=D("2"))]
+    pkg.overview.staffing = Staffing(authorized=10, active={"count": 8}, retired={"count": 2}, veteran={"count": 0},
+                                     stated_actual=11)
+    path = tmp_path / "录入.xlsx"
+    write_workbook(pkg, path)
+    wb = load_workbook(path)
+    rows = {ws.cell(r, 2).value: r for ws in [wb["项目资金分配"]] for r in range(3, ws.max_row + 1)}
+    staff_row = next(r for r in range(2, 20) if wb["人员编制"].cell(r, 1).value == "文中写明的实有人数")
+
+    [alloc] = _findings(path, "F.PROJECT.ALLOCATION")
+    assert alloc.location.file == "录入.xlsx" and alloc.location.table == "工作表“项目资金分配”"
+    assert alloc.location.row == rows["调查"] and alloc.location.cell == f"C{rows['调查']}"
+    assert alloc.location.describe() == f"录入.xlsx 工作表“项目资金分配” 第{rows['调查']}行 单元格 C{rows['调查']}"
+    [staff] = _findings(path, "F.STAFF.SUM")
+    assert (staff.location.table, staff.location.row, staff.location.cell) == ("工作表“人员编制”", staff_row, f"B{staff_row}")
+
+
+def test_performance_findings_point_at_the_workbook_rows(tmp_path, example_package):
+    from openpyxl import load_workbook
+
+    from yusuan.excel import write_workbook
+
+    path = tmp_path / "例.xlsx"
+    write_workbook(example_package, path)
+    wb = load_workbook(path)
+    ws = wb["绩效指标"]
+    assert ws["H2"].value == "weight" and ws["A3"].value == 1
+    ws["H3"] = float(ws["H3"].value) + 50  # the weights of table 1 no longer add up
+    last_year_row = next(r for r in range(3, ws.max_row + 1) if ws.cell(r, 1).value == 2)
+    ws.cell(last_year_row, 7).value = ws.cell(last_year_row, 8).value  # 上年完成值 copied from 权重
+    wb.save(path)
+    [weights] = _findings(path, "P.WEIGHTS")
+    [copied] = _findings(path, "P.LASTYEAR.WEIGHT")
+    assert (copied.location.table, copied.location.row, copied.location.cell) == (
+        "工作表“绩效指标”", last_year_row, f"G{last_year_row}")
+    table_row = next(r for r in range(3, 40) if wb["绩效目标表"].cell(r, 1).value == 1)
+    assert (weights.location.table, weights.location.row) == ("工作表“绩效目标表”", table_row)
+
+
+def test_findings_on_facts_of_a_yaml_package_name_the_data_path(tmp_path):
+    from yusuan.load import load_package, save_package
+
+    pkg = build_package()
+    pkg.projects[1].allocation = [AllocationLine(purpose="调查", amount=D("1"))]
+    path = tmp_path / "package.yaml"
+    save_package(pkg, path)
+    [f] = _findings(path, "F.PROJECT.ALLOCATION")
+    assert f.location.file == "package.yaml" and f.location.section == "projects[1].allocation[0].amount"
+    # origins are not facts: not dumped, not compared
+    loaded = load_package(path)
+    assert loaded.origins is not None and loaded == pkg and "origins" not in loaded.model_dump()
+
+
+def test_facts_without_origins_keep_the_rules_own_location():
+    pkg = build_package()
+    pkg.projects[0].allocation = [AllocationLine(purpose="调查", amount=D("1"))]
+    [f] = check(pkg, "F.PROJECT.ALLOCATION")
+    assert f.location is None

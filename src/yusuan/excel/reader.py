@@ -10,17 +10,18 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
+from types import MappingProxyType
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from pydantic import ValidationError
 
-from yusuan.errors import InputError, InputProblem
+from yusuan.errors import InputError, InputProblem, explain, json_path
 from yusuan.excel import layout as L
 from yusuan.excel.cells import CellError, amount_in, choice_in, code_and_name_in, code_in, date_in, int_in, text_in
-from yusuan.load import explain, json_path
 from yusuan.model import BudgetPackage
+from yusuan.model.origins import Origins
 from yusuan.model.package import SUBJECT_PATTERNS
 
 _WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别",
@@ -35,9 +36,18 @@ def read_workbook(path: str | Path) -> BudgetPackage:
     if reader.problems:
         raise InputError(str(path), reader.problems)
     try:
-        return BudgetPackage.model_validate(data)
+        package = BudgetPackage.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(path), [reader.locate(e) for e in exc.errors()]) from None
+    return package.with_origins(reader.origins())
+
+
+# The sheet of each top-level key: the place of a finding on a fact not typed anywhere (no economic lines at all).
+_SHEET_OF = {
+    "unit": L.UNIT, "operating_costs": L.UNIT, "overview": L.OVERVIEW, "basic": L.BASIC, "basic_economic": L.BASIC_ECONOMIC,
+    "class_names": L.CLASS_NAMES, "projects": L.PROJECTS, "sangong": L.SANGONG, "procurement": L.PROCUREMENT,
+    "assets": L.ASSETS, "last_year": L.LAST_YEAR, "glossary": L.GLOSSARY, "notes": L.NOTES, "performance": L.PERFORMANCE,
+}
 
 
 def _open(path: Path) -> Workbook:
@@ -72,6 +82,12 @@ class _Reader:
         self.typed_names: list[tuple[str, str, str, Cell]] = []
 
     # -------------------------------------------------------------- locations
+
+    def origins(self) -> Origins:
+        cells = {(key,): (spec.name, None, None) for key, spec in _SHEET_OF.items()}
+        cells[("overview", "staffing")] = (L.STAFFING.name, None, None)
+        cells.update(self.cells)
+        return Origins(file=self.path.name, cells=MappingProxyType(cells))
 
     def where(self, sheet: str, row: int | None = None, col: str | None = None) -> str:
         text = f"{self.path.name} 工作表“{sheet}”"

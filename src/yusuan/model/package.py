@@ -13,9 +13,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from yusuan.amounts import to_decimal
+from yusuan.model.origins import Origins
 from yusuan.model.performance import PerformanceTable
 from yusuan.model.sources import Source
 
@@ -267,6 +268,26 @@ class BudgetPackage(Strict):
     notes: dict[str, str] = Field(default_factory=dict, description="文字说明，如空表说明（键为表的标识）和“其他需说明的事项”")
     class_names: ClassNames = Field(default_factory=ClassNames,
                                     description="录入的科目名称：目录未收录的科目以此印出；与目录不同则给出提示")
+
+    # Where the facts were entered (set by the loaders); not data: never dumped, never compared.
+    _origins: Origins | None = PrivateAttr(default=None)
+
+    @property
+    def origins(self) -> Origins | None:
+        """The sheet/row/column (or file and data path) each fact was entered at, when loaded from a file."""
+        return self._origins
+
+    def with_origins(self, origins: Origins | None) -> "BudgetPackage":
+        self._origins = origins
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        # the same facts are the same package wherever they were typed in
+        if not isinstance(other, BudgetPackage):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _check_keys(self) -> "BudgetPackage":

@@ -93,7 +93,7 @@ def run_rules(ctx: Context, rules: list[Rule] | None = None) -> list[Finding]:
                                     message=f"规则 {r.id} 执行出错（{type(exc).__name__}: {exc}），其结果未计入。"))
             continue
         for hit in hits:
-            f = to_finding(r, severity, hit)
+            f = to_finding(r, severity, hit, ctx)
             if r.id not in ctx.settings.severities:
                 f = soften_for_partial(f)
             findings.append(f)

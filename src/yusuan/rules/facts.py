@@ -57,6 +57,8 @@ def basic_function_vs_economic(ctx: Context) -> Iterator[Hit]:
                 message=(f"数据包中{label_of(group)}安排的基本支出按功能分类（basic）合计{show(f)}，"
                          f"按经济分类（basic_economic）合计{show(e)}，相差{show(f - e)}。"),
                 subject=f"basic:{group}", stated=e, expected=f, inputs={"按功能分类": f, "按经济分类": e},
+                origin=next((("basic_economic", i, "amount") for i, l in enumerate(pkg.basic_economic)
+                             if _group(l.source) == group), ("basic_economic",)),
             )
 
 
@@ -84,7 +86,7 @@ def project_economic(ctx: Context) -> Iterator[Hit]:
     general-budget part, with or without its carry-over."""
     from yusuan.model.sources import sources_of
 
-    for project in _pkg(ctx).projects:
+    for n, project in enumerate(_pkg(ctx).projects):
         if not project.economic:
             continue
         total, notes = _economic_total(project)
@@ -97,13 +99,14 @@ def project_economic(ctx: Context) -> Iterator[Hit]:
                 message=(f"项目“{project.name}”按经济分类列出{show(total)}，而资金来源合计（预算安排规模）为"
                          f"{show(project.total)}{part}，相差{show(total - project.total)}{extra}。"),
                 subject=f"project:{project.name}", stated=total, expected=project.total,
+                origin=("projects", n, "economic", 0, "amount"),
             )
 
 
 @rule("F.PROJECT.ALLOCATION", "项目资金分配合计等于项目资金", "fatal", "facts", needs_facts=True)
 def project_allocation(ctx: Context) -> Iterator[Hit]:
     """A project's allocation lines add up to its total."""
-    for project in _pkg(ctx).projects:
+    for n, project in enumerate(_pkg(ctx).projects):
         if not project.allocation:
             continue
         total = sum((a.amount for a in project.allocation), ZERO)
@@ -113,6 +116,7 @@ def project_allocation(ctx: Context) -> Iterator[Hit]:
                 message=(f"项目“{project.name}”资金分配（{parts}）合计{show(total)}，而项目资金合计{show(project.total)}，"
                          f"相差{show(total - project.total)}。"),
                 subject=f"project:{project.name}:allocation", stated=total, expected=project.total,
+                origin=("projects", n, "allocation", 0, "amount"),
             )
 
 
@@ -149,6 +153,7 @@ def sangong_within_economic(ctx: Context) -> Iterator[Hit]:
                 message=(f"“三公”经费中{SANGONG_LABELS[item]}{show(amount)}，超过经济分类“{code} {name}”的安排"
                          f"（基本支出{show(basic)}，项目支出最多{show(project)}，合计{show(bound)}）。"),
                 subject=f"sangong:{item}", stated=amount, expected=bound,
+                origin=next((("sangong", i, "amount") for i, l in enumerate(pkg.sangong) if l.item == item), ("sangong",)),
             )
 
 
@@ -158,11 +163,11 @@ def sangong_source(ctx: Context) -> Iterator[Hit]:
     from yusuan.model.sources import sources_of
 
     fiscal = set(sources_of("fiscal_with_carryover"))
-    for line in _pkg(ctx).sangong:
+    for i, line in enumerate(_pkg(ctx).sangong):
         if line.source not in fiscal:
             yield Hit(message=(f"“三公”经费{SANGONG_LABELS[line.item]}{show(line.amount)}的来源为{label_of(line.source.value)}，"
                                "不属于财政拨款，财政拨款“三公”经费表不会列出。"),
-                      subject=f"sangong:{line.item}", stated=line.source.value)
+                      subject=f"sangong:{line.item}", stated=line.source.value, origin=("sangong", i, "source"))
 
 
 @rule("F.OPERATING_COSTS", "机关运行经费与财政拨款公用经费一致", "warning", "facts", needs_facts=True)
@@ -176,7 +181,7 @@ def operating_costs(ctx: Context) -> Iterator[Hit]:
         yield Hit(
             message=(f"机关运行经费{show(pkg.operating_costs)}，而财政拨款基本支出中的公用经费为{show(public)}，"
                      f"相差{show(pkg.operating_costs - public)}；行政单位两者应相等，含事业单位的部门可以不同，请核实。"),
-            subject="operating_costs", stated=pkg.operating_costs, expected=public,
+            subject="operating_costs", stated=pkg.operating_costs, expected=public, origin=("operating_costs",),
         )
 
 
@@ -194,7 +199,7 @@ def last_year_functions(ctx: Context) -> Iterator[Hit]:
             continue
         partial = "（内置科目目录不完整，可导入完整目录后复核）" if functions.partial else ""
         yield Hit(message=f"last_year 中的“{key}”：本年没有该功能科目的支出，科目目录中也没有编码{code}{partial}。",
-                  subject=key, stated=code)
+                  subject=key, stated=code, origin=("last_year", key, "subject"))
 
 
 @rule("F.LAST_YEAR.SUM", "上年数分项合计等于上年总数（数据包）", "fatal", "facts", needs_facts=True)
@@ -221,7 +226,8 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
         if abs(total - ly[whole]) > slack:
             yield Hit(message=(f"数据包 last_year 中{what}合计{show(total)}，而“{whole}”为{show(ly[whole])}，"
                                f"相差{show(total - ly[whole])}（超出各数舍入到0.01万元可能累积的±{show(slack)}）。"),
-                      subject=whole, stated=total, expected=ly[whole], inputs={k: ly[k] for k in keys})
+                      subject=whole, stated=total, expected=ly[whole], inputs={k: ly[k] for k in keys},
+                      origin=("last_year", whole.split("+")[0], "amount"))
 
 
 def _printed_codes(ctx: Context) -> set[str]:
@@ -257,7 +263,7 @@ def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
         missing = [c for c in (code[:3], code[:5], code) if cat.get(c) is None and c not in printed]
         if missing:
             yield Hit(message=f"{where}使用的功能分类科目{code}：{'、'.join(missing)} 不在{cat.edition}科目目录中{note}。",
-                      subject=f"f:{code}", stated=code)
+                      subject=f"f:{code}", stated=code, origin=_first_use(pkg, "function", code))
 
 
 @rule("F.CODE.ECONOMIC", "经济分类科目编码在目录中", "warning", "facts", needs_facts=True)
@@ -271,7 +277,8 @@ def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
     _, economics = _codes(pkg)
     for code, where in sorted(economics.items()):
         if cat.get(code) is None and code not in printed:
-            yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code)
+            yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code,
+                      origin=_first_use(pkg, "economic", code))
 
 
 @rule("F.BASIC.ECONOMIC_MISSING", "有基本支出时提供经济分类明细", "fatal", "facts", needs_facts=True)
@@ -281,7 +288,7 @@ def basic_economic_missing(ctx: Context) -> Iterator[Hit]:
     general = derive.total(pkg, "general_budget", "basic")
     if general > 0 and not pkg.basic_economic:
         yield Hit(message=f"一般公共预算基本支出{show(general)}没有按经济分类（basic_economic）列出，无法编制一般公共预算基本支出情况表。",
-                  subject="basic_economic", expected=general)
+                  subject="basic_economic", expected=general, origin=("basic_economic",))
 
 
 @rule("F.STAFF.SUM", "实有人数 = 在职 + 退休 + 离休（数据包）", "fatal", "facts", needs_facts=True)
@@ -293,7 +300,8 @@ def staff_sum(ctx: Context) -> Iterator[Hit]:
     if staffing.stated_actual != staffing.actual:
         yield Hit(message=(f"数据包写明实有人数{staffing.stated_actual}人，而在职{staffing.active.count}人、退休"
                            f"{staffing.retired.count}人、离休{staffing.veteran.count}人合计{staffing.actual}人。"),
-                  subject="staff:actual", stated=str(staffing.stated_actual), expected=str(staffing.actual))
+                  subject="staff:actual", stated=str(staffing.stated_actual), expected=str(staffing.actual),
+                  origin=("overview", "staffing", "stated_actual"))
 
 
 @rule("F.PROCUREMENT.RESERVED", "中小企业预留不超过采购预算（数据包）", "fatal", "facts", needs_facts=True)
@@ -304,10 +312,12 @@ def procurement_reserved(ctx: Context) -> Iterator[Hit]:
         return
     if proc.sme_reserved > proc.total:
         yield Hit(message=f"面向中小企业预留{show(proc.sme_reserved)}超过政府采购预算{show(proc.total)}（货物+工程+服务）。",
-                  subject="procurement:sme_reserved", stated=proc.sme_reserved, expected=proc.total)
+                  subject="procurement:sme_reserved", stated=proc.sme_reserved, expected=proc.total,
+                  origin=("procurement", "sme_reserved"))
     if proc.small_micro_reserved is not None and proc.small_micro_reserved > proc.sme_reserved:
         yield Hit(message=f"面向小微企业预留{show(proc.small_micro_reserved)}超过面向中小企业预留{show(proc.sme_reserved)}。",
-                  subject="procurement:small_micro_reserved", stated=proc.small_micro_reserved, expected=proc.sme_reserved)
+                  subject="procurement:small_micro_reserved", stated=proc.small_micro_reserved, expected=proc.sme_reserved,
+                  origin=("procurement", "small_micro_reserved"))
 
 
 # ------------------------------------------------------------------ names of classification codes

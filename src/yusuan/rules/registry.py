@@ -150,16 +150,22 @@ def run(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
             continue
         severity = ctx.settings.severities.get(r.id, r.severity)
         for hit in r.func(ctx):
-            findings.append(to_finding(r, severity, hit))
+            findings.append(to_finding(r, severity, hit, ctx))
     return findings
 
 
-def to_finding(r: Rule, severity: Severity, hit: Hit) -> Finding:
+def to_finding(r: Rule, severity: Severity, hit: Hit, ctx: Context | None = None) -> Finding:
+    """The finding of ``hit``; with ``ctx``, one on an entered fact is placed where the fact was entered."""
     difference = None
     if isinstance(hit.stated, Decimal) and isinstance(hit.expected, Decimal):
         difference = hit.stated - hit.expected
+    where = hit.location
+    if ctx is not None and ctx.package is not None and ctx.package.origins is not None:
+        from yusuan.rules.origins import place
+
+        where = place(ctx, r.id, hit)
     return Finding(
-        rule=r.id, severity=severity, category=r.category, message=hit.message, location=hit.location,
+        rule=r.id, severity=severity, category=r.category, message=hit.message, location=where,
         subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference, inputs=hit.inputs,
     )
 
