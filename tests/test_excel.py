@@ -348,6 +348,10 @@ def test_convert_between_all_three_formats(tmp_path: Path):
     assert chain[-1].read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     result = runner.invoke(app, ["template", str(tmp_path / "t.xlsx"), "--year", "2024"])
     assert result.exit_code == 0 and load_workbook(tmp_path / "t.xlsx")["单位信息"]["B5"].value == 2024
+    # without --year: next year's budget, the one being drawn up now
+    result = runner.invoke(app, ["template", str(tmp_path / "next.xlsx")])
+    assert result.exit_code == 0
+    assert load_workbook(tmp_path / "next.xlsx")["单位信息"]["B5"].value == dt.date.today().year + 1
 
 
 # ------------------------------------------------------------------ bad input: located Chinese errors

@@ -295,3 +295,70 @@ def test_facts_without_origins_keep_the_rules_own_location():
     pkg.projects[0].allocation = [AllocationLine(purpose="调查", amount=D("1"))]
     [f] = check(pkg, "F.PROJECT.ALLOCATION")
     assert f.location is None
+
+
+# ------------------------------------------------------------------ years in the facts
+
+def test_signature_date_in_the_budget_year():
+    import datetime as dt
+
+    pkg = build_package()  # a 2023 budget
+    for good in (dt.date(2022, 12, 28), dt.date(2023, 2, 10)):
+        pkg.unit.date_signed = good
+        assert check(pkg, "F.YEAR.SIGNED") == []
+    pkg.unit.date_signed = dt.date(2022, 1, 31)  # last year's date left in place
+    [f] = check(pkg, "F.YEAR.SIGNED")
+    assert f.severity == "warning" and f.stated == "2022-01-31" and "2022年10月1日至2023年12月31日" in f.message
+    pkg.unit.phase = "final"  # a final account of 2023 is signed in 2024
+    pkg.unit.date_signed = dt.date(2023, 3, 1)
+    assert [f.expected for f in check(pkg, "F.YEAR.SIGNED")] == ["2024年1月1日至2024年12月31日"]
+
+
+def test_project_periods_and_performance_periods_include_the_budget_year():
+    from yusuan.model import Indicator, PerformanceTable
+
+    pkg = build_package()
+    pkg.projects[0].period = "2023年1月1日-2023年12月31日"
+    pkg.projects[1].period = "2021—2025年"
+    assert check(pkg, "F.YEAR.PERIOD") == []
+    pkg.projects[1].period = "2022年1月-12月"
+    [f] = check(pkg, "F.YEAR.PERIOD")
+    assert f.stated == "2022年" and pkg.projects[1].name in f.message
+    pkg.projects[1].period = None
+    table = PerformanceTable(project=pkg.projects[0].name, fiscal=D("1"), extra={"项目实施周期": "2022年"},
+                             indicators=[Indicator(level1="产出指标", level2="时效指标", name="完成时间", target="2022年12月31日前"),
+                                         Indicator(level1="产出指标", level2="时效指标", name="验收", target="2024年6月前")])
+    pkg.performance = [table]
+    [p] = check(pkg, "F.YEAR.PERIOD")
+    assert "项目实施周期" in p.message
+    [i] = check(pkg, "F.YEAR.INDICATOR")  # 2024 is later: a multi-year project may set it
+    assert i.stated == "2022年" and "完成时间" in i.message
+
+
+def test_purchase_plan_and_asset_date_in_the_budget_year():
+    from yusuan.model import Assets
+
+    pkg = build_package()
+    pkg.assets = Assets(as_of="2022年底", plan_year=2023)
+    assert check(pkg, "F.YEAR.PLAN") == [] and check(pkg, "F.YEAR.ASSETS") == []
+    pkg.assets = Assets(as_of="2021年12月31日", plan_year=2022)
+    [plan] = check(pkg, "F.YEAR.PLAN")
+    assert plan.stated == "2022" and plan.expected == "2023年"
+    [asset] = check(pkg, "F.YEAR.ASSETS")
+    assert asset.stated == "2021" and asset.expected == "2022年"
+
+
+def test_a_wrong_year_in_the_facts_is_one_finding_not_two(tmp_path):
+    """The composed text prints the period and the asset date again: the text rules leave them to the facts rules."""
+    from yusuan.load import save_package
+    from yusuan.model import Assets
+    from yusuan.rules.engine import check_package
+
+    pkg = build_package()
+    pkg.projects[0].period = "2022年1月-12月"
+    pkg.assets = Assets(as_of="2021年底", plan_year=2023)
+    path = tmp_path / "package.yaml"
+    save_package(pkg, path)
+    years = [f for f in check_package(path).findings if "YEAR" in f.rule]
+    assert sorted(f.rule for f in years) == ["F.YEAR.ASSETS", "F.YEAR.PERIOD"]
+    assert {f.location.section for f in years} == {"projects[0].period", "assets.as_of"}

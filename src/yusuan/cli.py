@@ -26,6 +26,13 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def next_budget_year() -> int:
+    """Budgets are drawn up in the year before they apply: the year a new template is for, by default."""
+    import datetime as dt
+
+    return dt.date.today().year + 1
+
+
 def fail_input(exc: InputError) -> None:
     err.print(f"[bold red]错误[/]：{exc}", highlight=False)
     raise typer.Exit(2)
@@ -92,11 +99,12 @@ def convert(
 @app.command()
 def template(
     output: Path = typer.Argument(..., help="要生成的空白录入工作簿（.xlsx）"),
-    year: int = typer.Option(2023, "--year", help="预算年度（决定下拉列表使用的科目目录）"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算年度（决定下拉列表使用的科目目录）；缺省为明年"),
 ) -> None:
     """生成空白的 Excel 录入工作簿（每组事实一张工作表，科目下拉列表，中文填写说明）。"""
     from yusuan.excel import write_template
 
+    year = year or next_budget_year()
     write_template(output, year)
     console.print(f"已写入 {output}")
 
@@ -164,12 +172,13 @@ def catalog_reset(
 
 @catalog_app.command("show")
 def catalog_show(
-    year: int = typer.Option(2023, "--year"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算年度；缺省为明年"),
     kind: str = typer.Option("function", "--kind"),
 ) -> None:
     """列出某年度使用的科目目录。"""
     from yusuan import catalog
 
+    year = year or next_budget_year()
     _kind_option(kind)
     cat = catalog.load(kind, year)  # type: ignore[arg-type]
     note = "（部分目录：未收录的科目只给出提示）" if cat.partial else ""

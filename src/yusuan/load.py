@@ -12,7 +12,6 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
-from types import MappingProxyType
 from typing import Any
 
 import yaml
@@ -90,7 +89,7 @@ def load_package(path: str | Path) -> BudgetPackage:
             if part.stem in BudgetPackage.model_fields:
                 data[part.stem] = _read_any(part)
                 files[part.stem] = part.name
-    return validate(data, str(path)).with_origins(Origins(file=path.name, files=MappingProxyType(files)))
+    return validate(data, str(path)).with_origins(Origins(file=path.name, files=files))
 
 
 def _read_any(path: Path) -> Any:

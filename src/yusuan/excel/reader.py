@@ -10,7 +10,6 @@ import re
 import warnings
 import zipfile
 from pathlib import Path
-from types import MappingProxyType
 
 from openpyxl import load_workbook
 from openpyxl.utils import get_column_letter
@@ -87,7 +86,7 @@ class _Reader:
         cells = {(key,): (spec.name, None, None) for key, spec in _SHEET_OF.items()}
         cells[("overview", "staffing")] = (L.STAFFING.name, None, None)
         cells.update(self.cells)
-        return Origins(file=self.path.name, cells=MappingProxyType(cells))
+        return Origins(file=self.path.name, cells=cells)
 
     def where(self, sheet: str, row: int | None = None, col: str | None = None) -> str:
         text = f"{self.path.name} 工作表“{sheet}”"

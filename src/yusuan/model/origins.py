@@ -6,7 +6,6 @@ user to the cell to correct."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Mapping
 
 from yusuan.errors import json_path
@@ -18,9 +17,12 @@ Cell = tuple[str, int | None, str | None]  # sheet, row (None: the whole sheet),
 class Origins:
     file: str  # the file's name as the user knows it ("教育局.xlsx", "package.yaml")
     # data path (("projects", 2, "period")) → the cell it was typed in; empty for YAML/JSON
-    cells: Mapping[tuple, Cell] = field(default_factory=lambda: MappingProxyType({}))
+    cells: Mapping[tuple, Cell] = field(default_factory=dict)
     # top-level key → the file it came from, when a folder package spreads over several (performance.yaml)
-    files: Mapping[str, str] = field(default_factory=lambda: MappingProxyType({}))
+    files: Mapping[str, str] = field(default_factory=dict)
+
+    def __deepcopy__(self, memo: dict) -> "Origins":
+        return self  # never changed once loaded: a copied package shares its origins
 
     @property
     def workbook(self) -> bool:

@@ -8,11 +8,13 @@ up to its funding, 三公 must fit inside the economic lines that pay for it.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from decimal import Decimal
 from typing import Iterator
 
 from yusuan import derive
+from yusuan.amounts import normalise_text
 from yusuan.model import BudgetPackage
 from yusuan.model.sources import label_of
 from yusuan.rules.catalogue import catalog_for
@@ -391,3 +393,127 @@ def codes_without_names(ctx: Context) -> Iterator[Hit]:
             yield Hit(message=(f"{table.label}印出的{_CLASSIFICATION[kind]}{level}级科目 {code} 没有名称：{_catalogue_label(cat)}未收录该科目，"
                                "录入时也未给出名称。请在工作表“科目名称”中填写，或在填写编码的单元格中写成“编码 名称”。"),
                       subject=f"{kind[0]}:{code}", stated=code, origin=_first_use(pkg, kind, code))
+
+
+# ------------------------------------------------------------------ years in the facts
+
+_PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[.\-/／—–~～至到]))")
+_ANY_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})\s*年")
+# header fields of a performance table that state the project's period (PerformanceTable.extra keys)
+_PERIOD_KEYS = re.compile(r"实施期|实施周期|执行期|执行时间|项目周期|起止时间|实施年限|实施时间")
+
+
+def _phase_word(pkg: BudgetPackage) -> str:
+    return "预算" if pkg.unit.phase == "budget" else "决算"
+
+
+def _years(text: str) -> list[int]:
+    return [int(y) for y in _PERIOD_YEAR.findall(normalise_text(text))]
+
+
+def _span(years: list[int]) -> str:
+    return f"{min(years)}年" if min(years) == max(years) else f"{min(years)}—{max(years)}年"
+
+
+@rule("F.YEAR.SIGNED", "落款日期与预算年度相符", "warning", "facts", needs_facts=True)
+def signed_year(ctx: Context) -> Iterator[Hit]:
+    """The 落款日期 of a budget for year Y falls between October of Y−1 (drafted before the year) and the end of Y
+    (published after approval); of a final account for Y, in Y+1. Another date is usually last year's left in place."""
+    import datetime as dt
+
+    pkg = _pkg(ctx)
+    signed, year = pkg.unit.date_signed, pkg.unit.budget_year
+    if signed is None:
+        return
+    if pkg.unit.phase == "budget":
+        first, last = dt.date(year - 1, 10, 1), dt.date(year, 12, 31)
+    else:
+        first, last = dt.date(year + 1, 1, 1), dt.date(year + 1, 12, 31)
+    if not first <= signed <= last:
+        expected = f"{first.year}年{first.month}月{first.day}日至{last.year}年{last.month}月{last.day}日"
+        yield Hit(message=(f"落款日期{signed.year}年{signed.month}月{signed.day}日与{year}年{_phase_word(pkg)}不符："
+                           f"应在{expected}之间。"),
+                  subject="date_signed", stated=signed.isoformat(), expected=expected, origin=("unit", "date_signed"))
+
+
+def _period_fits(pkg: BudgetPackage, years: list[int]) -> bool:
+    year = pkg.unit.budget_year
+    if min(years) <= year <= max(years):
+        return True
+    return pkg.unit.phase == "final" and min(years) <= year - 1 <= max(years)  # evaluated after completion
+
+
+@rule("F.YEAR.PERIOD", "项目实施周期、资金执行时间含预算年度", "warning", "facts", needs_facts=True)
+def period_years(ctx: Context) -> Iterator[Hit]:
+    """A project's 资金执行时间 (``period``) and a performance table's 项目实施周期/实施期 header field name years
+    that include the budget year (a final account: or the year before). Multi-year periods (2023—2025年) that
+    include it are fine; text without a year is not judged."""
+    pkg = _pkg(ctx)
+    year = pkg.unit.budget_year
+    for n, project in enumerate(pkg.projects):
+        years = _years(project.period or "")
+        if years and not _period_fits(pkg, years):
+            yield Hit(message=f"项目“{project.name}”的资金执行时间“{project.period}”为{_span(years)}，不含{year}年。",
+                      subject=f"project:{project.name}:period", stated=_span(years), expected=f"{year}年",
+                      origin=("projects", n, "period"))
+    for n, table in enumerate(pkg.performance):
+        for key, value in table.extra.items():
+            if not _PERIOD_KEYS.search(key or ""):
+                continue
+            years = _years(value or "")
+            if years and not _period_fits(pkg, years):
+                yield Hit(message=f"项目“{table.printed_name}”绩效目标表的{key}“{value}”为{_span(years)}，不含{year}年。",
+                          subject=f"performance:{table.project}", stated=_span(years), expected=f"{year}年",
+                          origin=("performance", n, "extra", key))
+
+
+@rule("F.YEAR.INDICATOR", "时效指标的年份不早于预算年度", "warning", "facts", needs_facts=True)
+def indicator_years(ctx: Context) -> Iterator[Hit]:
+    """A 时效 target with dates (“2023年12月31日前完成”, “2023年2月-11月”) ends before the budget year: a target
+    copied from an earlier year's table (a final account allows the year before). Later years are left alone:
+    a multi-year project may set them."""
+    pkg = _pkg(ctx)
+    year = pkg.unit.budget_year
+    earliest = year if pkg.unit.phase == "budget" else year - 1
+    for n, table in enumerate(pkg.performance):
+        for i, ind in enumerate(table.indicators):
+            text = ind.target.text or ""
+            years = [int(y) for y in _ANY_YEAR.findall(normalise_text(text))] or (_years(text) if ind.target.period else [])
+            if years and max(years) < earliest:
+                yield Hit(message=(f"项目“{table.printed_name}”绩效目标表的指标“{ind.name}”指标值“{text}”为{_span(years)}，"
+                                   f"早于{year}年{_phase_word(pkg)}年度。"),
+                          subject=f"performance:{table.project}", stated=_span(years), expected=f"{earliest}年及以后",
+                          origin=("performance", n, "indicators", i, "target"))
+
+
+@rule("F.YEAR.PLAN", "购置计划所属年度为预算年度", "warning", "facts", needs_facts=True)
+def purchase_plan_year(ctx: Context) -> Iterator[Hit]:
+    """国有资产购置计划 (车辆、大型设备) is the plan of the budget year itself (a final account may also report the
+    next year's)."""
+    pkg = _pkg(ctx)
+    year = pkg.unit.budget_year
+    plan = pkg.assets.plan_year if pkg.assets else None
+    allowed = (year,) if pkg.unit.phase == "budget" else (year, year + 1)
+    if plan is not None and plan not in allowed:
+        expected = "或".join(f"{y}年" for y in allowed)
+        yield Hit(message=f"国有资产购置计划所属年度为{plan}年，而本{_phase_word(pkg)}为{year}年度，应为{expected}。",
+                  subject="assets:plan_year", stated=str(plan), expected=expected, origin=("assets", "plan_year"))
+
+
+@rule("F.YEAR.ASSETS", "资产截止时间与预算年度相符", "warning", "facts", needs_facts=True)
+def assets_year(ctx: Context) -> Iterator[Hit]:
+    """The date assets are reported at (``assets.as_of``, “2022年底”) is the end of the year before a budget (a final
+    account: of its own year; a profile may allow others with ``wording.assets_year_offsets``). On composed text
+    H.YEAR.ASSETS leaves this date to this rule, which names where it was entered."""
+    from yusuan.rules.hygiene import asset_years
+
+    pkg = _pkg(ctx)
+    if pkg.assets is None:
+        return
+    years = [int(y) for y in _ANY_YEAR.findall(normalise_text(pkg.assets.as_of))]
+    allowed = asset_years(ctx, pkg.unit.budget_year)
+    if years and years[0] not in allowed:
+        expected = "或".join(f"{y}年" for y in allowed)
+        yield Hit(message=(f"国有资产截止时间“{pkg.assets.as_of}”：{pkg.unit.budget_year}年{_phase_word(pkg)}应报告截至"
+                           f"{expected}的资产。"),
+                  subject="assets", stated=str(years[0]), expected=expected, origin=("assets", "as_of"))

@@ -35,7 +35,8 @@ def place(ctx, rule_id: str, hit) -> Location | None:
     if origins is None:
         return hit.location
     path = hit.origin
-    if path is None and rule_id.startswith("P.") and ctx.disclosure.origin == "composed":
+    if path is None and rule_id.startswith("P.") and ctx.disclosure.origin == "composed" and origins.workbook:
+        # a YAML data path says less than the composed table the rule names: only a workbook row replaces it
         path = _performance_path(ctx, rule_id, hit)
     if path is None:
         return hit.location
