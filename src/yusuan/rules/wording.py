@@ -517,9 +517,11 @@ def period_year(ctx: Context) -> Iterator[Hit]:
     if not year:
         return
     for section, i, para in paragraphs_matching(ctx, PERIOD):
-        if ctx.package is not None and any(s.subject.endswith(":period") for s in para.statements):
-            continue  # composed from a project's ``period``: F.YEAR.PERIOD reports it where it was entered
+        # a period printed as composed from a project's ``period``: F.YEAR.PERIOD reports it where it was entered
+        entered = [s.label for s in para.statements if s.subject.endswith(":period") and s.label] if ctx.package is not None else []
         for m in PERIOD.finditer(para.text):
+            if any(label in m.group(2) for label in entered):
+                continue
             years = [int(y) for y in _PERIOD_YEAR.findall(m.group(2))]
             if not years or min(years) <= year <= max(years):
                 continue
