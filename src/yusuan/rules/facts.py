@@ -478,6 +478,8 @@ def indicator_years(ctx: Context) -> Iterator[Hit]:
     for n, table in enumerate(pkg.performance):
         for i, ind in enumerate(table.indicators):
             text = ind.target.text or ""
+            if "年" not in text and not ind.target.period:
+                continue  # most targets (=7个, >=90%) name no year: skip them before any regex
             years = [int(y) for y in _ANY_YEAR.findall(normalise_text(text))] or (_years(text) if ind.target.period else [])
             if years and max(years) < earliest:
                 yield Hit(message=(f"项目“{table.printed_name}”绩效目标表的指标“{ind.name}”指标值“{text}”为{_span(years)}，"
