@@ -20,7 +20,7 @@ from yusuan.excel import layout as L
 from yusuan.excel import read_workbook, write_template, write_workbook
 from yusuan.load import load_package, save_package, to_json
 from yusuan.model import (
-    AllocationLine, Assets, BasicLine, BudgetPackage, EconomicLine, Funding, GlossaryEntry, Indicator, Overview,
+    AllocationLine, Assets, BasicLine, BudgetPackage, ClassNames, EconomicLine, Funding, GlossaryEntry, Indicator, Overview,
     PerformanceTable, PriorYear, Procurement, Project, ProjectEconomic, SanGongLine, Staffing, StaffCount, Unit,
     VehicleHolding,
 )
@@ -111,6 +111,7 @@ def rich_package() -> BudgetPackage:
         ],
         glossary=[GlossaryEntry(term="机关运行经费", definition="为保障行政单位运行……")],
         notes={"t8": "本部门无政府性基金预算支出，故本表为空。", "other": "无"},
+        class_names=ClassNames(function={"2299901": "某个未收录的项", "22999": "其他支出"}, economic={"399": "其他支出类"}),
     )
 
 
@@ -153,7 +154,7 @@ def test_every_model_field_has_a_place_in_the_workbook():
     """A field added to the model without a column would be silently lost: fail loudly instead."""
     covered = {
         BudgetPackage: {"schema_version", "overview", "basic", "basic_economic", "projects", "sangong", "last_year",
-                        "performance", "glossary", "notes"} | _paths(()),
+                        "performance", "glossary", "notes", "class_names"} | _paths(()),
         Unit: _paths(("unit",)),
         Overview: set(L.OVERVIEW_PARTS) | {"staffing"},
         Staffing: _paths(("overview", "staffing")),
@@ -172,6 +173,7 @@ def test_every_model_field_has_a_place_in_the_workbook():
         GlossaryEntry: _columns(L.GLOSSARY),
         PerformanceTable: _columns(L.PERFORMANCE, ["table"]) | {"indicators", "extra"},
         Indicator: _columns(L.INDICATORS, ["table"]),
+        ClassNames: {"function", "economic"},  # the 科目名称 sheet's 分类 column
     }
     for model, keys in covered.items():
         assert keys == _fields(model), model.__name__
@@ -215,6 +217,56 @@ def test_template_has_every_sheet_lists_and_instructions(tmp_path: Path):
     edit(path, "单位信息", "B2", "空白局")
     pkg = read_workbook(path)
     assert pkg == BudgetPackage(unit=Unit(name="空白局", budget_year=2023))
+
+
+def test_names_typed_beside_codes_and_listed_on_their_own(tmp_path: Path):
+    path = tmp_path / "教育局.xlsx"
+    write_template(path, 2025)
+    wb = load_workbook(path)
+    wb["单位信息"]["B2"] = "某县教育局"
+    basic = wb["基本支出（功能分类）"]
+    for r, (code, amount) in enumerate((("2050101 行政运行", 120), ("2050201学前教育", 800), ("2200101 行政运行", 5)), start=3):
+        basic.cell(r, 1, code)
+        basic.cell(r, 2, "一般公共预算拨款")
+        basic.cell(r, 3, amount)
+    names = wb["科目名称"]
+    assert [c.value for c in names[1]] == ["分类", "科目编码", "科目名称"]
+    names.append(["支出功能分类", "20501", "教育管理事务"])
+    names.append(["支出功能分类", 20502, "普通教育"])
+    names.append(["部门预算支出经济分类", "30201", "办公费"])  # listed: kept even where the catalogue agrees
+    wb.save(path)
+    pkg = read_workbook(path)
+    # the name picked with 2200101 is the catalogue's own: nothing to keep
+    assert pkg.class_names.function == {"20501": "教育管理事务", "20502": "普通教育", "2050101": "行政运行", "2050201": "学前教育"}
+    assert pkg.class_names.economic == {"30201": "办公费"}
+    assert [line.function for line in pkg.basic] == ["2050101", "2050201", "2200101"]
+    # written back, the names stand beside the codes and on the sheet, and read the same
+    again = tmp_path / "again.xlsx"
+    write_workbook(pkg, again)
+    assert load_workbook(again)["基本支出（功能分类）"]["A3"].value == "2050101 行政运行"
+    assert read_workbook(again) == pkg
+
+    # one code, two names: which one prints is the user's call
+    edit(path, "科目名称", "A6", "支出功能分类")
+    edit(path, "科目名称", "B6", "2050201")
+    edit(path, "科目名称", "C6", "学前教育")
+    assert read_workbook(path) == pkg
+    edit(path, "基本支出（功能分类）", "A4", "2050201 幼儿教育")
+    assert messages(path) == ["教育局.xlsx 工作表“基本支出（功能分类）” 第4行 A列：科目 2050201 的名称“幼儿教育”与"
+                              "教育局.xlsx 工作表“科目名称” 第6行 B列填写的“学前教育”不一致，请统一为一个名称"]
+    edit(path, "基本支出（功能分类）", "A4", "2050201")
+    edit(path, "科目名称", "B3", "2050")
+    [problem] = messages(path)
+    assert "工作表“科目名称” 第3行 B列" in problem and "2050" in problem
+
+
+def test_workbook_made_before_the_names_sheet_reads(workbook: Path):
+    wb = load_workbook(workbook)
+    del wb["科目名称"]
+    wb.save(workbook)
+    pkg = read_workbook(workbook)
+    assert pkg.class_names == ClassNames()
+    assert pkg.model_copy(update={"class_names": rich_package().class_names}) == rich_package()
 
 
 # ------------------------------------------------------------------ round trip
@@ -296,6 +348,10 @@ def test_convert_between_all_three_formats(tmp_path: Path):
     assert chain[-1].read_text(encoding="utf-8") == first.read_text(encoding="utf-8")
     result = runner.invoke(app, ["template", str(tmp_path / "t.xlsx"), "--year", "2024"])
     assert result.exit_code == 0 and load_workbook(tmp_path / "t.xlsx")["单位信息"]["B5"].value == 2024
+    # without --year: next year's budget, the one being drawn up now
+    result = runner.invoke(app, ["template", str(tmp_path / "next.xlsx")])
+    assert result.exit_code == 0
+    assert load_workbook(tmp_path / "next.xlsx")["单位信息"]["B5"].value == dt.date.today().year + 1
 
 
 # ------------------------------------------------------------------ bad input: located Chinese errors
@@ -460,3 +516,16 @@ def test_json_written_from_workbook_is_valid(workbook: Path, tmp_path: Path):
     target = tmp_path / "out.json"
     save_package(read_workbook(workbook), target)
     assert json.loads(target.read_text(encoding="utf-8"))["unit"]["phase"] == "final"
+
+
+def test_excel_does_not_import_load():
+    """The import graph is one-way: ``load`` reads workbooks through ``excel``, so ``excel`` never imports ``load``."""
+    import ast
+
+    import yusuan.excel
+
+    for path in Path(yusuan.excel.__file__).parent.glob("*.py"):
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        imported = {n.module for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+        imported |= {a.name for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+        assert not {m for m in imported if m == "yusuan.load" or m.startswith("yusuan.load.")}, path.name

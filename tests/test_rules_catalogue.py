@@ -60,7 +60,7 @@ def test_unknown_code_is_fatal_with_an_imported_complete_edition(base, tmp_path,
     complete = {c: e for c, e in partial.entries.items()
                 if all(p in partial.entries for p in (c[:3], c[:5]) if len(p) < len(c))}
     source.write_text("code,name\n" + "".join(f"{e.code},{e.name}\n" for e in complete.values()), encoding="utf-8")
-    catalog.import_edition(source, "function", 2023)
+    catalog.import_edition(source, "function", 2023, replace=True)
     assert catalog.load("function", 2023).partial is False
     bad = _rename(base, "expenditure", "f:2200101", code="2200198", new_key="f:2200198")
     [f] = run_rule(bad, "C.FUNCTION.CODE")

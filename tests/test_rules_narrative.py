@@ -153,9 +153,28 @@ def test_share_sum_half_up_vs_largest_remainder(d):
     assert run_rule(ok, "N.SHARE.SUM") == []
     # Half-up: each is 33.33 and that is fine for N.SHARE, but the sum is 99.99 → warning naming both methods.
     bad = _three_thirds(d, ["33.33", "33.33", "33.33"])
+    bad.origin = "read"  # a published document: its region may adjust shares to 100%
     assert run_rule(bad, "N.SHARE") == []
     [f] = run_rule(bad, "N.SHARE.SUM")
     assert "99.99" in f.message and "最大余额法" in f.message and "四舍五入" in f.message
+
+
+def test_composed_half_up_shares_within_rounding_do_not_warn(d):
+    """Shares yusuan composed, each rounded half-up as the profile states, may add to 99.99%: that is the rounding."""
+    composed = _three_thirds(d, ["33.33", "33.33", "33.33"])
+    assert composed.origin == "composed"
+    assert run_rule(composed, "N.SHARE.SUM") == []
+    # beyond rounding (a share that is not its own figure rounded, or a sum off by more) it still warns
+    assert len(run_rule(_three_thirds(d, ["33.33", "33.33", "33.32"]), "N.SHARE.SUM")) == 1
+    assert run_rule(_three_thirds(d, ["33.33", "33.33", "33.33"]), "N.SHARE.SUM",
+                    profile={"share_rounding": "largest_remainder"}) != []
+
+
+def test_composed_example_shares_do_not_warn(example_package):
+    from yusuan.compose import compose
+
+    d = compose(example_package)
+    assert run_rule(d, "N.SHARE.SUM", profile={"share_rounding": "half_up"}) == []
 
 
 def test_share_largest_remainder_profile(d):

@@ -26,6 +26,13 @@ console = Console()
 err = Console(stderr=True, soft_wrap=True)
 
 
+def next_budget_year() -> int:
+    """Budgets are drawn up in the year before they apply: the year a new template is for, by default."""
+    import datetime as dt
+
+    return dt.date.today().year + 1
+
+
 def fail_input(exc: InputError) -> None:
     err.print(f"[bold red]错误[/]：{exc}", highlight=False)
     raise typer.Exit(2)
@@ -92,13 +99,25 @@ def convert(
 @app.command()
 def template(
     output: Path = typer.Argument(..., help="要生成的空白录入工作簿（.xlsx）"),
-    year: int = typer.Option(2023, "--year", help="预算年度（决定下拉列表使用的科目目录）"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算年度（决定下拉列表使用的科目目录）；缺省为明年"),
 ) -> None:
     """生成空白的 Excel 录入工作簿（每组事实一张工作表，科目下拉列表，中文填写说明）。"""
     from yusuan.excel import write_template
 
+    year = year or next_budget_year()
     write_template(output, year)
     console.print(f"已写入 {output}")
+
+
+_KIND_ZH = {"function": "功能分类", "economic": "经济分类"}
+
+
+def _kind_option(kind: str | None, allow_none: bool = False) -> None:
+    if kind is None and allow_none:
+        return
+    if kind not in ("function", "economic"):
+        err.print("[bold red]错误[/]：--kind 应为 function 或 economic")
+        raise typer.Exit(2)
 
 
 @catalog_app.command("import")
@@ -106,30 +125,65 @@ def catalog_import(
     file: Path = typer.Argument(..., help="CSV 文件，列：code,name[,personnel_or_public]"),
     year: int = typer.Option(..., "--year", help="该目录适用的预算年度"),
     kind: str = typer.Option("function", "--kind", help="function（功能分类）或 economic（经济分类）"),
+    replace: bool = typer.Option(False, "--replace", help="以文件作为该年度的完整目录，替换内置目录（缺省为并入内置目录）"),
 ) -> None:
-    """导入一版完整的官方科目目录，此后该年度的校验使用它。"""
+    """导入科目目录：缺省并入该年度使用的目录（新增科目、更正名称），--replace 则以文件作为完整目录。"""
     from yusuan import catalog
 
-    if kind not in ("function", "economic"):
-        err.print("[bold red]错误[/]：--kind 应为 function 或 economic")
-        raise typer.Exit(2)
+    _kind_option(kind)
     try:
-        target, count = catalog.import_edition(file, kind, year)  # type: ignore[arg-type]
+        result = catalog.import_edition(file, kind, year, replace=replace)  # type: ignore[arg-type]
     except InputError as exc:
         fail_input(exc)
-    console.print(f"已导入 {count} 个科目到 {target}")
+    what = f"{year}年度{_KIND_ZH[kind]}目录"
+    changes = f"新增 {len(result.added)} 个，更名 {len(result.renamed)} 个，未变 {result.unchanged} 个"
+    if result.replaced:
+        console.print(f"已用 {result.read} 个科目替换{what}（完整目录）：{changes}，原目录中有 {len(result.dropped)} 个科目不再包含。",
+                      highlight=False)
+    else:
+        note = "（仍为部分目录：未收录的科目只给出提示）" if result.partial else ""
+        console.print(f"已将 {result.read} 个科目并入{what}：{changes}；现共 {result.total} 个科目{note}。", highlight=False)
+    for code, old, new in result.renamed[:20]:
+        console.print(f"  更名：{code} {old} → {new}", highlight=False)
+    if len(result.renamed) > 20:
+        console.print(f"  ……另有 {len(result.renamed) - 20} 个更名", highlight=False)
+    console.print(f"已写入 {result.target}；恢复内置目录：yusuan catalog reset --year {year} --kind {kind}", highlight=False)
+
+
+@catalog_app.command("reset")
+def catalog_reset(
+    year: Optional[int] = typer.Option(None, "--year", help="只恢复该年度（缺省为所有年度）"),
+    kind: Optional[str] = typer.Option(None, "--kind", help="function 或 economic（缺省为两者）"),
+) -> None:
+    """删除导入的科目目录，恢复使用内置目录。"""
+    from yusuan import catalog
+
+    _kind_option(kind, allow_none=True)
+    removed = catalog.reset(kind, year)  # type: ignore[arg-type]
+    scope = f"{year}年度" if year else "所有年度"
+    which = _KIND_ZH[kind] if kind else "功能分类和经济分类"
+    if not removed:
+        console.print(f"{scope}{which}目录没有导入的内容，使用的就是内置目录。", highlight=False)
+        return
+    console.print(f"已删除 {len(removed)} 个导入的目录文件，{scope}{which}目录恢复为内置目录：", highlight=False)
+    for path in removed:
+        console.print(f"  {path}", highlight=False)
 
 
 @catalog_app.command("show")
 def catalog_show(
-    year: int = typer.Option(2023, "--year"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算年度；缺省为明年"),
     kind: str = typer.Option("function", "--kind"),
 ) -> None:
     """列出某年度使用的科目目录。"""
     from yusuan import catalog
 
+    year = year or next_budget_year()
+    _kind_option(kind)
     cat = catalog.load(kind, year)  # type: ignore[arg-type]
     note = "（部分目录：未收录的科目只给出提示）" if cat.partial else ""
+    if cat.imported:
+        note += f"（含导入并入的 {cat.imported} 个科目）"
     console.print(f"{'功能分类' if kind == 'function' else '经济分类'}目录 {cat.edition}，共 {len(cat.entries)} 个科目{note}")
     table = RichTable()
     for col in ("编码", "名称", "级次", "来源"):

@@ -149,8 +149,10 @@ class Aggregates:
 
         self.package = package
         self.lines = spending_lines(package)
-        self.function_catalog = catalog.load("function", package.unit.budget_year)
-        self.economic_catalog = catalog.load("economic", package.unit.budget_year)
+        # The budget year's catalogues, with the names the package gives for codes they lack: what is printed.
+        names = package.class_names
+        self.function_catalog = catalog.load("function", package.unit.budget_year).with_names(names.function)
+        self.economic_catalog = catalog.load("economic", package.unit.budget_year).with_names(names.economic)
         self._memo: dict[tuple, object] = {}
 
     def _once(self, key: tuple, make):

@@ -17,8 +17,9 @@ from typing import Any
 import yaml
 from pydantic import ValidationError
 
-from yusuan.errors import InputError, InputProblem
+from yusuan.errors import InputError, InputProblem, explain, json_path  # noqa: F401 - explain/json_path re-exported
 from yusuan.model import BudgetPackage
+from yusuan.model.origins import Origins
 
 PACKAGE_NAMES = ("package.yaml", "package.yml", "package.json", "package.xlsx")
 
@@ -80,13 +81,15 @@ def load_package(path: str | Path) -> BudgetPackage:
     if suffix not in (".json", ".yaml", ".yml"):
         raise InputError(str(path), [InputProblem(str(path), f"不支持的文件类型“{suffix}”（应为 .json、.yaml、.yml 或 .xlsx）")])
     data = _read_mapping(path)
+    files: dict[str, str] = {}
     if path.name in PACKAGE_NAMES:
         for part in sorted(path.parent.glob("*.yaml")):
             if part.name in PACKAGE_NAMES or part.stem in data:
                 continue
             if part.stem in BudgetPackage.model_fields:
                 data[part.stem] = _read_any(part)
-    return validate(data, str(path))
+                files[part.stem] = part.name
+    return validate(data, str(path)).with_origins(Origins(file=path.name, files=files))
 
 
 def _read_any(path: Path) -> Any:
@@ -120,56 +123,6 @@ def validate(data: dict, where: str) -> BudgetPackage:
         return BudgetPackage.model_validate(data)
     except ValidationError as exc:
         raise InputError(where, [InputProblem(f"{where}: {json_path(e['loc'])}", explain(e)) for e in exc.errors()]) from None
-
-
-def json_path(loc: tuple) -> str:
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else str(part)
-    return out or "（顶层）"
-
-
-_MESSAGES = {
-    "missing": "缺少必填字段",
-    "extra_forbidden": "不认识的字段（请检查拼写，或参见 yusuan schema）",
-    "int_parsing": "应为整数",
-    "int_type": "应为整数",
-    "int_from_float": "应为整数",
-    "decimal_parsing": "应为金额（数字）",
-    "decimal_type": "应为金额（数字）",
-    "string_type": "应为文字",
-    "list_type": "应为列表",
-    "dict_type": "应为对象（键值映射）",
-    "model_type": "应为对象（键值映射）",
-    "date_from_datetime_parsing": "应为日期（YYYY-MM-DD）",
-    "date_parsing": "应为日期（YYYY-MM-DD）",
-    "date_type": "应为日期（YYYY-MM-DD）",
-    "bool_parsing": "应为是/否（true/false）",
-}
-
-
-def explain(error: dict) -> str:
-    """A pydantic error in Chinese, with the offending value."""
-    kind = error["type"]
-    ctx = error.get("ctx") or {}
-    value = error.get("input")
-    shown = f"，实际为 {value!r}" if kind != "missing" and not isinstance(value, (dict, list)) else ""
-    if kind == "value_error":
-        return str(ctx.get("error", error["msg"]))
-    if kind in ("literal_error", "enum"):
-        return f"取值应为 {ctx.get('expected', '')} 之一{shown}"
-    if kind in ("greater_than_equal", "greater_than"):
-        return f"应不小于 {ctx.get('ge', ctx.get('gt'))}{shown}"
-    if kind in ("less_than_equal", "less_than"):
-        return f"应不大于 {ctx.get('le', ctx.get('lt'))}{shown}"
-    if kind == "too_short":
-        return f"至少需要 {ctx.get('min_length')} 项"
-    if kind in _MESSAGES:
-        return _MESSAGES[kind] + shown
-    return f"{error['msg']}{shown}"
 
 
 def dump_data(package: BudgetPackage) -> dict:

@@ -1,8 +1,11 @@
 """Classification catalogues (政府收支分类科目): function 类/款/项 and department-budget economic 类/款.
 
-Bundled editions are partial (see data/manifest.yaml). A user imports a complete official edition
-with ``yusuan catalog import FILE.csv --year 2024 --kind function``; imported editions live in the
-user data folder (``$YUSUAN_HOME`` or ``~/.local/share/yusuan``) and take precedence for their year.
+Bundled editions are partial (see data/manifest.yaml). ``yusuan catalog import FILE.csv --year 2024``
+MERGES the file into the catalogue in use for that year (codes added, names replaced; the result is as
+partial as the bundled edition it extends); ``--replace`` installs the file as the complete edition of
+the year instead, and ``yusuan catalog reset`` removes what was imported. Imported files live in the
+user data folder (``$YUSUAN_HOME`` or ``~/.local/share/yusuan``): ``catalog/<kind>-<year>.csv`` (a
+complete edition) and ``catalog/<kind>-<year>.merge.csv`` (additions to the bundled edition).
 """
 
 from __future__ import annotations
@@ -42,6 +45,7 @@ class Catalog:
     edition: str  # "2023-partial", "2024" …
     partial: bool
     entries: dict[str, Entry] = field(default_factory=dict)
+    imported: int = 0  # entries merged in from ``yusuan catalog import`` (0: the bundled or a complete edition)
 
     def get(self, code: str) -> Entry | None:
         return self.entries.get(code)
@@ -56,6 +60,21 @@ class Catalog:
         if entry is None:
             return None
         return normalise_name(entry.name) == normalise_name(printed)
+
+    def with_names(self, names) -> "Catalog":
+        """This catalogue plus the names a package gives (``BudgetPackage.class_names``) for codes it lacks.
+
+        A code the catalogue knows keeps the catalogue's name (a differing given name is a finding,
+        F.NAMES.CATALOGUE); only the gaps are filled, marked ``provenance="录入"``. Used to print names,
+        never to decide whether a code is in the catalogue."""
+        extra = {c: n for c, n in (names or {}).items() if c not in self.entries and n}
+        if not extra:
+            return self
+        entries = dict(self.entries)
+        for code, name in extra.items():
+            entries[code] = Entry(code=code, name=name, level=level_of(self.kind, code) or "", parent=parent_of(code),
+                                  provenance="录入")
+        return Catalog(self.kind, self.edition, self.partial, MappingProxyType(entries))  # type: ignore[arg-type]
 
     def personnel_or_public(self, code: str) -> str | None:
         """人员经费 / 公用经费 for an economic code (by its 类)."""
@@ -127,54 +146,146 @@ def _bundled(kind: Kind) -> list[tuple[tuple[int, int], bool, str, dict[str, Ent
 
 
 def imported_path(kind: Kind, year: int) -> Path:
+    """Where a complete edition imported with ``--replace`` lives."""
     return user_home() / "catalog" / f"{kind}-{year}.csv"
 
 
-def load(kind: Kind, year: int) -> Catalog:
-    """The catalogue for a budget year: an imported complete edition if present, else the bundled one.
+def merged_path(kind: Kind, year: int) -> Path:
+    """Where the codes merged into the bundled edition (``yusuan catalog import`` without ``--replace``) live."""
+    return user_home() / "catalog" / f"{kind}-{year}.merge.csv"
 
-    Loads are cached and the returned catalogue is shared (its entries are read-only), so callers
-    may call this per cell; the cache key includes the imported file's size and mtime, so an
-    edition imported later is picked up at once.
-    """
-    path = imported_path(kind, year)
+
+def _stamp(path: Path) -> tuple[str, int, int] | None:
     try:
         stat = path.stat()
-        stamp = (str(path), stat.st_size, stat.st_mtime_ns)
     except FileNotFoundError:
-        stamp = None
-    return _load(kind, year, stamp)
+        return None
+    return (str(path), stat.st_size, stat.st_mtime_ns)
+
+
+def load(kind: Kind, year: int) -> Catalog:
+    """The catalogue for a budget year: an imported complete edition if present, else the bundled one with
+    whatever was merged into it for that year.
+
+    Loads are cached and the returned catalogue is shared (its entries are read-only), so callers
+    may call this per cell; the cache key includes the imported files' size and mtime, so an
+    edition imported later is picked up at once.
+    """
+    return _load(kind, year, _stamp(imported_path(kind, year)), _stamp(merged_path(kind, year)))
+
+
+def _bundled_for(kind: Kind, year: int) -> tuple[str, bool, dict[str, Entry]]:
+    for (first, last), partial, edition, entries in _bundled(kind):
+        if first <= year <= last:
+            return edition, partial, entries
+    _, partial, edition, entries = _bundled(kind)[-1]
+    return edition, True, entries
 
 
 @lru_cache(maxsize=64)
-def _load(kind: Kind, year: int, stamp: tuple[str, int, int] | None) -> Catalog:
+def _load(kind: Kind, year: int, stamp: tuple[str, int, int] | None,
+          merge_stamp: tuple[str, int, int] | None = None) -> Catalog:
     if stamp is not None:
         path = Path(stamp[0])
         entries = _read_csv(path.read_text(encoding="utf-8-sig"), kind, str(path))
         return Catalog(kind, str(year), False, MappingProxyType(entries))  # type: ignore[arg-type]
-    for (first, last), partial, edition, entries in _bundled(kind):
-        if first <= year <= last:
-            return Catalog(kind, edition, partial, MappingProxyType(entries))  # type: ignore[arg-type]
-    _, partial, edition, entries = _bundled(kind)[-1]
-    return Catalog(kind, edition, True, MappingProxyType(entries))  # type: ignore[arg-type]
+    edition, partial, entries = _bundled_for(kind, year)
+    if merge_stamp is not None:
+        path = Path(merge_stamp[0])
+        added = _read_csv(path.read_text(encoding="utf-8-sig"), kind, str(path))
+        return Catalog(kind, edition, partial, MappingProxyType({**entries, **added}), imported=len(added))  # type: ignore[arg-type]
+    return Catalog(kind, edition, partial, MappingProxyType(entries))  # type: ignore[arg-type]
 
 
-def import_edition(source: Path, kind: Kind, year: int) -> tuple[Path, int]:
-    """Validate a CSV edition (columns code,name[,personnel_or_public]) and install it for ``year``."""
+@dataclass
+class ImportResult:
+    """What ``import_edition`` changed in a year's catalogue."""
+
+    target: Path
+    replaced: bool  # True: the file is now the year's complete edition
+    read: int  # codes in the file
+    added: list[str]  # codes new to the year's catalogue
+    renamed: list[tuple[str, str, str]]  # (code, old name, new name)
+    unchanged: int
+    dropped: list[str]  # codes the catalogue had that a replacing edition lacks
+    total: int  # codes in the catalogue now
+    partial: bool  # the catalogue now in use is still partial
+
+
+def _write_csv(path: Path, entries: dict[str, Entry]) -> None:
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["code", "name", "level", "parent", "personnel_or_public", "provenance"])
+    for e in entries.values():
+        writer.writerow([e.code, e.name, e.level, e.parent or "", e.personnel_or_public or "", e.provenance or ""])
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(out.getvalue(), encoding="utf-8")
+    tmp.replace(path)  # atomic: nothing half written
+
+
+def import_edition(source: Path, kind: Kind, year: int, replace: bool = False) -> ImportResult:
+    """Validate a CSV (columns code,name[,personnel_or_public]) and merge it into ``year``'s catalogue, or with
+    ``replace`` install it as the complete edition of ``year``. Nothing is written when a row is invalid or a
+    code's parent is in neither the file nor (when merging) the catalogue it joins."""
     try:
         text = source.read_text(encoding="utf-8-sig")
     except (OSError, UnicodeDecodeError) as exc:
         raise InputError(str(source), [InputProblem(str(source), f"无法读取（需要 UTF-8 编码的 CSV）：{exc}")]) from exc
     entries = _read_csv(text, kind, str(source))
-    orphans = [c for c in entries if parent_of(c) and parent_of(c) not in entries]
+    before = load(kind, year)
+    complete_in_use = not before.partial and before.imported == 0 and _stamp(imported_path(kind, year)) is not None
+    provenance = f"imported:{source.name}"
+    entries = {c: (e if e.provenance else Entry(e.code, e.name, e.level, e.parent, e.personnel_or_public, provenance))
+               for c, e in entries.items()}
+    if replace:
+        after = dict(entries)
+    else:
+        # a code imported again under the same name stays as it was (it changes nothing)
+        after = {**before.entries, **{c: e for c, e in entries.items() if not _same(before.entries.get(c), e)}}
+    orphans = [c for c in entries if parent_of(c) and parent_of(c) not in after]
     if orphans:
         raise InputError(str(source), [InputProblem(str(source), f"以下科目缺少上级科目：{', '.join(orphans[:10])}")])
-    target = imported_path(kind, year)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = target.with_suffix(".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(target)  # atomic: nothing half written
-    return target, len(entries)
+    added = [c for c in entries if c not in before.entries]
+    renamed = [(c, before.entries[c].name, e.name) for c, e in entries.items()
+               if c in before.entries and normalise_name(before.entries[c].name) != normalise_name(e.name)]
+    unchanged = len(entries) - len(added) - len(renamed)
+    dropped = [c for c in before.entries if c not in entries] if replace else []
+    if replace or complete_in_use:
+        target = imported_path(kind, year)
+        _write_csv(target, after)
+        merged_path(kind, year).unlink(missing_ok=True)  # a complete edition replaces what was merged before
+        partial = False
+    else:
+        target = merged_path(kind, year)
+        edition, partial, bundled = _bundled_for(kind, year)
+        # the overlay keeps every code that differs from the bundled edition (earlier merges included)
+        _write_csv(target, {c: e for c, e in after.items() if bundled.get(c) != e})
+    return ImportResult(target=target, replaced=replace, read=len(entries), added=added, renamed=renamed,
+                        unchanged=unchanged, dropped=dropped, total=len(after), partial=partial)
+
+
+def _same(old: Entry | None, new: Entry) -> bool:
+    return (old is not None and normalise_name(old.name) == normalise_name(new.name)
+            and (new.personnel_or_public or old.personnel_or_public) == old.personnel_or_public)
+
+
+def reset(kind: Kind | None = None, year: int | None = None) -> list[Path]:
+    """Remove imported catalogues (of ``kind`` and ``year``, or all of them): the bundled editions apply again.
+    Returns the files removed."""
+    folder = user_home() / "catalog"
+    if not folder.is_dir():
+        return []
+    removed = []
+    for path in sorted(folder.glob("*.csv")):
+        m = re.fullmatch(r"(function|economic)-(\d{4})(\.merge)?\.csv", path.name)
+        if m is None or (kind and m.group(1) != kind) or (year and int(m.group(2)) != year):
+            continue
+        path.unlink()
+        removed.append(path)
+    return removed
 
 
 @dataclass(frozen=True)

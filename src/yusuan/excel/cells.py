@@ -127,8 +127,25 @@ def code_in(value: object) -> str | None:
     if text is None:
         return None
     text = text.strip()
-    head = text.split(maxsplit=1)[0]
-    return head if head.isdigit() else text
+    head = _CODE_HEAD.match(text)
+    return head.group(1) if head else text
+
+
+# digits, then the end or a name that does not start with a digit (“2050101 行政运行”, “2050101行政运行”)
+_CODE_HEAD = re.compile(r"(\d+)(?=$|\s|[^\d\s.．])")
+
+
+def code_and_name_in(value: object) -> tuple[str | None, str | None]:
+    """A classification cell → (code, the name typed beside it or None): '2050101 行政运行' → ('2050101', '行政运行').
+
+    Picked from the drop-down list the name is the catalogue's; typed by hand it may be a name the
+    catalogue lacks. Malformed codes come back as in ``code_in``, without a name."""
+    code = code_in(value)
+    if code is None or not code.isdigit():
+        return code, None
+    text = text_in(value).strip()  # type: ignore[union-attr]
+    rest = text[len(code):].strip(" \t　:：-—、.．")
+    return code, (rest or None)
 
 
 _DATE = re.compile(r"(\d{4})[年/.-](\d{1,2})[月/.-](\d{1,2})日?")

@@ -22,7 +22,7 @@ class Column:
     key: str  # field name, written in the hidden key row
     label: str  # Chinese header
     # text | amount | decimal | int | function | economic | economic_any | source | choice:<name> | project
-    # | subject (a last-year key, offered in a list) | date
+    # | subject (a last-year key, offered in a list) | date | code (a classification code of any level)
     kind: str
     width: int = 14
     required: bool = True  # the column must be present when reading
@@ -36,6 +36,7 @@ class TableSheet:
     name: str
     columns: tuple[Column, ...]
     purpose: str  # one line for the instructions sheet
+    required: bool = True  # False: a workbook made before the sheet existed is read without it
 
     def column(self, key: str) -> Column:
         return next(c for c in self.columns if c.key == key)
@@ -78,12 +79,14 @@ OVERVIEW_PARTS = {
     "subordinate_units": "下属单位",
     "divisions": "内设科室",
 }
+CLASSIFICATIONS = {"function": "支出功能分类", "economic": "部门预算支出经济分类"}
 CHOICES: dict[str, dict[str, str]] = {
     "source": {s.value: SOURCE_LABELS[s] for s in Source},
     "phase": PHASES,
     "sangong": SANGONG_ITEMS,
     "format": PERFORMANCE_FORMATS,
     "overview": OVERVIEW_PARTS,
+    "classification": CLASSIFICATIONS,
 }
 
 # ------------------------------------------------------------------ key–value sheets
@@ -189,6 +192,17 @@ BASIC_ECONOMIC = TableSheet(
         Column("printed_name", "表中印出的科目名称", "text", 24, required=False, note="与目录名称不同时才填写"),
     ),
     "基本支出按部门预算支出经济分类款级科目和资金来源的明细。",
+)
+CLASS_NAMES = TableSheet(
+    "科目名称",
+    (
+        Column("classification", "分类", "choice:classification", 24, note="支出功能分类 / 部门预算支出经济分类"),
+        Column("code", "科目编码", "code", 14, note="功能分类类 3 位、款 5 位、项 7 位；经济分类类 3 位、款 5 位"),
+        Column("name", "科目名称", "text", 36),
+    ),
+    "科目目录（内置目录不完整）未收录的科目名称，每个科目一行，类、款、项都可填写；目录已收录的科目以目录名称为准，"
+    "填写的名称与目录不同时校验会提示。也可在填写编码的单元格中写成“编码 名称”。",
+    required=False,
 )
 PROJECTS = TableSheet(
     "项目",
@@ -314,7 +328,7 @@ INDICATORS = TableSheet(
 )
 
 TABLE_SHEETS = (
-    OVERVIEW, BASIC, BASIC_ECONOMIC, PROJECTS, PROJECT_FUNDING, PROJECT_ECONOMIC, PROJECT_ALLOCATION,
+    OVERVIEW, BASIC, BASIC_ECONOMIC, CLASS_NAMES, PROJECTS, PROJECT_FUNDING, PROJECT_ECONOMIC, PROJECT_ALLOCATION,
     SANGONG, VEHICLES, LAST_YEAR, GLOSSARY, NOTES, PERFORMANCE, PERFORMANCE_EXTRA, INDICATORS,
 )
 
@@ -323,7 +337,7 @@ CATALOG = "目录"
 
 # Order of the sheets in the workbook: the order in which a finance officer fills them in.
 SHEET_ORDER = (
-    UNIT, OVERVIEW, STAFFING, BASIC, BASIC_ECONOMIC, PROJECTS, PROJECT_FUNDING, PROJECT_ECONOMIC,
+    UNIT, OVERVIEW, STAFFING, BASIC, BASIC_ECONOMIC, CLASS_NAMES, PROJECTS, PROJECT_FUNDING, PROJECT_ECONOMIC,
     PROJECT_ALLOCATION, SANGONG, PROCUREMENT, ASSETS, VEHICLES, LAST_YEAR, GLOSSARY, NOTES,
     PERFORMANCE, PERFORMANCE_EXTRA, INDICATORS,
 )

@@ -16,14 +16,15 @@ from openpyxl.utils import get_column_letter
 from openpyxl.workbook.workbook import Workbook
 from pydantic import ValidationError
 
-from yusuan.errors import InputError, InputProblem
+from yusuan.errors import InputError, InputProblem, explain, json_path
 from yusuan.excel import layout as L
-from yusuan.excel.cells import CellError, amount_in, choice_in, code_in, date_in, int_in, text_in
-from yusuan.load import explain, json_path
+from yusuan.excel.cells import CellError, amount_in, choice_in, code_and_name_in, code_in, date_in, int_in, text_in
 from yusuan.model import BudgetPackage
+from yusuan.model.origins import Origins
 from yusuan.model.package import SUBJECT_PATTERNS
 
-_WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别"}
+_WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别",
+         "classification": "分类"}
 Cell = tuple[str, int, str | None]  # sheet, row, column letter (None: the whole row)
 
 
@@ -34,9 +35,18 @@ def read_workbook(path: str | Path) -> BudgetPackage:
     if reader.problems:
         raise InputError(str(path), reader.problems)
     try:
-        return BudgetPackage.model_validate(data)
+        package = BudgetPackage.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(path), [reader.locate(e) for e in exc.errors()]) from None
+    return package.with_origins(reader.origins())
+
+
+# The sheet of each top-level key: the place of a finding on a fact not typed anywhere (no economic lines at all).
+_SHEET_OF = {
+    "unit": L.UNIT, "operating_costs": L.UNIT, "overview": L.OVERVIEW, "basic": L.BASIC, "basic_economic": L.BASIC_ECONOMIC,
+    "class_names": L.CLASS_NAMES, "projects": L.PROJECTS, "sangong": L.SANGONG, "procurement": L.PROCUREMENT,
+    "assets": L.ASSETS, "last_year": L.LAST_YEAR, "glossary": L.GLOSSARY, "notes": L.NOTES, "performance": L.PERFORMANCE,
+}
 
 
 def _open(path: Path) -> Workbook:
@@ -67,8 +77,16 @@ class _Reader:
         self.path, self.wb = path, wb
         self.problems: list[InputProblem] = []
         self.cells: dict[tuple, Cell] = {}  # JSON path in the package data → where it was typed
+        # names typed beside codes (“2050101 行政运行”): (classification, code, name, cell), in reading order
+        self.typed_names: list[tuple[str, str, str, Cell]] = []
 
     # -------------------------------------------------------------- locations
+
+    def origins(self) -> Origins:
+        cells = {(key,): (spec.name, None, None) for key, spec in _SHEET_OF.items()}
+        cells[("overview", "staffing")] = (L.STAFFING.name, None, None)
+        cells.update(self.cells)
+        return Origins(file=self.path.name, cells=cells)
 
     def where(self, sheet: str, row: int | None = None, col: str | None = None) -> str:
         text = f"{self.path.name} 工作表“{sheet}”"
@@ -101,6 +119,12 @@ class _Reader:
             if kind == "int":
                 return int_in(value)
             if kind in ("function", "economic", "economic_any"):
+                code, name = code_and_name_in(value)
+                lengths = {"function": (7,), "economic": (5,), "economic_any": (3, 5)}[kind]
+                if code is not None and name is not None and code.isdigit() and len(code) in lengths:
+                    self.typed_names.append(("function" if kind == "function" else "economic", code, name, where))
+                return code
+            if kind == "code":
                 return code_in(value)
             if kind == "date":
                 return date_in(value)
@@ -115,7 +139,7 @@ class _Reader:
     # -------------------------------------------------------------- sheets
 
     def read(self) -> dict:
-        missing = [s.name for s in L.SHEET_ORDER if s.name not in self.wb.sheetnames]
+        missing = [s.name for s in L.SHEET_ORDER if s.name not in self.wb.sheetnames and getattr(s, "required", True)]
         for name in missing:
             self.problems.append(InputProblem(
                 self.path.name, f"缺少工作表“{name}”（请使用 yusuan template 生成的工作簿，不要删除或改名工作表）"
@@ -136,6 +160,7 @@ class _Reader:
         self.plain_list(tables, L.GLOSSARY, "glossary", data)
         self.notes(tables[L.NOTES.name], data)
         self.performance(tables, data)
+        self.class_names(tables[L.CLASS_NAMES.name], data)
         return data
 
     def key_values(self, spec: L.KeyValueSheet, data: dict) -> None:
@@ -166,6 +191,8 @@ class _Reader:
 
     def table(self, spec: L.TableSheet) -> list[tuple[int, dict, dict]]:
         """(row number, {key: value}, {key: column letter}) for each non-blank data row."""
+        if spec.name not in self.wb.sheetnames:
+            return []  # an optional sheet (``TableSheet.required``) the workbook predates
         ws = self.wb[spec.name]
         by_key = {text_in(ws.cell(L.KEY_ROW, c).value): c for c in range(1, ws.max_column + 1)}
         by_label = {text_in(ws.cell(L.HEADER_ROW, c).value): c for c in range(1, ws.max_column + 1)}
@@ -334,3 +361,43 @@ class _Reader:
         if order:
             data["performance"] = order
 
+
+    def class_names(self, rows, data: dict) -> None:
+        """Names listed on the 科目名称 sheet, and names typed beside codes elsewhere that the catalogue of the
+        budget year lacks or names otherwise (a name equal to the catalogue's is not kept: it adds nothing).
+        Two different names for one code are an input error: which one should print is the user's call."""
+        from yusuan import catalog
+        from yusuan.catalog import normalise_name
+
+        given: dict[tuple[str, str], tuple[str, Cell]] = {}
+
+        def give(kind: str, code: str, name: str, where: Cell, listed: bool) -> None:
+            if not listed:
+                year = (data.get("unit") or {}).get("budget_year")
+                known = catalog.load(kind, year).name(code) if isinstance(year, int) and 2000 <= year <= 2100 else None  # type: ignore[arg-type]
+                if known is not None and normalise_name(known) == normalise_name(name):
+                    return  # picked from the drop-down list: the catalogue's own name
+            key = (kind, code)
+            if key in given:
+                before, at = given[key]
+                if normalise_name(before) != normalise_name(name):
+                    self.problem(where, f"科目 {code} 的名称“{name}”与{self.where(*at)}填写的“{before}”不一致，请统一为一个名称")
+                return
+            given[key] = (name, where)
+
+        for r, values, letters in rows:
+            kind, code, name = values.get("classification"), values.get("code"), values.get("name")
+            if kind is None or code is None or name is None:
+                missing = "分类" if kind is None else "科目编码" if code is None else "科目名称"
+                column = {"分类": "classification", "科目编码": "code", "科目名称": "name"}[missing]
+                self.problem((L.CLASS_NAMES.name, r, letters[column]), f"缺少{missing}（每行填写分类、科目编码和科目名称）")
+                continue
+            give(kind, code.strip(), name.strip(), (L.CLASS_NAMES.name, r, letters["code"]), True)
+        for kind, code, name, where in self.typed_names:
+            give(kind, code, name, where, False)
+        out: dict[str, dict[str, str]] = {}
+        for (kind, code), (name, where) in given.items():
+            out.setdefault(kind, {})[code] = name
+            self.cells[("class_names", kind, code)] = where
+        if out:
+            data["class_names"] = out

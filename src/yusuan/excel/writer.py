@@ -51,13 +51,15 @@ def _save(wb: Workbook, path: Path) -> Path:
 class _Lists:
     """The hidden 目录 sheet: one column per drop-down list."""
 
-    def __init__(self, ws: Worksheet, year: int):
+    def __init__(self, ws: Worksheet, year: int, given=None):
         self.ws = ws
         self.ranges: dict[str, str] = {}
         functions = catalog.load("function", year)
         economic = catalog.load("economic", year)
         self.function_names = {c: e.name for c, e in functions.entries.items()}
         self.economic_names = {c: e.name for c, e in economic.entries.items()}
+        # names the package gives (``class_names``) are shown beside codes; the lists keep the catalogue's
+        self.given = {"function": dict(given.function), "economic": dict(given.economic)} if given else {"function": {}, "economic": {}}
         ws["A1"] = f"下拉列表来源（{year}年度科目目录：功能分类 {functions.edition}，经济分类 {economic.edition}），请勿修改"
         self._add("function", "功能分类科目（项）", [f"{c} {n}" for c, n in self.function_names.items() if len(c) == 7])
         self._add("economic", "经济分类科目（款）", [f"{c} {n}" for c, n in self.economic_names.items() if len(c) == 5])
@@ -78,7 +80,8 @@ class _Lists:
 
     def code_text(self, kind: str, code: str) -> str:
         names = self.function_names if kind == "function" else self.economic_names
-        return f"{code} {names[code]}" if code in names else code
+        name = self.given[kind].get(code) or names.get(code)
+        return f"{code} {name}" if name else code
 
 
 def subject_keys() -> list[str]:
@@ -118,7 +121,7 @@ def _build(package: BudgetPackage | None, year: int) -> Workbook:
     wb = Workbook()
     _instructions(wb.active, year)
     sheets = {spec.name: wb.create_sheet(spec.name) for spec in L.SHEET_ORDER}
-    lists = _Lists(wb.create_sheet(L.CATALOG), year)
+    lists = _Lists(wb.create_sheet(L.CATALOG), year, package.class_names if package else None)
     wb[L.CATALOG].sheet_state = "hidden"
     rows = table_rows(package, lists) if package else {}
     values = key_values(package) if package else {("unit", "budget_year"): year}
@@ -144,8 +147,9 @@ def _instructions(ws: Worksheet, year: int) -> None:
         ("", False),
         ("二、科目编码", True),
         ("1. 支出功能分类填 7 位项级科目编码（如 2200101），经济分类填 5 位款级科目编码（如 30201）；项目的经济分类可填 3 位类级或 5 位款级编码。", False),
-        ("2. 可从下拉列表选择“编码 名称”，也可只填编码；读取时只取编码，名称以当年科目目录为准。", False),
-        (f"3. 下拉列表来自 {year} 年度科目目录（内置目录不完整）。列表中没有的科目也可以填写，校验时会给出提示；编码位数不对则无法读取。", False),
+        ("2. 可从下拉列表选择“编码 名称”，也可只填编码；目录已收录的科目，公开文本印出目录中的名称。", False),
+        (f"3. 下拉列表来自 {year} 年度科目目录（内置目录不完整）。列表中没有的科目也可以填写：请写成“编码 名称”（如“2050101 行政运行”），"
+         "或在“科目名称”表中填写（类、款级科目的名称也在那里填写），公开文本即印出该名称；没有名称的科目校验时会提示。编码位数不对则无法读取。", False),
         ("", False),
         ("三、资金来源与其他选项", True),
         ("资金来源、公开类别、“三公”经费项目、表格样式、概况类别请从下拉列表中选择中文名称。", False),
@@ -291,6 +295,9 @@ def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
             {"subject": k, "label": describe_subject(k, lists.function_names), **v.model_dump()} for k, v in p.last_year.items()
         ],
         L.GLOSSARY.name: [g.model_dump() for g in p.glossary],
+        L.CLASS_NAMES.name: [{"classification": kind, "code": code, "name": name}
+                             for kind, names in (("function", p.class_names.function), ("economic", p.class_names.economic))
+                             for code, name in names.items()],
         L.NOTES.name: [{"key": k, "text": v} for k, v in p.notes.items()],
         L.PERFORMANCE.name: [
             {"table": n, **t.model_dump(exclude={"indicators", "extra"})} for n, t in enumerate(p.performance, start=1)

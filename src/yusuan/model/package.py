@@ -13,9 +13,10 @@ import re
 from decimal import Decimal
 from typing import Annotated, Literal
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, PrivateAttr, model_validator
 
 from yusuan.amounts import to_decimal
+from yusuan.model.origins import Origins
 from yusuan.model.performance import PerformanceTable
 from yusuan.model.sources import Source
 
@@ -199,6 +200,30 @@ class Assets(Strict):
     plan_equipment_over_100: int | None = Field(default=None, ge=0)
 
 
+def _name_text(value: object) -> str:
+    text = str(value).strip() if value is not None else ""
+    if not text:
+        raise ValueError("科目名称为空")
+    return text
+
+
+AnyFunctionCode = Annotated[str, BeforeValidator(_code(r"\d{3}|\d{5}|\d{7}", "3、5 或 7", "支出功能分类科目"))]
+AnyEconomicCode = Annotated[str, BeforeValidator(_code(r"\d{3}|\d{5}", "3 或 5", "部门预算支出经济分类科目"))]
+ClassName = Annotated[str, BeforeValidator(_name_text)]
+
+
+class ClassNames(Strict):
+    """Names the user gives for classification codes (typed beside a code, or listed on their own).
+
+    Printed where the catalogue of the budget year lacks the code; where the catalogue knows it, its
+    name is printed and a differing given name is reported (F.NAMES.CATALOGUE)."""
+
+    function: dict[AnyFunctionCode, ClassName] = Field(
+        default_factory=dict, description="支出功能分类科目编码（类 3 位、款 5 位、项 7 位）→ 名称")
+    economic: dict[AnyEconomicCode, ClassName] = Field(
+        default_factory=dict, description="部门预算支出经济分类科目编码（类 3 位、款 5 位）→ 名称")
+
+
 class PriorYear(Strict):
     """Last year's figure for one subject, and the stated reason for the change."""
 
@@ -241,6 +266,28 @@ class BudgetPackage(Strict):
     performance: list[PerformanceTable] = Field(default_factory=list, description="项目支出绩效目标表")
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict, description="文字说明，如空表说明（键为表的标识）和“其他需说明的事项”")
+    class_names: ClassNames = Field(default_factory=ClassNames,
+                                    description="录入的科目名称：目录未收录的科目以此印出；与目录不同则给出提示")
+
+    # Where the facts were entered (set by the loaders); not data: never dumped, never compared.
+    _origins: Origins | None = PrivateAttr(default=None)
+
+    @property
+    def origins(self) -> Origins | None:
+        """The sheet/row/column (or file and data path) each fact was entered at, when loaded from a file."""
+        return self._origins
+
+    def with_origins(self, origins: Origins | None) -> "BudgetPackage":
+        self._origins = origins
+        return self
+
+    def __eq__(self, other: object) -> bool:
+        # the same facts are the same package wherever they were typed in
+        if not isinstance(other, BudgetPackage):
+            return NotImplemented
+        return self.__dict__ == other.__dict__
+
+    __hash__ = None  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _check_keys(self) -> "BudgetPackage":

@@ -68,11 +68,24 @@ def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
             seen.add(code)
             what = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
             note = PARTIAL_NOTE if cat.partial else ""
+            inputs = {"目录": cat.edition, "部分目录": "是" if cat.partial else "否"}
+            given = _given_name(ctx, kind, code)
+            if cat.partial and ctx.package is not None and given is None and not row.name.strip():
+                continue  # composed without a name: F.NAMES.MISSING reports it once, saying the catalogue lacks it
+            if given is not None:
+                inputs["录入名称"] = given
+                note += f"，名称采用录入的“{given}”"
             yield Hit(message=f"{table.label}“{row_label(row)}”的科目编码 {code} 不在{_year(ctx)}年{what}目录中（{_edition(cat)}）{note}。",
-                      location=cell_location(table, row, None), subject=row.key, stated=code,
-                      inputs={"目录": cat.edition, "部分目录": "是" if cat.partial else "否"})
+                      location=cell_location(table, row, None), subject=row.key, stated=code, inputs=inputs)
 
     return check
+
+
+def _given_name(ctx: Context, kind: str, code: str) -> str | None:
+    """The name the facts give for ``code`` (``BudgetPackage.class_names``), when checking a composed package."""
+    if ctx.package is None:
+        return None
+    return getattr(ctx.package.class_names, kind).get(code)
 
 
 def _misnamed(ctx: Context, kind: str, prefix: str, kinds: tuple[str, ...]) -> tuple[tuple[Table, Row, str, str], ...]:
@@ -233,10 +246,15 @@ UNKNOWN_CODE_RULES = ("C.FUNCTION.CODE", "C.ECONOMIC.CODE")
 
 
 def soften_for_partial(finding):
-    """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine); so is
+    """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine), and an info
+    when the facts give its name (nothing to correct, only not verified against a complete edition); so is
     a sum that misses its printed total only by rounding (``narrative_base.ROUNDING_MARK``)."""
-    if finding.rule in UNKNOWN_CODE_RULES and finding.inputs.get("部分目录") == "是" and finding.severity == "fatal":
-        return finding.model_copy(update={"severity": "warning"})
+    if finding.rule in UNKNOWN_CODE_RULES and finding.inputs.get("部分目录") == "是":
+        if "录入名称" in finding.inputs and finding.severity in ("fatal", "warning"):
+            # the user named a code the partial catalogue lacks: nothing to correct, only unverified
+            return finding.model_copy(update={"severity": "info"})
+        if finding.severity == "fatal":
+            return finding.model_copy(update={"severity": "warning"})
     if finding.inputs.get("舍入尾差") == "是" and finding.severity == "fatal":
         return finding.model_copy(update={"severity": "warning"})
     return finding

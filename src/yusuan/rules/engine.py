@@ -103,7 +103,7 @@ def run_rules(ctx: Context, rules: list[Rule] | None = None) -> list[Finding]:
             if unknown_hit(hit):
                 ctx.skipped()
                 continue
-            f = to_finding(r, severity, hit)
+            f = to_finding(r, severity, hit, ctx)
             if r.id not in ctx.settings.severities:
                 f = soften_for_partial(f)
             findings.append(f)
@@ -135,7 +135,9 @@ def check_disclosure(disclosure: Disclosure, package=None, profile=None, setting
     prof = _resolve_profile(profile, disclosure.profile)
     settings = settings or Settings()
     ctx = Context(disclosure=disclosure, package=package, settings=settings, profile=profile_settings(prof))
-    findings = sorted(run_rules(ctx), key=_sort_key)
+    from yusuan.rules.consequences import fold
+
+    findings = sorted(fold(run_rules(ctx), package, disclosure.origin == "composed"), key=_sort_key)
     ran = sum(1 for r in registry.values() if r.id not in settings.disabled and not (r.needs_facts and package is None))
     report = Report(unit_name=disclosure.unit_name, budget_year=disclosure.budget_year, profile=disclosure.profile,
                     source=source or disclosure.file, rules_run=ran, findings=findings,

@@ -247,15 +247,21 @@ def asset_years(ctx: Context, year: int) -> list[int]:
 def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
     """A budget for year Y reports assets as at the end of Y−1 (a final account: end of Y; a profile may allow
     other years, e.g. Y−2, with ``wording.assets_year_offsets``): the 截至 date in the assets section, or in any
-    paragraph that speaks of the unit's assets (国有资产, 固定资产, 车辆, 房屋)."""
+    paragraph that speaks of the unit's assets (国有资产, 固定资产, 车辆, 房屋). A disclosure composed from facts leaves
+    the date it printed from ``assets.as_of`` to F.YEAR.ASSETS."""
     year = ctx.disclosure.budget_year
     if not year:
         return
     allowed = asset_years(ctx, year)
+    # composed from facts, the date ``assets.as_of`` prints is F.YEAR.ASSETS's (which names where it was entered)
+    as_of = ctx.package.assets.as_of if ctx.package is not None and ctx.package.assets is not None else None
+    entered = f"截至{as_of}".replace(" ", "") if as_of else None
     for section, i, para in paragraphs_matching(ctx, ASSET_DATE):
         if section.id != "other.assets" and not any(w in para.text for w in ASSET_WORDS):
             continue
         for m in ASSET_DATE.finditer(para.text):
+            if entered and section.id == "other.assets" and m.group(0).replace(" ", "") in entered:
+                continue
             if int(m.group(1)) not in allowed:
                 expected = "或".join(str(y) for y in allowed)
                 yield Hit(message=f"{where(section, i)}“{m.group(0)}”：{year}年{'预算' if ctx.disclosure.phase == 'budget' else '决算'}"

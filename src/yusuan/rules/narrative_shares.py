@@ -165,9 +165,21 @@ def shares(ctx: Context) -> Iterator[Hit]:
             )
 
 
+def _rounding_only(parts: list[Placed], rounded: list[Decimal], ctx: Context) -> bool:
+    """Every share is its own figure rounded as the profile states, and the sum misses 100% by no more than the
+    rounding of that many terms (half a hundredth each)."""
+    if any(abs(p.statement.share - r) > ctx.settings.rate_tolerance for p, r in zip(parts, rounded)):
+        return False
+    stated_sum = sum((p.statement.share for p in parts), ZERO)
+    return abs(stated_sum - HUNDRED) <= Decimal("0.005") * len(parts)
+
+
 @rule("N.SHARE.SUM", "应合计为100%的占比合计为100%", "warning", "text-vs-table", reads=("income", "expenditure", "general"))
 def shares_total(ctx: Context) -> Iterator[Hit]:
-    """Shares of one whole whose amounts add up to the whole (income sources, 基本+项目, general 类) sum to 100%."""
+    """Shares of one whole whose amounts add up to the whole (income sources, 基本+项目, general 类) sum to 100%.
+    A disclosure yusuan composed with shares rounded half-up (the profile's ``share_rounding``) may add up to 99.99%
+    or 100.01% by that rounding alone (at most 0.005 per share): not reported. A published document is still
+    told, since its region may adjust shares to 100% (``largest_remainder``)."""
     mode = share_rounding(ctx.profile)
     for (whole_key, family), parts in families(ctx).items():
         if len(parts) < 2:
@@ -181,6 +193,8 @@ def shares_total(ctx: Context) -> Iterator[Hit]:
         amounts = [amount_wan(p.statement) for p in parts]
         half_up = [percent(a, whole[0]) for a in amounts]
         adjusted = largest_remainder(amounts)
+        if ctx.disclosure.origin == "composed" and mode == "half_up" and _rounding_only(parts, half_up, ctx):
+            continue  # composed shares each rounded half-up as the profile states: 99.99% or 100.01% is that rounding
         listing = "、".join(f"{p.statement.label or p.subject}{pct(p.statement.share)}" for p in parts)
         yield Hit(
             message=(f"{parts[0].where()}起列出的{FAMILY_LABELS.get(family, family)}占比（{listing}）合计{pct(stated_sum)}，"

@@ -28,6 +28,9 @@ class Hit:
     stated: Decimal | str | None = None
     expected: Decimal | str | None = None
     inputs: dict[str, Decimal | str] = field(default_factory=dict)
+    # where the fact was entered: a path into the package data (("projects", 2, "period")); the runner
+    # turns it into the workbook sheet/row/column (or file and data path) via ``BudgetPackage.origins``
+    origin: tuple | None = None
 
 
 @dataclass
@@ -185,7 +188,7 @@ def run(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
             continue
         for hit in hits:
             if not unknown_hit(hit):
-                findings.append(to_finding(r, severity, hit))
+                findings.append(to_finding(r, severity, hit, ctx))
             else:
                 ctx.skipped()
     return findings
@@ -197,12 +200,18 @@ def unknown_hit(hit: Hit) -> bool:
             or any(is_unknown(v) for v in hit.inputs.values()))
 
 
-def to_finding(r: Rule, severity: Severity, hit: Hit) -> Finding:
+def to_finding(r: Rule, severity: Severity, hit: Hit, ctx: Context | None = None) -> Finding:
+    """The finding of ``hit``; with ``ctx``, one on an entered fact is placed where the fact was entered."""
     difference = None
     if isinstance(hit.stated, Decimal) and isinstance(hit.expected, Decimal):
         difference = hit.stated - hit.expected
+    where = hit.location
+    if ctx is not None and ctx.package is not None and ctx.package.origins is not None:
+        from yusuan.rules.origins import place
+
+        where = place(ctx, r.id, hit)
     return Finding(
-        rule=r.id, severity=severity, category=r.category, message=hit.message, location=hit.location,
+        rule=r.id, severity=severity, category=r.category, message=hit.message, location=where,
         subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference, inputs=hit.inputs,
     )
 

@@ -511,12 +511,17 @@ _PERIOD_YEAR = re.compile(r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[.\-/／—–~�
 @rule("W.YEAR.PERIOD", "项目实施周期、资金执行时间不含预算年度", "warning", "text")
 def period_year(ctx: Context) -> Iterator[Hit]:
     """A project's 项目实施周期/资金执行时间 (“2022年1月1日-2022年12月31日”) whose years do not include the budget year
-    (in a final account, nor the year before: a project evaluated after its completion)."""
+    (in a final account, nor the year before: a project evaluated after its completion). A period composed from a
+    project's facts is left to F.YEAR.PERIOD."""
     year = ctx.disclosure.budget_year
     if not year:
         return
     for section, i, para in paragraphs_matching(ctx, PERIOD):
+        # a period printed as composed from a project's ``period``: F.YEAR.PERIOD reports it where it was entered
+        entered = [s.label for s in para.statements if s.subject.endswith(":period") and s.label] if ctx.package is not None else []
         for m in PERIOD.finditer(para.text):
+            if any(label in m.group(2) for label in entered):
+                continue
             years = [int(y) for y in _PERIOD_YEAR.findall(m.group(2))]
             if not years or min(years) <= year <= max(years):
                 continue
