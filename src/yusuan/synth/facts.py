@@ -19,6 +19,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from yusuan import catalog
+from yusuan.compose.tables import chinese_numeral
 from yusuan.model import BudgetPackage
 
 ZERO = Decimal(0)
@@ -208,15 +209,20 @@ def random_package(rng: random.Random, year: int = 2023, profile: str = "xinjian
     if has_carryover:
         sources += ["carryover_general", "carryover_unit"]
     projects = []
-    for n, e in enumerate(project_items, start=1):
+    seen: dict[str, int] = {}
+    for e in project_items:
         total = cents(rng, Decimal(1), scale * 3)
         source = rng.choice(sources)
         funding = [{"source": source, "amount": total}]
         lines = rng.randint(1, 3)
-        allocation = [{"purpose": f"{rng.choice(PURPOSES)}经费{i}", "amount": a}
-                      for i, a in enumerate(split(rng, total, lines), start=1)]
+        # no digits at the end of a name: "经费1" before "16.72万元" would print as "经费116.72万元"
+        allocation = [{"purpose": f"{purpose}经费", "amount": a}
+                      for purpose, a in zip(rng.sample(PURPOSES, lines), split(rng, total, lines))]
+        base = f"{e.name}{rng.choice(PROJECT_SUFFIXES)}"
+        seen[base] = seen.get(base, 0) + 1
+        name_ = base if seen[base] == 1 else f"{base}（第{chinese_numeral(seen[base])}批）"
         projects.append({
-            "name": f"{e.name}{rng.choice(PROJECT_SUFFIXES)}{n}", "function": e.code, "funding": funding,
+            "name": name_, "function": e.code, "funding": funding,
             "economic": [{"economic": "302", "amount": total}],
             "policy_basis": f"《关于{year}年{e.name}工作的通知》。", "implementer": name, "allocation": allocation,
             "period": f"{year}年1月1日-{year}年12月31日",
