@@ -31,6 +31,8 @@ def make(
     seed: int = typer.Option(1, "--seed", help="随机种子：相同种子生成相同的语料和真值"),
     formats: str = typer.Option("docx", "--formats", help="输出格式，逗号分隔：docx、xlsx、pdf"),
     variants: str = typer.Option("all", "--variants", help="all：随机版式变体；none：只用地区版式本身"),
+    profiles: Optional[str] = typer.Option(None, "--profiles", help="只用这些地区版式（逗号分隔）；缺省 xinjiang、shanghai 随机"),
+    categories: Optional[str] = typer.Option(None, "--categories", help="只注入这些错误类别（逗号分隔，按文件轮流）；缺省随机"),
 ) -> None:
     """生成合成语料：每个部门一份公开文件（按所选格式）和记录版式、措辞与注入错误的 truth.json。"""
     from yusuan.synth.make import make_corpus, parse_formats, parse_years
@@ -41,13 +43,18 @@ def make(
         with _progress() as progress:
             task = progress.add_task("生成公开文件", total=departments)
             truth = make_corpus(output, departments, year_list, errors, seed, wanted, variants,
-                                on_document=lambda i, d: progress.advance(task))
+                                on_document=lambda i, d: progress.advance(task),
+                                categories=_list(categories), profiles=_list(profiles))
     except InputError as exc:
         fail_input(exc)
     docs = truth["documents"]
     with_error = sum(1 for d in docs if not d["clean"])
     console.print(f"已写入 {len(docs)} 个部门、{sum(len(d['files']) for d in docs)} 个文件到 {output}，"
                   f"其中 {with_error} 个部门注入了错误；真值见 {output / 'truth.json'}", highlight=False)
+
+
+def _list(text: Optional[str]) -> Optional[list[str]]:
+    return [x.strip() for x in text.replace("，", ",").split(",") if x.strip()] if text else None
 
 
 def _pct(value) -> str:

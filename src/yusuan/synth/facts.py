@@ -131,9 +131,24 @@ def _performance(rng: random.Random, templates: list[dict], project: dict, unit_
             "indicators": indicators}
 
 
+# indicator wording used when the example is not beside the code (an installed yusuan)
+FALLBACK_INDICATORS = [
+    {"level1": "产出指标", "level2": "数量指标", "name": "完成工作任务数（项）", "target": ">=3项", "basis": "年度工作计划",
+     "last_year": "/", "scoring": "完成得满分，未完成按比例扣分", "evidence": "工作总结"},
+    {"level1": "产出指标", "level2": "质量指标", "name": "验收合格率", "target": ">=95%", "basis": "验收标准",
+     "last_year": "/", "scoring": "达到目标值得满分", "evidence": "验收报告"},
+    {"level1": "产出指标", "level2": "时效指标", "name": "按期完成率", "target": "=100%", "basis": "实施方案",
+     "last_year": "/", "scoring": "按期完成得满分", "evidence": "进度记录"},
+    {"level1": "效益指标", "level2": "社会效益指标", "name": "服务保障能力", "target": "有效提高", "basis": "部门职责",
+     "last_year": "/", "scoring": "达到目标得满分", "evidence": "工作总结"},
+]
+
+
 def _templates() -> list[dict]:
     from yusuan.load import load_package
 
+    if not (EXAMPLE / "package.yaml").exists():
+        return [{"indicators": FALLBACK_INDICATORS}]
     pkg = load_package(EXAMPLE)
     out = []
     for t in pkg.performance:
@@ -323,13 +338,12 @@ def random_package(rng: random.Random, year: int = 2023, profile: str = "xinjian
 
 
 def _example_glossary():
-    from yusuan.load import load_package
-
-    return load_package(EXAMPLE).glossary
+    example = example_package()
+    return example.glossary if example is not None else []
 
 
 def example_package():
-    """The bundled example (the first department of every corpus)."""
+    """The bundled example (the first department of every corpus); None when it is not beside the code."""
     from yusuan.load import load_package
 
-    return load_package(EXAMPLE)
+    return load_package(EXAMPLE) if (EXAMPLE / "package.yaml").exists() else None

@@ -71,14 +71,15 @@ def _plain(value):
     return value
 
 
-def document_plan(seed: int, index: int, years: list[int] | None, variants: str, rate: float) -> dict:
+def document_plan(seed: int, index: int, years: list[int] | None, variants: str, rate: float,
+                  profiles: tuple[str, ...] = PROFILES) -> dict:
     """What document ``index`` (1-based) will be: drawn from its own generator."""
     from yusuan.compose.phrasing import PHRASINGS
     from yusuan.profiles import load_profile
     from yusuan.profiles.variants import random_variants
 
     rng = random.Random(f"yusuan-synth:{seed}:{index}")
-    profile = rng.choice(PROFILES)
+    profile = rng.choice(profiles)
     chosen = random_variants(load_profile(profile), rng) if variants == "all" else []
     families = sorted(rng.sample(PHRASINGS, rng.randint(1, len(PHRASINGS))), key=PHRASINGS.index)
     return {
@@ -88,7 +89,8 @@ def document_plan(seed: int, index: int, years: list[int] | None, variants: str,
     }
 
 
-def build_document(seed: int, index: int, years: list[int] | None, variants: str, rate: float, rules=None):
+def build_document(seed: int, index: int, years: list[int] | None, variants: str, rate: float, rules=None,
+                   categories: list[str] | None = None, profiles: tuple[str, ...] = PROFILES):
     """Compose document ``index``: (disclosure, truth record without file names)."""
     from yusuan.compose import compose
     from yusuan.profiles import load_profile
@@ -96,11 +98,12 @@ def build_document(seed: int, index: int, years: list[int] | None, variants: str
     from yusuan.synth.facts import example_package, random_package
     from yusuan.synth.inject import inject
 
-    plan = document_plan(seed, index, years, variants, rate)
+    plan = document_plan(seed, index, years, variants, rate, profiles)
     rng = plan["rng"]
     base = load_profile(plan["profile"])
-    if index == 1:
-        package, origin = example_package(), "example"
+    package = example_package() if index == 1 else None
+    if package is not None:
+        origin = "example"
     else:
         year = plan["year"] or 2023
         package = random_package(rng, year, plan["profile"], base.performance.weight_total)
@@ -113,7 +116,9 @@ def build_document(seed: int, index: int, years: list[int] | None, variants: str
                   for s in disclosure.sections for st in s.statements() if st.amount is not None]
     errors = []
     if plan["error"]:
-        record = inject(disclosure, rng, rules=rules)
+        # the given categories in turn (by document number), else a random one
+        wanted = categories[(index - 1) % len(categories)] if categories else None
+        record = inject(disclosure, rng, wanted, rules=rules)
         if record is not None:
             errors.append(record)
     truth = {
@@ -127,7 +132,8 @@ def build_document(seed: int, index: int, years: list[int] | None, variants: str
 
 def make_corpus(out: Path, departments: int = 10, years: Iterable[int] | None = None, errors: float = 0.3,
                 seed: int = 1, formats: Iterable[str] = ("docx",), variants: str = "all",
-                on_document: Callable[[int, dict], None] | None = None) -> dict:
+                on_document: Callable[[int, dict], None] | None = None,
+                categories: Iterable[str] | None = None, profiles: Iterable[str] | None = None) -> dict:
     """Write ``departments`` documents in each format and ``truth.json`` into ``out``; return the truth."""
     from yusuan.render import file_stem, render
     from yusuan.synth.inject import Rules
@@ -139,12 +145,22 @@ def make_corpus(out: Path, departments: int = 10, years: Iterable[int] | None = 
     if variants not in ("all", "none"):
         raise _problem("--variants", f"--variants 应为 all 或 none，实际为 {variants!r}")
     formats = list(formats)
+    categories = list(categories) if categories else None
+    profiles = tuple(profiles) if profiles else PROFILES
+    if any(p not in PROFILES for p in profiles):
+        raise _problem("--profiles", f"合成语料只能用可生成的地区版式：{', '.join(PROFILES)}")
+    if categories:
+        from yusuan.synth.inject import CATEGORIES
+
+        unknown = [c for c in categories if c not in CATEGORIES]
+        if unknown:
+            raise _problem("--categories", f"没有名为“{'、'.join(unknown)}”的错误类别（可用：{', '.join(CATEGORIES)}）")
     years = sorted(set(years)) if years else None
     out.mkdir(parents=True, exist_ok=True)
     rules = Rules()
     documents = []
     for index in range(1, departments + 1):
-        disclosure, truth = build_document(seed, index, years, variants, errors, rules)
+        disclosure, truth = build_document(seed, index, years, variants, errors, rules, categories, profiles)
         ident = f"d{index:03d}"
         stem = f"{ident}_{file_stem(disclosure)}"
         with tempfile.TemporaryDirectory(dir=out) as tmp:
@@ -159,7 +175,7 @@ def make_corpus(out: Path, departments: int = 10, years: Iterable[int] | None = 
             on_document(index, documents[-1])
     result = {
         "schema": TRUTH_SCHEMA, "seed": seed, "departments": departments, "errors_rate": errors,
-        "formats": formats, "variants": variants, "years": years, "documents": documents,
+        "formats": formats, "variants": variants, "years": years, "categories": categories, "profiles": list(profiles), "documents": documents,
     }
     (out / TRUTH).write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
     return result

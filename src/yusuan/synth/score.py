@@ -12,8 +12,9 @@ Definitions (also in docs/synth.md):
   error; ``precision_fatal`` the same for fatal findings only;
 - **false fatal on clean documents** = fatal findings on documents without an injected error (every
   one is a false alarm: the facts are consistent by construction);
-- **narrative amounts read** = the composed narrative amounts (except the one an error changed) that
-  the audit read back under the same subject with the same amount, per phrasing family.
+- **narrative amounts read** = the composed narrative amounts of the clean documents that the audit
+  read back under the same subject with the same amount, per phrasing family and profile (documents
+  with an error are left out: a removed section or a retitled heading takes its amounts with it).
 """
 
 from __future__ import annotations
@@ -188,15 +189,12 @@ def score_corpus(folder: Path, results: Path | None = None,
                         matched_fatal += ok
                     if not ok:
                         unmatched_on_error[f["rule"]] += 1
-            if read_statements is not None:
-                injected = {(e.get("location") or {}).get("subject") for e in doc["errors"]}
+            if read_statements is not None and not doc["errors"]:  # an error may remove or retitle what it reads
                 read = defaultdict(set)
                 for st in read_statements:
                     if st.amount is not None:
                         read[st.subject].add(st.amount)
                 for subject, amount, family in doc["statements"]:
-                    if subject in injected:
-                        continue
                     family = family or "standard"
                     ok = _amount(amount) in read.get(subject, ())
                     for bucket in (narrative[family], narrative_profile[doc["profile"]]):
