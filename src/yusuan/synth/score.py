@@ -135,6 +135,8 @@ def score_corpus(folder: Path, results: Path | None = None,
     narrative_profile = defaultdict(lambda: [0, 0])
     missed_subjects = Counter()
     variant_rules: dict[str, Counter] = defaultdict(Counter)
+    clean_fatal_files: list[dict] = []
+    clean_variant_sets: list[tuple[set, bool]] = []
     for doc in truth["documents"]:
         for fmt, name in doc["files"].items():
             if on_file:
@@ -159,6 +161,10 @@ def score_corpus(folder: Path, results: Path | None = None,
                     variant_docs[v] += 1
                     variant_false[v] += bool(fatal)
                     variant_rules[v].update(f["rule"] for f in fatal)
+                clean_variant_sets.append((set(doc["variants"]), bool(fatal)))
+                if fatal:
+                    clean_fatal_files.append({"file": name, "profile": doc["profile"], "variants": doc["variants"],
+                                              "rules": dict(Counter(f["rule"] for f in fatal).most_common())})
                 for f in fatal:
                     false_fatal[f["rule"]] += 1
                     if len(false_fatal_examples[f["rule"]]) < 3:
@@ -227,9 +233,12 @@ def score_corpus(folder: Path, results: Path | None = None,
         "clean_files": clean_files, "clean_files_with_fatal": clean_with_fatal,
         "false_fatal_by_rule": dict(false_fatal.most_common()),
         "false_fatal_examples": dict(false_fatal_examples),
-        "false_fatal_by_variant": {v: {"clean_files": variant_docs[v], "with_fatal": variant_false[v],
-                                       "rules": dict(variant_rules[v].most_common(8))}
-                                   for v in sorted(variant_docs)},
+        "false_fatal_by_variant": {v: {
+            "clean_files": variant_docs[v], "with_fatal": variant_false[v],
+            "clean_files_without": sum(1 for vs, _ in clean_variant_sets if v not in vs),
+            "without_with_fatal": sum(1 for vs, bad in clean_variant_sets if v not in vs and bad),
+            "rules": dict(variant_rules[v].most_common(8))} for v in sorted(variant_docs)},
+        "clean_files_with_fatal_detail": clean_fatal_files,
         "warnings_on_clean_by_rule": dict(clean_warnings.most_common(20)),
         "narrative_amounts": {
             "read": sum(v[0] for v in narrative.values()), "total": read_total,
