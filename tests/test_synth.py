@@ -84,6 +84,8 @@ def test_score_finds_each_injected_category_read_back_from_word(tmp_path):
         assert s["injected"] >= 1, category
         assert s["recall"] > 0, (category, s["missed"])
     assert 0 < score["precision_fatal"] <= 1
+    twins = score["against_twins"]  # the error documents without their error, written beside them
+    assert twins["categories"]["sum"]["injected"] >= 1 and twins["recall"] > 0 and 0 < twins["precision"] <= 1
     assert "查全率" in result.output
 
 

@@ -76,6 +76,7 @@ def score(
         truth = load_truth(folder)
         total = sum(len(d["files"]) for d in truth["documents"])
         with _progress() as progress:
+            total += sum(len(d.get("twin_files") or {}) for d in truth["documents"]) if results is None else 0
             task = progress.add_task("审查文件", total=total)
             result = score_corpus(folder, results, on_file=lambda name: progress.advance(task))
     except InputError as exc:
@@ -95,6 +96,14 @@ def score(
                   f"涉及 {result['clean_files_with_fatal']}/{result['clean_files']} 个干净文件", highlight=False)
     for rule, n in list(result["false_fatal_by_rule"].items())[:10]:
         console.print(f"  · {rule}：{n} 条", highlight=False)
+    tw = result.get("against_twins")
+    if tw:
+        console.print(f"只计错误新增的发现（与无错孪生文件比对）：查全率 {_pct(tw['recall'])}，"
+                      f"查准率 {_pct(tw['precision'])}（{tw['findings']['matching']}/{tw['findings']['new']}）", highlight=False)
+        weak = [f"{CATEGORY_ZH[c]} {_pct(v['recall'])}" for c, v in tw["categories"].items()
+                if v["injected"] and v["recall"] is not None and v["recall"] < 1]
+        if weak:
+            console.print("  未全部查出的类别：" + "，".join(weak), highlight=False)
     na = result.get("narrative_amounts")
     if na:
         parts = "，".join(f"{f} {_pct(v['share'])}" for f, v in na["by_phrasing"].items())

@@ -22,6 +22,7 @@ from typing import Callable, Iterable
 from yusuan.errors import InputError, InputProblem
 
 TRUTH = "truth.json"
+TWINS = "twins"  # the error documents without their error
 TRUTH_SCHEMA = "yusuan.synth-truth/1"
 PROFILES = ("xinjiang", "shanghai")
 FORMATS = ("docx", "xlsx", "pdf")
@@ -133,7 +134,8 @@ def build_document(seed: int, index: int, years: list[int] | None, variants: str
 def make_corpus(out: Path, departments: int = 10, years: Iterable[int] | None = None, errors: float = 0.3,
                 seed: int = 1, formats: Iterable[str] = ("docx",), variants: str = "all",
                 on_document: Callable[[int, dict], None] | None = None,
-                categories: Iterable[str] | None = None, profiles: Iterable[str] | None = None) -> dict:
+                categories: Iterable[str] | None = None, profiles: Iterable[str] | None = None,
+                twins: bool = True) -> dict:
     """Write ``departments`` documents in each format and ``truth.json`` into ``out``; return the truth."""
     from yusuan.render import file_stem, render
     from yusuan.synth.inject import Rules
@@ -170,7 +172,18 @@ def make_corpus(out: Path, departments: int = 10, years: Iterable[int] | None = 
                 target = out / f"{stem}.{fmt}"
                 shutil.move(str(path), target)
                 files[fmt] = target.name
-        documents.append({"id": ident, "file": files[formats[0]], "files": files, **truth})
+        record = {"id": ident, "file": files[formats[0]], "files": files, **truth}
+        if twins and not truth["clean"]:
+            # the same document without its error: score tells the findings the error added
+            twin, _ = build_document(seed, index, years, variants, 0.0, rules, categories, profiles)
+            (out / TWINS).mkdir(exist_ok=True)
+            with tempfile.TemporaryDirectory(dir=out) as tmp:
+                record["twin_files"] = {}
+                for fmt, path in render(twin, Path(tmp), formats).items():
+                    target = out / TWINS / f"{stem}.{fmt}"
+                    shutil.move(str(path), target)
+                    record["twin_files"][fmt] = f"{TWINS}/{target.name}"
+        documents.append(record)
         if on_document:
             on_document(index, documents[-1])
     result = {

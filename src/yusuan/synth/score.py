@@ -12,6 +12,10 @@ Definitions (also in docs/synth.md):
   error; ``precision_fatal`` the same for fatal findings only;
 - **false fatal on clean documents** = fatal findings on documents without an injected error (every
   one is a false alarm: the facts are consistent by construction);
+- **against the twins**: ``make`` also writes each error document without its error (``twins/``);
+  ``against_twins`` repeats recall and precision counting only the findings the error added (those
+  the clean twin lacks), so a rule that fires on the layout anyway neither "catches" the error nor
+  dilutes precision;
 - **narrative amounts read** = the composed narrative amounts of the clean documents that the audit
   read back under the same subject with the same amount, per phrasing family and profile (documents
   with an error are left out: a removed section or a retitled heading takes its amounts with it).
@@ -107,6 +111,13 @@ def _audit(path: Path) -> tuple[dict | None, list, str | None]:
     return reports.to_dict(report), read, None
 
 
+def _key(finding: dict) -> tuple:
+    """A finding without the file it was found in: the same finding on the clean twin has the same key."""
+    where = {k: v for k, v in (finding.get("location") or {}).items() if k not in ("file", "bbox", "page", "cell")}
+    return (finding["rule"], finding.get("subject"), json.dumps(finding.get("stated")), json.dumps(finding.get("expected")),
+            json.dumps(where, sort_keys=True, ensure_ascii=False))
+
+
 def _amount(text) -> Decimal | None:
     try:
         return Decimal(str(text))
@@ -137,6 +148,9 @@ def score_corpus(folder: Path, results: Path | None = None,
     variant_rules: dict[str, Counter] = defaultdict(Counter)
     clean_fatal_files: list[dict] = []
     clean_variant_sets: list[tuple[set, bool]] = []
+    new_stats = {c: {"injected": 0, "caught": 0} for c in CATEGORIES}
+    new_matched = new_counted = 0
+    new_unmatched = Counter()
     for doc in truth["documents"]:
         for fmt, name in doc["files"].items():
             if on_file:
@@ -184,6 +198,31 @@ def score_corpus(folder: Path, results: Path | None = None,
                 if not caught and len(stats["missed"]) < 5:
                     stats["missed"].append({"file": name, "kind": error["kind"], "description": error["description"],
                                             "fatal_found": sorted({f["rule"] for f in fatal})[:8]})
+            twin = (doc.get("twin_files") or {}).get(fmt) if given is None else None
+            if doc["errors"] and twin:
+                if on_file:
+                    on_file(twin)
+                twin_report, _, _ = _audit(folder / twin)
+                if twin_report is not None:
+                    before = Counter(_key(f) for f in twin_report.get("findings", []) if f.get("severity") in COUNTED)
+                    new = []
+                    for f in findings:  # a finding the clean twin has too is not the error's doing
+                        k = _key(f)
+                        if before[k]:
+                            before[k] -= 1
+                        else:
+                            new.append(f)
+                    rules = {r for e in doc["errors"] for r in e["expected_rules"] + e.get("also_rules", [])}
+                    for error in doc["errors"]:
+                        new_stats[error["category"]]["injected"] += 1
+                        new_stats[error["category"]]["caught"] += any(
+                            f["rule"] in error["expected_rules"] and near(f, error) for f in new)
+                    for f in new:
+                        ok = f["rule"] in rules and any(near(f, e) for e in doc["errors"])
+                        new_counted += 1
+                        new_matched += ok
+                        if not ok:
+                            new_unmatched[f["rule"]] += 1
             if doc["errors"]:
                 rules = {r for e in doc["errors"] for r in e["expected_rules"] + e.get("also_rules", [])}
                 for f in findings:
@@ -229,6 +268,15 @@ def score_corpus(folder: Path, results: Path | None = None,
         "precision_fatal": round(matched_fatal / counted_fatal, 4) if counted_fatal else None,
         "precision_fatal_findings": {"matching": matched_fatal, "fatal": counted_fatal},
         "unmatched_on_error_documents": dict(unmatched_on_error.most_common(20)),
+        "against_twins": {
+            "categories": {c: {**v, "recall": round(v["caught"] / v["injected"], 4) if v["injected"] else None}
+                           for c, v in new_stats.items()},
+            "recall": (round(sum(v["caught"] for v in new_stats.values()) / sum(v["injected"] for v in new_stats.values()), 4)
+                       if any(v["injected"] for v in new_stats.values()) else None),
+            "precision": round(new_matched / new_counted, 4) if new_counted else None,
+            "findings": {"matching": new_matched, "new": new_counted},
+            "unmatched_new_by_rule": dict(new_unmatched.most_common(20)),
+        } if any(v["injected"] for v in new_stats.values()) else None,
         "false_fatal_on_clean": sum(false_fatal.values()),
         "clean_files": clean_files, "clean_files_with_fatal": clean_with_fatal,
         "false_fatal_by_rule": dict(false_fatal.most_common()),
