@@ -111,9 +111,12 @@ def _audit(path: Path) -> tuple[dict | None, list, str | None]:
     return reports.to_dict(report), read, None
 
 
-def _key(finding: dict) -> tuple:
-    """A finding without the file it was found in: the same finding on the clean twin has the same key."""
-    where = {k: v for k, v in (finding.get("location") or {}).items() if k not in ("file", "bbox", "page", "cell")}
+def _key(finding: dict, retitled: dict[str, str] | None = None) -> tuple:
+    """A finding without the file it was found in: the same finding on the clean twin has the same key.
+    ``retitled`` maps a section title the error changed back to the twin's."""
+    where = {k: v for k, v in (finding.get("location") or {}).items() if k not in ("file", "bbox", "page", "cell", "paragraph")}  # paragraphs renumber when a section goes
+    if retitled and where.get("section") in retitled:
+        where["section"] = retitled[where["section"]]
     return (finding["rule"], finding.get("subject"), json.dumps(finding.get("stated")), json.dumps(finding.get("expected")),
             json.dumps(where, sort_keys=True, ensure_ascii=False))
 
@@ -206,8 +209,10 @@ def score_corpus(folder: Path, results: Path | None = None,
                 if twin_report is not None:
                     before = Counter(_key(f) for f in twin_report.get("findings", []) if f.get("severity") in COUNTED)
                     new = []
+                    retitled = {e["location"]["section"]: e["location"]["section_before"] for e in doc["errors"]
+                                if (e.get("location") or {}).get("section_before")}
                     for f in findings:  # a finding the clean twin has too is not the error's doing
-                        k = _key(f)
+                        k = _key(f, retitled)
                         if before[k]:
                             before[k] -= 1
                         else:
