@@ -1,0 +1,1 @@
+"""Synthetic corpus with ground truth: random departments, injected errors, a scorer (``yusuan synth``)."""
