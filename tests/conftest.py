@@ -16,7 +16,8 @@ settings.load_profile("yusuan")
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "examples" / "changji-natural-resources-2023"
-SHARED = ROOT.parent / "shared" / "reference"
+# YUSUAN_SHARED points elsewhere (a missing directory shows how a fresh clone without ../shared runs).
+SHARED = Path(os.environ.get("YUSUAN_SHARED", ROOT.parent / "shared")) / "reference"
 CHANGJI_TEXT = SHARED / "changji-natural-resources-2023-budget.txt"
 SHANGHAI = SHARED / "shanghai"
 
