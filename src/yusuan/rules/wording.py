@@ -59,28 +59,41 @@ _PAIR_CHARS = re.compile("[" + re.escape("".join(o + c for o, c, _ in PAIRS)) + 
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s，。；：、:;,]))[(（]?[0-9０-９一二三四五六七八九十]{1,2}[)）]")
 
 
+# Each bracket or quote character: (index of its kind in PAIRS, +1 opening / -1 closing).
+_PAIR_SIDE = {ch: (k, 1) for k, (opens, _, _) in enumerate(PAIRS) for ch in opens} | {
+    ch: (k, -1) for k, (_, closes, _) in enumerate(PAIRS) for ch in closes}
+
+
 def _unbalanced(text: str) -> list[tuple[str, str, int]]:
     """(kind, 'open'|'close', position) of the first unpaired bracket or quote of each kind."""
-    text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    if not _PAIR_CHARS.search(text):
+        return []
+    if ")" in text or "）" in text:  # a list marker ends with one of them
+        text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    # Per kind: the open brackets not yet closed (their positions) and the first close without an open.
+    # Only the bracket characters are visited (one regex scan), not every character once per kind.
+    depth: list[list[int]] = [[] for _ in PAIRS]
+    stray: list[int | None] = [None] * len(PAIRS)
+    for m in _PAIR_CHARS.finditer(text):
+        kind, side = _PAIR_SIDE[m.group()]
+        if side > 0:
+            depth[kind].append(m.start())
+        elif depth[kind]:
+            depth[kind].pop()
+        elif stray[kind] is None:
+            stray[kind] = m.start()
     out = []
-    for opens, closes, name in PAIRS:
-        depth, first_open = 0, []
-        stray = None
-        for pos, ch in enumerate(text):
-            if ch in opens:
-                depth += 1
-                first_open.append(pos)
-            elif ch in closes:
-                if depth == 0:
-                    stray = stray if stray is not None else pos
-                else:
-                    depth -= 1
-                    first_open.pop()
-        if stray is not None:
-            out.append((name, "close", stray))
-        elif depth > 0:
-            out.append((name, "open", first_open[0]))
+    for kind, (_, _, name) in enumerate(PAIRS):
+        if stray[kind] is not None:
+            out.append((name, "close", stray[kind]))
+        elif depth[kind]:
+            out.append((name, "open", depth[kind][0]))
     return out
+
+
+def _unbalanced_of(ctx: Context, para: Paragraph) -> list[tuple[str, str, int]]:
+    """``_unbalanced(para.text)`` once per paragraph per check (a paragraph is also its neighbours' neighbour)."""
+    return ctx.cached(("unbalanced", id(para)), lambda: _unbalanced(para.text))
 
 
 @rule("W.PUNCT.UNPAIRED", "括号、引号、书名号不成对", "warning", "text")
@@ -94,13 +107,13 @@ def unpaired(ctx: Context) -> Iterator[Hit]:
     for n, (section, i, para) in enumerate(every):
         if not _PAIR_CHARS.search(para.text):
             continue
-        for name, side, pos in _unbalanced(para.text):
+        for name, side, pos in _unbalanced_of(ctx, para):
             if side == "open" and n + 1 < len(every) and every[n + 1][0] is section:
-                following = _unbalanced(every[n + 1][2].text)
+                following = _unbalanced_of(ctx, every[n + 1][2])
                 if any(k == name and s == "close" for k, s, _ in following):
                     continue  # one sentence split over two paragraphs
             if side == "close" and n > 0 and every[n - 1][0] is section:
-                before = _unbalanced(every[n - 1][2].text)
+                before = _unbalanced_of(ctx, every[n - 1][2])
                 if any(k == name and s == "open" for k, s, _ in before):
                     continue
             what = "只有前半个，没有配对的后半个" if side == "open" else "只有后半个，前面没有配对的前半个"
