@@ -30,13 +30,20 @@ def paragraphs_with(ctx: Context, pattern: re.Pattern) -> tuple[tuple[Section, i
     return paragraphs(ctx) if pattern.search(_joined(ctx)[0]) else ()
 
 
-def paragraphs_matching(ctx: Context, pattern: re.Pattern) -> list[tuple[Section, int, Paragraph]]:
+def paragraphs_matching(ctx: Context, pattern: re.Pattern, hint: re.Pattern | None = None) -> list[tuple[Section, int, Paragraph]]:
     """The paragraphs in which ``pattern`` occurs, found by one scan of the joined text.
 
     Only for patterns that cannot match the separator (a newline) nor look past a match's ends: then
     no match spans two paragraphs, and the scan meets in each paragraph exactly the matches a scan of
-    that paragraph alone would."""
+    that paragraph alone would.
+
+    ``hint``, when given, is a pattern found in every match of ``pattern`` (a part of it that starts
+    with a literal character, which the regex engine finds many times faster than a pattern starting
+    with a class or a look-behind): when the text holds no ``hint``, there is no match and the slow
+    scan is skipped. Usually the text holds none."""
     joined, starts = _joined(ctx)
+    if hint is not None and hint.search(joined) is None:
+        return []
     hit = sorted({bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)})
     every = paragraphs(ctx)
     return [every[i] for i in hit]
@@ -106,6 +113,9 @@ def placeholders(ctx: Context) -> Iterator[Hit]:
 
 
 _YUAN = re.compile(r"万?元")  # cannot match a newline: safe for paragraphs_matching
+# The paragraphs holding a ``_YUAN`` match are those holding a 元 (the 万 of a match is just before its 元,
+# in the same paragraph); a literal is found ~6x faster than the optional 万 lets the engine.
+_YUAN_CHAR = re.compile("元")
 _UNIT_HEADER = re.compile(r"(单位|单位为|计量单位)[:：]?\s*$|[（(]\s*$")
 
 
@@ -115,7 +125,7 @@ def blank_amounts(ctx: Context) -> Iterator[Hit]:
     # Only the paragraphs with a 元 in them, found by one scan of the joined text; and the text before
     # each 元 is copied only when its last printed character is not a digit: most 元 follow a figure,
     # and copying every paragraph's prefix for each of them was most of this rule's cost.
-    for section, i, para in paragraphs_matching(ctx, _YUAN):
+    for section, i, para in paragraphs_matching(ctx, _YUAN_CHAR):
         text = para.text
         for m in _YUAN.finditer(text):
             start = m.start()

@@ -38,12 +38,14 @@ from yusuan.rules.tables_common import cell_location
 # ellipsis (…… is U+2026, and 。。。 typed for an ellipsis is left alone), not ）。 or ”。 (a closing
 # bracket or quote before a stop is correct), not ：。 (an empty reason: H.REASON.EMPTY).
 DOUBLED = re.compile(r"(?<![。.])(。。|，，|，。|。，|；。|；；|，；|；，|、、|、。|、，|，、|：：)(?![。.])")
+# In every DOUBLED match (two of these marks in a row), found ~5x faster than DOUBLED's look-behind lets it be.
+_DOUBLED_HINT = re.compile(r"[。，；、：][。，；、：]")
 
 
 @rule("W.PUNCT.DOUBLE", "标点重复或连用", "warning", "text")
 def doubled_punctuation(ctx: Context) -> Iterator[Hit]:
     """Two punctuation marks in a row: “。。”, “，，”, “，。”, “。，”, “；。”, “、、”, “：：” (not an ellipsis, not “）。”)."""
-    for section, i, para in paragraphs_matching(ctx, DOUBLED):
+    for section, i, para in paragraphs_matching(ctx, DOUBLED, _DOUBLED_HINT):
         for m in DOUBLED.finditer(para.text):
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中标点“{m.group(0)}”重复或连用。",
                       location=para.location, subject=section.id, stated=m.group(0), expected=m.group(0)[-1])
@@ -129,6 +131,10 @@ ALTERNATIVES = re.compile(
     r"(?:增加|增长|上升)\s*[（(/／]\s*(?:减少|下降|降低)\s*[)）]?|(?:减少|下降)\s*[（(/／]\s*(?:增加|增长)\s*[)）]?"
     r"|增\s*[（(/／]\s*减\s*[)）]?|(?:大于|高于)\s*[（(/／]\s*(?:小于|低于)\s*[)）]?|(?:小于|低于)\s*[（(/／]\s*(?:大于|高于)\s*[)）]?"
     r"|[（(【\[]\s*(?:请?填写|请?填列|请注明|请说明|单位名称|部门名称|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)[^）)】\]]{0,12}[）)】\]]")
+# In every ALTERNATIVES match: the bracket or slash and what follows it (the second word, or the prompt's
+# first word or two); a tenth of the cost of scanning for ALTERNATIVES itself.
+_ALTERNATIVES_HINT = re.compile(r"[（(/／【\[]\s*(?:减|下降|降低|增加|增长|小于|低于|大于|高于|请|填写|填列|单位名称|部门名称"
+                                r"|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)")
 PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 
 
@@ -136,7 +142,7 @@ PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 def template_remnants(ctx: Context) -> Iterator[Hit]:
     """A template's alternatives left for the author to choose (“增加（减少）”, “增长/下降”, “增（减）”) or a
     fill-in prompt (“（单位名称）”, “（请填写……）”) printed as text; and XX/×× in a title (paragraphs: H.PLACEHOLDER)."""
-    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES):
+    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES, _ALTERNATIVES_HINT):
         for m in ALTERNATIVES.finditer(para.text):
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”含模板未处理的内容“{m.group(0)}”"
                               "（应按实际情况只保留一种写法或填入实际名称）。",
@@ -371,12 +377,15 @@ def rate_contradicts(ctx: Context) -> Iterator[Hit]:
 SHARE_OF = re.compile(NUM + r"\s*" + UNIT + r"\s*[，,]?\s*占[^。；;，,\d%]{0,20}?" + NUM + r"\s*" + UNIT
                       + r"的?(?:比重|比例)?(?:为|是)?\s*" + NUM + r"\s*[%％]")
 
+# SHARE_OF from its 占 on: in every match, and found ~50x faster (it starts with a literal character).
+_SHARE_HINT = re.compile(r"占[^。；;，,\d%]{0,20}?" + NUM + r"\s*" + UNIT + r"的?(?:比重|比例)?(?:为|是)?\s*" + NUM + r"\s*[%％]")
+
 
 @rule("W.SHARE.TEXT", "占比与句中金额、总额不符", "fatal", "text")
 def share_of_stated_whole(ctx: Context) -> Iterator[Hit]:
     """“基本支出1174.93万元，占支出总额6128.18万元的19.17%”: the share equals the part ÷ the whole the same clause
     states (half-up; compared at the precision printed). Shares of a whole stated elsewhere: N.SHARE."""
-    for section, i, para in paragraphs_matching(ctx, SHARE_OF):
+    for section, i, para in paragraphs_matching(ctx, SHARE_OF, _SHARE_HINT):
         for m in SHARE_OF.finditer(para.text):
             part, whole, share = _num(m.group(1)), _num(m.group(3)), _num(m.group(5))
             if part is None or whole is None or share is None or whole == 0 or m.group(2) != m.group(4):
@@ -400,12 +409,15 @@ _FINAL_FIG = re.compile(r"决算(?:数)?(?:为|是|[:：])\s*" + NUM + r"\s*" + 
 COMPLETION = re.compile(r"(?:(?:完成|达到|占)(?:了)?(?:年初)?(?:预算|调整预算)(?:数)?的|(?:预算)?(?:完成率|执行率)(?:为|是|达到?)?)\s*"
                         + NUM + r"\s*[%％]")
 
+# In every COMPLETION match: “预算的R%”/“预算数的R%” (of 完成预算的, 达到调整预算数的 …) or 完成率/执行率.
+_COMPLETION_HINT = re.compile(r"预算数?的\s*" + NUM + r"\s*[%％]|完成率|执行率")
+
 
 @rule("W.RATE.COMPLETION", "预算完成率与句中决算数、预算数不符", "fatal", "text")
 def completion_rate(ctx: Context) -> Iterator[Hit]:
     """“年初预算为A万元，支出决算为B万元，完成年初预算的R%”: R = B ÷ A × 100, from the two figures the same
     sentence states just before it (compared at the precision R is printed with)."""
-    for section, i, para in paragraphs_matching(ctx, COMPLETION):
+    for section, i, para in paragraphs_matching(ctx, COMPLETION, _COMPLETION_HINT):
         for s in re.finditer(r"[^。！？\n]+", para.text):
             text = s.group(0)
             for m in COMPLETION.finditer(text):
