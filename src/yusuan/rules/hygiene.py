@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from bisect import bisect_right
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from yusuan.amounts import normalise_text
 from yusuan.disclosure import Paragraph, Section
@@ -44,9 +44,20 @@ def paragraphs_matching(ctx: Context, pattern: re.Pattern, hint: re.Pattern | No
     joined, starts = _joined(ctx)
     if hint is not None and hint.search(joined) is None:
         return []
-    hit = sorted({bisect_right(starts, m.start()) - 1 for m in pattern.finditer(joined)})
+    return _paragraphs_at(ctx, (m.start() for m in pattern.finditer(joined)))
+
+
+def _paragraphs_at(ctx: Context, positions: Iterable[int]) -> list[tuple[Section, int, Paragraph]]:
+    """The paragraphs (in printed order, each once) holding these positions of the joined text."""
+    starts = _joined(ctx)[1]
+    hit = sorted({bisect_right(starts, pos) - 1 for pos in positions})
     every = paragraphs(ctx)
     return [every[i] for i in hit]
+
+
+def _reversed_joined(ctx: Context) -> str:
+    """The joined text backwards: a pattern ending in a literal, reversed, starts with it and is found fast."""
+    return ctx.cached(("joined_reversed",), lambda: _joined(ctx)[0][::-1])
 
 
 def _joined(ctx: Context) -> tuple[str, list[int]]:
@@ -204,6 +215,9 @@ _YEAR = re.compile(r"(\d{4})年")
 # 比2022年 / 较2022年度 / 比上年（2021年） / 与上一年度（2021年）相比
 COMPARE_YEAR = re.compile(r"(比|较|与|同)(?:上年度?|上一年度?)?[（(]?(\d{4})年")
 CURRENT_YEAR = re.compile(r"(\d{4})年(预算数|预算安排|部门预算|预算情况|收支预算|支出预算|收入预算|财政拨款)")
+# CURRENT_YEAR from its 年 on: found by its literal ~15x faster. A CURRENT_YEAR match is this one with the four
+# digits before it, and matches cannot overlap (the words after 年 hold no digit), so these are all of them.
+_CURRENT_YEAR_TAIL = re.compile(r"年(?:预算数|预算安排|部门预算|预算情况|收支预算|支出预算|收入预算|财政拨款)")
 
 
 @rule("H.YEAR.COMPARISON", "比较年份错误", "fatal", "text")
@@ -231,7 +245,9 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
             if int(m.group(1)) != year and ("关于" in section.title or "部门预算" in section.title):
                 yield Hit(message=f"{PART_NAMES.get(section.part, '')}标题“{section.title}”中的年份{m.group(1)}与预算年度{year}不符。",
                           location=section.location, subject=section.id, stated=m.group(1), expected=str(year))
-    for section, i, para in paragraphs_matching(ctx, CURRENT_YEAR):
+    joined = _joined(ctx)[0]
+    at = (m.start() - 4 for m in _CURRENT_YEAR_TAIL.finditer(joined) if m.start() >= 4 and CURRENT_YEAR.match(joined, m.start() - 4))
+    for section, i, para in _paragraphs_at(ctx, at):
         for m in CURRENT_YEAR.finditer(para.text):
             y = int(m.group(1))
             context = para.text[max(0, m.start() - 6): m.start()]
@@ -278,6 +294,8 @@ WAN_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*万元")
 # Occurs wherever YUAN_AMOUNT does (its match ends with a digit or comma, spaces, 元) and is found ~2x
 # faster: the test of the whole text before the per-paragraph scan.
 YUAN_HINT = re.compile(r"[\d,]\s*元")
+# YUAN_HINT backwards (its 元 first): searched in the reversed text, ~10x faster.
+_YUAN_HINT_REVERSED = re.compile(r"元\s*[\d,]")
 
 
 @rule("H.UNIT.WORD", "金额单位用词与表格不一致", "warning", "text")
@@ -285,7 +303,12 @@ def unit_words(ctx: Context) -> Iterator[Hit]:
     """Part 3 amounts in 元 where the tables are in 万元 (or 万元 figures where tables are in 元)."""
     units = {t.unit for t in ctx.disclosure.tables}
     table_unit = "元" if units == {"元"} else "万元"
-    for section, i, para in paragraphs_with(ctx, YUAN_HINT if table_unit == "万元" else WAN_AMOUNT):
+    if table_unit == "万元":
+        found = _YUAN_HINT_REVERSED.search(_reversed_joined(ctx)) is not None  # = YUAN_HINT.search(joined text)
+        every = paragraphs(ctx) if found else ()
+    else:
+        every = paragraphs_with(ctx, WAN_AMOUNT)
+    for section, i, para in every:
         if section.part != 3:
             continue
         text = para.text
