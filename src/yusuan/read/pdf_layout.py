@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -365,7 +366,7 @@ def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line
             continue
         rows.append([c])
         span = (c.top, c.bottom)
-    walls = [r for r in rules or [] if r.orient == "v"]
+    walls = _Walls([r for r in rules or [] if r.orient == "v"])
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
@@ -374,9 +375,31 @@ def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line
     return lines
 
 
-def split_words(row: list[Char], walls: list[Rule] | None = None) -> list[Word]:
+class _Walls:
+    """Vertical ruling lines sorted by x, to find those between two characters without testing all."""
+
+    def __init__(self, walls: list[Rule]):
+        self.walls = sorted(walls, key=lambda r: r.pos)
+        self.xs = [r.pos for r in self.walls]
+
+    def between(self, x0: float, x1: float, y: float) -> bool:
+        """Some wall with x0 <= pos <= x1 spans y (a <= y <= b)."""
+        walls = self.walls
+        for k in range(bisect_left(self.xs, x0), bisect_right(self.xs, x1)):
+            r = walls[k]
+            if r.a <= y <= r.b:
+                return True
+        return False
+
+
+def split_words(row: list[Char], walls: list[Rule] | _Walls | None = None) -> list[Word]:
     """A gap wider than ~0.6 of the character height separates words; a digit following CJK text
-    with any visible gap also starts a new word (a number printed right after a label)."""
+    with any visible gap also starts a new word (a number printed right after a label); so does a
+    vertical ruling line between two characters (a cell border)."""
+    if walls is not None and not isinstance(walls, _Walls):
+        walls = _Walls(walls)
+    if walls is not None and not walls.walls:
+        walls = None
     words: list[Word] = []
     cur: list[Char] = []
     for c in row:
@@ -386,9 +409,9 @@ def split_words(row: list[Char], walls: list[Rule] | None = None) -> list[Word]:
             size = max(prev.height, c.height, 4.0)
             glued = _is_cjk(prev.text) and (c.text.isdigit() or c.text in "-.") and gap > 0.15 * size
             glued = glued or (prev.text.isdigit() and _is_cjk(c.text) and c.text not in "万元%" and gap > 0.15 * size)
-            yc = (c.top + c.bottom) / 2
-            walled = any(prev.x1 - 1.5 <= r.pos <= c.x0 + 1.5 and r.a <= yc <= r.b for r in walls or ())
-            if gap > 0.6 * size or glued or walled:
+            # the walls are looked at only when neither the gap nor the glyphs already split the word
+            if gap > 0.6 * size or glued or (
+                    walls is not None and walls.between(prev.x1 - 1.5, c.x0 + 1.5, (c.top + c.bottom) / 2)):
                 words.append(_word(cur))
                 cur = []
         cur.append(c)
