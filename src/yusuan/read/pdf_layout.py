@@ -402,19 +402,23 @@ def split_words(row: list[Char], walls: list[Rule] | _Walls | None = None) -> li
         walls = None
     words: list[Word] = []
     cur: list[Char] = []
+    # The loop runs once per character of the page: heights and _is_cjk are inlined, and the
+    # previous character's values carried over rather than read again.
+    prev = None
     for c in row:
+        text, height = c.text, c.bottom - c.top
         if cur:
-            prev = cur[-1]
             gap = c.x0 - prev.x1
-            size = max(prev.height, c.height, 4.0)
-            glued = _is_cjk(prev.text) and (c.text.isdigit() or c.text in "-.") and gap > 0.15 * size
-            glued = glued or (prev.text.isdigit() and _is_cjk(c.text) and c.text not in "万元%" and gap > 0.15 * size)
+            size = max(prev_height, height, 4.0)
+            glued = prev_text > "\u2e80" and (text.isdigit() or text in "-.") and gap > 0.15 * size
+            glued = glued or (prev_text.isdigit() and text > "\u2e80" and text not in "万元%" and gap > 0.15 * size)
             # the walls are looked at only when neither the gap nor the glyphs already split the word
             if gap > 0.6 * size or glued or (
                     walls is not None and walls.between(prev.x1 - 1.5, c.x0 + 1.5, (c.top + c.bottom) / 2)):
                 words.append(_word(cur))
                 cur = []
         cur.append(c)
+        prev, prev_text, prev_height = c, text, height
     if cur:
         words.append(_word(cur))
     return words
