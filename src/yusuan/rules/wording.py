@@ -60,6 +60,7 @@ _PAIR_CHARS = re.compile("[" + re.escape("".join(o + c for o, c, _ in PAIRS)) + 
 # A list marker closing a bracket it never opened: “1）”, “(2)”, “一）” at the start of a paragraph or after a
 # stop, comma or space (“……；2）……”).
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s，。；：、:;,]))[(（]?[0-9０-９一二三四五六七八九十]{1,2}[)）]")
+_LIST_MARKER_END = re.compile(r"[0-9０-９一二三四五六七八九十][)）]")
 
 
 # Each bracket or quote character: (index of its kind in PAIRS, +1 opening / -1 closing).
@@ -71,7 +72,7 @@ def _unbalanced(text: str) -> list[tuple[str, str, int]]:
     """(kind, 'open'|'close', position) of the first unpaired bracket or quote of each kind."""
     if not _PAIR_CHARS.search(text):
         return []
-    if ")" in text or "）" in text:  # a list marker ends with one of them
+    if _LIST_MARKER_END.search(text):  # in every list marker; found several times faster than the marker
         text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
     # Per kind: the open brackets not yet closed (their positions) and the first close without an open.
     # Only the bracket characters are visited (one regex scan), not every character once per kind.
