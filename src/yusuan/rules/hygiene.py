@@ -114,10 +114,19 @@ PLACEHOLDER = re.compile(r"(?=[XxＸｘ×＊*此待【\[（(＿_])"
                          r"(?:[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}|此处填写|待填写?|待补充|【\s*】|\[\s*\]|（\s*）|\(\s*\)|＿{2,}|_{3,})")
 
 
+# Every PLACEHOLDER match holds one of these characters or a match of one of these patterns (each starting
+# with a literal character, which the engine finds fast).
+_PLACEHOLDER_CHARS = "XxＸｘ×＊*＿_"
+_PLACEHOLDER_HINTS = tuple(re.compile(p) for p in (r"此处填写", r"待填", r"待补充", r"【\s*】", r"\[\s*\]", r"（\s*）", r"\(\s*\)"))
+
+
 @rule("H.PLACEHOLDER", "模板占位符未替换", "fatal", "text")
 def placeholders(ctx: Context) -> Iterator[Hit]:
     """Template placeholders left in the text: XXX, ××, 此处填写, 【】, empty brackets, ____."""
-    for section, i, para in paragraphs_with(ctx, PLACEHOLDER):
+    joined = _joined(ctx)[0]
+    if not (any(ch in joined for ch in _PLACEHOLDER_CHARS) or any(p.search(joined) for p in _PLACEHOLDER_HINTS)):
+        return  # = PLACEHOLDER.search(joined text) is None, tested ~4x faster
+    for section, i, para in paragraphs(ctx):
         for m in PLACEHOLDER.finditer(para.text):
             yield Hit(message=f"{where(section, i)}含有未替换的占位内容“{m.group(0)}”：“{excerpt(para.text, m.start(), m.end())}”。",
                       location=para.location, subject=section.id, stated=m.group(0))
