@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ctypes
 import unicodedata
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 import pypdfium2 as pdfium
@@ -259,14 +260,53 @@ def page_chars(textpage: pdfium.PdfTextPage, display: Display) -> list[Char]:
     return chars
 
 
+def _objects(page: pdfium.PdfPage, kind: int, max_depth: int = 3, form=None, level: int = 0):
+    """The raw handles of the page's objects of one type, Form XObjects entered up to ``max_depth``
+    levels: ``page.get_objects(filter=[kind], max_depth=max_depth)`` in the same order, without a
+    Python wrapper object per page object (a ruled table page has thousands of paths, and the wrappers
+    cost more than reading their bounds)."""
+    if form is None:
+        count, get, parent = raw.FPDFPage_CountObjects, raw.FPDFPage_GetObject, page.raw
+    else:
+        count, get, parent = raw.FPDFFormObj_CountObjects, raw.FPDFFormObj_GetObject, form
+    n = count(parent)
+    if n < 0:
+        raise pdfium.PdfiumError("Failed to get number of pageobjects.")
+    get_type, form_type = raw.FPDFPageObj_GetType, raw.FPDF_PAGEOBJ_FORM
+    for i in range(n):
+        obj = get(parent, i)
+        if not obj:
+            raise pdfium.PdfiumError("Failed to get pageobject.")
+        t = get_type(obj)
+        if t == kind:
+            yield obj
+        if t == form_type and level < max_depth - 1:
+            yield from _objects(page, kind, max_depth, obj, level + 1)
+
+
+class _Bounds:
+    """``FPDFPageObj_GetBounds`` of a raw handle: (left, bottom, right, top), or None when pdfium cannot
+    locate the object (where ``PdfObject.get_bounds`` raises)."""
+
+    def __init__(self) -> None:
+        self.l, self.b, self.r, self.t = ctypes.c_float(), ctypes.c_float(), ctypes.c_float(), ctypes.c_float()
+        self.refs = tuple(ctypes.byref(v) for v in (self.l, self.b, self.r, self.t))
+
+    def __call__(self, obj) -> tuple[float, float, float, float] | None:
+        if not raw.FPDFPageObj_GetBounds(obj, *self.refs):
+            return None
+        return self.l.value, self.b.value, self.r.value, self.t.value
+
+
 def page_rules(page: pdfium.PdfPage, display: Display) -> list[Rule]:
     """Thin path objects (borders drawn as lines or as thin filled rectangles), as displayed."""
     rules: list[Rule] = []
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_PATH], max_depth=3):
-        try:
-            x0, top, x1, bottom = display.box(*obj.get_bounds())
-        except Exception:  # noqa: BLE001 - a path without bounds draws nothing we can use
-            continue
+    bounds = _Bounds()
+    for obj in _objects(page, raw.FPDF_PAGEOBJ_PATH):
+        box = bounds(obj)
+        if box is None:
+            continue  # a path without bounds draws nothing we can use
+        x0, top, x1, bottom = display.box(*box)
         w, h = x1 - x0, bottom - top
         if h <= RULE_THICKNESS and w > RULE_THICKNESS:
             rules.append(Rule("h", (top + bottom) / 2, x0, x1))
@@ -281,11 +321,12 @@ def image_share(page: pdfium.PdfPage, display: Display) -> float:
     """The largest image's share of the displayed page (0 when the page has no image)."""
     best = 0.0
     area = display.width * display.height or 1.0
-    for obj in page.get_objects(filter=[raw.FPDF_PAGEOBJ_IMAGE], max_depth=3):
-        try:
-            x0, top, x1, bottom = display.box(*obj.get_bounds())
-        except Exception:  # noqa: BLE001 - an image without bounds shows nothing
-            continue
+    bounds = _Bounds()
+    for obj in _objects(page, raw.FPDF_PAGEOBJ_IMAGE):
+        box = bounds(obj)
+        if box is None:
+            continue  # an image without bounds shows nothing
+        x0, top, x1, bottom = display.box(*box)
         w, h = min(x1, display.width) - max(x0, 0.0), min(bottom, display.height) - max(top, 0.0)
         if w > 0 and h > 0:
             best = max(best, w * h / area)
@@ -293,13 +334,13 @@ def image_share(page: pdfium.PdfPage, display: Display) -> float:
 
 
 def _is_rectangle(obj) -> bool:
-    """A stroked box (cell border drawn as one rectangle): 4–5 straight segments."""
-    n = raw.FPDFPath_CountSegments(obj.raw)
+    """A stroked box (cell border drawn as one rectangle): 4–5 straight segments (``obj``: a raw handle)."""
+    n = raw.FPDFPath_CountSegments(obj)
     if n not in (4, 5):
         return False
     stroke = ctypes.c_int()
     fill = ctypes.c_int()
-    raw.FPDFPath_GetDrawMode(obj.raw, ctypes.byref(fill), ctypes.byref(stroke))
+    raw.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke))
     return bool(stroke.value)
 
 
@@ -325,7 +366,7 @@ def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line
             continue
         rows.append([c])
         span = (c.top, c.bottom)
-    walls = [r for r in rules or [] if r.orient == "v"]
+    walls = _Walls([r for r in rules or [] if r.orient == "v"])
     lines = []
     for row in rows:
         row.sort(key=lambda c: c.x0)
@@ -334,24 +375,50 @@ def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line
     return lines
 
 
-def split_words(row: list[Char], walls: list[Rule] | None = None) -> list[Word]:
+class _Walls:
+    """Vertical ruling lines sorted by x, to find those between two characters without testing all."""
+
+    def __init__(self, walls: list[Rule]):
+        self.walls = sorted(walls, key=lambda r: r.pos)
+        self.xs = [r.pos for r in self.walls]
+
+    def between(self, x0: float, x1: float, y: float) -> bool:
+        """Some wall with x0 <= pos <= x1 spans y (a <= y <= b)."""
+        walls = self.walls
+        for k in range(bisect_left(self.xs, x0), bisect_right(self.xs, x1)):
+            r = walls[k]
+            if r.a <= y <= r.b:
+                return True
+        return False
+
+
+def split_words(row: list[Char], walls: list[Rule] | _Walls | None = None) -> list[Word]:
     """A gap wider than ~0.6 of the character height separates words; a digit following CJK text
-    with any visible gap also starts a new word (a number printed right after a label)."""
+    with any visible gap also starts a new word (a number printed right after a label); so does a
+    vertical ruling line between two characters (a cell border)."""
+    if walls is not None and not isinstance(walls, _Walls):
+        walls = _Walls(walls)
+    if walls is not None and not walls.walls:
+        walls = None
     words: list[Word] = []
     cur: list[Char] = []
+    # The loop runs once per character of the page: heights and _is_cjk are inlined, and the
+    # previous character's values carried over rather than read again.
+    prev = None
     for c in row:
+        text, height = c.text, c.bottom - c.top
         if cur:
-            prev = cur[-1]
             gap = c.x0 - prev.x1
-            size = max(prev.height, c.height, 4.0)
-            glued = _is_cjk(prev.text) and (c.text.isdigit() or c.text in "-.") and gap > 0.15 * size
-            glued = glued or (prev.text.isdigit() and _is_cjk(c.text) and c.text not in "万元%" and gap > 0.15 * size)
-            yc = (c.top + c.bottom) / 2
-            walled = any(prev.x1 - 1.5 <= r.pos <= c.x0 + 1.5 and r.a <= yc <= r.b for r in walls or ())
-            if gap > 0.6 * size or glued or walled:
+            size = max(prev_height, height, 4.0)
+            glued = prev_text > "\u2e80" and (text.isdigit() or text in "-.") and gap > 0.15 * size
+            glued = glued or (prev_text.isdigit() and text > "\u2e80" and text not in "万元%" and gap > 0.15 * size)
+            # the walls are looked at only when neither the gap nor the glyphs already split the word
+            if gap > 0.6 * size or glued or (
+                    walls is not None and walls.between(prev.x1 - 1.5, c.x0 + 1.5, (c.top + c.bottom) / 2)):
                 words.append(_word(cur))
                 cur = []
         cur.append(c)
+        prev, prev_text, prev_height = c, text, height
     if cur:
         words.append(_word(cur))
     return words

@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import Iterator
 
 from yusuan import catalog
@@ -38,12 +39,14 @@ from yusuan.rules.tables_common import cell_location
 # ellipsis (…… is U+2026, and 。。。 typed for an ellipsis is left alone), not ）。 or ”。 (a closing
 # bracket or quote before a stop is correct), not ：。 (an empty reason: H.REASON.EMPTY).
 DOUBLED = re.compile(r"(?<![。.])(。。|，，|，。|。，|；。|；；|，；|；，|、、|、。|、，|，、|：：)(?![。.])")
+# In every DOUBLED match (two of these marks in a row), found ~5x faster than DOUBLED's look-behind lets it be.
+_DOUBLED_HINT = re.compile(r"[。，；、：][。，；、：]")
 
 
 @rule("W.PUNCT.DOUBLE", "标点重复或连用", "warning", "text")
 def doubled_punctuation(ctx: Context) -> Iterator[Hit]:
     """Two punctuation marks in a row: “。。”, “，，”, “，。”, “。，”, “；。”, “、、”, “：：” (not an ellipsis, not “）。”)."""
-    for section, i, para in paragraphs_matching(ctx, DOUBLED):
+    for section, i, para in paragraphs_matching(ctx, DOUBLED, _DOUBLED_HINT):
         for m in DOUBLED.finditer(para.text):
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中标点“{m.group(0)}”重复或连用。",
                       location=para.location, subject=section.id, stated=m.group(0), expected=m.group(0)[-1])
@@ -57,30 +60,44 @@ _PAIR_CHARS = re.compile("[" + re.escape("".join(o + c for o, c, _ in PAIRS)) + 
 # A list marker closing a bracket it never opened: “1）”, “(2)”, “一）” at the start of a paragraph or after a
 # stop, comma or space (“……；2）……”).
 _LIST_MARKER = re.compile(r"(?:^|(?<=[\s，。；：、:;,]))[(（]?[0-9０-９一二三四五六七八九十]{1,2}[)）]")
+_LIST_MARKER_END = re.compile(r"[0-9０-９一二三四五六七八九十][)）]")
+
+
+# Each bracket or quote character: (index of its kind in PAIRS, +1 opening / -1 closing).
+_PAIR_SIDE = {ch: (k, 1) for k, (opens, _, _) in enumerate(PAIRS) for ch in opens} | {
+    ch: (k, -1) for k, (_, closes, _) in enumerate(PAIRS) for ch in closes}
 
 
 def _unbalanced(text: str) -> list[tuple[str, str, int]]:
     """(kind, 'open'|'close', position) of the first unpaired bracket or quote of each kind."""
-    text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    if not _PAIR_CHARS.search(text):
+        return []
+    if _LIST_MARKER_END.search(text):  # in every list marker; found several times faster than the marker
+        text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    # Per kind: the open brackets not yet closed (their positions) and the first close without an open.
+    # Only the bracket characters are visited (one regex scan), not every character once per kind.
+    depth: list[list[int]] = [[] for _ in PAIRS]
+    stray: list[int | None] = [None] * len(PAIRS)
+    for m in _PAIR_CHARS.finditer(text):
+        kind, side = _PAIR_SIDE[m.group()]
+        if side > 0:
+            depth[kind].append(m.start())
+        elif depth[kind]:
+            depth[kind].pop()
+        elif stray[kind] is None:
+            stray[kind] = m.start()
     out = []
-    for opens, closes, name in PAIRS:
-        depth, first_open = 0, []
-        stray = None
-        for pos, ch in enumerate(text):
-            if ch in opens:
-                depth += 1
-                first_open.append(pos)
-            elif ch in closes:
-                if depth == 0:
-                    stray = stray if stray is not None else pos
-                else:
-                    depth -= 1
-                    first_open.pop()
-        if stray is not None:
-            out.append((name, "close", stray))
-        elif depth > 0:
-            out.append((name, "open", first_open[0]))
+    for kind, (_, _, name) in enumerate(PAIRS):
+        if stray[kind] is not None:
+            out.append((name, "close", stray[kind]))
+        elif depth[kind]:
+            out.append((name, "open", depth[kind][0]))
     return out
+
+
+def _unbalanced_of(ctx: Context, para: Paragraph) -> list[tuple[str, str, int]]:
+    """``_unbalanced(para.text)`` once per paragraph per check (a paragraph is also its neighbours' neighbour)."""
+    return ctx.cached(("unbalanced", id(para)), lambda: _unbalanced(para.text))
 
 
 @rule("W.PUNCT.UNPAIRED", "括号、引号、书名号不成对", "warning", "text")
@@ -94,13 +111,13 @@ def unpaired(ctx: Context) -> Iterator[Hit]:
     for n, (section, i, para) in enumerate(every):
         if not _PAIR_CHARS.search(para.text):
             continue
-        for name, side, pos in _unbalanced(para.text):
+        for name, side, pos in _unbalanced_of(ctx, para):
             if side == "open" and n + 1 < len(every) and every[n + 1][0] is section:
-                following = _unbalanced(every[n + 1][2].text)
+                following = _unbalanced_of(ctx, every[n + 1][2])
                 if any(k == name and s == "close" for k, s, _ in following):
                     continue  # one sentence split over two paragraphs
             if side == "close" and n > 0 and every[n - 1][0] is section:
-                before = _unbalanced(every[n - 1][2].text)
+                before = _unbalanced_of(ctx, every[n - 1][2])
                 if any(k == name and s == "open" for k, s, _ in before):
                     continue
             what = "只有前半个，没有配对的后半个" if side == "open" else "只有后半个，前面没有配对的前半个"
@@ -116,6 +133,10 @@ ALTERNATIVES = re.compile(
     r"(?:增加|增长|上升)\s*[（(/／]\s*(?:减少|下降|降低)\s*[)）]?|(?:减少|下降)\s*[（(/／]\s*(?:增加|增长)\s*[)）]?"
     r"|增\s*[（(/／]\s*减\s*[)）]?|(?:大于|高于)\s*[（(/／]\s*(?:小于|低于)\s*[)）]?|(?:小于|低于)\s*[（(/／]\s*(?:大于|高于)\s*[)）]?"
     r"|[（(【\[]\s*(?:请?填写|请?填列|请注明|请说明|单位名称|部门名称|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)[^）)】\]]{0,12}[）)】\]]")
+# In every ALTERNATIVES match: the bracket or slash and what follows it (the second word, or the prompt's
+# first word or two); a tenth of the cost of scanning for ALTERNATIVES itself.
+_ALTERNATIVES_HINT = re.compile(r"[（(/／【\[]\s*(?:减|下降|降低|增加|增长|小于|低于|大于|高于|请|填写|填列|单位名称|部门名称"
+                                r"|项目名称|科目名称|主管部门名称|预算单位名称|单位全称|部门全称)")
 PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 
 
@@ -123,7 +144,7 @@ PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 def template_remnants(ctx: Context) -> Iterator[Hit]:
     """A template's alternatives left for the author to choose (“增加（减少）”, “增长/下降”, “增（减）”) or a
     fill-in prompt (“（单位名称）”, “（请填写……）”) printed as text; and XX/×× in a title (paragraphs: H.PLACEHOLDER)."""
-    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES):
+    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES, _ALTERNATIVES_HINT):
         for m in ALTERNATIVES.finditer(para.text):
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”含模板未处理的内容“{m.group(0)}”"
                               "（应按实际情况只保留一种写法或填入实际名称）。",
@@ -219,8 +240,10 @@ def _yoy_sentences(ctx: Context) -> Iterator[YoySentence]:
     year = ctx.disclosure.budget_year
     if not year:
         return
-    for section, i, para in paragraphs_matching(ctx, _YOY_HINT):
-        if section.part != 3:
+    # Each Part 3 paragraph searched alone (stopping at its first hint) rather than the whole text scanned
+    # for every hint: half the cost. A clause is read only from a paragraph that holds a hint itself.
+    for section, i, para in paragraphs(ctx):
+        if section.part != 3 or not _YOY_HINT.search(para.text):
             continue
         for s in _SENTENCE.finditer(para.text):
             text = s.group(0)
@@ -358,12 +381,15 @@ def rate_contradicts(ctx: Context) -> Iterator[Hit]:
 SHARE_OF = re.compile(NUM + r"\s*" + UNIT + r"\s*[，,]?\s*占[^。；;，,\d%]{0,20}?" + NUM + r"\s*" + UNIT
                       + r"的?(?:比重|比例)?(?:为|是)?\s*" + NUM + r"\s*[%％]")
 
+# SHARE_OF from its 占 on: in every match, and found ~50x faster (it starts with a literal character).
+_SHARE_HINT = re.compile(r"占[^。；;，,\d%]{0,20}?" + NUM + r"\s*" + UNIT + r"的?(?:比重|比例)?(?:为|是)?\s*" + NUM + r"\s*[%％]")
+
 
 @rule("W.SHARE.TEXT", "占比与句中金额、总额不符", "fatal", "text")
 def share_of_stated_whole(ctx: Context) -> Iterator[Hit]:
     """“基本支出1174.93万元，占支出总额6128.18万元的19.17%”: the share equals the part ÷ the whole the same clause
     states (half-up; compared at the precision printed). Shares of a whole stated elsewhere: N.SHARE."""
-    for section, i, para in paragraphs_matching(ctx, SHARE_OF):
+    for section, i, para in paragraphs_matching(ctx, SHARE_OF, _SHARE_HINT):
         for m in SHARE_OF.finditer(para.text):
             part, whole, share = _num(m.group(1)), _num(m.group(3)), _num(m.group(5))
             if part is None or whole is None or share is None or whole == 0 or m.group(2) != m.group(4):
@@ -387,12 +413,15 @@ _FINAL_FIG = re.compile(r"决算(?:数)?(?:为|是|[:：])\s*" + NUM + r"\s*" + 
 COMPLETION = re.compile(r"(?:(?:完成|达到|占)(?:了)?(?:年初)?(?:预算|调整预算)(?:数)?的|(?:预算)?(?:完成率|执行率)(?:为|是|达到?)?)\s*"
                         + NUM + r"\s*[%％]")
 
+# In every COMPLETION match: “预算的R%”/“预算数的R%” (of 完成预算的, 达到调整预算数的 …) or 完成率/执行率.
+_COMPLETION_HINT = re.compile(r"预算数?的\s*" + NUM + r"\s*[%％]|完成率|执行率")
+
 
 @rule("W.RATE.COMPLETION", "预算完成率与句中决算数、预算数不符", "fatal", "text")
 def completion_rate(ctx: Context) -> Iterator[Hit]:
     """“年初预算为A万元，支出决算为B万元，完成年初预算的R%”: R = B ÷ A × 100, from the two figures the same
     sentence states just before it (compared at the precision R is printed with)."""
-    for section, i, para in paragraphs_matching(ctx, COMPLETION):
+    for section, i, para in paragraphs_matching(ctx, COMPLETION, _COMPLETION_HINT):
         for s in re.finditer(r"[^。！？\n]+", para.text):
             text = s.group(0)
             for m in COMPLETION.finditer(text):
@@ -596,6 +625,14 @@ def self_name(ctx: Context) -> Iterator[Hit]:
 
 # ------------------------------------------------------------------ renamed classification names
 
+@lru_cache(maxsize=None)
+def _renamed_pattern(olds: tuple[str, ...]) -> re.Pattern:
+    """Any of the old names, in their order. “生态环境保护支出” is a purpose, not the old 211 class: the
+    look-behind after the name (= “(?<!生态)” before it) leaves the pattern a plain alternation of literals,
+    which the engine scans ~5x faster than one starting with a look-behind."""
+    return re.compile("|".join(re.escape(old) + (f"(?<!生态{re.escape(old)})" if old.startswith("环境") else "") for old in olds))
+
+
 @rule("W.CLASS.RENAMED", "旧科目名称", "warning", "text")
 def renamed_classes(ctx: Context) -> Iterator[Hit]:
     """A classification name replaced by a later edition (医疗卫生与计划生育支出 → 卫生健康支出 since 2019, 环境保护支出
@@ -607,8 +644,7 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
     olds = [r for r in catalog.renamed_classes() if r.edition <= year]
     if not olds:
         return
-    # “生态环境保护支出” is a purpose, not the old 211 class
-    pattern = re.compile("|".join(("(?<!生态)" if r.old.startswith("环境") else "") + re.escape(r.old) for r in olds))
+    pattern = _renamed_pattern(tuple(r.old for r in olds))
     for section, i, para in paragraphs_matching(ctx, pattern):
         for m in pattern.finditer(para.text):
             r = next(x for x in olds if x.old == m.group(0))
