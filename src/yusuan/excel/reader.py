@@ -20,7 +20,7 @@ from yusuan.errors import InputError, InputProblem, explain, json_path
 from yusuan.excel import layout as L
 from yusuan.excel.cells import CellError, amount_in, choice_in, code_and_name_in, code_in, date_in, int_in, text_in
 from yusuan.model import BudgetPackage
-from yusuan.model.origins import Origins
+from yusuan.model.origins import Origins, sheet_place
 from yusuan.model.package import SUBJECT_PATTERNS
 
 _WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别",
@@ -89,12 +89,7 @@ class _Reader:
         return Origins(file=self.path.name, cells=cells)
 
     def where(self, sheet: str, row: int | None = None, col: str | None = None) -> str:
-        text = f"{self.path.name} 工作表“{sheet}”"
-        if row is not None:
-            text += f" 第{row}行"
-        if col is not None:
-            text += f" {col}列"
-        return text
+        return sheet_place(self.path.name, sheet, row, col)
 
     def problem(self, cell: Cell, message: str) -> None:
         self.problems.append(InputProblem(self.where(*cell), message))

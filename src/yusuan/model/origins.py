@@ -13,6 +13,16 @@ from yusuan.errors import json_path
 Cell = tuple[str, int | None, str | None]  # sheet, row (None: the whole sheet), column letter (None: the whole row)
 
 
+def sheet_place(file: str, sheet: str, row: int | None = None, column: str | None = None) -> str:
+    """Where a workbook value was typed, in Chinese: 教育局.xlsx 工作表“项目” 第5行 D列."""
+    text = f"{file} 工作表“{sheet}”"
+    if row is not None:
+        text += f" 第{row}行"
+    if column is not None:
+        text += f" {column}列"
+    return text
+
+
 @dataclass(frozen=True)
 class Origins:
     file: str  # the file's name as the user knows it ("教育局.xlsx", "package.yaml")
@@ -45,9 +55,4 @@ class Origins:
         if found is None:
             return f"{self.file_of(path)}: {json_path(path)}"
         sheet, row, column = found[1]
-        text = f"{self.file} 工作表“{sheet}”"
-        if row is not None:
-            text += f" 第{row}行"
-        if column is not None:
-            text += f" {column}列"
-        return text
+        return sheet_place(self.file, sheet, row, column)

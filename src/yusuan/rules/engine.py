@@ -12,10 +12,8 @@ from pathlib import Path
 from yusuan.disclosure import Disclosure
 from yusuan.findings import Finding
 from yusuan.rules import load_all
-from decimal import InvalidOperation
-
 from yusuan.rules.completeness import UNCHECKED_RULE
-from yusuan.rules.registry import Context, Rule, Settings, to_finding, unknown_hit
+from yusuan.rules.registry import Context, Rule, Settings, rule_findings
 from yusuan.rules.report import SCORE_HOOKS, SEVERITY_ORDER, Report
 
 TABLE_ORDER = ["表1", "表2", "表3", "表4", "表5", "表6", "表7", "表8", "表9", "表10"]
@@ -89,21 +87,13 @@ def run_rules(ctx: Context, rules: list[Rule] | None = None) -> list[Finding]:
         if r.id in ctx.settings.disabled or (r.needs_facts and ctx.package is None):
             continue
         severity = ctx.settings.severities.get(r.id, r.severity)
-        ctx.current_rule = r.id
         try:
-            hits = list(r.func(ctx))
-        except InvalidOperation:  # an unknown figure (NaN) was ordered against another: nothing to say
-            ctx.skipped()
-            continue
+            found = rule_findings(ctx, r, severity)
         except Exception as exc:  # noqa: BLE001 - a faulty rule is itself a finding
             findings.append(Finding(rule=r.id, severity="warning", category=r.category,
                                     message=f"规则 {r.id} 执行出错（{type(exc).__name__}: {exc}），其结果未计入。"))
             continue
-        for hit in hits:
-            if unknown_hit(hit):
-                ctx.skipped()
-                continue
-            f = to_finding(r, severity, hit, ctx)
+        for f in found:
             if r.id not in ctx.settings.severities:
                 f = soften_for_partial(f)
             findings.append(f)

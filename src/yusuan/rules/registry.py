@@ -179,18 +179,25 @@ def run(ctx: Context, rules: Iterable[Rule] | None = None) -> list[Finding]:
     for r in rules if rules is not None else RULES.values():
         if r.id in ctx.settings.disabled or (r.needs_facts and ctx.package is None):
             continue
-        severity = ctx.settings.severities.get(r.id, r.severity)
-        ctx.current_rule = r.id
-        try:
-            hits = list(r.func(ctx))
-        except InvalidOperation:  # an unknown figure (NaN) was ordered against another: nothing to say
+        findings.extend(rule_findings(ctx, r, ctx.settings.severities.get(r.id, r.severity)))
+    return findings
+
+
+def rule_findings(ctx: Context, r: Rule, severity: Severity) -> list[Finding]:
+    """One rule's findings on ``ctx``. What it could not say because a figure was unknown (a hit built on
+    a NaN, or a NaN ordered against another figure) is recorded as skipped, not reported."""
+    ctx.current_rule = r.id
+    try:
+        hits = list(r.func(ctx))
+    except InvalidOperation:  # an unknown figure (NaN) was ordered against another: nothing to say
+        ctx.skipped()
+        return []
+    findings: list[Finding] = []
+    for hit in hits:
+        if unknown_hit(hit):
             ctx.skipped()
-            continue
-        for hit in hits:
-            if not unknown_hit(hit):
-                findings.append(to_finding(r, severity, hit, ctx))
-            else:
-                ctx.skipped()
+        else:
+            findings.append(to_finding(r, severity, hit, ctx))
     return findings
 
 

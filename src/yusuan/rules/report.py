@@ -73,13 +73,14 @@ class Report(BaseModel):
 
 # ------------------------------------------------------------------ JSON / CSV
 
-def _plain(value):
+def plain(value):
+    """``value`` with every Decimal as its exact text, for JSON."""
     if isinstance(value, Decimal):
         return format(value, "f")
     if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
+        return {k: plain(v) for k, v in value.items()}
     if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
+        return [plain(v) for v in value]
     return value
 
 
@@ -88,8 +89,8 @@ def finding_dict(f: Finding, titles: dict[str, str] | None = None) -> dict:
     return {
         "rule": f.rule, "title": (titles or {}).get(f.rule, ""), "severity": f.severity, "category": f.category,
         "message": f.message, "location": loc, "where": f.location.describe() if f.location else "",
-        "subject": f.subject, "stated": _plain(f.stated), "expected": _plain(f.expected),
-        "difference": _plain(f.difference), "inputs": _plain(f.inputs),
+        "subject": f.subject, "stated": plain(f.stated), "expected": plain(f.expected),
+        "difference": plain(f.difference), "inputs": plain(f.inputs),
     }
 
 
@@ -97,7 +98,7 @@ def to_dict(report: Report) -> dict:
     return {
         "schema": SCHEMA, "unit": report.unit_name, "budget_year": report.budget_year, "profile": report.profile,
         "source": report.source, "valid": report.valid, "rules_run": report.rules_run, "stats": report.stats(),
-        "completeness": _plain(report.completeness), "findings": [finding_dict(f, report.titles) for f in report.findings],
+        "completeness": plain(report.completeness), "findings": [finding_dict(f, report.titles) for f in report.findings],
     }
 
 

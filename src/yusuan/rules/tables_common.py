@@ -12,7 +12,7 @@ from typing import Iterable, Iterator
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Location, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
-from yusuan.rules.registry import UNKNOWN, Context, Hit, is_unknown
+from yusuan.rules.registry import UNKNOWN, Context, Hit, Settings
 
 ZERO = Decimal(0)
 # What a blank-looking cell may print for zero; any other unparsed text is a figure that was not read.
@@ -46,10 +46,6 @@ def amount(row: Row | None, column: str) -> Decimal:
     if value is None:
         return ZERO if cell.text.strip() in ZERO_MARKS else UNKNOWN
     return value
-
-
-def known(value: Decimal) -> bool:
-    return not is_unknown(value)
 
 
 def nonzero(value: Decimal) -> bool:
@@ -288,7 +284,8 @@ def items_sum(ctx: Context | None, table: Table, code: str, column: str, prefix:
 def ctx_tolerance(ctx: Context | None, table: Table) -> Decimal:
     if ctx is not None:
         return ctx.tolerance_for(table.unit)
-    return Decimal("0.005") * (10000 if table.unit == "元" else 1)
+    tolerance = Settings().tolerance  # the default a check without a Context would use
+    return tolerance * 10000 if table.unit == "元" else tolerance
 
 
 def function_amount(ctx: Context | None, table: Table, row: Row | None, code: str, column: str) -> Decimal:

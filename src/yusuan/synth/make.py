@@ -15,11 +15,11 @@ import random
 import re
 import shutil
 import tempfile
-from decimal import Decimal
 from pathlib import Path
 from typing import Callable, Iterable
 
 from yusuan.errors import InputError, InputProblem
+from yusuan.rules.report import plain
 
 TRUTH = "truth.json"
 TWINS = "twins"  # the error documents without their error
@@ -60,16 +60,6 @@ def parse_formats(text: str) -> list[str]:
     if not wanted or unknown:
         raise _problem("--formats", f"不支持的格式“{'、'.join(unknown) or text}”（可用：{', '.join(FORMATS)}）")
     return list(dict.fromkeys(wanted))
-
-
-def _plain(value):
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if isinstance(value, dict):
-        return {k: _plain(v) for k, v in value.items()}
-    if isinstance(value, (list, tuple)):
-        return [_plain(v) for v in value]
-    return value
 
 
 def document_plan(seed: int, index: int, years: list[int] | None, variants: str, rate: float,
@@ -125,7 +115,7 @@ def build_document(seed: int, index: int, years: list[int] | None, variants: str
     truth = {
         "unit": package.unit.name, "budget_year": package.unit.budget_year, "department": origin,
         "profile": plan["profile"], "variants": plan["variants"], "phrasings": plan["phrasings"],
-        "phrasing_seed": plan["phrasing_seed"], "clean": not errors, "errors": _plain(errors),
+        "phrasing_seed": plan["phrasing_seed"], "clean": not errors, "errors": plain(errors),
         "statements": statements,
     }
     return disclosure, truth
