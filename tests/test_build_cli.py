@@ -93,7 +93,7 @@ def test_a_failure_leaves_nothing_half_written(tmp_path, monkeypatch):
 
     monkeypatch.setattr(pdf_mod, "write_pdf", broken)
     out = tmp_path / "out"
-    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--format", "docx,xlsx,pdf"])
+    result = runner.invoke(app, ["build", str(EXAMPLE), "-o", str(out), "--format", "docx,xlsx,pdf", "--no-toc-pages"])
     assert result.exit_code == 1
     assert "磁盘已满" in result.output
     assert not out.exists() or _files(out) == []

@@ -80,6 +80,8 @@ def build(
     formats: str = typer.Option("docx,xlsx,html,pdf", "--format", "-f", help="输出格式，逗号分隔：docx,xlsx,html,pdf"),
     pdf_engine: str = typer.Option("typst", "--pdf-engine",
                                    help="PDF 排版引擎：typst（缺省，快）或 weasyprint（按网页打印）"),
+    toc_pages: bool = typer.Option(True, "--toc-pages/--no-toc-pages",
+                                   help="在 Word 目录中写入页码（需 LibreOffice 分页一次，约十几秒）"),
 ) -> None:
     """生成完整的公开文件（Word、Excel、网页、PDF）和校验报告。"""
     from yusuan.render import file_stem, render
@@ -114,7 +116,11 @@ def build(
             def done(fmt: str, path: Path) -> None:
                 progress.update(task, advance=1, description=f"已生成 {FORMAT_WORDS[fmt]}")
 
-            staged = render(disclosure, staging, wanted, findings=findings, on_done=done, pdf_engine=pdf_engine)
+            notes: list[str] = []
+            if toc_pages and "docx" in wanted:
+                progress.update(task, description="正在生成 Word（含目录页码）")
+            staged = render(disclosure, staging, wanted, findings=findings, on_done=done, pdf_engine=pdf_engine,
+                            toc_pages=toc_pages, notes=notes)
             staged.update(write_report(disclosure, findings, findings is not None, staging, file_stem(disclosure),
                                        engine_report))
             progress.update(task, advance=1, description="已生成校验报告")
@@ -136,6 +142,8 @@ def build(
     finally:
         shutil.rmtree(staging, ignore_errors=True)
 
+    for note in notes:
+        console.print(f"[yellow]注意[/]：{note}", highlight=False)
     console.print("已写入：", highlight=False)
     for key, path in written.items():
         console.print(f"  {FORMAT_WORDS[key]}：{path}", highlight=False)

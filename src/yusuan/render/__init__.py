@@ -6,6 +6,7 @@ printed grid that all formats draw, so Word, Excel, HTML and PDF show the same c
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Iterable
 
@@ -23,11 +24,14 @@ def file_stem(d: Disclosure) -> str:
 
 
 def render(disclosure: Disclosure, out_dir: Path, formats: Iterable[str] = FORMATS,
-           findings: list[Finding] | None = None, on_done=None, pdf_engine: str | None = None) -> dict[str, Path]:
+           findings: list[Finding] | None = None, on_done=None, pdf_engine: str | None = None,
+           toc_pages: bool = False, notes: list[str] | None = None) -> dict[str, Path]:
     """Write the requested formats into ``out_dir``; returns {format: path}.
 
     ``findings`` adds a 校验报告 sheet to the workbook. ``on_done(format, path)`` is called after each
-    file (for progress bars). ``pdf_engine`` is ``typst`` (default) or ``weasyprint``."""
+    file (for progress bars). ``pdf_engine`` is ``typst`` (default) or ``weasyprint``. ``toc_pages``
+    writes page numbers into the Word contents (LibreOffice paginates it once; see docx_pages); what
+    could not be done is said in ``notes`` (in Chinese, for the user)."""
     wanted = list(dict.fromkeys(formats))
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
@@ -45,6 +49,20 @@ def render(disclosure: Disclosure, out_dir: Path, formats: Iterable[str] = FORMA
             from yusuan.render.docx import write_docx
 
             write_docx(disclosure, path)
+            if toc_pages:
+                from yusuan.render.docx_pages import fill_toc_pages
+
+                try:
+                    done = fill_toc_pages(path)
+                except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+                    done, reason = None, f"LibreOffice 出错：{exc}"
+                else:
+                    reason = "未安装 LibreOffice（soffice）"
+                # without numbers the contents keep their headings; Word fills them when it updates fields
+                if done is None and notes is not None:
+                    notes.append(f"Word 目录未写页码（{reason}）；在 Word 中打开并更新域即可显示页码。")
+                elif done and done[0] < done[1] and notes is not None:
+                    notes.append(f"Word 目录有 {done[1] - done[0]} 个条目未找到所在页，未写页码。")
         elif fmt == "xlsx":
             from yusuan.render.xlsx import write_xlsx
 
