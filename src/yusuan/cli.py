@@ -11,7 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table as RichTable
 
-from yusuan.errors import InputError
+from yusuan.errors import InputError, InputProblem
 
 app = typer.Typer(
     help="预算（yusuan）：部门预算/决算公开的编制、校验、生成与审查。",
@@ -43,6 +43,36 @@ def load(path: Path):
 
     try:
         return load_package(path)
+    except InputError as exc:
+        fail_input(exc)
+
+
+PUBLISHED_SUFFIXES = {".docx", ".pdf", ".txt", ".doc", ".wps", ".xls"}
+
+
+def load_previous(path: Path | None, profile: str | None = None):
+    """Last year's package as a disclosure, for ``--previous``: a published file is read back; a package
+    (.yaml/.json, its folder, or an input workbook) is composed. An .xlsx may be either: taken as an
+    input workbook first, else read as a published workbook."""
+    if path is None:
+        return None
+    from yusuan.read import read_file
+
+    if not path.exists():
+        fail_input(InputError(str(path), [InputProblem(str(path), "上年文件不存在（--previous）")]))
+    try:
+        if path.suffix.lower() in PUBLISHED_SUFFIXES:
+            return read_file(path, profile=profile or "auto").disclosure
+        from yusuan.compose import compose
+        from yusuan.load import load_package
+
+        try:
+            package = load_package(path)
+        except InputError:
+            if path.suffix.lower() != ".xlsx":
+                raise
+            return read_file(path, profile=profile or "auto").disclosure
+        return compose(package)
     except InputError as exc:
         fail_input(exc)
 

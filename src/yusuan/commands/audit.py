@@ -15,21 +15,22 @@ from typing import Optional
 
 import typer
 
-from yusuan.cli import app, console, err
+from yusuan.cli import app, console, err, load_previous
 from yusuan.errors import InputError
 
 FORMATS = ("text", "json", "csv", "html")
 _EXT = {"json": "json", "csv": "csv", "html": "html", "text": "txt"}
 
 
-def audit_file(path: Path, profile: str = "auto", settings=None):
-    """Read one file and check it: a ``yusuan.rules.report.Report`` with the reading findings first."""
+def audit_file(path: Path, profile: str = "auto", settings=None, previous=None):
+    """Read one file and check it: a ``yusuan.rules.report.Report`` with the reading findings first.
+    ``previous``: last year's disclosure, for the across-years rules."""
     from yusuan.read import read_file
     from yusuan.rules.engine import check_disclosure
 
     result = read_file(path, profile=profile)
     report = check_disclosure(result.disclosure, profile=None if profile == "auto" else profile,
-                              settings=settings, source=str(path))
+                              settings=settings, source=str(path), previous=previous)
     report.findings = _ordered(result.findings) + report.findings
     return report
 
@@ -48,6 +49,7 @@ def audit(
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="校验配置文件（停用规则、调整级别、容差）"),
     annotate: Optional[Path] = typer.Option(None, "--annotate", help="把问题标注在公开文件副本上（PDF 加框编号、DOCX 单元格着色并加批注），写入该文件夹"),
     facts: Optional[Path] = typer.Option(None, "--facts", help="把公开文件还原为可编辑的事实文件（.yaml、.json 或 .xlsx），只用于单个输入文件"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上年的已公开文件或预算包：核对本年说明中的上年数"),
 ) -> None:
     """读取已公开的预算/决算文件并校验。退出码 0 无错误，1 有错误，2 有文件无法读取。"""
     from yusuan.rules import report as reports
@@ -75,11 +77,12 @@ def audit(
         err.print("[bold red]错误[/]：多个文件的 HTML 报告请用 -o 指定一个文件夹", highlight=False)
         raise typer.Exit(2)
 
+    last = load_previous(previous, None if profile == "auto" else profile)
     code = 0
     done = []
     for path in files:
         try:
-            report = audit_file(path, profile=profile, settings=settings)
+            report = audit_file(path, profile=profile, settings=settings, previous=last)
         except InputError as exc:
             err.print(f"[bold red]错误[/]：{exc}", highlight=False)
             code = 2

@@ -11,7 +11,7 @@ from typing import Optional
 import typer
 from rich.table import Table as RichTable
 
-from yusuan.cli import app, console, err, fail_input, load
+from yusuan.cli import app, console, err, fail_input, load, load_previous
 from yusuan.errors import InputError
 
 FORMATS = ("text", "json", "csv", "html")
@@ -24,6 +24,7 @@ def check(
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件；缺省输出到终端"),
     config: Optional[Path] = typer.Option(None, "--config", "-c", help="校验配置文件（.yaml/.toml：停用规则、调整级别、容差）"),
     profile: Optional[str] = typer.Option(None, "--profile", "-p", help="地区版式（缺省使用预算包中 unit.profile）"),
+    previous: Optional[Path] = typer.Option(None, "--previous", help="上年的预算包或已公开文件：核对本年说明中的上年数"),
 ) -> None:
     """校验预算包：生成公开文本后执行全部规则。退出码 0 无错误，1 有错误，2 输入无法使用。"""
     from yusuan.rules import report as reports
@@ -38,8 +39,9 @@ def check(
     except InputError as exc:
         fail_input(exc)
     pkg = load(package)
+    last = load_previous(previous, profile)
     try:
-        result = check_package(pkg, profile=profile, settings=settings)
+        result = check_package(pkg, profile=profile, settings=settings, previous=last)
     except InputError as exc:
         fail_input(exc)
     result.source = str(package)

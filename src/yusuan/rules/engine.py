@@ -119,12 +119,14 @@ def _sort_key(f: Finding):
 
 
 def check_disclosure(disclosure: Disclosure, package=None, profile=None, settings: Settings | None = None,
-                     source: str | None = None) -> Report:
-    """Check a disclosure (composed or read). ``package`` (facts) enables the facts rules."""
+                     source: str | None = None, previous: Disclosure | None = None) -> Report:
+    """Check a disclosure (composed or read). ``package`` (facts) enables the facts rules; ``previous``
+    (last year's disclosure, composed or read) the across-years rules (rules/previous.py)."""
     registry = registered_rules()
     prof = _resolve_profile(profile, disclosure.profile)
     settings = settings or Settings()
-    ctx = Context(disclosure=disclosure, package=package, settings=settings, profile=profile_settings(prof))
+    ctx = Context(disclosure=disclosure, package=package, settings=settings, profile=profile_settings(prof),
+                  previous=previous)
     from yusuan.rules.consequences import fold
 
     findings = sorted(fold(run_rules(ctx), package, disclosure.origin == "composed"), key=_sort_key)
@@ -140,7 +142,7 @@ def check_disclosure(disclosure: Disclosure, package=None, profile=None, setting
 
 
 def check_package(package, profile=None, settings: Settings | None = None,
-                  disclosure: Disclosure | None = None) -> Report:
+                  disclosure: Disclosure | None = None, previous: Disclosure | None = None) -> Report:
     """Compose a package (a ``BudgetPackage`` or a path to one) with its profile, then check it with its facts.
 
     ``disclosure``: the composition already made (``yusuan build`` passes what it prints, so that the
@@ -156,4 +158,5 @@ def check_package(package, profile=None, settings: Settings | None = None,
     prof = _resolve_profile(profile, package.unit.profile)
     if disclosure is None:
         disclosure = compose(package, prof)
-    return check_disclosure(disclosure, package=package, profile=prof, settings=settings, source=source)
+    return check_disclosure(disclosure, package=package, profile=prof, settings=settings, source=source,
+                            previous=previous)

@@ -50,6 +50,7 @@ class Context:
     package: BudgetPackage | None = None  # facts, when the disclosure was composed from them
     settings: Settings = field(default_factory=Settings)
     profile: dict = field(default_factory=dict)  # the region profile's settings, when known
+    previous: Disclosure | None = None  # last year's package as published, for the across-years rules
     # Indexes several rules share (statements by subject, rows by key, …), built on first use and kept
     # for this one check: the disclosure is not changed while the rules run, so they cannot go stale,
     # and a new check (a new Context) never sees another's. Without them each of ~240 rules rescans
