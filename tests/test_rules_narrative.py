@@ -310,9 +310,12 @@ def test_zero_change_words(d):
 
 def test_zero_base(d):
     assert run_rule(yoy(d, amount="55.40", change="55.40", rate="100"), "Y.ZERO_BASE.RATE") == []
+    # the region's own wording (what yusuan composes there) is right; elsewhere it is a warning
+    assert run_rule(yoy(d, amount="55.40", change="55.40", rate="100"), "Y.ZERO_BASE.WORDING",
+                    profile={"wording": {"zero_base": "增长100%"}}) == []
     [w] = run_rule(yoy(d, amount="55.40", change="55.40", rate="100"), "Y.ZERO_BASE.WORDING",
-                   profile={"wording": {"zero_base": "增长100%"}})
-    assert w.severity == "warning" and "增长100%" in w.message
+                   profile={"wording": {"zero_base": "新增"}})
+    assert w.severity == "warning" and "增长100%" in w.message and "新增" in w.message
     assert run_rule(yoy(d, amount="55.40", change="50", rate="1008"), "Y.ZERO_BASE.WORDING") == []
     [f] = run_rule(yoy(d, amount="55.40", change="55.40", rate="55.40"), "Y.ZERO_BASE.RATE")
     assert f.severity == "fatal"
@@ -406,7 +409,7 @@ def test_composed_example_has_no_fatal_finding(example_package):
     # What the published package itself contradicts, and the example keeps, is still reported:
     rules_hit = {f.rule for f in findings}
     assert "K.STAFF.SPENDING" in rules_hit  # 离休费 3.90 with 0 离休 staff (表6 vs 第一部分)
-    assert "Y.ZERO_BASE.WORDING" in rules_hit  # “增长100%” from a zero base
+    assert "Y.ZERO_BASE.WORDING" not in rules_hit  # “增长100%” from a zero base is Xinjiang's own wording
 
 
 def test_project_name_differs(d):
@@ -559,3 +562,34 @@ def test_rounding_slack_counts_the_printed_non_zero_parts_and_the_total():
     assert rounding_slack(ctx, D("-0.03"), classes) is None  # more than rounding can explain
     assert rounding_slack(ctx, D("0.01"), [D("170.10"), D("0")]) is None  # one printed part: the same figure
     assert rounding_slack(ctx, D("0.01"), classes, unit="元") is None  # 元 tables print exact figures
+
+
+def _sangong_enumerated(reason_vehicle: str | None):
+    """“三公”总额与上年比较，原因在“其中：”后的分项中逐项说明（上海常见写法）。"""
+    from yusuan.rules.testing import add_statements, build_disclosure, statement
+
+    d = build_disclosure()
+    sec = d.section("sangong")
+    if sec is not None:
+        d.sections.remove(sec)
+    add_statements(d, "sangong", statement("sangong:total", amount="214.74", change="-53.53", change_word="减少",
+                                           rate="-19.95", text="2023年“三公”经费预算数为214.74万元，较2022年预算减少53.53万元，降幅19.95%。其中："))
+    add_statements(d, "sangong", statement("sangong:abroad", amount="0", change="0", change_word="持平", reason="无变化",
+                                           text="（一）因公出国（境）费0.00万元，与2022年预算持平，主要原因是无变化。"))
+    add_statements(d, "sangong", statement("sangong:vehicle_operation", amount="15.94", change="-53.53", change_word="减少",
+                                           reason=reason_vehicle,
+                                           text="（二）公务用车运行费15.94万元，较2022年预算减少53.53万元。"))
+    return d
+
+
+def test_reasons_given_part_by_part_explain_the_total():
+    d = _sangong_enumerated("部分工作任务调整")
+    assert [f for f in run_rule(d, "Y.REASON.MISSING") if f.subject == "sangong:total"] == []
+    assert [f for f in run_rule(d, "K.SANGONG.EXPLAINED") if f.subject == "sangong:total"] == []
+
+
+def test_a_part_without_its_reason_leaves_the_total_unexplained():
+    d = _sangong_enumerated(None)
+    found = [f for f in run_rule(d, "Y.REASON.MISSING") if f.subject == "sangong:total"]
+    assert len(found) == 1 and "减少53.53万元" in found[0].message and "-53.53" not in found[0].message
+    assert [f for f in run_rule(d, "K.SANGONG.EXPLAINED") if f.subject == "sangong:total"]

@@ -16,7 +16,7 @@ from yusuan.amounts import normalise_text
 from yusuan.disclosure import KINDS, Section, Table
 from yusuan.rules.narrative import match_name, name_key, project_name, t7_projects
 from yusuan.rules.narrative_base import (
-    ZERO, cell_wan, first, mentioned, placed, required_tables, show, table_is_empty,
+    ZERO, cell_wan, explained_by_parts, first, mentioned, placed, required_tables, show, table_is_empty,
 )
 from yusuan.rules.hygiene import normalised, normalised_paragraph
 from yusuan.rules.registry import Context, Hit, rule
@@ -201,7 +201,7 @@ def sangong_explained(ctx: Context) -> Iterator[Hit]:
     if sg and all(p.statement.change is None and p.statement.last_year is None for p in sg):
         yield Hit(message="“三公”经费说明没有与上年预算比较（增减额、增减率）。", subject="sangong", location=sg[0].location)
     changed = {p.subject for p in sg if p.statement.change not in (None, ZERO)}
-    explained = {p.subject for p in sg if p.statement.reason}
+    explained = {p.subject for p in sg if p.statement.reason or explained_by_parts(ctx, p)}
     for subject in sorted(changed - explained):
         p = next(x for x in sg if x.subject == subject)
         yield Hit(message=f"{p.where()}“{p.statement.label or subject}”比上年有增减，但没有说明增减原因。",

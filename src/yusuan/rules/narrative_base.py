@@ -115,6 +115,30 @@ def placed(source: Context | Disclosure, prefix: str = "") -> Iterable[Placed]:
     return source.cached(("placed", prefix), lambda: tuple(p for p in every if p.subject.startswith(prefix)))
 
 
+# A whole whose change its printed parts explain one by one: “三公经费预算数为X万元，较上年减少Y万元。
+# 其中：（一）因公出国（境）费…主要原因是…（二）公务用车…主要原因是…” (a common Shanghai form).
+_GROUPS = {"sangong:vehicle": "sangong:vehicle_"}
+
+
+def explained_by_parts(ctx: Context, p: Placed) -> bool:
+    """Whether ``p`` (a total or group) is followed in its section by statements of its parts, and
+    every part that changed gives its reason (at least one part changed)."""
+    subject = p.subject
+    if subject in _GROUPS:
+        prefix = _GROUPS[subject]
+    elif subject.endswith(":total"):
+        prefix = subject[: -len("total")]
+    else:
+        return False
+    later = [q for q in placed_by_section(ctx).get(id(p.section), ())
+             if q.index >= p.index and q is not p and q.subject.startswith(prefix) and q.subject != subject]
+    if not later:
+        return False
+    changed = {q.subject for q in later if q.statement.change not in (None, ZERO)}
+    explained = {q.subject for q in later if q.statement.reason}
+    return bool(changed) and changed <= explained
+
+
 def placed_by_section(ctx: Context) -> dict[int, tuple[Placed, ...]]:
     """Statements grouped by the section they are printed in (keyed by ``id(section)``), in printed order."""
     def build() -> dict[int, tuple[Placed, ...]]:

@@ -15,7 +15,7 @@ from typing import Iterator
 
 from yusuan.amounts import HUNDRED, growth_rate, percent
 from yusuan.rules.narrative_base import (
-    ZERO, Placed, amount_wan, field_wan, implied_last_year, pct, placed, show, stated_text, zero_base_wording,
+    ZERO, Placed, amount_wan, explained_by_parts, field_wan, implied_last_year, pct, placed, show, stated_text, zero_base_wording,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
@@ -168,9 +168,15 @@ def zero_change_words(ctx: Context) -> Iterator[Hit]:
             )
 
 
+# Wordings of growth from a zero base that say what happened without a rate: never questioned.
+ZERO_BASE_PLAIN = ("新增", "上年未安排", "上年无", "上年为0", "上年为零")
+
+
 @rule("Y.ZERO_BASE.WORDING", "上年为零时的增长率写法", "warning", "year-over-year")
 def zero_base_accepted(ctx: Context) -> Iterator[Hit]:
-    """Last year 0: a rate cannot be computed; '增长100%' (or the profile's wording) is accepted with a warning."""
+    """Last year 0: a rate cannot be computed. The region's accepted wording (the profile's, e.g.
+    '增长100%' in Xinjiang, which is also what yusuan composes there) and plain wordings ('新增',
+    '上年未安排') are right; '增长100%' where the region does not use it is a warning."""
     accepted = zero_base_wording(ctx.profile)
     for p in yoy_statements(ctx):
         st = p.statement
@@ -179,12 +185,19 @@ def zero_base_accepted(ctx: Context) -> Iterator[Hit]:
             continue
         if (st.rate is not None and st.rate == HUNDRED) or (st.zero_base and st.rate is None):
             shown = st.zero_base or f"{st.rate_word or '增长'}100%"
+            if _same_wording(shown, accepted) or any(w in shown for w in ZERO_BASE_PLAIN):
+                continue
             yield Hit(
                 message=(f"{p.where()}“{st.label or p.subject}”上年为0（{_last_text(p)}），增长率无法计算；"
-                         f"文中写“{shown}”是从零起算的约定写法（本地区版式接受的写法为“{accepted}”），"
-                         f"建议写明“上年未安排”或“新增”。"),
+                         f"文中写“{shown}”，而本地区版式约定的写法为“{accepted}”，"
+                         f"建议写明“{accepted}”或“上年未安排”。"),
                 location=p.location, subject=p.subject, stated=shown, expected=accepted,
             )
+
+
+def _same_wording(a: str, b: str) -> bool:
+    norm = lambda t: "".join(t.split()).replace("％", "%").replace("增加", "增长")  # noqa: E731
+    return norm(a) == norm(b) or (norm(b) in norm(a))
 
 
 @rule("Y.ZERO_BASE.RATE", "上年为零时不得写出其他增长率", "fatal", "year-over-year")
@@ -357,10 +370,13 @@ def reason_missing(ctx: Context) -> Iterator[Hit]:
             by_subject[p.subject].append(p)
     for subject, ps in by_subject.items():
         changed = [p for p in ps if (field_wan(p.statement, "change") or ZERO) != 0]
-        if changed and all(p.statement.reason is None and not _reason_follows(p) for p in ps):
+        if changed and all(p.statement.reason is None and not _reason_follows(p) and not explained_by_parts(ctx, p)
+                           for p in ps):
             p = changed[0]
+            st = p.statement
+            word = st.change_word or ("减少" if st.change < 0 else "增加")
             yield Hit(
-                message=(f"{p.where()}“{p.statement.label or subject}”比上年{p.statement.change_word or '变动'}"
-                         f"{stated_text(p.statement.change)}{p.statement.unit}，但没有说明原因（主要原因是……）。"),
+                message=(f"{p.where()}“{st.label or subject}”比上年{word}"
+                         f"{stated_text(abs(st.change))}{st.unit}，但没有说明原因（主要原因是……）。"),
                 location=p.location, subject=subject,
             )
