@@ -254,6 +254,7 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
             if int(m.group(1)) != year and ("关于" in section.title or "部门预算" in section.title):
                 yield Hit(message=f"{PART_NAMES.get(section.part, '')}标题“{section.title}”中的年份{m.group(1)}与预算年度{year}不符。",
                           location=section.location, subject=section.id, stated=m.group(1), expected=str(year))
+    seen: set[tuple[int, int]] = set()
     joined = _joined(ctx)[0]
     at = (m.start() - 4 for m in _CURRENT_YEAR_TAIL.finditer(joined) if m.start() >= 4 and CURRENT_YEAR.match(joined, m.start() - 4))
     for section, i, para in _paragraphs_at(ctx, at):
@@ -261,7 +262,23 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
             y = int(m.group(1))
             context = para.text[max(0, m.start() - 6): m.start()]
             if y != year and not any(w in context for w in ("比", "较", "上年", "与", "同")):
+                seen.add((id(para), m.start()))
                 yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中的年份{y}与预算年度{year}不符。",
+                          location=para.location, subject=section.id, stated=str(y), expected=str(year))
+    # “<单位>2022年所有收入和支出…”: the unit speaking of its own year is this year, whatever words follow
+    # (“比<单位>2022年…” compares and is H.YEAR.COMPARISON's)
+    name = (ctx.disclosure.unit_name or "").strip()
+    if len(name) >= 3:
+        own = re.compile(re.escape(name) + "[ \u3000]*" + r"(\d{4})" + "[ \u3000]*" + r"年(?!度?[）)])")
+        for section, i, para in paragraphs_matching(ctx, own):
+            for m in own.finditer(para.text):
+                y = int(m.group(1))
+                start = m.start(1)
+                context = para.text[max(0, m.start() - 4): m.start()]
+                if y == year or (id(para), start) in seen or any(w in context for w in ("比", "较", "与", "同", "上年")):
+                    continue
+                seen.add((id(para), start))
+                yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中{name}的本年年份写成{y}年，与预算年度{year}不符。",
                           location=para.location, subject=section.id, stated=str(y), expected=str(year))
 
 
