@@ -108,3 +108,13 @@ def test_score_reads_the_results_of_a_corpus_audit(corpus, tmp_path):
     assert given["categories"] == audited["categories"]
     assert given["false_fatal_on_clean"] == audited["false_fatal_on_clean"]
     assert given["narrative_amounts"] is None
+
+
+def test_findings_of_the_example_facts_themselves_are_inherent_not_false():
+    from yusuan.synth.score import inherent
+
+    own = inherent({"department": "example", "profile": "xinjiang"})
+    rules = {r for r, _ in own}
+    assert {"K.STAFF.SPENDING", "C.ECONOMIC.NAME"} <= rules  # the real package's own contradictions
+    assert not any(r.startswith(("T", "X.")) and r[1:2].isdigit() for r in rules)  # its tables agree
+    assert inherent({"department": "random", "profile": "xinjiang"}) == set()

@@ -92,6 +92,9 @@ def score(
     pf, pff = result["precision_findings"], result["precision_fatal_findings"]
     console.print(f"查准率（有错文件上的错误与警告）：{_pct(result['precision'])}（{pf['matching']}/{pf['fatal_and_warning']}）；"
                   f"只计错误级：{_pct(result['precision_fatal'])}（{pff['matching']}/{pff['fatal']}）", highlight=False)
+    inh = result.get("inherent_findings") or {}
+    if inh.get("count"):
+        console.print(f"  另有 {inh['count']} 条是内置示例事实本身的问题（yusuan check 对其事实也报告），未计入查准率", highlight=False)
     console.print(f"干净文件上的误报（错误级）：{result['false_fatal_on_clean']} 条，"
                   f"涉及 {result['clean_files_with_fatal']}/{result['clean_files']} 个干净文件", highlight=False)
     for rule, n in list(result["false_fatal_by_rule"].items())[:10]:
