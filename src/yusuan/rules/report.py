@@ -51,6 +51,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     titles: dict[str, str] = Field(default_factory=dict, description="rule ID → Chinese title")
     completeness: dict | None = None
+    coverage: dict | None = Field(default=None, description="narrative figures printed, read and tied to a table "
+                                                            "(rules.narrative_coverage)")
     disclosure: Disclosure | None = Field(default=None, exclude=True)
 
     @property
@@ -107,7 +109,7 @@ def to_dict(report: Report) -> dict:
     return {
         "schema": SCHEMA, "unit": report.unit_name, "budget_year": report.budget_year, "profile": report.profile,
         "source": report.source, "valid": report.valid, "rules_run": report.rules_run, "stats": report.stats(),
-        "completeness": plain(report.completeness), "findings": [finding_dict(f, report.titles) for f in report.findings],
+        "completeness": plain(report.completeness), "coverage": report.coverage, "findings": [finding_dict(f, report.titles) for f in report.findings],
     }
 
 
@@ -164,6 +166,10 @@ def print_text(report: Report, console) -> None:
     s = report.stats()["by_severity"]
     verdict = "[green]通过[/]（无错误）" if report.valid else "[red]未通过[/]"
     console.print(f"{verdict}：错误 {s['fatal']} 条，警告 {s['warning']} 条，提示 {s['info']} 条。", highlight=False)
+    if report.coverage:
+        from yusuan.rules.narrative_coverage import coverage_line
+
+        console.print(coverage_line(report.coverage), highlight=False)
     if report.completeness and "score" in report.completeness:
         top = report.completeness.get("max")
         console.print(f"公开完整性得分：{report.completeness['score']}{f' / {top}' if top else ''}", highlight=False)
@@ -188,6 +194,7 @@ td.info{background:#d6ecf7} tr.row-hit td:first-child{border-left:4px solid #c33
 <p class="summary"><b>{{ verdict }}</b> <span class="fatal-t">错误 {{ stats.fatal }}</span>
 <span class="warning-t">警告 {{ stats.warning }}</span><span class="info-t">提示 {{ stats.info }}</span>
 <span>执行规则 {{ rules_run }} 条</span>{% if score is not none %}<span>公开完整性得分 {{ score }}</span>{% endif %}</p>
+{% if coverage %}<p class="summary">{{ coverage }}</p>{% endif %}
 <h2>发现的问题</h2>
 <table class="findings"><tr><th>#</th><th>级别</th><th>规则</th><th>位置</th><th>说明</th></tr>
 {% for f in findings %}<tr id="f{{ loop.index }}"><td>{{ loop.index }}</td><td class="{{ f.severity }}">{{ sev[f.severity] }}</td>
@@ -250,6 +257,8 @@ def _table_view(report: Report, table: Table) -> dict:
 def to_html(report: Report) -> str:
     from jinja2 import Environment
 
+    from yusuan.rules.narrative_coverage import coverage_line
+
     env = Environment(autoescape=True)
     stats = report.stats()["by_severity"]
     title = f"{report.unit_name}{report.budget_year or ''}年 部门预算公开校验报告"
@@ -258,7 +267,7 @@ def to_html(report: Report) -> str:
     return env.from_string(_HTML).render(
         title=title, verdict="通过（无错误）" if report.valid else "未通过", stats=stats, rules_run=report.rules_run,
         findings=[{**finding_dict(f), "quote_line": quote_line(f)} for f in report.findings], sev=SEVERITY_ZH,
-        tables=tables, score=score,
+        tables=tables, score=score, coverage=coverage_line(report.coverage),
     )
 
 
