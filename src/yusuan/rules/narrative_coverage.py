@@ -80,7 +80,7 @@ def narrative_coverage(ctx: Context) -> dict:
                 amounts += 1
                 if not (final and states_initial_budget(st)) and tied(ctx, st.subject):
                     linked += 1
-        if printed or read:
+        if printed or read or amounts:
             sections.append({"section": section.id, "title": section.title, "printed": printed, "read": read,
                              "amounts": amounts, "tied": linked, "untied": amounts - linked})
     total = {k: sum(s[k] for s in sections) for k in ("printed", "read", "amounts", "tied", "untied")}
