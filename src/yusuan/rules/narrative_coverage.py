@@ -10,7 +10,6 @@ as not tied: the count says what was compared, not what was wrong. Counted per s
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 
 from yusuan.rules.narrative_base import MONEY_UNITS, TEN_THOUSAND, field_wan, states_initial_budget
@@ -23,8 +22,10 @@ _MONEY_FIELDS = ("amount", "last_year", "change")
 
 def printed_money(text: str) -> list[Decimal]:
     """The money figures ``text`` prints, in 万元, in printed order."""
-    out = []
-    for m in _MONEY.finditer(unicodedata.normalize("NFKC", text)):
+    out: list[Decimal] = []
+    if "元" not in text:
+        return out
+    for m in _MONEY.finditer(text):  # \d and Decimal take full-width digits as they are
         number = m.group(1).replace(",", "")
         try:
             value = Decimal(number)

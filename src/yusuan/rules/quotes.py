@@ -34,7 +34,7 @@ _LOC_FIELDS = ("file", "page", "part", "section", "table", "row", "column", "par
 
 
 def _key(loc: Location) -> tuple:
-    return tuple(getattr(loc, f) for f in _LOC_FIELDS)
+    return (loc.file, loc.page, loc.part, loc.section, loc.table, loc.row, loc.column, loc.paragraph, loc.cell, loc.bbox)
 
 
 def _place(loc: Location) -> tuple:
@@ -51,7 +51,21 @@ class QuoteIndex:
             for name in (table.label, table.title):
                 self.tables.setdefault(name, table)
         self._grids: dict[int, tuple[Table, dict, dict]] = {}
-        self.statements: dict[str, list[tuple[Location | None, Paragraph, Statement]]] = {}
+        self.disclosure = disclosure
+        self._text_built = False
+        self.performance: dict[tuple, Any] = {}
+        from yusuan.perf.tables import location_of
+
+        for printed in disclosure.performance:
+            loc = location_of(printed)
+            self.performance.setdefault((loc.table, loc.paragraph, loc.file), printed)
+            self.performance.setdefault((loc.table, None, None), printed)
+
+    def _build_text(self) -> None:
+        """Statements, paragraphs and headings by where they are printed: built on the first text quote."""
+        disclosure = self.disclosure
+        self._text_built = True
+        self.statements: dict[str, list[tuple[tuple, Paragraph, Statement]]] = {}
         self.paragraphs: dict[tuple, Paragraph] = {}
         # a rule may place a paragraph by its file and number alone (without its section)
         self.paragraphs_by_place: dict[tuple, Paragraph] = {}
@@ -68,20 +82,15 @@ class QuoteIndex:
         for section in disclosure.sections:
             for i, paragraph in enumerate(section.paragraphs, start=1):
                 ploc = paragraph.location or Location(part=PART_NAMES.get(section.part), section=section.title, paragraph=i)
-                self.paragraphs.setdefault(_key(ploc), paragraph)
+                pkey = _key(ploc)
+                self.paragraphs.setdefault(pkey, paragraph)
                 if ploc.paragraph is not None or ploc.cell is not None:
                     self.paragraphs_by_place.setdefault(_place(ploc), paragraph)
                 for st in paragraph.statements:
-                    loc = st.location or ploc
-                    self.paragraphs.setdefault(_key(loc), paragraph)
-                    self.statements.setdefault(st.subject, []).append((loc, paragraph, st))
-        self.performance: dict[tuple, Any] = {}
-        from yusuan.perf.tables import location_of
-
-        for printed in disclosure.performance:
-            loc = location_of(printed)
-            self.performance.setdefault((loc.table, loc.paragraph, loc.file), printed)
-            self.performance.setdefault((loc.table, None, None), printed)
+                    key = pkey if st.location is None or st.location is paragraph.location else _key(st.location)
+                    if key is not pkey:
+                        self.paragraphs.setdefault(key, paragraph)
+                    self.statements.setdefault(st.subject, []).append((key, paragraph, st))
 
     def grid(self, table: Table) -> tuple[dict, dict]:
         """(cells, rows) of one table: (row number, column label or key) → (row, column key), and row
@@ -229,10 +238,12 @@ def _without_numbers(text: str) -> str:
 
 
 def _text_quote(index: QuoteIndex, loc: Location, subject: str | None, stated: Decimal | str | None) -> str | None:
+    if not index._text_built:
+        index._build_text()
     key = _key(loc)
     if subject:
         candidates = index.statements.get(subject) or []
-        mine = [(p, st) for sloc, p, st in candidates if sloc is not None and _key(sloc) == key]
+        mine = [(p, st) for skey, p, st in candidates if skey == key]
         if mine:
             paragraph, st = mine[0]
             return statement_clause(paragraph.text, st, stated)
