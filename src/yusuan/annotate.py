@@ -23,6 +23,14 @@ def numbered(findings: list[Finding]) -> list[tuple[int, Finding]]:
     return list(enumerate(findings, start=1))
 
 
+def note_text(n: int, f: Finding) -> str:
+    """The annotation's note: number, severity, rule and message, and what the finding read (原文：…)."""
+    from yusuan.rules.report import quote_line
+
+    quoted = quote_line(f)
+    return f"{n}. [{_SEVERITY[f.severity]}] {f.rule}：{f.message}" + (f"\n{quoted}" if quoted else "")
+
+
 def annotate_file(source: Path, findings: list[Finding], out_dir: Path) -> tuple[Path, int] | None:
     """Write ``out_dir/<name>.annotated<ext>``; returns (path, number of findings marked), or None
     when the format cannot carry annotations (extracted text, XLSX)."""
@@ -55,7 +63,7 @@ def annotate_pdf(source: Path, findings: list[Finding], target: Path) -> int:
         colour = _COLOURS[f.severity]
         square = Rectangle(rect=rect)
         square[NameObject("/C")] = ArrayObject([FloatObject(c) for c in colour])
-        square[NameObject("/Contents")] = TextStringObject(f"{n}. [{_SEVERITY[f.severity]}] {f.rule}：{f.message}")
+        square[NameObject("/Contents")] = TextStringObject(note_text(n, f))
         square[NameObject("/T")] = TextStringObject("yusuan")
         writer.add_annotation(page_number=loc.page - 1, annotation=square)
         label = FreeText(text=str(n), rect=(rect[2] + 1, rect[3] - 11, rect[2] + 19, rect[3]),
@@ -112,7 +120,7 @@ def annotate_docx(source: Path, findings: list[Finding], target: Path) -> int:
         loc = f.location
         if loc is None:
             continue
-        note = f"{n}. [{_SEVERITY[f.severity]}] {f.rule}：{f.message}"
+        note = note_text(n, f)
         targets: list = []
         m = _CELL.match(loc.cell or "")
         if m:

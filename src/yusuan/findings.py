@@ -29,3 +29,6 @@ class Finding(BaseModel):
     expected: Decimal | str | None = None
     difference: Decimal | None = None
     inputs: dict[str, Decimal | str] = Field(default_factory=dict, description="figures the expectation came from")
+    quote: str | None = Field(default=None, description="the printed text the finding read, exactly as printed "
+                                                       "(a cell's text, a statement's clause); None when no one place")
+    quote_row: str | None = Field(default=None, description="the printed name of the row a quoted cell is in")

@@ -31,7 +31,9 @@ def audit_file(path: Path, profile: str = "auto", settings=None, previous=None):
     result = read_file(path, profile=profile)
     report = check_disclosure(result.disclosure, profile=None if profile == "auto" else profile,
                               settings=settings, source=str(path), previous=previous)
-    report.findings = _ordered(result.findings) + report.findings
+    from yusuan.rules.quotes import quote_findings
+
+    report.findings = _ordered(quote_findings(result.disclosure, result.findings)) + report.findings
     return report
 
 

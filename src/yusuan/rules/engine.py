@@ -13,6 +13,7 @@ from yusuan.disclosure import Disclosure
 from yusuan.findings import Finding
 from yusuan.rules import load_all
 from yusuan.rules.completeness import UNCHECKED_RULE
+from yusuan.rules.narrative_coverage import narrative_coverage
 from yusuan.rules.registry import Context, Rule, Settings, rule_findings
 from yusuan.rules.report import SCORE_HOOKS, SEVERITY_ORDER, Report
 
@@ -133,7 +134,8 @@ def check_disclosure(disclosure: Disclosure, package=None, profile=None, setting
     ran = sum(1 for r in registry.values() if r.id not in settings.disabled and not (r.needs_facts and package is None))
     report = Report(unit_name=disclosure.unit_name, budget_year=disclosure.budget_year, profile=disclosure.profile,
                     source=source or disclosure.file, rules_run=ran, findings=findings,
-                    titles={r.id: r.title for r in registry.values()}, disclosure=disclosure)
+                    titles={r.id: r.title for r in registry.values()}, disclosure=disclosure,
+                    coverage=narrative_coverage(ctx))
     for hook in SCORE_HOOKS:
         result = hook(disclosure, findings, ctx.profile)
         if result is not None:

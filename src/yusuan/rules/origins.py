@@ -30,17 +30,23 @@ def location(origins: Origins, path: tuple) -> Location:
 
 def place(ctx, rule_id: str, hit) -> Location | None:
     """The location to report ``hit`` at: where its fact was entered when that is known, else the rule's own."""
+    path = entered_path(ctx, rule_id, hit)
+    if path is None:
+        return hit.location
+    return location(ctx.package.origins, path)
+
+
+def entered_path(ctx, rule_id: str, hit) -> tuple | None:
+    """The data path of the fact ``hit`` is about, when the package knows where its facts were entered."""
     package = ctx.package
     origins = package.origins if package is not None else None
     if origins is None:
-        return hit.location
+        return None
     path = hit.origin
     if path is None and rule_id.startswith("P.") and ctx.disclosure.origin == "composed" and origins.workbook:
         # a YAML data path says less than the composed table the rule names: only a workbook row replaces it
         path = _performance_path(ctx, rule_id, hit)
-    if path is None:
-        return hit.location
-    return location(origins, path)
+    return path
 
 
 def _performance_path(ctx, rule_id: str, hit) -> tuple | None:

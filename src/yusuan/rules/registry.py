@@ -31,6 +31,9 @@ class Hit:
     # where the fact was entered: a path into the package data (("projects", 2, "period")); the runner
     # turns it into the workbook sheet/row/column (or file and data path) via ``BudgetPackage.origins``
     origin: tuple | None = None
+    # the printed text the hit read, when the rule knows it better than its location says; else the runner
+    # quotes the cell or clause at ``location`` (``rules.quotes``)
+    quote: str | None = None
 
 
 @dataclass
@@ -214,14 +217,35 @@ def to_finding(r: Rule, severity: Severity, hit: Hit, ctx: Context | None = None
     if isinstance(hit.stated, Decimal) and isinstance(hit.expected, Decimal):
         difference = hit.stated - hit.expected
     where = hit.location
-    if ctx is not None and ctx.package is not None and ctx.package.origins is not None:
-        from yusuan.rules.origins import place
-
-        where = place(ctx, r.id, hit)
+    quote, quote_row = hit.quote, None
+    if ctx is not None:
+        quote, quote_row, where = _quoted(ctx, r, hit)
     return Finding(
         rule=r.id, severity=severity, category=r.category, message=hit.message, location=where,
         subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference, inputs=hit.inputs,
+        quote=quote, quote_row=quote_row,
     )
+
+
+def _quoted(ctx: Context, r: Rule, hit: Hit) -> tuple[str | None, str | None, Location | None]:
+    """(quote, quote_row, location) of a hit: on an entered fact, the value at the place it was entered; else
+    the printed text at the hit's location (``rules.quotes``)."""
+    from yusuan.rules import quotes
+
+    where = hit.location
+    package = ctx.package
+    if package is not None and package.origins is not None:
+        from yusuan.rules.origins import entered_path, location
+
+        path = entered_path(ctx, r.id, hit)
+        if path is not None:  # placed where the fact was entered: the entered value is the quote
+            return hit.quote or quotes.quote_fact(package, path), None, location(package.origins, path)
+    if hit.quote is not None:
+        return hit.quote, None, where
+    if r.category == "facts":
+        return None, None, where  # a fact has no printed text, and its origin is not known
+    quote, row = quotes.quote(quotes.index_of(ctx), hit.location, hit.subject, hit.stated)
+    return quote, row, where
 
 
 def iter_rules(category: str | None = None) -> Iterator[Rule]:

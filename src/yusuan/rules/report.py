@@ -51,6 +51,8 @@ class Report(BaseModel):
     findings: list[Finding] = Field(default_factory=list)
     titles: dict[str, str] = Field(default_factory=dict, description="rule ID → Chinese title")
     completeness: dict | None = None
+    coverage: dict | None = Field(default=None, description="narrative figures printed, read and tied to a table "
+                                                            "(rules.narrative_coverage)")
     disclosure: Disclosure | None = Field(default=None, exclude=True)
 
     @property
@@ -90,15 +92,24 @@ def finding_dict(f: Finding, titles: dict[str, str] | None = None) -> dict:
         "rule": f.rule, "title": (titles or {}).get(f.rule, ""), "severity": f.severity, "category": f.category,
         "message": f.message, "location": loc, "where": f.location.describe() if f.location else "",
         "subject": f.subject, "stated": plain(f.stated), "expected": plain(f.expected),
-        "difference": plain(f.difference), "inputs": plain(f.inputs),
+        "difference": plain(f.difference), "inputs": plain(f.inputs), "quote": f.quote, "quote_row": f.quote_row,
     }
+
+
+def quote_line(f: Finding) -> str:
+    """“原文：……” for a finding that quotes what it read; '' when it has no one printed place."""
+    if f.quote is None:
+        return ""
+    text = f"“{f.quote}”" if f.quote.strip() else "（空白）"
+    row = f"“{f.quote_row}”行 " if f.quote_row else ""
+    return f"原文：{row}{text}"
 
 
 def to_dict(report: Report) -> dict:
     return {
         "schema": SCHEMA, "unit": report.unit_name, "budget_year": report.budget_year, "profile": report.profile,
         "source": report.source, "valid": report.valid, "rules_run": report.rules_run, "stats": report.stats(),
-        "completeness": plain(report.completeness), "findings": [finding_dict(f, report.titles) for f in report.findings],
+        "completeness": plain(report.completeness), "coverage": report.coverage, "findings": [finding_dict(f, report.titles) for f in report.findings],
     }
 
 
@@ -106,7 +117,7 @@ def to_json(report: Report) -> str:
     return json.dumps(to_dict(report), ensure_ascii=False, indent=2) + "\n"
 
 
-CSV_COLUMNS = ["rule", "severity", "category", "where", "subject", "stated", "expected", "difference", "message"]
+CSV_COLUMNS = ["rule", "severity", "category", "where", "subject", "stated", "expected", "difference", "message", "quote"]
 
 
 def to_csv(report: Report) -> str:
@@ -148,11 +159,17 @@ def print_text(report: Report, console) -> None:
             table.add_column("说明", overflow="fold", ratio=3)
             for f in group:
                 where_in = f.location.model_copy(update={"table": None, "file": None if len(files) == 1 else f.location.file}) if f.location else None
-                table.add_row(f.rule, where_in.describe() if where_in else "", f.message)
+                quoted = quote_line(f)
+                table.add_row(f.rule, where_in.describe() if where_in else "",
+                              f"{f.message}\n{quoted}" if quoted else f.message)
             console.print(table)
     s = report.stats()["by_severity"]
     verdict = "[green]通过[/]（无错误）" if report.valid else "[red]未通过[/]"
     console.print(f"{verdict}：错误 {s['fatal']} 条，警告 {s['warning']} 条，提示 {s['info']} 条。", highlight=False)
+    if report.coverage:
+        from yusuan.rules.narrative_coverage import coverage_line
+
+        console.print(coverage_line(report.coverage), highlight=False)
     if report.completeness and "score" in report.completeness:
         top = report.completeness.get("max")
         console.print(f"公开完整性得分：{report.completeness['score']}{f' / {top}' if top else ''}", highlight=False)
@@ -171,16 +188,17 @@ th,td{border:1px solid #bbb;padding:2px 6px} td.n{text-align:right;font-variant-
 th{background:#f0f0f0} td.fatal{background:#f8c8c8;font-weight:bold} td.warning{background:#fbe7a6}
 td.info{background:#d6ecf7} tr.row-hit td:first-child{border-left:4px solid #c33}
 .summary span{margin-right:1.5em} .fatal-t{color:#b00} .warning-t{color:#a60} .info-t{color:#068}
-.findings td{vertical-align:top} sup{color:#b00}
+.findings td{vertical-align:top} sup{color:#b00} .quote{color:#555;font-size:.92em}
 </style></head><body>
 <h1>{{ title }}</h1>
 <p class="summary"><b>{{ verdict }}</b> <span class="fatal-t">错误 {{ stats.fatal }}</span>
 <span class="warning-t">警告 {{ stats.warning }}</span><span class="info-t">提示 {{ stats.info }}</span>
 <span>执行规则 {{ rules_run }} 条</span>{% if score is not none %}<span>公开完整性得分 {{ score }}</span>{% endif %}</p>
+{% if coverage %}<p class="summary">{{ coverage }}</p>{% endif %}
 <h2>发现的问题</h2>
 <table class="findings"><tr><th>#</th><th>级别</th><th>规则</th><th>位置</th><th>说明</th></tr>
 {% for f in findings %}<tr id="f{{ loop.index }}"><td>{{ loop.index }}</td><td class="{{ f.severity }}">{{ sev[f.severity] }}</td>
-<td>{{ f.rule }}</td><td>{{ f.where }}</td><td>{{ f.message }}</td></tr>
+<td>{{ f.rule }}</td><td>{{ f.where }}</td><td>{{ f.message }}{% if f.quote_line %}<br><span class="quote">{{ f.quote_line }}</span>{% endif %}</td></tr>
 {% endfor %}</table>
 {% for t in tables %}<h2>{{ t.label }}<small>（单位：{{ t.unit }}）</small></h2>
 <table><tr><th>科目/项目</th>{% for c in t.columns %}<th>{{ c }}</th>{% endfor %}</tr>
@@ -239,6 +257,8 @@ def _table_view(report: Report, table: Table) -> dict:
 def to_html(report: Report) -> str:
     from jinja2 import Environment
 
+    from yusuan.rules.narrative_coverage import coverage_line
+
     env = Environment(autoescape=True)
     stats = report.stats()["by_severity"]
     title = f"{report.unit_name}{report.budget_year or ''}年 部门预算公开校验报告"
@@ -246,7 +266,8 @@ def to_html(report: Report) -> str:
     score = (report.completeness or {}).get("score")
     return env.from_string(_HTML).render(
         title=title, verdict="通过（无错误）" if report.valid else "未通过", stats=stats, rules_run=report.rules_run,
-        findings=[finding_dict(f) for f in report.findings], sev=SEVERITY_ZH, tables=tables, score=score,
+        findings=[{**finding_dict(f), "quote_line": quote_line(f)} for f in report.findings], sev=SEVERITY_ZH,
+        tables=tables, score=score, coverage=coverage_line(report.coverage),
     )
 
 

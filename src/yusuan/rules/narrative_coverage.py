@@ -1,0 +1,97 @@
+"""How much of the narrative the check could see (the report's ``coverage``): the money figures the text prints,
+the ones the reader took into statements (a printed figure some statement of its paragraph holds, as amount,
+last year's figure or change), and of the statements stating an amount, how many could be tied to
+a table figure (the cell the text-vs-table rules compare them with) and how many could not.
+
+A statement no table speaks for (an asset's value, a procurement figure, a final account's 年初预算) is counted
+as not tied: the count says what was compared, not what was wrong. Counted per section and in total.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal, InvalidOperation
+
+from yusuan.rules.narrative_base import MONEY_UNITS, TEN_THOUSAND, field_wan, states_initial_budget
+from yusuan.rules.registry import Context
+
+# a money figure as printed: 1,234.56万元, 12345678.90元, 1.2亿元 (percentages and counts are not money)
+_MONEY = re.compile(r"(?<![\d.])(\d(?:[\d,]*\d)?(?:\.\d+)?)\s*(亿元|万元|元)")
+_MONEY_FIELDS = ("amount", "last_year", "change")
+
+
+def printed_money(text: str) -> list[Decimal]:
+    """The money figures ``text`` prints, in 万元, in printed order."""
+    out: list[Decimal] = []
+    if "元" not in text:
+        return out
+    for m in _MONEY.finditer(text):  # \d and Decimal take full-width digits as they are
+        number = m.group(1).replace(",", "")
+        try:
+            value = Decimal(number)
+        except InvalidOperation:
+            continue
+        unit = m.group(2)
+        out.append(value / TEN_THOUSAND if unit == "元" else value * TEN_THOUSAND if unit == "亿元" else value)
+    return out
+
+
+def _read_values(statements) -> set[Decimal]:
+    """The money figures the statements of a paragraph hold, in 万元 (a change as its size)."""
+    out: set[Decimal] = set()
+    for st in statements:
+        if st.unit not in MONEY_UNITS:
+            continue
+        for name in _MONEY_FIELDS:
+            value = field_wan(st, name)
+            if value is not None and not value.is_nan():
+                out.add(abs(value))
+    return out
+
+
+def tied(ctx: Context, subject: str) -> bool:
+    """Whether a table figure stands behind ``subject`` (what the text-vs-table rules compare it with)."""
+    from yusuan.rules.narrative import lookup_in, project_name, t7_match
+
+    parsed = project_name(subject)
+    if parsed is not None:
+        return parsed[1] == "scale" and ctx.table("general_project") is not None and bool(t7_match(ctx, parsed[0]))
+    try:
+        return lookup_in(ctx, subject) is not None
+    except Exception:  # noqa: BLE001 - a malformed subject ties to nothing (its rules report it)
+        return False
+
+
+def narrative_coverage(ctx: Context) -> dict:
+    """``{"printed", "read", "amounts", "tied", "untied", "sections": [...]}`` for the check's disclosure."""
+    final = ctx.disclosure.phase == "final"
+    sections = []
+    for section in ctx.disclosure.sections:
+        printed = read = amounts = linked = 0
+        for paragraph in section.paragraphs:
+            figures = printed_money(paragraph.text)
+            printed += len(figures)
+            if not paragraph.statements:
+                continue
+            held = _read_values(paragraph.statements)
+            read += sum(1 for v in figures if v in held)
+            for st in paragraph.statements:
+                if st.unit not in MONEY_UNITS or st.amount is None:
+                    continue
+                amounts += 1
+                if not (final and states_initial_budget(st)) and tied(ctx, st.subject):
+                    linked += 1
+        if printed or read or amounts:
+            sections.append({"section": section.id, "title": section.title, "printed": printed, "read": read,
+                             "amounts": amounts, "tied": linked, "untied": amounts - linked})
+    total = {k: sum(s[k] for s in sections) for k in ("printed", "read", "amounts", "tied", "untied")}
+    return {**total, "sections": sections}
+
+
+def coverage_line(coverage: dict | None) -> str:
+    """The report's one line on it, in Chinese."""
+    if not coverage:
+        return ""
+    return (f"文字部分：印出金额 {coverage['printed']} 个，读出 {coverage['read']} 个；"
+            f"写明金额的陈述 {coverage['amounts']} 条，其中 {coverage['tied']} 条与表格数字对应核对，"
+            f"{coverage['untied']} 条无对应表格数字。")
