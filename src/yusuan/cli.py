@@ -246,3 +246,7 @@ def main() -> None:
     except KeyboardInterrupt:
         err.print("已中断。")
         sys.exit(130)
+
+
+if __name__ == "__main__":  # python -m yusuan.cli
+    main()
