@@ -85,6 +85,37 @@ def test_empty_table_without_note():
     assert "国有资本经营预算支出情况表" in f.message
 
 
+def _zero_sangong(d, zero_text="-"):
+    """Table 10 printing zero in every cell (as “-”, blank or 0.00) and no note under it."""
+    t = d.table("sangong")
+    for r in t.rows:
+        for c in r.cells.values():
+            c.text, c.value = zero_text, (D(0) if zero_text == "0.00" else None)
+    t.empty_note = None
+    return d
+
+
+@pytest.mark.parametrize("zero_text", ["-", "", "0.00"])
+def test_a_table_of_zeros_explained_by_its_section_or_elsewhere(zero_text):
+    """A 三公 table of zeros beside “三公经费预算数为0.00万元” is explained; with no such sentence it is not."""
+    from yusuan.rules.testing import add_statements
+
+    d = _zero_sangong(complete(), zero_text)
+    d.sections = [s for s in d.sections if s.id != "sangong"]
+    [f] = run_rule(d, "K.TABLE.EMPTY_NOTE")
+    assert f.subject == "sangong" and "三公" in f.message
+    add_statements(d, "sangong", text="2023年财政拨款“三公”经费预算数为0.00万元，与上年持平。")
+    assert run_rule(d, "K.TABLE.EMPTY_NOTE") == []
+    d = _zero_sangong(complete(), zero_text)
+    d.sections = [s for s in d.sections if s.id != "sangong"]
+    add_statements(d, "other.procurement", text="政府采购预算10万元。本部门2023年未安排“三公”经费预算。")
+    assert run_rule(d, "K.TABLE.EMPTY_NOTE") == []
+    d = _zero_sangong(complete(), zero_text)
+    d.sections = [s for s in d.sections if s.id != "sangong"]
+    add_statements(d, "other.procurement", text="本部门没有政府采购预算。“三公”经费按规定使用。")  # 没有 is not about 三公
+    assert len(run_rule(d, "K.TABLE.EMPTY_NOTE")) == 1
+
+
 def test_function_depth():
     d = remove_row(complete(), "general_expenditure", "f:2210201")
     [f] = run_rule(d, "K.FUNCTION.DEPTH")

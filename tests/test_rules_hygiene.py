@@ -27,7 +27,6 @@ def with_text(*texts, section="other.procurement", year=2023):
     ("H.YEAR.CURRENT", "示例自然资源局2023年所有收入和支出均纳入部门预算管理，比示例自然资源局2022年增加。",
      "示例自然资源局2022年所有收入和支出均纳入部门预算管理。"),
     ("H.YEAR.CURRENT", "示例自然资源局2023年一般公共预算基本支出1174.93万元。", "示例自然资源局 2022 年一般公共预算基本支出1174.93万元。"),
-    ("H.UNIT.WORD", "基本工资311.55万元，人均补助标准200元。", "基本工资311.55元。"),
     ("H.SPACING", "“三公”经费数为14.74万元，增长13.83%。", "“三公”经费数为    14.74万元。"),
     ("H.PUNCTUATION", "项目支出等。住房保障支出87.29万元，版本1.5。", "项目支出等.住房保障支出87.29万元。"),
 ])
@@ -86,7 +85,50 @@ def test_duplicate_paragraphs():
     assert "完全相同" in g.message
 
 
-def test_unit_word_when_tables_in_yuan():
+def _income(amount, unit, subject="income:general_budget", label="一般公共预算拨款"):
+    return statement(subject, amount=amount, unit=unit, label=label, text=f"{label}{amount}{unit}。")
+
+
+def test_unit_word_other_than_the_tables_is_no_finding_by_itself():
+    """Tables in 元 with the text in 万元 (and the reverse) is ordinary practice: every amount ties."""
     d = build_disclosure(unit="元")
-    add_statements(d, "general", text="一般公共预算拨款870.5万元。")
-    assert len(run_rule(d, "H.UNIT.WORD")) == 1
+    add_statements(d, "summary", _income("870.5", "万元"), _income("120", "万元", "income:fund_budget", "政府性基金预算拨款"))
+    add_statements(d, "general", text="人均补助标准200元，一般公共预算拨款870.5万元。")
+    assert run_rule(d, "H.UNIT.WORD") == []
+    d = build_disclosure()
+    add_statements(d, "summary", _income("8705000.00", "元"))
+    assert run_rule(d, "H.UNIT.WORD") == []
+
+
+@pytest.mark.parametrize("unit, amount, word", [("元", "8705000.00", "万元"), ("万元", "870.50", "元")])
+def test_unit_word_that_makes_an_amount_10000_times_its_table_figure(unit, amount, word):
+    """The table's number under the other unit word: one finding, and not a text-vs-table contradiction too."""
+    d = build_disclosure(unit=unit)
+    add_statements(d, "summary", _income(amount, word))
+    [f] = run_rule(d, "H.UNIT.WORD")
+    assert f.severity == "fatal" and f.subject == "income:general_budget"
+    assert f.stated == f"{amount}{word}" and f.expected.endswith(unit)
+    assert "870.50万元" in f.message and "第三部分" in f.message
+    assert run_rule(d, "N.INCOME.SOURCE") == []
+
+
+def test_unit_word_wrong_throughout_is_one_finding():
+    d = build_disclosure(unit="元")
+    add_statements(d, "summary", _income("8705000.00", "万元"),
+                   _income("1200000.00", "万元", "income:fund_budget", "政府性基金预算拨款"))
+    add_statements(d, "general", _income("8705000.00", "万元"))
+    [f] = run_rule(d, "H.UNIT.WORD")
+    assert "共3处" in f.message and f.inputs["单位用词不符处数"] == "3"
+
+
+def test_an_amount_near_zero_is_no_unit_evidence():
+    """A small figure matches a small one in either unit to the tolerance: only a match to 0.1% is evidence."""
+    from decimal import Decimal
+
+    from yusuan.rules.narrative import Ref, unit_slip
+
+    assert not unit_slip(statement("income:other", amount="3", unit="万元"), Ref(Decimal("0.004"), "表"))  # 40 元
+    assert not unit_slip(statement("income:other", amount="3", unit="万元"), Ref(Decimal("0"), "表"))
+    assert unit_slip(statement("income:other", amount="3", unit="万元"), Ref(Decimal("0.0003"), "表"))  # 3 元
+    assert unit_slip(statement("income:other", amount="3", unit="元"), Ref(Decimal("3"), "表"))
+    assert not unit_slip(statement("income:other", amount="3.2", unit="元"), Ref(Decimal("3"), "表"))

@@ -65,9 +65,13 @@ def test_item_absent_from_table_is_zero(d):
 def test_statement_in_yuan_is_converted(d):
     ok = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:reception", amount="20000", unit="元"))
     assert run_rule(ok, "N.SANGONG") == []
-    bad = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:reception", amount="2", unit="元"))
+    bad = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:reception", amount="3", unit="元"))
     [f] = run_rule(bad, "N.SANGONG")
     assert "折算" in f.message
+    # the table's 2 (万元) written “2元”: the unit word is wrong, reported once by H.UNIT.WORD
+    slip = add_statements(d.model_copy(deep=True), "sangong", statement("sangong:reception", amount="2", unit="元"))
+    assert run_rule(slip, "N.SANGONG") == []
+    assert [f.subject for f in run_rule(slip, "H.UNIT.WORD")] == ["sangong:reception"]
 
 
 def test_tables_in_yuan():

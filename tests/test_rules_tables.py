@@ -144,9 +144,58 @@ def test_rule_fires_on_mutated_cell_and_points_at_it(base, rule_id, kind, row, c
 def test_parent_rows_must_be_printed(base, rule_id, kind, row, col, missing):
     assert run_rule(base, rule_id) == []
     bad = remove_row(base, kind, missing)
+    if not _other_rows_of_level(bad.table(kind), missing):
+        # the only row of its level: leaving it out is the layout of a table without that level.
+        # The omission shows only beside another row of the level, so print one (a copy under a new code).
+        bad = _with_sibling(bad, kind, missing)
     findings = run_rule(bad, rule_id)
     assert any(f.subject == row for f in findings), [f.message for f in findings]
     assert all(f.severity == "warning" for f in findings)
+    # one missing parent, one finding, however many rows it has below it
+    assert len([f for f in findings if f.expected == missing.split(":")[1]]) == 1
+
+
+def _other_rows_of_level(table, missing):
+    prefix, code = missing.split(":")
+    return [r for r in table.rows if r.key.startswith(prefix + ":") and len(r.key.split(":")[1]) == len(code)]
+
+
+def _with_sibling(d, kind, missing):
+    """``d`` with a copy of the last row of ``missing``'s level-mate structure: a parent row under a code
+    no other row uses, and a child row below it, so that the table prints rows of that level."""
+    d = d.model_copy(deep=True)
+    table = d.table(kind)
+    prefix, code = missing.split(":")
+    child = next(r for r in table.rows if r.key.startswith(prefix + ":") and r.key.split(":")[1].startswith(code)
+                 and len(r.key.split(":")[1]) > len(code))
+    new_parent = code[:-2] + f"{(int(code[-2:]) + 1) % 100:02d}"
+    new_child = new_parent + child.key.split(":")[1][len(code):]
+    for key, c, src in ((f"{prefix}:{new_parent}", new_parent, child), (f"{prefix}:{new_child}", new_child, child)):
+        row = src.model_copy(deep=True, update={"key": key, "code": c,
+                                                "level": {3: "类", 5: "款", 7: "项"}.get(len(c), src.level)})
+        table.rows.append(row)
+    return d
+
+
+@pytest.mark.parametrize("rule_id,kind,prefix,level_len", [
+    ("T2.HIER.PARENT", "income", "f:", 5), ("T3.HIER.PARENT", "expenditure", "f:", 5),
+    ("T3.HIER.PARENT", "expenditure", "f:", 3), ("T5.HIER.PARENT", "general_expenditure", "f:", 5),
+    ("T8.HIER.PARENT", "fund_expenditure", "f:", 5), ("T7.HIER.PARENT", "general_project", "f:", 5),
+    ("T6.HIER.PARENT", "general_basic", "e:", 3),
+])
+def test_a_table_without_a_whole_level_is_a_layout_not_a_missing_parent(base, rule_id, kind, prefix, level_len):
+    """Only 项 rows (or 类 and 项 without 款, or 款 without 类) is a real layout: no warning; the
+    hierarchy it does not print is counted as unchecked instead."""
+    from yusuan.rules.registry import Context
+    from yusuan.rules.engine import registered_rules
+    from yusuan.rules.registry import rule_findings
+
+    d = base.model_copy(deep=True)
+    table = d.table(kind)
+    table.rows = [r for r in table.rows if not (r.key.startswith(prefix) and len(r.key.split(":")[1]) == level_len)]
+    ctx = Context(d)
+    assert rule_findings(ctx, registered_rules()[rule_id], "warning") == []
+    assert ctx.unknown.get(rule_id)
 
 
 def test_t9_hierarchy_and_total_on_a_capital_budget_department():
@@ -160,7 +209,10 @@ def test_t9_hierarchy_and_total_on_a_capital_budget_department():
     for rid, row in (("T9.HIER.KUAN", "f:22001"), ("T9.HIER.LEI", "f:220"), ("T9.HIER.TOTAL", "total")):
         bad = set_value(d, "capital_expenditure", row, "project", delta=ONE)
         assert [f.subject for f in run_rule(bad, rid)] == [row]
-    assert run_rule(remove_row(d, "capital_expenditure", "f:22001"), "T9.HIER.PARENT")
+    # its only 款 left out: a table of 类 and 项 rows, a layout; beside another 款 row, an omission
+    assert run_rule(remove_row(d, "capital_expenditure", "f:22001"), "T9.HIER.PARENT") == []
+    assert run_rule(_with_sibling(remove_row(d, "capital_expenditure", "f:22001"), "capital_expenditure", "f:22001"),
+                    "T9.HIER.PARENT")
 
 
 def test_t7_project_row_needs_a_name(base):

@@ -248,5 +248,7 @@ def main() -> None:
         sys.exit(130)
 
 
-if __name__ == "__main__":  # python -m yusuan.cli
-    main()
+if __name__ == "__main__":  # python -m yusuan.cli: run the imported module, where the commands registered
+    from yusuan.cli import main as _main
+
+    _main()

@@ -16,7 +16,7 @@ from yusuan.amounts import normalise_text
 from yusuan.disclosure import KINDS, Section, Table
 from yusuan.rules.narrative import match_name, name_key, project_name, t7_projects
 from yusuan.rules.narrative_base import (
-    ZERO, cell_wan, explained_by_parts, first, mentioned, placed, required_tables, show, table_is_empty,
+    SAYS_EMPTY, ZERO, cell_wan, explained_by_parts, first, mentioned, placed, required_tables, show, table_is_empty,
 )
 from yusuan.rules.hygiene import normalised, normalised_paragraph
 from yusuan.rules.registry import Context, Hit, rule
@@ -56,16 +56,47 @@ def tables_present_unchecked(ctx: Context) -> Iterator[Hit]:
                            "是预算版式，没有决算表目录，未核对决算表格是否齐全。"))
 
 
-@rule("K.TABLE.EMPTY_NOTE", "空表附有说明", "warning", "completeness", reads=("fund_expenditure", "capital_expenditure"))
-def empty_note(ctx: Context) -> Iterator[Hit]:
-    """A table with no figures carries a sentence saying why (in the table or in its Part 3 section)."""
+EMPTY_SECTION = {"fund_expenditure": "fund", "capital_expenditure": "capital", "sangong": "sangong",
+                 "sangong_operating": "sangong"}
+# What a sentence elsewhere in the text names when it explains the table (“本部门2023年无“三公”经费预算”).
+EMPTY_TOPIC = {"fund_expenditure": "政府性基金", "capital_expenditure": "国有资本经营", "sangong": "三公",
+               "sangong_operating": "三公"}
+_SENTENCE = re.compile(r"[^。；;！!\n]+")
+
+
+def _explains_empty(ctx: Context, table: Table) -> bool:
+    """The text says why the table has no figure: its Part 3 section says 空表 or has a sentence saying there
+    is nothing (没有、未安排、无……预算、为0、0.00万元), or a sentence anywhere in Part 3 says so naming
+    the table's subject (“三公”经费预算数为0.00万元)."""
     d = ctx.disclosure
-    sections = {"fund_expenditure": "fund", "capital_expenditure": "capital"}
-    for table in d.tables:
+    own = d.section(EMPTY_SECTION.get(table.kind, ""))
+    if own is not None:
+        text = "".join(p.text for p in own.paragraphs)
+        if "空表" in normalise_text(text) or SAYS_EMPTY.search(text):
+            return True
+    topic = EMPTY_TOPIC.get(table.kind)
+    if not topic:
+        return False
+    for section in d.sections:
+        if section.part != 3:
+            continue
+        for para in section.paragraphs:
+            if topic in para.text and any(topic in m.group(0) and SAYS_EMPTY.search(m.group(0))
+                                          for m in _SENTENCE.finditer(para.text)):
+                return True
+    return False
+
+
+@rule("K.TABLE.EMPTY_NOTE", "空表附有说明", "warning", "completeness",
+      reads=("fund_expenditure", "capital_expenditure", "sangong"))
+def empty_note(ctx: Context) -> Iterator[Hit]:
+    """A table with no figures (every cell blank, “-” or 0) carries a sentence saying why: under the table, in
+    its Part 3 section (空表; 没有/未安排/无……预算; 为0、0.00万元), or in a Part 3 sentence that names what the
+    table is about (a 三公 table of zeros beside “三公”经费预算数为0.00万元 is explained)."""
+    for table in ctx.disclosure.tables:
         if not table_is_empty(table) or (table.empty_note and table.empty_note.strip()):
             continue
-        text = _section_text(d.section(sections.get(table.kind, ""))) if table.kind in sections else ""
-        if "空表" in text:
+        if _explains_empty(ctx, table):
             continue
         yield Hit(message=f"{table.label}没有任何金额，但未注明为空表的原因（如“本部门没有使用……安排的支出，本表为空表”）。",
                   location=table.location, subject=table.kind)

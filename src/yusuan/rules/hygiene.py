@@ -9,7 +9,7 @@ import unicodedata
 from bisect import bisect_right
 from typing import Iterable, Iterator
 
-from yusuan.amounts import normalise_text
+from yusuan.amounts import fmt_amount, normalise_text
 from yusuan.disclosure import Paragraph, Section
 from yusuan.rules.narrative_base import PART_NAMES, placed, short_title, stated_text
 from yusuan.rules.registry import Context, Hit, rule
@@ -53,11 +53,6 @@ def _paragraphs_at(ctx: Context, positions: Iterable[int]) -> list[tuple[Section
     hit = sorted({bisect_right(starts, pos) - 1 for pos in positions})
     every = paragraphs(ctx)
     return [every[i] for i in hit]
-
-
-def _reversed_joined(ctx: Context) -> str:
-    """The joined text backwards: a pattern ending in a literal, reversed, starts with it and is found fast."""
-    return ctx.cached(("joined_reversed",), lambda: _joined(ctx)[0][::-1])
 
 
 def _joined(ctx: Context) -> tuple[str, list[int]]:
@@ -321,42 +316,35 @@ def wrong_asset_date(ctx: Context) -> Iterator[Hit]:
                           location=para.location, subject="assets", stated=m.group(1), expected=expected)
 
 
-YUAN_AMOUNT = re.compile(r"(\d[\d,]*(?:\.\d+)?)\s*元")
-WAN_AMOUNT = re.compile(r"\d[\d,]*(?:\.\d+)?\s*万元")
-# Occurs wherever YUAN_AMOUNT does (its match ends with a digit or comma, spaces, 元) and is found ~2x
-# faster: the test of the whole text before the per-paragraph scan.
-YUAN_HINT = re.compile(r"[\d,]\s*元")
-# YUAN_HINT backwards (its 元 first): searched in the reversed text, ~10x faster.
-_YUAN_HINT_REVERSED = re.compile(r"元\s*[\d,]")
-
-
-@rule("H.UNIT.WORD", "金额单位用词与表格不一致", "warning", "text")
+@rule("H.UNIT.WORD", "金额单位用词与表格不一致", "fatal", "text")
 def unit_words(ctx: Context) -> Iterator[Hit]:
-    """Part 3 amounts in 元 where the tables are in 万元 (or 万元 figures where tables are in 元)."""
-    units = {t.unit for t in ctx.disclosure.tables}
-    table_unit = "元" if units == {"元"} else "万元"
-    if table_unit == "万元":
-        found = _YUAN_HINT_REVERSED.search(_reversed_joined(ctx)) is not None  # = YUAN_HINT.search(joined text)
-        every = paragraphs(ctx) if found else ()
-    else:
-        every = paragraphs_with(ctx, WAN_AMOUNT)
-    for section, i, para in every:
-        if section.part != 3:
-            continue
-        text = para.text
-        if table_unit == "万元":
-            for m in YUAN_AMOUNT.finditer(text):
-                if m.start() > 0 and text[m.start() - 1] in "人/每":
-                    continue
-                prefix = text[max(0, m.start() - 4): m.start()]
-                if any(w in prefix for w in ("标准", "每人", "人均", "每月", "每年")):
-                    continue
-                yield Hit(message=f"{where(section, i)}“{excerpt(text, m.start(), m.end())}”以“元”为单位，而表格金额单位为万元，请核对单位。",
-                          location=para.location, subject=section.id, stated=m.group(0), expected="万元")
-        else:
-            for m in WAN_AMOUNT.finditer(text):
-                yield Hit(message=f"{where(section, i)}“{excerpt(text, m.start(), m.end())}”以“万元”为单位，而表格金额单位为元，请核对单位。",
-                          location=para.location, subject=section.id, stated=m.group(0), expected="元")
+    """An amount in the text whose number is the table figure it ties to, in the table's unit, written under
+    the other unit word: table 61281800.00 元, text “61281800.00万元” (or table 6128.18 万元, text “6128.18元”),
+    so that read as written it is 10000 times (or a ten-thousandth of) the table figure. Reported once per
+    document, listing every such amount (one mistake, one finding; the N.* comparisons leave these amounts
+    to this rule). Text in 万元 beside tables in 元, or the reverse, is ordinary practice and by itself no
+    finding; nor is an amount in the other unit that ties to no table figure (a 人均 standard, a price)."""
+    from yusuan.rules.narrative import unit_slips
+
+    slips = unit_slips(ctx)
+    if not slips:
+        return
+    p, ref = slips[0]
+    st = p.statement
+    table_unit = ref.table.unit if ref.table is not None else "万元"
+    printed = ref.value * 10000 if table_unit == "元" else ref.value
+    times = "1万倍" if st.unit == "万元" else "万分之一"
+    more = ""
+    if len(slips) > 1:
+        others = "；".join(f"{q.where()}“{q.statement.label or q.subject}”{stated_text(q.statement.amount)}{q.statement.unit}"
+                          for q, _ in slips[1:4])
+        more = f"全文共{len(slips)}处金额与此相同（{others}{'等' if len(slips) > 4 else ''}），应是单位用词写错，请一并核对。"
+    yield Hit(message=(f"{p.where()}写明“{st.label or p.subject}”为{stated_text(st.amount)}{st.unit}，按所写单位是"
+                       f"{ref.where}（{fmt_amount(printed)}{table_unit}）的{times}：数字与表格金额相同而单位用词不同，"
+                       f"应写作{fmt_amount(ref.value)}万元（{fmt_amount(ref.value * 10000)}元）。{more}"),
+              location=p.location, subject=p.subject, stated=f"{stated_text(st.amount)}{st.unit}",
+              expected=f"{fmt_amount(printed)}{table_unit}",
+              inputs={"表格": ref.where, "单位用词不符处数": str(len(slips))})
 
 
 @rule("H.DUPLICATE", "段落重复", "warning", "text")

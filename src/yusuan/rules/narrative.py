@@ -16,7 +16,7 @@ from typing import Callable, Iterator
 from yusuan.amounts import normalise_text
 from yusuan.disclosure import Disclosure, Table
 from yusuan.rules.narrative_base import (
-    ZERO, Placed, amount_wan, cell_wan, placed, row_label, show, stated_text, table_is_empty, to_wan,
+    TEN_THOUSAND, ZERO, Placed, amount_wan, cell_wan, placed, row_label, show, stated_text, table_is_empty, to_wan,
 )
 from yusuan.rules.registry import Context, Hit, is_unknown, rule
 from yusuan.rules.tables_common import amount, item_leaves, items_sum
@@ -181,8 +181,8 @@ def compare(ctx: Context, accept: Callable[[str], bool], what: str) -> Iterator[
             continue
         if isinstance(ref, Exception):
             raise ref  # as the lookup itself would (the engine reports the rule's error)
-        if conversion_artefact(p.statement, stated, ref.value):
-            continue
+        if conversion_artefact(p.statement, stated, ref.value) or unit_slip(p.statement, ref):
+            continue  # a conversion artefact (N.UNIT.CONVERSION) or a wrong unit word (H.UNIT.WORD, once)
         label = p.statement.label or p.subject
         unit_note = "（原文以“元”为单位，已折算为万元）" if p.statement.unit == "元" else ""
         diff = stated - ref.value
@@ -207,6 +207,27 @@ def conversion_artefact(st, stated: Decimal | None, table_value: Decimal | None)
     if stated is None or table_value is None or st.unit != "万元":
         return False
     return table_value != table_value.quantize(CENT) and abs(stated - table_value) < CENT
+
+
+def unit_slip(st, ref: Ref) -> bool:
+    """The statement prints its table figure's number under the other unit word: read in the unit it names
+    it is 10000 times the table figure (“61281800.00万元” for a table's 61281800.00 元) or a ten-thousandth of
+    it (“6128.18元” for 6128.18 万元). Read in the other unit it matches to the tolerance and to 0.1%, so a
+    figure near zero, which any unit would match, is no evidence."""
+    if st.amount is None or st.unit not in ("万元", "元") or ref.absent or ref.value == 0 or st.amount == 0:
+        return False
+    other = st.amount if st.unit == "元" else st.amount / TEN_THOUSAND  # in 万元, had the other word been written
+    gap = abs(other - ref.value)
+    return gap <= SLIP_TOLERANCE and gap * 1000 <= abs(ref.value)
+
+
+SLIP_TOLERANCE = Decimal("0.005")  # 万元: the figure printed to the cent in 万元, or to 50 元 in 元
+
+
+def unit_slips(ctx: Context) -> tuple[tuple[Placed, Ref], ...]:
+    """Every statement whose amount differs from its table figure only by a wrong unit word (``unit_slip``)."""
+    return ctx.cached(("unit_slips",), lambda: tuple(
+        (p, ref) for _, p, ref, _ in _differing(ctx) if isinstance(ref, Ref) and unit_slip(p.statement, ref)))
 
 
 @rule("N.UNIT.CONVERSION", "文字中的万元数与以元为单位的表格折算差异", "info", "text-vs-table")

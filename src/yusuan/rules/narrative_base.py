@@ -257,6 +257,10 @@ def table_is_empty(table: Table) -> bool:
     return all((c.value is None or c.value == 0) for r in table.rows for c in r.cells.values())
 
 
+# Words by which a text says a table has nothing to show (本部门无……，故本表为空表；“三公”经费预算为0万元).
+SAYS_EMPTY = re.compile(r"空表|无数据|没有|未安排|未使用|无(?:此项|相关)?[^，。；]{0,24}(?:预算|拨款|收入|支出)|为0|为零|(?<![\d.])0(?:\.0+)?万?元")
+
+
 def implied_last_year(st: Statement) -> Decimal | None:
     """Last year's figure, stated or implied by amount − change (in 万元)."""
     last = field_wan(st, "last_year")

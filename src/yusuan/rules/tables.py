@@ -86,19 +86,33 @@ def _hier_total(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]
 
 
 def _hier_parent(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:
-    """Each 项 (or project) row has its 款 row printed, each 款 its 类 row."""
-    codes = {code_of(r) for r in table.rows if r.key.startswith(prefix)}
+    """Each 项 (or project) row has its 款 row printed, each 款 its 类 row: once per missing parent.
+
+    A table that prints no row of the parent's level at all (a layout of 项 rows only, or 类 and 项
+    without 款) is a layout, not an omission: the 款/类 sums are simply not checkable there (counted as
+    unchecked, A.UNCHECKED). Only a parent missing among printed rows of its level is reported."""
+    coded = [r for r in table.rows if r.key.startswith(prefix)]
+    codes = {code_of(r) for r in coded}
+    levels = {len(c) for c in codes}
+    children: dict[str, list] = {}  # missing parent code → its printed child rows, in printed order
     for row in table.rows:
         if not (row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))):
             continue
         code = code_of(row)
-        parent = {7: code[:5], 5: code[:3]}.get(len(code))
-        if row.key.startswith("p:"):
-            parent = code[:5]
+        parent = code[:5] if row.key.startswith("p:") else {7: code[:5], 5: code[:3]}.get(len(code))
         if parent and parent not in codes:
-            what = "款级" if len(parent) == 5 else "类级"
-            yield Hit(message=f"{table.label}“{row_label(row)}”行的上级{what}科目 {parent} 未列示，无法核对汇总关系。",
-                      location=cell_location(table, row, None), subject=row.key, expected=parent)
+            children.setdefault(parent, []).append(row)
+    for parent, rows in children.items():
+        if len(parent) not in levels:
+            ctx.skipped()  # the layout prints no row of this level: nothing left out
+            continue
+        what = "款级" if len(parent) == 5 else "类级"
+        first = rows[0]
+        others = f"（及其下另外 {len(rows) - 1} 行）" if len(rows) > 1 else ""
+        yield Hit(message=f"{table.label}“{row_label(first)}”行{others}的上级{what}科目 {parent} 未列示"
+                          f"（本表列示了其他{what}科目行），无法核对汇总关系。",
+                  location=cell_location(table, first, None), subject=first.key, expected=parent,
+                  inputs={"下级行": "、".join(row_label(r) for r in rows[:10])})
 
 
 for _kind in FUNCTION_TABLES:

@@ -28,7 +28,7 @@ from typing import Iterator
 from yusuan import catalog
 from yusuan.amounts import HUNDRED, growth_rate, round_half_up
 from yusuan.disclosure import Paragraph, Section, Statement
-from yusuan.rules.narrative_base import PART_NAMES, table_is_empty
+from yusuan.rules.narrative_base import PART_NAMES, SAYS_EMPTY, table_is_empty
 from yusuan.rules.hygiene import excerpt, paragraphs, paragraphs_matching, where
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import cell_location
@@ -716,7 +716,7 @@ def empty_note_wording(ctx: Context) -> Iterator[Hit]:
                     break
 
 
-_SAYS_EMPTY = re.compile(r"空表|无数据|没有|未安排|未使用|无(?:此项|相关)?[^，。；]{0,24}(?:预算|拨款|收入|支出)|为0|为零|(?<![\d.])0(?:\.0+)?万?元")
+_SAYS_EMPTY = SAYS_EMPTY
 
 
 @rule("W.EMPTY.TEXT", "空表在情况说明中未作说明或说明写错预算", "warning", "text",
