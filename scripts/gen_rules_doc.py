@@ -50,6 +50,22 @@ A deployment may disable rules or change their severity (`yusuan.rules.config`);
 below are the defaults. Unknown catalogue codes are fatal only with an imported complete catalogue
 (warnings with the bundled partial one).
 
+## One rounding policy
+
+Printed amounts are rounded (to 0.01 万元, or to 1 元), shares and rates to 0.01 percentage point.
+A difference that this rounding alone can explain — no larger than half a unit of the last printed
+place for every rounded term involved (the parts and the total: ±0.005 万元 × (parts + 1) for a sum,
+±0.005 point per share for shares that should add to 100%) — is **never fatal**, whichever rule finds
+it and whether the figures sit in one table, in two tables or in the text:
+- for **sums of amounts** (within a table, across tables, text vs. tables, last year's items) it is a
+  **warning** whose message says the gap is a rounding remainder (尾差) that was not adjusted: amounts
+  add up, and a published package should make its totals agree (`舍入尾差` in the finding's inputs);
+- for **shares and rates**, which by convention are each rounded on their own, it is an **info**
+  rounding note (N.SHARE.SUM.ROUNDING, Y.LAST_YEAR.SUM.ROUNDING), unless the region's profile says it
+  adjusts shares to 100% (`share_rounding: largest_remainder`).
+A larger difference is a contradiction with the rule's own severity. The tolerance is a setting
+(`tolerance`, `rate_tolerance` in `yusuan.rules.config`); the helper is `narrative_base.rounding_slack`.
+
 "Reads" lists table kinds (`docs/disclosure-keys.md`), Part 3 section ids or statement families,
 `performance` for the performance-target tables, and `facts` for rules that need the package's facts
 (they do not run on a disclosure read from a published file).

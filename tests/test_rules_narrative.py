@@ -155,12 +155,18 @@ def _three_thirds(d, shares):
 def test_share_sum_half_up_vs_largest_remainder(d):
     ok = _three_thirds(d, ["33.34", "33.33", "33.33"])
     assert run_rule(ok, "N.SHARE.SUM") == []
-    # Half-up: each is 33.33 and that is fine for N.SHARE, but the sum is 99.99 → warning naming both methods.
+    # Half-up: each is 33.33 and that is fine for N.SHARE; the sum 99.99 comes from rounding alone → a rounding
+    # note (info), in a published document as in a composed one (one rounding policy)
     bad = _three_thirds(d, ["33.33", "33.33", "33.33"])
-    bad.origin = "read"  # a published document: its region may adjust shares to 100%
+    bad.origin = "read"
     assert run_rule(bad, "N.SHARE") == []
-    [f] = run_rule(bad, "N.SHARE.SUM")
-    assert "99.99" in f.message and "最大余额法" in f.message and "四舍五入" in f.message
+    assert run_rule(bad, "N.SHARE.SUM") == []
+    [n] = run_rule(bad, "N.SHARE.SUM.ROUNDING")
+    assert n.severity == "info" and "99.99" in n.message and "仅由舍入" in n.message
+    # a region that adjusts shares to 100% is told, naming both methods
+    [f] = run_rule(bad, "N.SHARE.SUM", profile={"share_rounding": "largest_remainder"})
+    assert f.severity == "warning" and "最大余额法" in f.message and "四舍五入" in f.message
+    assert run_rule(bad, "N.SHARE.SUM.ROUNDING", profile={"share_rounding": "largest_remainder"}) == []
 
 
 def test_composed_half_up_shares_within_rounding_do_not_warn(d):

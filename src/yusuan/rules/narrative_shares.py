@@ -177,9 +177,30 @@ def _rounding_only(parts: list[Placed], rounded: list[Decimal], ctx: Context) ->
 @rule("N.SHARE.SUM", "应合计为100%的占比合计为100%", "warning", "text-vs-table", reads=("income", "expenditure", "general"))
 def shares_total(ctx: Context) -> Iterator[Hit]:
     """Shares of one whole whose amounts add up to the whole (income sources, 基本+项目, general 类) sum to 100%.
-    A disclosure yusuan composed with shares rounded half-up (the profile's ``share_rounding``) may add up to 99.99%
-    or 100.01% by that rounding alone (at most 0.005 per share): not reported. A published document is still
-    told, since its region may adjust shares to 100% (``largest_remainder``)."""
+    Shares each rounded half-up, as the profile's ``share_rounding`` says, may add up to 99.99% or 100.01% by
+    that rounding alone (at most 0.005 per share): that is a rounding note (N.SHARE.SUM.ROUNDING, info), not a
+    contradiction — the one rounding policy (docs/rules.md). A region that adjusts shares to 100%
+    (``largest_remainder``) is still told."""
+    for hit, rounding_only in _share_sums(ctx):
+        if not rounding_only:
+            yield hit
+
+
+@rule("N.SHARE.SUM.ROUNDING", "占比合计因四舍五入不为100%（舍入说明）", "info", "text-vs-table",
+      reads=("income", "expenditure", "general"))
+def shares_total_rounding(ctx: Context) -> Iterator[Hit]:
+    """Shares each rounded half-up that add up to 99.99% or 100.01% by that rounding alone."""
+    for hit, rounding_only in _share_sums(ctx):
+        if rounding_only:
+            hit.message += "各项占比均为正确的四舍五入值，合计差异仅由舍入造成。"
+            yield hit
+
+
+def _share_sums(ctx: Context) -> list[tuple[Hit, bool]]:
+    return ctx.cached(("share_sums",), lambda: list(_compute_share_sums(ctx)))
+
+
+def _compute_share_sums(ctx: Context) -> Iterator[tuple[Hit, bool]]:
     mode = share_rounding(ctx.profile)
     for (whole_key, family), parts in families(ctx).items():
         if len(parts) < 2:
@@ -193,8 +214,7 @@ def shares_total(ctx: Context) -> Iterator[Hit]:
         amounts = [amount_wan(p.statement) for p in parts]
         half_up = [percent(a, whole[0]) for a in amounts]
         adjusted = largest_remainder(amounts)
-        if ctx.disclosure.origin == "composed" and mode == "half_up" and _rounding_only(parts, half_up, ctx):
-            continue  # composed shares each rounded half-up as the profile states: 99.99% or 100.01% is that rounding
+        rounding_only = mode == "half_up" and _rounding_only(parts, half_up, ctx)
         listing = "、".join(f"{p.statement.label or p.subject}{pct(p.statement.share)}" for p in parts)
         yield Hit(
             message=(f"{parts[0].where()}起列出的{FAMILY_LABELS.get(family, family)}占比（{listing}）合计{pct(stated_sum)}，"
@@ -203,7 +223,7 @@ def shares_total(ctx: Context) -> Iterator[Hit]:
                      f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"),
             location=parts[0].location, subject=f"{whole_key}:shares", stated=stated_sum, expected=HUNDRED,
             inputs={"舍入": ROUNDING_LABEL[mode]},
-        )
+        ), rounding_only
 
 
 @rule("N.SHARE.PARTS", "列出占比的各项金额合计等于总数", "warning", "text-vs-table", reads=("income", "expenditure", "general"))
