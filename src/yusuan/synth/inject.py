@@ -62,6 +62,9 @@ class Rules:
         return [i for i in ids if i in self.rules]
 
 
+# The reader's own finding when a table or section is not in the file (a reading finding, not a registry rule).
+READER_MISSING = ["R.SECTION.MISSING"]
+
 # ------------------------------------------------------------------ helpers
 
 def _fmt(value: Decimal, table: Table) -> str:
@@ -437,14 +440,14 @@ def inject_missing_section(d: Disclosure, rng: random.Random, rules: Rules) -> d
         rule = f"K.SECTION.{s.id.upper().replace('.', '_')}"
         return {"kind": "section", "location": {"section_id": s.id, "section": s.title},
                 "description": f"删去了章节“{s.title}”", "expected_rules": [rule],
-                "also_rules": rules.category("completeness") + rules.ids("W.EMPTY.TEXT", "P.SUMMARY", "P.MISSING")}
+                "also_rules": rules.category("completeness") + rules.ids("W.EMPTY.TEXT", "P.SUMMARY", "P.MISSING") + READER_MISSING}
     if not tables:
         return None
     t = rng.choice(tables)
     d.tables.remove(t)
     return {"kind": "table", "location": {"table_kind": t.kind, "table": t.label, "table_title": t.title},
             "description": f"删去了表格“{t.label}”", "expected_rules": rules.ids("K.TABLE.PRESENT"),
-            "also_rules": rules.category("completeness") + rules.ids("W.EMPTY.TEXT", "P.BUDGET.TABLES", "P.MISSING")}
+            "also_rules": rules.category("completeness") + rules.ids("W.EMPTY.TEXT", "P.BUDGET.TABLES", "P.MISSING") + READER_MISSING}
 
 
 INJECTORS: dict[str, Callable[[Disclosure, random.Random, Rules], dict | None]] = {
