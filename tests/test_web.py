@@ -265,3 +265,12 @@ class Workflow(Base):
     def test_unknown_page_is_chinese_not_a_traceback(self):
         response = Client().get("/no/such/page/")
         self.assertEqual(response.status_code, 404)
+
+
+def test_database_is_the_one_asked_for():
+    """The PostgreSQL run (tests/test_web_postgres.py) really runs on PostgreSQL."""
+    import os
+
+    from django.db import connection
+
+    assert connection.vendor == os.environ.get("YUSUAN_EXPECT_VENDOR", "postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
