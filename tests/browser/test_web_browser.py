@@ -70,7 +70,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
     book = tmp_path / "昌吉州自然资源局2023年预算录入.xlsx"
     book.write_bytes(workbook_bytes(example_package()))
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
         step = iter(range(1, 100))
 

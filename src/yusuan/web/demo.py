@@ -57,7 +57,7 @@ def load_demo(publish_one: bool = True) -> list[tuple[str, str, str, str]]:
     accounts = []
     for username, full, role, scope in ACCOUNTS:
         password = secrets.token_urlsafe(9)
-        user = User.objects.create_user(username=username, password=password, first_name=full[1:], last_name=full[0],
+        user = User.objects.create_user(username=username, password=password, first_name=full,
                                         is_staff=role == Role.ADMIN)
         Membership.objects.create(user=user, role=role, department=first if scope == "dept" else None,
                                   bureau=bureau if scope == "bureau" else None)
