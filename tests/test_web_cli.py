@@ -49,3 +49,12 @@ def test_createsuperuser_once(tmp_path):
     assert again.returncode == 2
     assert "已存在" in again.stderr
     assert (tmp_path / "yusuan.sqlite3").exists()
+
+
+def test_production_settings_pass_check_deploy(tmp_path):
+    clean = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "YUSUAN_DEBUG")}
+    done = subprocess.run([sys.executable, "-m", "django", "check", "--deploy", "--fail-level", "WARNING"], cwd=ROOT,
+                          env={**clean, "PYTHONPATH": str(ROOT / "src"), "YUSUAN_DATA": str(tmp_path), "YUSUAN_HTTPS": "1",
+                               "DJANGO_SETTINGS_MODULE": "yusuan.web.settings"}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "no issues" in done.stdout

@@ -5,6 +5,7 @@ YUSUAN_DATA        data folder (default ~/.local/share/yusuan): SQLite file, upl
 DATABASE_URL       e.g. postgres://user@127.0.0.1:5432/yusuan; default SQLite in YUSUAN_DATA
 YUSUAN_SECRET_KEY  default: generated once and kept in YUSUAN_DATA/secret_key
 YUSUAN_DEBUG       1 for debug pages (never in production)
+YUSUAN_HTTPS       1 behind HTTPS: secure cookies, HSTS, redirect to https (check --deploy is then clean)
 YUSUAN_ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
 YUSUAN_PUBLISH_FORMATS  formats rendered on publication (default docx,pdf,xlsx)
 YUSUAN_UPLOAD_MAX_MB   largest accepted upload (default 20)
@@ -116,6 +117,11 @@ if os.environ.get("YUSUAN_HTTPS", "") in ("1", "true", "yes"):
     SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = True
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 31536000
+    # HSTS for subdomains and the browsers' preload list bind other sites of the domain: the operator's
+    # decision (YUSUAN_HSTS_SUBDOMAINS=1), not a default
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = SECURE_HSTS_PRELOAD = os.environ.get("YUSUAN_HSTS_SUBDOMAINS", "") in ("1", "true", "yes")
+    if not SECURE_HSTS_INCLUDE_SUBDOMAINS:
+        SILENCED_SYSTEM_CHECKS = ["security.W005", "security.W021"]
 
 LOGGING = {
     "version": 1,

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from functools import wraps
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.http import FileResponse, Http404, HttpResponse
@@ -123,7 +123,7 @@ def package(request, p: Package):
         "p": p, "findings": findings, "tables": p.tables or [], "can": _can(request, p),
         "versions": p.versions.all(), "comments": p.comments.select_related("author"),
         "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "cls": STATE_CLASS[p.state],
-        "left": _days_left(p), "max_mb": __import__("django.conf").conf.settings.UPLOAD_MAX_MB,
+        "left": _days_left(p), "max_mb": settings.UPLOAD_MAX_MB,
     })
 
 
@@ -133,8 +133,6 @@ def upload(request, p: Package):
     uploaded = request.FILES.get("workbook")
     if uploaded is None:
         return refused(request, p, "请选择要上传的 Excel 录入工作簿")
-    from django.conf import settings
-
     if uploaded.size > settings.UPLOAD_MAX_MB * 1024 * 1024:
         return refused(request, p, f"文件超过 {settings.UPLOAD_MAX_MB} MB，未作更改")
     try:
@@ -184,9 +182,10 @@ def history(request, p: Package):
 def workbook(request, p: Package):
     """The package's current facts as an Excel input workbook (to edit and upload again)."""
     if p.facts is None:
-        from yusuan.excel import write_template
         import tempfile
         from pathlib import Path
+
+        from yusuan.excel import write_template
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "t.xlsx"
