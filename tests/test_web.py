@@ -254,6 +254,9 @@ class Workflow(Base):
         return self.package.fatal
 
     def test_login_page_and_wrong_password(self):
+        from django.core.cache import cache
+
+        cache.clear()
         c = Client()
         response = c.post(reverse("web:login"), {"username": "preparer", "password": "wrong"})
         self.assertEqual(response.status_code, 200)
@@ -261,6 +264,21 @@ class Workflow(Base):
         response = c.post(reverse("web:login"), {"username": "preparer", "password": "x" * 12})
         self.assertEqual(response.status_code, 302)
         self.assertIn("工作台", c.get(reverse("web:dashboard")).content.decode())
+
+    def test_login_throttled_after_repeated_failures(self):
+        from django.core.cache import cache
+
+        from yusuan.web.views import LOGIN_FAILURES
+
+        cache.clear()
+        c = Client()
+        for _ in range(LOGIN_FAILURES):
+            c.post(reverse("web:login"), {"username": "head", "password": "wrong"})
+        response = c.post(reverse("web:login"), {"username": "head", "password": "x" * 12})  # right, but locked
+        self.assertEqual(response.status_code, 200)
+        self.assertIn("登录失败次数过多", response.content.decode())
+        cache.clear()
+        self.assertEqual(c.post(reverse("web:login"), {"username": "head", "password": "x" * 12}).status_code, 302)
 
     def test_unknown_page_is_chinese_not_a_traceback(self):
         response = Client().get("/no/such/page/")

@@ -7,6 +7,8 @@ from functools import wraps
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -63,9 +65,30 @@ def refused(request, package: Package, text: str, status: int = 400):
 
 # ------------------------------------------------------------------ sign-in, home
 
+LOGIN_FAILURES = 5          # failed sign-ins of one user name ...
+LOGIN_LOCK_SECONDS = 15 * 60  # ... lock it for this long
+
+
+class ThrottledLogin(AuthenticationForm):
+    """Sign-in that refuses a user name after LOGIN_FAILURES failures (per process cache)."""
+
+    def clean(self):
+        from django.core.cache import cache
+
+        key = f"yusuan-login-fail:{(self.data.get('username') or '').strip().lower()}"
+        if cache.get(key, 0) >= LOGIN_FAILURES:
+            raise ValidationError("登录失败次数过多，请 15 分钟后再试", code="throttled")
+        try:
+            return super().clean()
+        except ValidationError:
+            cache.set(key, cache.get(key, 0) + 1, LOGIN_LOCK_SECONDS)
+            raise
+
+
 class Login(auth_views.LoginView):
     template_name = "web/login.html"
     redirect_authenticated_user = True
+    authentication_form = ThrottledLogin
 
 
 login = guard(perms.PUBLIC)(lambda request: Login.as_view()(request))
