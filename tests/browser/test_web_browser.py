@@ -1,5 +1,5 @@
 """End to end in a real browser (Playwright driving Debian's chromium): `yusuan serve` on a fresh data
-folder, then log in, upload the example workbook, submit, approve, publish and see the version on
+folder, then log in, upload the example workbook, submit, return with a comment, resubmit, approve, publish and see the version on
 the public page. A screenshot of each step goes to test-output/screenshots/.
 
 Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary suite.
@@ -114,6 +114,22 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
 
         login("shenhe")
         shot("dashboard-reviewer")
+        open_package()
+        page.fill("textarea[name=text]", "请核对表3项目支出的说明")
+        page.select_option("select[name=table]", index=3)
+        page.click("button:has-text('退回修改')")
+        page.wait_for_selector(".state.returned")
+        assert "请核对表3项目支出的说明" in page.inner_text("ul.comments")
+        shot("returned-with-comment")
+        logout()
+
+        login("fuze")
+        open_package()
+        page.click("button:has-text('提交财政审核')")
+        page.wait_for_selector(".state.submitted")
+        logout()
+
+        login("shenhe")
         open_package()
         page.click("button:has-text('审核通过')")
         page.wait_for_selector(".state.approved")
