@@ -292,3 +292,16 @@ def test_database_is_the_one_asked_for():
     from django.db import connection
 
     assert connection.vendor == os.environ.get("YUSUAN_EXPECT_VENDOR", "postgresql" if os.environ.get("DATABASE_URL") else "sqlite")
+
+
+def test_migrations_are_committed():
+    """Every model change has its migration in src/yusuan/web/migrations/."""
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    try:
+        call_command("makemigrations", "web", check=True, dry_run=True, stdout=out, stderr=out)
+    except SystemExit:
+        pytest.fail("model changes without a migration:\n" + out.getvalue())
