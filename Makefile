@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/changji-natural-resources-2023
 
-.PHONY: run test setup test-setup system-deps clean bench
+.PHONY: run test setup test-setup system-deps clean bench test-browser
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -15,7 +15,7 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,web]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -33,6 +33,12 @@ run: setup system-deps
 test: test-setup system-deps
 	$(BIN)/python -m pytest
 
+# End-to-end tests of the web application in Debian's chromium (Playwright); screenshots in
+# test-output/screenshots/.
+test-browser: test-setup system-deps
+	$(BIN)/pip install -q 'playwright>=1.45,<2'
+	YUSUAN_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
+
 # Benchmarks print figures measured in one run; they are not part of the test suite.
 bench: setup system-deps
 	$(BIN)/python benchmarks/check_bench.py
@@ -40,4 +46,4 @@ bench: setup system-deps
 	$(BIN)/python benchmarks/audit_pdf_bench.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache
+	rm -rf $(VENV) out .pytest_cache test-output

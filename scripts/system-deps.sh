@@ -14,6 +14,8 @@ command -v qpdf >/dev/null 2>&1 || need+=(qpdf)
 # CJK fonts is about ten times slower.
 ldconfig -p 2>/dev/null | grep -q libharfbuzz-subset || need+=(libharfbuzz-subset0)
 command -v soffice >/dev/null 2>&1 || need+=(libreoffice-writer-nogui libreoffice-calc-nogui)
+# chromium: the browser of the web application's Playwright tests (make test-browser).
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
 [ ${#need[@]} -eq 0 ] && exit 0
 if [ "$(id -u)" != "0" ] || ! command -v apt-get >/dev/null 2>&1; then
   echo "缺少系统软件包：${need[*]}（需要 root 和 apt-get 安装；PDF 输出与部分测试将不可用）" >&2

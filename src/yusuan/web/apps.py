@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+
+
+class WebConfig(AppConfig):
+    name = "yusuan.web"
+    label = "web"
+    verbose_name = "预算公开"
+    default_auto_field = "django.db.models.BigAutoField"

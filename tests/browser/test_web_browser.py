@@ -1,0 +1,157 @@
+"""End to end in a real browser (Playwright driving Debian's chromium): `yusuan serve` on a fresh data
+folder, then log in, upload the example workbook, submit, return with a comment, resubmit, approve, publish and see the version on
+the public page. A screenshot of each step goes to test-output/screenshots/.
+
+Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary suite.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+SHOTS = ROOT / "test-output" / "screenshots"
+CHROMIUM = os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium")
+
+pytestmark = [
+    pytest.mark.skipif(not os.environ.get("YUSUAN_BROWSER"), reason="browser tests run with make test-browser"),
+    pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (scripts/system-deps.sh)"),
+]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    data = tmp_path_factory.mktemp("web-data")
+    port = _free_port()
+    env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
+    env.pop("DATABASE_URL", None) if os.environ.get("YUSUAN_BROWSER_DB") != "env" else None
+    proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
+                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 120
+    while time.monotonic() < deadline:
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=1):
+                break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail(proc.stdout.read())
+            time.sleep(0.5)
+    accounts = {}
+    for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
+        user, password, *_ = line.split("\t")
+        accounts[user] = password
+    yield url, accounts, data
+    proc.terminate()
+    proc.wait(timeout=20)
+
+
+def test_upload_submit_approve_publish_public(server, tmp_path):
+    from playwright.sync_api import sync_playwright
+
+    from yusuan.synth.facts import example_package
+    from yusuan.web.services import workbook_bytes
+
+    url, accounts, _ = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    book = tmp_path / "昌吉州自然资源局2023年预算录入.xlsx"
+    book.write_bytes(workbook_bytes(example_package()))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        step = iter(range(1, 100))
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(SHOTS / f"{next(step):02d}-{name}.png"), full_page=False)
+
+        def login(user: str) -> None:
+            page.goto(f"{url}/login/")
+            page.fill("input[name=username]", user)
+            page.fill("input[name=password]", accounts[user])
+            page.click("button:has-text('登录')")
+            page.wait_for_url(f"{url}/dashboard/")
+
+        def logout() -> None:
+            page.click("button:has-text('退出')")
+            page.wait_for_url(f"{url}/public/")
+
+        def open_package() -> None:
+            page.goto(f"{url}/dashboard/")
+            page.click("a:has-text('昌吉州自然资源局')")
+            page.wait_for_selector("h1:has-text('昌吉州自然资源局')")
+
+        page.goto(f"{url}/login/")
+        shot("login")
+        login("tianbao")
+        shot("dashboard-preparer")
+        open_package()
+        page.set_input_files("input[name=workbook]", str(book))
+        page.click("button:has-text('上传并校验')")
+        page.wait_for_selector(".msg.success")
+        assert "已上传并校验" in page.inner_text(".messages")
+        shot("uploaded-checked")
+        logout()
+
+        login("fuze")
+        open_package()
+        page.click("button:has-text('提交财政审核')")
+        page.wait_for_selector(".state.submitted")
+        shot("submitted")
+        logout()
+
+        login("shenhe")
+        shot("dashboard-reviewer")
+        open_package()
+        page.fill("textarea[name=text]", "请核对表3项目支出的说明")
+        page.select_option("select[name=table]", index=3)
+        page.click("button:has-text('退回修改')")
+        page.wait_for_selector(".state.returned")
+        assert "请核对表3项目支出的说明" in page.inner_text("ul.comments")
+        shot("returned-with-comment")
+        logout()
+
+        login("fuze")
+        open_package()
+        page.click("button:has-text('提交财政审核')")
+        page.wait_for_selector(".state.submitted")
+        logout()
+
+        login("shenhe")
+        open_package()
+        page.click("button:has-text('审核通过')")
+        page.wait_for_selector(".state.approved")
+        shot("approved")
+        logout()
+
+        login("fabu")
+        open_package()
+        page.click("button:has-text('发布')")
+        page.wait_for_selector(".state.published", timeout=60000)
+        shot("published")
+        logout()
+
+        page.goto(f"{url}/public/")
+        assert "昌吉州自然资源局" in page.inner_text("table")
+        shot("public-list")
+        page.click("a:has-text('昌吉州自然资源局')")
+        page.wait_for_selector("text=下载")
+        with page.expect_download() as info:
+            page.click("a.btn:has-text('PDF')")
+        pdf = tmp_path / "v.pdf"
+        info.value.save_as(pdf)
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        shot("public-version")
+        browser.close()
