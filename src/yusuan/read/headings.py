@@ -37,6 +37,16 @@ def _pattern(title: str) -> re.Pattern:
     return re.compile(f"^{body}$")
 
 
+# Who the budget is of (部门预算 / 单位预算) does not make another section: a unit budget titled like a
+# department's, or a title with the entity words added or left out, names the same section (and the
+# wording rules, not the reader, say whether it is the right word).
+_ENTITY = re.compile(r"(部门|单位)预算")
+
+
+def _without_entity(text: str) -> str:
+    return _ENTITY.sub("", text)
+
+
 def _subsequence(short: str, long: str) -> bool:
     it = iter(long)
     return all(ch in it for ch in short)
@@ -45,10 +55,12 @@ def _subsequence(short: str, long: str) -> bool:
 class ProfileHeadings:
     def __init__(self, profile) -> None:
         self.sections: list[tuple[re.Pattern, str, int]] = []
+        self.plain: list[tuple[re.Pattern, str, int]] = []  # the same titles without 部门预算/单位预算
         self.groups: list[tuple[re.Pattern, int]] = []  # headings above sections ("其他相关情况说明")
         for spec in getattr(profile, "sections", []) or []:
             pieces = re.split(r"\s+(?=[一二三四五六七八九十]+、|[(（][一二三四五六七八九十]+[)）])", spec.title.strip())
             self.sections.append((_pattern(pieces[-1]), spec.id, spec.part))
+            self.plain.append((_pattern(_without_entity(pieces[-1])), spec.id, spec.part))
             self.groups += [(_pattern(piece), spec.part) for piece in pieces[:-1]]
         self.parts: list[tuple[re.Pattern, int]] = [(_pattern(p.heading), p.number) for p in getattr(profile, "parts", []) or []]
 
@@ -57,6 +69,11 @@ class ProfileHeadings:
         for pattern, sid, part in self.sections:
             if pattern.match(n):
                 return sid, part
+        if _ENTITY.search(n) or any(_ENTITY.search(p.pattern) for p, _, _ in self.sections):
+            bare = _without_entity(n)
+            for pattern, sid, part in self.plain:
+                if pattern.match(bare):
+                    return sid, part
         # a heading worded a little shorter than the profile's ("政府采购情况" for "政府采购预算情况")
         if 4 <= len(n) <= 30 and not n.endswith(("。", ":")) and not re.search(r"\d", n):
             for pattern, sid, part in self.sections:
