@@ -134,8 +134,6 @@ def _assets(packages: list[BudgetPackage]) -> dict | None:
 
 
 def _procurement(packages: list[BudgetPackage]) -> dict | None:
-    if all(p.procurement is None for p in packages):
-        return None
     if any(p.procurement is None for p in packages):
         return None  # one package does not say: the whole is unknown
     items = [p.procurement for p in packages]

@@ -192,7 +192,6 @@ def shares_total_rounding(ctx: Context) -> Iterator[Hit]:
     """Shares each rounded half-up that add up to 99.99% or 100.01% by that rounding alone."""
     for hit, rounding_only in _share_sums(ctx):
         if rounding_only:
-            hit.message += "各项占比均为正确的四舍五入值，合计差异仅由舍入造成。"
             yield hit
 
 
@@ -220,7 +219,8 @@ def _compute_share_sums(ctx: Context) -> Iterator[tuple[Hit, bool]]:
             message=(f"{parts[0].where()}起列出的{FAMILY_LABELS.get(family, family)}占比（{listing}）合计{pct(stated_sum)}，"
                      f"不等于100%，而各项金额合计正好等于总数{show(whole[0])}。本检查按{ROUNDING_LABEL[mode]}："
                      f"四舍五入各项应为{'、'.join(pct(v) for v in half_up)}（合计{pct(sum(half_up, ZERO))}），"
-                     f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"),
+                     f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"
+                     + ("各项占比均为正确的四舍五入值，合计差异仅由舍入造成。" if rounding_only else "")),
             location=parts[0].location, subject=f"{whole_key}:shares", stated=stated_sum, expected=HUNDRED,
             inputs={"舍入": ROUNDING_LABEL[mode]},
         ), rounding_only
