@@ -222,7 +222,7 @@ def _compute_share_sums(ctx: Context) -> Iterator[tuple[Hit, bool]]:
                      f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"
                      + ("各项占比均为正确的四舍五入值，合计差异仅由舍入造成。" if rounding_only else "")),
             location=parts[0].location, subject=f"{whole_key}:shares", stated=stated_sum, expected=HUNDRED,
-            inputs={"舍入": ROUNDING_LABEL[mode]},
+            inputs={"舍入": ROUNDING_LABEL[mode]}, quote=_first_clause(parts, "share"),
         ), rounding_only
 
 
@@ -243,4 +243,14 @@ def share_parts(ctx: Context) -> Iterator[Hit]:
             message=(f"{parts[0].where()}起按占比列出的{FAMILY_LABELS.get(family, family)}（{listing}）合计{show(total)}，"
                      f"而总数为{show(whole[0])}（{whole[1]}），相差{show(total - whole[0])}：{why}。"),
             location=parts[0].location, subject=f"{whole_key}:parts", stated=total, expected=whole[0],
+            quote=_first_clause(parts, "amount"),
         )
+
+
+def _first_clause(parts: list[Placed], field: str) -> str | None:
+    """The printed clause of the first listed part: a sum of shares or amounts is derived, not printed, so the
+    finding quotes where the list it read begins."""
+    from yusuan.rules.quotes import statement_clause
+
+    st = parts[0].statement
+    return statement_clause(st.text, st, getattr(st, field)) if st.text else None
