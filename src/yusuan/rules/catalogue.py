@@ -248,13 +248,15 @@ UNKNOWN_CODE_RULES = ("C.FUNCTION.CODE", "C.ECONOMIC.CODE")
 def soften_for_partial(finding):
     """With a partial bundled catalogue an unknown code is at most a warning (applied by the engine), and an info
     when the facts give its name (nothing to correct, only not verified against a complete edition); so is
-    a sum that misses its printed total only by rounding (``narrative_base.ROUNDING_MARK``)."""
+    a sum that misses its printed total only by rounding (``narrative_base.ROUNDING_MARK``), and listed rows
+    short of their printed whole, which a row not listed explains as well (``tables_common.UNLISTED_MARK``)."""
     if finding.rule in UNKNOWN_CODE_RULES and finding.inputs.get("部分目录") == "是":
         if "录入名称" in finding.inputs and finding.severity in ("fatal", "warning"):
             # the user named a code the partial catalogue lacks: nothing to correct, only unverified
             return finding.model_copy(update={"severity": "info"})
         if finding.severity == "fatal":
             return finding.model_copy(update={"severity": "warning"})
-    if finding.inputs.get("舍入尾差") == "是" and finding.severity == "fatal":
+    if (finding.inputs.get("舍入尾差") == "是" or finding.inputs.get("可能有未列示的行") == "是") \
+            and finding.severity == "fatal":
         return finding.model_copy(update={"severity": "warning"})
     return finding

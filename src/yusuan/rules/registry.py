@@ -131,11 +131,19 @@ def is_unknown(value: object) -> bool:
 
 def mark_printed(disclosure: Disclosure) -> None:
     """Tell every row which columns its table prints (see ``tables_common.amount``). A table that
-    declares no columns (an old reading) keeps the old meaning: every missing cell is a blank."""
+    declares no columns (an old reading) prints the columns it has cells in: a missing cell there is a
+    blank; a column without a single cell (a single amount column left out) is unknown."""
     for table in disclosure.tables:
-        printed = frozenset(c.key for c in table.columns) if table.columns else None
+        printed = printed_columns(table)
         for row in table.rows:
             row._printed = printed
+
+
+def printed_columns(table: Table) -> frozenset[str]:
+    """The column keys ``table`` prints: its declared columns, else every key some row has a cell in."""
+    if table.columns:
+        return frozenset(c.key for c in table.columns)
+    return frozenset(k for r in table.rows for k in r.cells)
 
 
 def _rows_by_key(table: Table) -> dict[str, Row]:

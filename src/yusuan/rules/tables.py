@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from yusuan.disclosure import KINDS, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, cell_location, code_of, columns_of, column_identity, fmt, level_of,
+    TABLE_IDS, ZERO, amount, cell_location, code_of, columns_of, column_identity, dropped_columns, fmt, level_of,
     row_label, rows_equal_sum,
 )
 
@@ -147,11 +147,18 @@ def _identity(target: str, parts: list[str], why: str, require_all: bool = False
     """``target = Σ parts`` on every row, over the part columns the layout prints (none printed: skipped).
 
     ``require_all``: the identity is only meaningful with every part (合计 = 基本 + 项目): a table without
-    one of them (a reading problem, reported by the reader) is not checked rather than misreported."""
+    one of them (a reading problem, reported by the reader) is not checked rather than misreported.
+
+    A part the region's layout prints but this table does not (``dropped_columns``) is unknown, not absent:
+    the identity is then checked only as the bound the printed parts give (``column_identity``)."""
 
     def body(ctx: Context, table: Table) -> Iterator[Hit]:
         present = set(columns_of(ctx, table))
-        printed = [p for p in parts if p in present]
+        dropped = dropped_columns(ctx, table)
+        printed = [p for p in parts if p in present or p in dropped]
+        if target in dropped and any(p in present for p in parts):
+            ctx.skipped()
+            return
         if target not in present or not printed or (require_all and len(printed) < len(parts)):
             return
         for row in _rows_with_amounts(table):
@@ -175,19 +182,21 @@ T2_LEAVES = {
 }
 
 
-def printed_parts(groups: list[str], present: set[str], leaves: dict[str, list[str]] = T2_LEAVES) -> list[str]:
-    """Each group column if printed, else (recursively) its printed sub-columns."""
+def printed_parts(groups: list[str], present: set[str], leaves: dict[str, list[str]] = T2_LEAVES,
+                  dropped: frozenset[str] = frozenset()) -> list[str]:
+    """Each group column if printed, else (recursively) its printed sub-columns. A column the layout prints
+    but the table left out (``dropped``) is kept: it is unknown, and ``column_identity`` checks only a bound."""
     out: list[str] = []
     for group in groups:
-        if group in present:
+        if group in present or group in dropped:
             out.append(group)
         else:
-            out.extend(printed_parts(leaves.get(group, []), present, leaves))
+            out.extend(printed_parts(leaves.get(group, []), present, leaves, dropped))
     return out
 
 
 def _t2_sources(ctx: Context, table: Table) -> Iterator[Hit]:
-    parts = printed_parts(T2_SOURCES, set(columns_of(ctx, table)))
+    parts = printed_parts(T2_SOURCES, set(columns_of(ctx, table)), dropped=dropped_columns(ctx, table))
     yield from _identity("total", parts, "各资金来源列之和")(ctx, table)
 
 
@@ -211,7 +220,12 @@ PROJECT_ECONOMIC = ["e:301", "e:302", "e:303", "e:307", "e:309", "e:310", "e:311
 
 
 def _t7_economic(ctx: Context, table: Table) -> Iterator[Hit]:
+    dropped = dropped_columns(ctx, table)
+    if "total" in dropped:
+        ctx.skipped()
+        return
     econ = [c for c in columns_of(ctx, table) if c.startswith("e:")] or PROJECT_ECONOMIC
+    econ += sorted(c for c in dropped if c.startswith("e:") and c not in econ)  # unknown: a bound only
     for row in _rows_with_amounts(table):
         hit = column_identity(ctx, table, row, "total", econ, "各经济分类列之和")
         if hit:

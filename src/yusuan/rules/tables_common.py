@@ -12,9 +12,14 @@ from typing import Iterable, Iterator
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Location, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
-from yusuan.rules.registry import UNKNOWN, Context, Hit, Settings
+from yusuan.rules.registry import UNKNOWN, Context, Hit, Settings, printed_columns
 
 ZERO = Decimal(0)
+# In a hit's inputs: the printed parts add up to less than their printed whole, which a part the table does
+# not list would explain as well as a wrong figure (unknown is never zero): the engine reports it as a
+# warning (catalogue.soften_for_partial). Parts adding up to more than the whole stay fatal.
+UNLISTED_MARK = "可能有未列示的行"
+UNLISTED_NOTE = "所列各行之和小于合计，可能有未列示的行（未列示不等于零），也可能某个数有误"
 # What a blank-looking cell may print for zero; any other unparsed text is a figure that was not read.
 ZERO_MARKS = {"", "-", "—", "－", "–", "--", "——", "－－", "/", "0", "无"}
 TEXT_COLUMNS = {"project_name"}
@@ -46,6 +51,40 @@ def amount(row: Row | None, column: str) -> Decimal:
     if value is None:
         return ZERO if cell.text.strip() in ZERO_MARKS else UNKNOWN
     return value
+
+
+def _layout_spec(ctx: Context, kind: str) -> dict | None:
+    for spec in ctx.profile.get("tables") or ():
+        if spec.get("kind") == kind:
+            return spec
+    return None
+
+
+def dropped_columns(ctx: Context, table: Table) -> frozenset[str]:
+    """Columns the region's layout prints for this kind of table (not only when non-zero) that this table
+    does not print: the publisher left them out, so their figures are unknown, never zero. Empty without a
+    profile or when the table declares no columns."""
+    def compute() -> frozenset[str]:
+        spec = _layout_spec(ctx, table.kind)
+        if spec is None:
+            return frozenset()
+        printed = printed_columns(table)
+        return frozenset(c["key"] for c in spec.get("columns") or ()
+                         if not c.get("omit_when_zero") and c["key"] not in printed and c["key"] not in TEXT_COLUMNS)
+    return memo(ctx, ("dropped_columns", id(table)), compute)
+
+
+def dropped_rows(ctx: Context, table: Table) -> frozenset[str]:
+    """Fixed rows (income side of T1/T4, the 三公 lines) the layout prints with an amount, not only when
+    non-zero, that this table does not print: unknown, never zero."""
+    def compute() -> frozenset[str]:
+        spec = _layout_spec(ctx, table.kind)
+        if spec is None:
+            return frozenset()
+        printed = {r.key for r in table.rows}
+        return frozenset(r["key"] for r in spec.get("rows") or ()
+                         if r.get("print_value", True) and not r.get("omit_when_zero") and r["key"] not in printed)
+    return memo(ctx, ("dropped_rows", id(table)), compute)
 
 
 def nonzero(value: Decimal) -> bool:
@@ -155,6 +194,15 @@ def mismatch(ctx: Context, table: Table, row: Row, column: str, expected: Decima
                expected=expected, inputs=inputs)
 
 
+def unlisted(hit: Hit) -> Hit:
+    """A sum of listed rows short of its printed whole: marked as possibly a row not listed (see
+    ``UNLISTED_MARK``); one over its whole is left as it is."""
+    if isinstance(hit.stated, Decimal) and isinstance(hit.expected, Decimal) and hit.stated > hit.expected:
+        hit.inputs[UNLISTED_MARK] = "是"
+        hit.message = hit.message[:-1] + f"；{UNLISTED_NOTE}。"
+    return hit
+
+
 def function_rows(table: Table) -> list[Row]:
     return [r for r in table.rows if r.key.startswith("f:")]
 
@@ -200,7 +248,7 @@ def rows_equal_sum(ctx: Context, table: Table, target: Row, parts: list[Row], co
         if gap > tolerance:  # inputs are built only for a hit
             hit = mismatch(ctx, table, target, col, expected, why, row_inputs(parts, col))
             if hit:
-                yield hit
+                yield unlisted(hit)
 
 
 def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: list[str], why: str) -> Hit | None:

@@ -15,7 +15,8 @@ from typing import Iterator
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, cell_location, column_identity, column_label, listed, mismatch, row_label,
+    TABLE_IDS, UNKNOWN, ZERO, amount, cell_location, column_identity, column_label, dropped_columns, dropped_rows,
+    listed, mismatch, row_label, unlisted,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -39,10 +40,11 @@ SANGONG_PARTS: dict[str, list[str]] = {
 }
 
 
-def _parts_sum(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
+def _parts_sum(table: Table, key: str, column: str, parts: dict[str, list[str]],
+               dropped: frozenset[str] = frozenset()) -> tuple[Decimal, bool]:
     found, total = False, ZERO
     for p in parts.get(key, []):
-        v, f = value_of(table, p, column, parts)
+        v, f = value_of(table, p, column, parts, dropped)
         total += v
         found = found or f
     return total, found
@@ -62,14 +64,21 @@ def blank_group(table: Table, row: Row | None, column: str, parts: dict[str, lis
     return total if found and total != 0 else None
 
 
-def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]]) -> tuple[Decimal, bool]:
+def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]],
+             dropped: frozenset[str] = frozenset()) -> tuple[Decimal, bool]:
     """The row's amount, or the sum of its parts when the row is not printed (or left blank while its
-    parts are not). Second item: whether anything was found at all."""
+    parts are not). Second item: whether anything was found at all.
+
+    ``dropped``: rows the layout prints that this table left out (``dropped_rows``). Such a row whose parts
+    are not printed either is unknown, never zero."""
     row = table.row(key)
     if row is not None:
         substitute = blank_group(table, row, column, parts)
         return (substitute if substitute is not None else amount(row, column)), True
-    return _parts_sum(table, key, column, parts)
+    total, found = _parts_sum(table, key, column, parts, dropped)
+    if key in dropped and not found:
+        return UNKNOWN, True
+    return total, found
 
 
 def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str, list[str]],
@@ -82,12 +91,13 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
         if row is None:
             return
         found_any = False
+        dropped = dropped_rows(ctx, table)
         for col in columns:
             if blank_group(table, row, col, parts) is not None:
                 continue  # reported by *.BLANK_GROUP
             total, inputs = ZERO, {}
             for p in parts[target]:
-                v, found = value_of(table, p, col, parts)
+                v, found = value_of(table, p, col, parts, dropped)
                 found_any = found_any or found
                 total += v
                 inputs[_label(table, p)] = v
@@ -160,7 +170,7 @@ def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...
             hit = mismatch(ctx, table, row, col, expected, "各功能分类类级科目之和",
                            {row_label(r): amount(r, col) for r in parts if amount(r, col)})
             if hit:
-                yield hit
+                yield unlisted(hit)
 
     check.__doc__ = title
     rule(f"{TABLE_IDS[kind]}.{suffix}", f"{KINDS[kind]}：{title}", "fatal", "within-table", reads=(kind,))(check)
@@ -261,8 +271,9 @@ def t10_row_sources(ctx: Context) -> Iterator[Hit]:
     table = ctx.table("sangong")
     if table is None:
         return
-    cols = [c for c in T4_BUDGETS if any(c in r.cells for r in table.rows)]
-    if not cols:
+    dropped = dropped_columns(ctx, table)
+    cols = [c for c in T4_BUDGETS if any(c in r.cells for r in table.rows) or c in dropped]
+    if not cols or "total" in dropped or all(c in dropped for c in cols):
         return
     for row in table.rows:
         if not row.key.startswith("sangong:"):
