@@ -141,12 +141,15 @@ def _project_item_names(ctx: Context) -> Iterator[Hit]:
 
 
 def _parent(prefix: str, kinds: tuple[str, ...]):
-    """A 项 row sits under its own 款 and 类 rows: the nearest 款/类 rows printed above it are its parents."""
+    """A 项 row sits under its own 款 and 类 rows: the nearest 款/类 rows printed above it are its parents.
+    A row whose own parent the table does not print at all is not misplaced but without its parent row
+    (``*.HIER.PARENT``, a warning: the row may simply not be listed): one mistake, one finding."""
 
     def check(ctx: Context) -> Iterator[Hit]:
         for table in ctx.disclosure.tables:
             if table.kind not in kinds:
                 continue
+            printed = {code_of(r) for r in table.rows if r.key.startswith(prefix)}
             current: dict[str, Row] = {}
             for row in table.rows:
                 if not (row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))):
@@ -159,12 +162,12 @@ def _parent(prefix: str, kinds: tuple[str, ...]):
                 if level == "款":
                     current["款"] = row
                     above = current.get("类")
-                    if above is not None and not code.startswith(code_of(above)):
+                    if above is not None and not code.startswith(code_of(above)) and code[:3] in printed:
                         yield _misplaced(table, row, above, code[:3])
                     continue
                 if level == "项":
                     above = current.get("款")
-                    if above is not None and not code.startswith(code_of(above)):
+                    if above is not None and not code.startswith(code_of(above)) and code[:5] in printed:
                         yield _misplaced(table, row, above, code[:5])
 
     return check

@@ -117,12 +117,16 @@ def _nonzero(table: Table, row) -> bool:
 
 @rule("K.FUNCTION.DEPTH", "功能分类细化到项级科目", "fatal", "completeness", reads=FUNCTION_TABLES)
 def function_depth(ctx: Context) -> Iterator[Hit]:
-    """In function tables every non-zero 类 has 款 rows and every 款 has 项 rows."""
+    """In function tables every non-zero 类 has 款 rows and every 款 has 项 rows. Detail another function table
+    of the document prints is not missing detail: this table only leaves rows out (X.T2T3.ROWSET and the
+    sums report that, as possibly unlisted rows)."""
+    everywhere = [r.code for kind in FUNCTION_TABLES if (t := ctx.table(kind)) is not None
+                  for r in t.rows if r.key.startswith("f:") and r.code]
     for kind in FUNCTION_TABLES:
         table = ctx.table(kind)
         if table is None:
             continue
-        codes = [r.code for r in table.rows if r.key.startswith("f:") and r.code]
+        codes = everywhere
         # Every leading part of the 5- and 7-digit codes: "some code of that length starts with this
         # row's code" is then one set lookup per row, not a scan of all codes (rows × codes per table).
         heads = {n: {c[:k] for c in codes if len(c) == n for k in range(n + 1)} for n in (5, 7)}

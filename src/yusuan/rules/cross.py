@@ -15,10 +15,11 @@ from typing import Iterable, Iterator
 
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
-from yusuan.rules.registry import Context, Hit, rule
+from yusuan.rules.registry import UNKNOWN, Context, Hit, rule
 from yusuan.rules.tables_common import (
     ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_amount,
-    function_rows, item_leaves, listed, nonzero, level_of, memo, printed_name_of, row_label,
+    UNLISTED_MARK, UNLISTED_NOTE, function_rows, item_leaves, items_sum, listed, nonzero, level_of, memo,
+    printed_name_of, row_label, unlisted,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
 
@@ -59,6 +60,16 @@ def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Deci
         inputs[ROUNDING_MARK] = "是"
     return Hit(message=message, location=cell_location(ta, ra, ca), subject=ra.key, stated=a, expected=b,
                inputs=inputs)
+
+
+def not_listed(ctx: Context, table: Table, code: str, column: str, hit: Hit) -> Hit:
+    """``hit`` says ``table`` has no row for ``code``. Unless the table shows that nothing is missing (it
+    says it is empty, or its listed rows add up to its total: ``items_sum``), the row may only be left out,
+    its amount unknown: the hit is then marked as a possibly unlisted row (a warning, not a contradiction)."""
+    if items_sum(ctx, table, code, column).is_nan():
+        hit.inputs[UNLISTED_MARK] = "是"
+        hit.message = hit.message[:-1] + f"（{table.label}所列各行之和与合计不符，这一行可能未列示，未列示不等于零）。"
+    return hit
 
 
 def includes_carryover(ctx: Context) -> bool:
@@ -199,8 +210,9 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
 def _rowset(ctx: Context, a: Table, b: Table, col_a: str, col_b: str) -> Iterator[Hit]:
     for ra, rb in _same_code(ctx, _codes(ctx, a).values(), b):
         if rb is None and nonzero(amount(ra, col_a)):
-            yield Hit(message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
-                      location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO)
+            yield not_listed(ctx, b, code_of(ra), col_b, Hit(
+                message=f"{a.label}列有“{row_label(ra)}”（{fmt(amount(ra, col_a))}{a.unit}），{b.label}中没有这一科目行。",
+                location=cell_location(a, ra, col_a), subject=ra.key, stated=amount(ra, col_a), expected=ZERO))
 
 
 @_xrule("X.T2T3.ROWSET", "收入总表与支出总表列示相同的功能科目", "fatal", ("income", "expenditure"))
@@ -263,9 +275,10 @@ def _t2_budget_rows(budget: str):
                 continue
             if rb is None:
                 if expected != 0:
-                    yield Hit(message=f"{t2.label}“{row_label(r2)}”行有{_t2_budget_label(ctx, budget)} {fmt(expected)}{t2.unit}，"
-                                      f"{tb.label}中没有这一科目行。", location=cell_location(t2, r2, "total"),
-                              subject=r2.key, stated=ZERO, expected=expected)
+                    yield not_listed(ctx, tb, code_of(r2), "total", Hit(
+                        message=f"{t2.label}“{row_label(r2)}”行有{_t2_budget_label(ctx, budget)} {fmt(expected)}{t2.unit}，"
+                                f"{tb.label}中没有这一科目行。", location=cell_location(t2, r2, "total"),
+                        subject=r2.key, stated=ZERO, expected=expected))
                 continue
             hit = compare(ctx, tb, rb, "total", t2, expected, f"{t2.label}同一科目的{_t2_budget_label(ctx, budget)}")
             if hit:
@@ -280,9 +293,10 @@ def _t2_budget_rows(budget: str):
                     yield hit
         for rb, r2 in _same_code(ctx, _codes(ctx, tb).values(), t2):
             if r2 is None and nonzero(amount(rb, "total")):
-                yield Hit(message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
-                          location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
-                          expected=ZERO)
+                yield not_listed(ctx, t2, code_of(rb), "total", Hit(
+                    message=f"{tb.label}列有“{row_label(rb)}”，{t2.label}中没有这一科目行。",
+                    location=cell_location(tb, rb, "total"), subject=rb.key, stated=amount(rb, "total"),
+                    expected=ZERO))
 
     check.__doc__ = (f"{KINDS[kind]}每个功能科目行（及合计行）的“合计”等于表2同一科目的{BUDGET_LABELS[budget]}本级与上级转移支付之和"
                      "（地区模板含上年财政拨款结转时一并计入；结转分属多本预算而无法拆分的行不比较）。")
@@ -320,6 +334,8 @@ def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
             rb = ctx.row(t, "total") if key == "total" else rows.get(key)
             if rb is not None:
                 parts[t.label] = _in(amount(rb, "total"), t, _common_unit(t2, t))
+            elif key != "total" and items_sum(ctx, t, code_of(r2), "total").is_nan():
+                parts[t.label] = UNKNOWN  # the row may be left out of that table: unknown, never zero
         expected = sum(parts.values(), ZERO)
         unit = _common_unit(t2, budget_tables[0])
         hit = compare(ctx, t2, r2, "s:fiscal", budget_tables[0], expected, "三本预算支出表同一科目之和",
@@ -575,13 +591,14 @@ def t5t7_project(ctx: Context) -> Iterator[Hit]:
         if r5 is None:
             if expected != 0:
                 first = ps[0]
-                yield Hit(message=f"{t7.label}有归入 {code} 的项目（共 {fmt(expected)}{t7.unit}），{t5.label}没有这一项级科目行。",
-                          location=cell_location(t7, first, "total"), subject=first.key, stated=ZERO, expected=expected)
+                yield not_listed(ctx, t5, code, "project", Hit(
+                    message=f"{t7.label}有归入 {code} 的项目（共 {fmt(expected)}{t7.unit}），{t5.label}没有这一项级科目行。",
+                    location=cell_location(t7, first, "total"), subject=first.key, stated=ZERO, expected=expected))
             continue
         names = {p.cells["project_name"].text if "project_name" in p.cells else p.key: amount(p, "total") for p in ps}
         hit = compare(ctx, t5, r5, "project", t7, expected, f"{t7.label}该科目下 {len(ps)} 个项目之和", names)
         if hit:
-            yield hit
+            yield unlisted(hit)  # more in table 5 than its projects in table 7: a project may not be listed
 
 
 @_xrule("X.T5T7.CLASS", "项目支出表各类、款等于一般公共预算支出表同一科目的项目支出", "fatal",
