@@ -380,7 +380,11 @@ def t3t5_general_only(ctx: Context) -> Iterator[Hit]:
     rows3, rows5 = _codes(ctx, t3), _codes(ctx, t5)
     for code, r2 in _codes(ctx, t2).items():
         general = t2_budget_amount(ctx, t2, r2, "general")
-        if general is None or general == 0 or ctx.differs(amount(r2, "total"), general, t2.unit):
+        total = amount(r2, "total")
+        if general is None or general.is_nan() or total.is_nan():
+            ctx.skipped()  # whether the row's money is all general budget is not known
+            continue
+        if general == 0 or ctx.differs(total, general, t2.unit):
             continue
         r3, r5 = rows3.get(code), rows5.get(code)
         if r3 is None or r5 is None:

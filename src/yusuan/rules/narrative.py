@@ -411,7 +411,7 @@ def table7_projects(d: Disclosure) -> dict[str, tuple[str, Decimal, list[str]]]:
         cell = row.cells.get("project_name")
         name = (cell.text if cell and cell.text.strip() else row.key.split(":", 2)[-1]).strip()
         key = name_key(name)
-        value = cell_wan(t7, row.key, "total") or ZERO
+        value = _t7_total_wan(t7, row)
         printed, total, rows = out.get(key, (name, ZERO, []))
         out[key] = (printed, total + value, rows + [f"{row.code or ''}{row.name}"])
     return out
@@ -448,6 +448,14 @@ def match_name(names: dict[str, object], name: str):
 def match_project(projects: dict[str, tuple[str, Decimal, list[str]]], name: str) -> tuple[str, Decimal, list[str]] | None:
     found = match_name(projects, name)
     return found[0] if found else None
+
+
+def _t7_total_wan(t7, row) -> Decimal:
+    """A project row's 项目支出合计 in 万元: zero when printed blank, ``UNKNOWN`` when the column is not printed."""
+    from yusuan.rules.tables_common import amount
+
+    value = amount(row, "total")
+    return value / 10000 if t7.unit == "元" else value
 
 
 def t7_projects(ctx: Context) -> dict[str, tuple[str, Decimal, list[str]]]:

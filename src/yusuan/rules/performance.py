@@ -74,7 +74,9 @@ def _money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
         cell = row.cells.get("project_name")
         name = cell.text if cell and cell.text else row.key.split(":", 2)[-1]
         key = normalise_text(name)
-        amount = row.value("total") or ZERO
+        from yusuan.rules.tables_common import amount as cell_amount
+
+        amount = cell_amount(row, "total")  # zero when blank, unknown when the column is not printed
         if t7.unit == "元":  # performance tables state 万元
             amount = amount / Decimal(10000)
         prev = found.get(key)
