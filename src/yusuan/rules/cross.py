@@ -334,7 +334,7 @@ def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
             rb = ctx.row(t, "total") if key == "total" else rows.get(key)
             if rb is not None:
                 parts[t.label] = _in(amount(rb, "total"), t, _common_unit(t2, t))
-            elif key != "total" and items_sum(ctx, t, code_of(r2), "total").is_nan():
+            elif key == "total" or items_sum(ctx, t, code_of(r2), "total").is_nan():
                 parts[t.label] = UNKNOWN  # the row may be left out of that table: unknown, never zero
         expected = sum(parts.values(), ZERO)
         unit = _common_unit(t2, budget_tables[0])
