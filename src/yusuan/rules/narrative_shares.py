@@ -222,7 +222,7 @@ def _compute_share_sums(ctx: Context) -> Iterator[tuple[Hit, bool]]:
                      f"按最大余额法调整为{'、'.join(pct(v) for v in adjusted)}（合计100.00%）。"
                      + ("各项占比均为正确的四舍五入值，合计差异仅由舍入造成。" if rounding_only else "")),
             location=parts[0].location, subject=f"{whole_key}:shares", stated=stated_sum, expected=HUNDRED,
-            inputs={"舍入": ROUNDING_LABEL[mode]}, quote=_first_clause(parts, "share"),
+            inputs={"舍入": ROUNDING_LABEL[mode]}, quote=_first_clause(ctx, parts, "share"),
         ), rounding_only
 
 
@@ -243,14 +243,16 @@ def share_parts(ctx: Context) -> Iterator[Hit]:
             message=(f"{parts[0].where()}起按占比列出的{FAMILY_LABELS.get(family, family)}（{listing}）合计{show(total)}，"
                      f"而总数为{show(whole[0])}（{whole[1]}），相差{show(total - whole[0])}：{why}。"),
             location=parts[0].location, subject=f"{whole_key}:parts", stated=total, expected=whole[0],
-            quote=_first_clause(parts, "amount"),
+            quote=_first_clause(ctx, parts, "amount"),
         )
 
 
-def _first_clause(parts: list[Placed], field: str) -> str | None:
+def _first_clause(ctx: Context, parts: list[Placed], field: str) -> str | None:
     """The printed clause of the first listed part: a sum of shares or amounts is derived, not printed, so the
-    finding quotes where the list it read begins."""
-    from yusuan.rules.quotes import statement_clause
+    finding quotes where the list it read begins (from the paragraph as printed, not as normalised)."""
+    from yusuan.rules import quotes
 
-    st = parts[0].statement
-    return statement_clause(st.text, st, getattr(st, field)) if st.text else None
+    st, loc = parts[0].statement, parts[0].location
+    paragraph = quotes.paragraph_at(quotes.index_of(ctx), loc) if loc is not None else None
+    text = paragraph.text if paragraph is not None else st.text
+    return quotes.statement_clause(text, st, getattr(st, field)) if text else None

@@ -266,6 +266,13 @@ def _text_quote(index: QuoteIndex, loc: Location, subject: str | None, stated: D
     return text if len(text) <= MAX_QUOTE else None
 
 
+def paragraph_at(index: QuoteIndex, loc: Location) -> Paragraph | None:
+    """The printed paragraph at ``loc``, if any."""
+    if not index._text_built:
+        index._build_text()
+    return index.paragraphs.get(_key(loc)) or index.paragraphs_by_place.get(_place(loc))
+
+
 def _sentences(text: str) -> list[str]:
     return [s for s in _SENTENCE_END.split(text.strip()) if s.strip()]
 
