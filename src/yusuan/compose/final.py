@@ -355,17 +355,21 @@ def sangong_text(ctx: FinalContext) -> list[Paragraph]:
         text += _versus_budget(actual["total"], budget["total"], reason, "预算数")  # type: ignore[arg-type]
         statements[0].reason = reason if actual["total"] != budget["total"] else None
     out.append(_para(text, *statements))
+    clause, fields, reason = ctx.versus_last_year("sangong:total", actual["total"], "“三公”经费财政拨款支出决算")  # type: ignore[arg-type]
+    if clause:
+        out.append(_para(clause, Statement(subject="sangong:total", label="“三公”经费", amount=actual["total"],
+                                           reason=reason, **fields)))
     out.append(_para("（二）“三公”经费财政拨款支出决算具体情况说明。", style="heading"))
     for line in ctx.account.sangong:
         label = SANGONG_LABELS[line.item]
-        text = f"{ctx.year}年度{label}"
+        text = f"{label}支出决算为{money(line.actual)}"
         if line.budget is not None:
             rate = completion_rate(line.actual, line.budget)
-            text += f"预算为{money(line.budget)}，支出决算为{money(line.actual)}" + (f"，完成预算的{pct(rate)}" if rate is not None else "")
+            text += f"，预算为{money(line.budget)}" + (f"，完成预算的{pct(rate)}" if rate is not None else "")
             reason = line.reason.strip().rstrip("。；;，,") if line.reason and line.reason.strip() else None
             text += "。" + _versus_budget(line.actual, line.budget, reason, "预算数")
         else:
-            text += f"支出决算为{money(line.actual)}。"
+            text += "。"
         out.append(_para(text))
     return out
 
@@ -375,8 +379,8 @@ def _budget_section(ctx: FinalContext, group: str, subject: str, words: str) -> 
     start, end = ctx.sums.carryover_start(group), ctx.sums.carryover_end(group)
     if not (income or spent or start or end):
         return [_para(f"{ctx.unit}{ctx.year}年度无{words}财政拨款收入和支出。", Statement(subject=subject, amount=ZERO))]
-    text = (f"{ctx.unit}{ctx.year}年度{words}财政拨款年初结转和结余{money(start)}，本年收入{money(income)}，"
-            f"本年支出{money(spent)}，年末结转和结余{money(end)}。")
+    text = (f"{ctx.unit}{ctx.year}年度{words}财政拨款支出{money(spent)}；年初结转和结余{money(start)}，"
+            f"本年收入{money(income)}，年末结转和结余{money(end)}。")
     return [_para(text, Statement(subject=subject, label=f"{words}财政拨款支出", amount=spent))]
 
 
@@ -406,6 +410,9 @@ def procurement(ctx: FinalContext) -> list[Paragraph]:
                  Statement(subject="procurement:total", amount=p.total), Statement(subject="procurement:goods", amount=p.goods),
                  Statement(subject="procurement:works", amount=p.works),
                  Statement(subject="procurement:services", amount=p.services))]
+    if p.sme_reserved is not None:
+        out.append(_para(f"{ctx.year}年度本部门面向中小企业预留政府采购项目预算金额{money(p.sme_reserved)}。",
+                         Statement(subject="procurement:sme_reserved", amount=p.sme_reserved)))
     if p.sme_awarded is not None:
         text = f"授予中小企业合同金额{money(p.sme_awarded)}"
         statements = [Statement(subject="procurement:sme_awarded", amount=p.sme_awarded)]
@@ -422,6 +429,9 @@ def assets(ctx: FinalContext) -> list[Paragraph]:
         return []
     bits = []
     statements = []
+    if a.buildings_area is not None:
+        bits.append(f"共有房屋{a.buildings_area}平方米")
+        statements.append(Statement(subject="assets:buildings_area", amount=a.buildings_area, unit="平方米"))
     if a.vehicles:
         count = sum(v.count for v in a.vehicles)
         bits.append(f"共有车辆{count}辆，其中：" + "、".join(f"{v.kind}{v.count}辆" for v in a.vehicles))

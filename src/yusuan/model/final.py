@@ -112,6 +112,7 @@ class ProcurementFinal(Strict):
     goods: Amount = Decimal(0)
     works: Amount = Decimal(0)
     services: Amount = Decimal(0)
+    sme_reserved: Amount | None = Field(default=None, description="面向中小企业预留政府采购项目预算金额")
     sme_awarded: Amount | None = Field(default=None, description="授予中小企业合同金额")
     small_micro_awarded: Amount | None = Field(default=None, description="其中：授予小微企业合同金额")
 
