@@ -208,3 +208,63 @@ def test_completion_rate_and_comparison_word_are_checked_on_composed_text(disclo
     assert len(run_rule(broken, "W.RATE.COMPLETION")) == 1
     broken = _edit_statement(disclosure, "general:function:2010601", text=item.text.replace("小于", "大于"))
     assert len(run_rule(broken, "W.FINAL.COMPARE")) == 1
+
+
+# ------------------------------------------------------------------ budget against final account
+
+def _budget_of(account: FinalAccount, delta: dict[str, Decimal] | None = None):
+    """The same department year's budget as it would have been published: 一般公共预算 by 项 at the final
+    account's 年初预算 (``delta`` moves one 项), 三公 at its 预算数."""
+    from yusuan.model import BasicLine, BudgetPackage, Funding, Project, SanGongLine, Unit
+
+    delta = delta or {}
+    lines = [l for l in account.spending if l.source.value == "general"]
+    basic = [BasicLine(function=l.function, amount=l.initial_budget + delta.get(l.function, D(0)))
+             for l in lines if l.kind == "basic"]
+    projects = [Project(name=f"项目{l.function}", function=l.function,
+                        funding=[Funding(source="general", amount=l.initial_budget + delta.get(l.function, D(0)))])
+                for l in lines if l.kind == "project"]
+    sangong = [SanGongLine(item=s.item, amount=s.budget) for s in account.sangong if s.budget]
+    return BudgetPackage(unit=Unit(name=account.unit.name, budget_year=account.unit.budget_year),
+                         basic=basic, projects=projects, sangong=sangong)
+
+
+def test_compare_finds_an_injected_restated_budget_difference(account, disclosure):
+    from yusuan.rules.engine import check_disclosure
+
+    def fb(budget_package):
+        report = check_disclosure(disclosure, previous=compose(budget_package))
+        return [f for f in report.findings if f.rule.startswith("FB.")]
+
+    assert fb(_budget_of(account)) == []
+    found = fb(_budget_of(account, {"2010607": D("5")}))
+    restated = [f for f in found if f.rule == "FB.RESTATED.BUDGET"]
+    assert {f.subject for f in restated} == {"general:function:2010607:budget", "general:total:budget"}
+    assert all(f.severity == "fatal" for f in restated)
+    assert next(f for f in restated if f.subject.startswith("general:function")).expected == D("155.00")
+
+
+def test_compare_wants_a_reason_for_a_large_difference(account, disclosure):
+    from yusuan.rules.engine import check_disclosure
+
+    d = _edit_statement(disclosure, "general:function:2010607", reason=None, text="信息化建设支出决算为130.00万元。")
+    report = check_disclosure(d, previous=compose(_budget_of(account)))
+    assert [f.subject for f in report.findings if f.rule == "FB.DIFF.REASON"] == ["f:2010607"]  # 130 vs 150: 13%
+    report = check_disclosure(disclosure, previous=compose(_budget_of(account)))
+    assert [f for f in report.findings if f.rule == "FB.DIFF.REASON"] == []
+
+
+def test_compare_command(tmp_path, account):
+    from typer.testing import CliRunner
+
+    from yusuan.cli import app
+    from yusuan.load import save_package
+
+    good, bad = tmp_path / "good.yaml", tmp_path / "bad.yaml"
+    save_package(_budget_of(account), good)
+    save_package(_budget_of(account, {"2080505": D("-3")}), bad)
+    result = CliRunner().invoke(app, ["compare", str(good), str(EXAMPLE)])
+    assert result.exit_code == 0, result.output
+    assert "2080505" in result.output and "118.00" in result.output
+    result = CliRunner().invoke(app, ["compare", str(bad), str(EXAMPLE)])
+    assert result.exit_code == 1 and "FB.RESTATED.BUDGET" in result.output
