@@ -81,6 +81,10 @@ def load_package(path: str | Path) -> BudgetPackage:
     if suffix not in (".json", ".yaml", ".yml"):
         raise InputError(str(path), [InputProblem(str(path), f"不支持的文件类型“{suffix}”（应为 .json、.yaml、.yml 或 .xlsx）")])
     data = _read_mapping(path)
+    from yusuan.model.final import is_final_data
+
+    if is_final_data(data):  # a final account (部门决算): its own facts model
+        return validate_final(data, str(path)).with_origins(Origins(file=path.name))  # type: ignore[return-value]
     files: dict[str, str] = {}
     if path.name in PACKAGE_NAMES:
         for part in sorted(path.parent.glob("*.yaml")):
@@ -121,6 +125,16 @@ def _read_mapping(path: Path) -> dict:
 def validate(data: dict, where: str) -> BudgetPackage:
     try:
         return BudgetPackage.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(where, [InputProblem(f"{where}: {json_path(e['loc'])}", explain(e)) for e in exc.errors()]) from None
+
+
+def validate_final(data: dict, where: str):
+    """A final account's facts (``account: final``), validated; errors in Chinese with their place."""
+    from yusuan.model.final import FinalAccount
+
+    try:
+        return FinalAccount.model_validate(data)
     except ValidationError as exc:
         raise InputError(where, [InputProblem(f"{where}: {json_path(e['loc'])}", explain(e)) for e in exc.errors()]) from None
 

@@ -22,7 +22,14 @@ __all__ = ["compose", "BUILDERS"]
 
 
 def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Disclosure:
-    """Compose the disclosure; ``profile`` defaults to the package's own (``unit.profile``)."""
+    """Compose the disclosure; ``profile`` defaults to the package's own (``unit.profile``). A final
+    account (``yusuan.model.final.FinalAccount``) is composed by ``yusuan.compose.final``."""
+    from yusuan.model.final import FinalAccount
+
+    if isinstance(package, FinalAccount):
+        from yusuan.compose.final import compose_final
+
+        return compose_final(package, profile)
     if not isinstance(profile, Profile):
         profile = load_profile(profile or package.unit.profile)
     if not profile.composable:

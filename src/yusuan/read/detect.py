@@ -12,6 +12,8 @@ _REGION_WORDS = {
 }
 # A region's final accounts, when they are laid out differently from its budgets.
 _FINAL_PROFILES = {"shanghai": "shanghai_final"}
+# Final accounts of a region without its own final layout: the nine-table layout most provinces publish.
+DEFAULT_FINAL_PROFILE = "final_common"
 
 
 def detect_phase(paragraphs: list[str] | str) -> str:
@@ -42,4 +44,4 @@ def detect_profile(text: str, tables: list[Table], phase: str = "budget") -> str
         region = "shanghai"
     else:
         region = next((name for name, words in _REGION_WORDS.items() if any(w in n for w in words)), "xinjiang")
-    return _FINAL_PROFILES.get(region, region) if phase == "final" else region
+    return _FINAL_PROFILES.get(region, DEFAULT_FINAL_PROFILE) if phase == "final" else region

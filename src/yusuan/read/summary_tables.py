@@ -294,7 +294,11 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
         # the lowest header row names the columns; an empty cell there sits under a label merged down
         lower, upper = header[-1], header[-2] if len(header) > 1 else []
         labels = [lower[j] or (upper[j] if j < len(upper) else "") for j in range(1, len(lower))]
-        columns = printed_budget_columns(labels, columns)
+        if labels and set(labels) == {"预算数", "决算数"}:
+            # a final account's 三公 table with one row per item: 预算数 | 决算数 (docs/disclosure-keys.md)
+            columns = [("budget" if label == "预算数" else "actual", label) for label in labels]
+        else:
+            columns = printed_budget_columns(labels, columns)
     table = Table(kind="sangong", number=number, title=title.strip(), unit=unit,  # type: ignore[arg-type]
                   columns=[Column(key=k, label=l) for k, l in columns], location=grid.location)
     reader = _Reader(table, grid)

@@ -157,6 +157,13 @@ def check_package(package, profile=None, settings: Settings | None = None,
 
         source = str(package)
         package = load_package(Path(package))
+    from yusuan.model.final import FinalAccount
+
+    if isinstance(package, FinalAccount):  # a final account: its checks read the composed disclosure
+        if disclosure is None:
+            disclosure = compose(package, profile)
+        return check_disclosure(disclosure, package=None, profile=profile or disclosure.profile, settings=settings,
+                                source=source, previous=previous)
     prof = _resolve_profile(profile, package.unit.profile)
     if disclosure is None:
         disclosure = compose(package, prof)

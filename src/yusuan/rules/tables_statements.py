@@ -30,9 +30,12 @@ T1_PARTS: dict[str, list[str]] = {
     "s:carryover": ["s:carryover_fiscal", "s:carryover_nonfiscal"],
     "s:carryover_fiscal": ["s:carryover_general", "s:carryover_fund", "s:carryover_capital"],
     "s:carryover_nonfiscal": ["s:carryover_special_account", "s:carryover_unit"],
-    "income_total": ["s:current_year", "s:carryover"],
+    # a final account's 总计 also adds 使用非财政拨款结余 (printed only there: OPTIONAL_PARTS)
+    "income_total": ["s:current_year", "nonfiscal_balance_used", "s:carryover"],
     "s:fiscal": ["s:general_budget", "s:fund_budget", "s:capital_budget"],
 }
+# Parts left out of a sum (and of its message) when the table does not print them.
+OPTIONAL_PARTS = {"nonfiscal_balance_used"}
 
 SANGONG_PARTS: dict[str, list[str]] = {
     "sangong:total": ["sangong:abroad", "sangong:vehicle", "sangong:reception"],
@@ -97,6 +100,8 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
                 continue  # reported by *.BLANK_GROUP
             total, inputs = ZERO, {}
             for p in parts[target]:
+                if p in OPTIONAL_PARTS and ctx.row(table, p) is None:
+                    continue
                 v, found = value_of(table, p, col, parts, dropped)
                 found_any = found_any or found
                 total += v
