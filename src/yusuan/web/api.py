@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from django.db.models import Q
-from ninja import NinjaAPI, Query, Schema
+from ninja import NinjaAPI, Query, Schema, Status
 from ninja.errors import HttpError
 
 from yusuan.web import compare as comparing
@@ -302,7 +302,7 @@ def get_region(request, pk: int):
     r = Region.objects.filter(pk=pk).first()
     if r is None:
         return 404, {"detail": "没有该地区"}
-    return 200, {"id": r.pk, "name": r.name, "bureaus": [{"id": b.pk, "name": b.name} for b in r.bureaus.all()]}
+    return {"id": r.pk, "name": r.name, "bureaus": [{"id": b.pk, "name": b.name} for b in r.bureaus.all()]}
 
 
 @api.get("/departments/", response=Page[DepartmentOut], summary="有公开预算的部门（登录用户另含其权限内的部门）")
@@ -322,7 +322,7 @@ def get_department(request, pk: int):
     d = Department.objects.select_related("bureau", "bureau__region").filter(pk=pk).first()
     if d is None:
         return 404, {"detail": "没有该部门"}
-    return 200, _dept(d)
+    return _dept(d)
 
 
 @api.get("/departments/{int:pk}/comparison/", response={200: ComparisonOut, 404: Error},
@@ -339,7 +339,7 @@ def department_comparison(request, pk: int, phase: str = Query("budget", pattern
             {"value": _s(x["value"]), "diff": _s((x["change"] or {}).get("diff")), "pct": _s((x["change"] or {}).get("pct"))}
             for x in r["cells"]]} for r in c[part]]
 
-    return 200, {"department": {"id": d.pk, "name": d.name}, "phase": phase, "years": c["years"],
+    return {"department": {"id": d.pk, "name": d.name}, "phase": phase, "years": c["years"],
                  "versions": [v.pk for v in c["versions"]], "totals": rows("totals"), "functions": rows("functions"),
                  "sangong": rows("sangong"), "operating": rows("operating"),
                  "projects": [{"from_year": x["from"], "to_year": x["to"], "new": x["new"], "gone": x["gone"],
@@ -385,7 +385,7 @@ def get_package(request, pk: int):
     newest = _newest()
     out = _package(p, request.user, newest)
     out["versions"] = [_vref(v, newest) for v in _versions().filter(package=p).order_by("number")]
-    return 200, out
+    return out
 
 
 @api.get("/packages/{int:pk}/draft/", response={200: DraftOut, 403: Error, 404: Error},
@@ -396,7 +396,7 @@ def get_draft(request, pk: int):
         return 404, {"detail": "没有该预算包"}
     if not perms.allowed(request.user, perms.VIEW, p):
         return 403, {"detail": "无权查看未发布的数据"}
-    return 200, {"package_id": p.pk, "state": p.state, "revision": p.revision, "fatal": p.fatal, "warning": p.warning,
+    return {"package_id": p.pk, "state": p.state, "revision": p.revision, "fatal": p.fatal, "warning": p.warning,
                  "tables": _tables(p.facts) if p.facts else [], "findings": _findings(p.report)}
 
 
@@ -414,7 +414,7 @@ def get_version(request, pk: int):
     def dl(fmt):
         return reverse("web:download", args=[v.pk, fmt])
 
-    return 200, {**_vref(v), "package_id": v.package_id, "department": {"id": d.pk, "name": d.name},
+    return {**_vref(v), "package_id": v.package_id, "department": {"id": d.pk, "name": d.name},
                  "region": {"id": d.bureau.region.pk, "name": d.bureau.region.name}, "year": v.package.year,
                  "fatal": int(stats.get("fatal", 0)), "warning": int(stats.get("warning", 0)),
                  "downloads": {"html": reverse("web:document", args=[v.pk]),
@@ -427,7 +427,7 @@ def version_tables(request, pk: int):
     v = Version.objects.filter(pk=pk).first()
     if v is None:
         return 404, {"detail": "没有该版本"}
-    return 200, _tables(v.facts)
+    return _tables(v.facts)
 
 
 @api.get("/versions/{int:pk}/findings/", response={200: list[FindingOut], 404: Error}, summary="版本的校验结果")
@@ -435,7 +435,7 @@ def version_findings(request, pk: int):
     v = Version.objects.filter(pk=pk).first()
     if v is None:
         return 404, {"detail": "没有该版本"}
-    return 200, _findings(v.report)
+    return _findings(v.report)
 
 
 @api.get("/versions/{int:pk}/figures/", response={200: Page[FigureOut], 404: Error},
@@ -450,4 +450,4 @@ def version_figures(request, pk: int, page: int = Query(1, ge=1, le=MAX_PAGE), p
     start = (page - 1) * size
     keys = FigureOut.model_fields.keys()
     items = [{k: (format(r[k], "f") if k == "amount" else r[k]) for k in keys} for r in rows[start:start + size]]
-    return 200, {"count": len(rows), "page": page, "page_size": size, "items": items}
+    return {"count": len(rows), "page": page, "page_size": size, "items": items}

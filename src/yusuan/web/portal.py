@@ -80,7 +80,8 @@ def _current(qs) -> list:
 @public_view()
 def home(request):
     regions = Region.objects.annotate(n=Count("bureaus__departments__packages__versions")).order_by("name")
-    latest = _versions().order_by("-published_at", "-id")[:10]
+    newest = {v.pk for v in opendata.current_versions()}
+    latest = [{"v": v, "current": v.pk in newest} for v in _versions().order_by("-published_at", "-id")[:10]]
     return render(request, "web/portal_home.html", {"regions": regions, "latest": latest})
 
 
