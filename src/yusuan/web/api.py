@@ -12,7 +12,7 @@ from __future__ import annotations
 from typing import Generic, TypeVar
 
 from django.db.models import Q
-from ninja import NinjaAPI, Query, Schema, Status
+from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 
 from yusuan.web import compare as comparing
@@ -25,6 +25,7 @@ api = NinjaAPI(title="yusuan 预算公开 API", version="1", urls_namespace="api
 
 T = TypeVar("T")
 MAX_PAGE = 100_000
+MAX_ID = 2**31 - 1  # ids beyond any database's integer: refused (422), not an overflow
 
 
 class Error(Schema):
@@ -297,11 +298,11 @@ def list_regions(request, page: int = Query(1, ge=1, le=MAX_PAGE), page_size: in
                                                  "bureaus": [{"id": b.pk, "name": b.name} for b in r.bureaus.all()]})
 
 
-@api.get("/regions/{int:pk}/", response={200: RegionOut, 404: Error}, summary="一个地区")
-def get_region(request, pk: int):
+@api.get("/regions/{pk}/", response={200: RegionOut, 404: Error}, summary="一个地区")
+def get_region(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     r = Region.objects.filter(pk=pk).first()
     if r is None:
-        return 404, {"detail": "没有该地区"}
+        return Status(404, {"detail": "没有该地区"})
     return {"id": r.pk, "name": r.name, "bureaus": [{"id": b.pk, "name": b.name} for b in r.bureaus.all()]}
 
 
@@ -317,21 +318,21 @@ def list_departments(request, search: str = Query("", max_length=100), region: i
     return _page(qs, page, page_size, _dept)
 
 
-@api.get("/departments/{int:pk}/", response={200: DepartmentOut, 404: Error}, summary="一个部门")
-def get_department(request, pk: int):
+@api.get("/departments/{pk}/", response={200: DepartmentOut, 404: Error}, summary="一个部门")
+def get_department(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     d = Department.objects.select_related("bureau", "bureau__region").filter(pk=pk).first()
     if d is None:
-        return 404, {"detail": "没有该部门"}
+        return Status(404, {"detail": "没有该部门"})
     return _dept(d)
 
 
-@api.get("/departments/{int:pk}/comparison/", response={200: ComparisonOut, 404: Error},
+@api.get("/departments/{pk}/comparison/", response={200: ComparisonOut, 404: Error},
          summary="部门跨年度比较（各年度现行公开版本）")
-def department_comparison(request, pk: int, phase: str = Query("budget", pattern="^(budget|final)$")):
+def department_comparison(request, pk: int = Path(..., ge=1, le=MAX_ID), phase: str = Query("budget", pattern="^(budget|final)$")):
     d = Department.objects.filter(pk=pk).first()
     versions = opendata.current_versions(_versions().filter(package__department=d, phase=phase)) if d else []
     if not versions:
-        return 404, {"detail": "该部门尚无公开的预算"}
+        return Status(404, {"detail": "该部门尚无公开的预算"})
     c = comparing.department_years(versions)
 
     def rows(part):
@@ -377,37 +378,37 @@ def reduce_terms(q: str) -> Q:
     return out
 
 
-@api.get("/packages/{int:pk}/", response={200: PackageDetail, 404: Error}, summary="一个预算包及其各版本")
-def get_package(request, pk: int):
+@api.get("/packages/{pk}/", response={200: PackageDetail, 404: Error}, summary="一个预算包及其各版本")
+def get_package(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     p = Package.objects.select_related("department", "department__bureau", "department__bureau__region").filter(pk=pk).first()
     if p is None or (not p.versions.exists() and not perms.allowed(request.user, perms.VIEW, p)):
-        return 404, {"detail": "没有该预算包"}
+        return Status(404, {"detail": "没有该预算包"})
     newest = _newest()
     out = _package(p, request.user, newest)
     out["versions"] = [_vref(v, newest) for v in _versions().filter(package=p).order_by("number")]
     return out
 
 
-@api.get("/packages/{int:pk}/draft/", response={200: DraftOut, 403: Error, 404: Error},
+@api.get("/packages/{pk}/draft/", response={200: DraftOut, 403: Error, 404: Error},
          summary="未发布的工作稿（仅限有权查看该预算包的登录用户）")
-def get_draft(request, pk: int):
+def get_draft(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     p = Package.objects.select_related("department").filter(pk=pk).first()
     if p is None:
-        return 404, {"detail": "没有该预算包"}
+        return Status(404, {"detail": "没有该预算包"})
     if not perms.allowed(request.user, perms.VIEW, p):
-        return 403, {"detail": "无权查看未发布的数据"}
+        return Status(403, {"detail": "无权查看未发布的数据"})
     return {"package_id": p.pk, "state": p.state, "revision": p.revision, "fatal": p.fatal, "warning": p.warning,
                  "tables": _tables(p.facts) if p.facts else [], "findings": _findings(p.report)}
 
 
-@api.get("/versions/{int:pk}/", response={200: VersionOut, 404: Error}, summary="一个已发布的版本")
-def get_version(request, pk: int):
+@api.get("/versions/{pk}/", response={200: VersionOut, 404: Error}, summary="一个已发布的版本")
+def get_version(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     from django.urls import reverse
 
     try:
         v = _get_version(pk)
     except HttpError:
-        return 404, {"detail": "没有该版本"}
+        return Status(404, {"detail": "没有该版本"})
     d = v.package.department
     stats = (v.report or {}).get("stats", {}).get("by_severity", {})
 
@@ -422,29 +423,29 @@ def get_version(request, pk: int):
                                "facts_json": dl("facts.json"), "csv": dl("csv"), "report_json": dl("report.json")}}
 
 
-@api.get("/versions/{int:pk}/tables/", response={200: list[TableOut], 404: Error}, summary="版本的公开表格及单元格")
-def version_tables(request, pk: int):
+@api.get("/versions/{pk}/tables/", response={200: list[TableOut], 404: Error}, summary="版本的公开表格及单元格")
+def version_tables(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     v = Version.objects.filter(pk=pk).first()
     if v is None:
-        return 404, {"detail": "没有该版本"}
+        return Status(404, {"detail": "没有该版本"})
     return _tables(v.facts)
 
 
-@api.get("/versions/{int:pk}/findings/", response={200: list[FindingOut], 404: Error}, summary="版本的校验结果")
-def version_findings(request, pk: int):
+@api.get("/versions/{pk}/findings/", response={200: list[FindingOut], 404: Error}, summary="版本的校验结果")
+def version_findings(request, pk: int = Path(..., ge=1, le=MAX_ID)):
     v = Version.objects.filter(pk=pk).first()
     if v is None:
-        return 404, {"detail": "没有该版本"}
+        return Status(404, {"detail": "没有该版本"})
     return _findings(v.report)
 
 
-@api.get("/versions/{int:pk}/figures/", response={200: Page[FigureOut], 404: Error},
+@api.get("/versions/{pk}/figures/", response={200: Page[FigureOut], 404: Error},
          summary="版本中印出的每个数（开放数据的行）")
-def version_figures(request, pk: int, page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(200, ge=1, le=1000)):
+def version_figures(request, pk: int = Path(..., ge=1, le=MAX_ID), page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(200, ge=1, le=1000)):
     v = Version.objects.filter(pk=pk).select_related(*[
         "package", "package__department", "package__department__bureau", "package__department__bureau__region"]).first()
     if v is None:
-        return 404, {"detail": "没有该版本"}
+        return Status(404, {"detail": "没有该版本"})
     rows = opendata.figures(v)
     page, size = max(1, min(page, MAX_PAGE)), max(1, min(page_size, 1000))
     start = (page - 1) * size
