@@ -120,6 +120,7 @@ def search(request):
         for v in _current(qs):
             hits = [line for line in v.search_text.splitlines() if any(t.lower() in line.lower() for t in q.split())]
             results.append({"v": v, "hits": hits[:5]})
+        results.sort(key=lambda r: (r["v"].package.department.name, -r["v"].package.year, r["v"].phase))  # newest year first
     return render(request, "web/portal_search.html", {"q": q, "results": results})
 
 
