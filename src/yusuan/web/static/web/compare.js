@@ -8,7 +8,7 @@
     if (!d || !d.series.length) { el.style.display = "none"; return; }
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
-      tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
+      animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
       grid: { left: 60, right: 20, top: 40, bottom: 30 },
       xAxis: { type: "category", data: d.years.map(function (y) { return y + "年"; }) },
       yAxis: { type: "value", name: "万元" },
