@@ -183,6 +183,14 @@ class Portal(TestCase):
         from django.core.handlers.wsgi import WSGIHandler
         from hypothesis import HealthCheck, given, settings
 
+        from django.core.signals import request_finished, request_started
+        from django.db import close_old_connections
+
+        # as Django's test client does: a request must not close the test case's connection (PostgreSQL)
+        request_started.disconnect(close_old_connections)
+        request_finished.disconnect(close_old_connections)
+        self.addCleanup(request_started.connect, close_old_connections)
+        self.addCleanup(request_finished.connect, close_old_connections)
         schema = schemathesis.openapi.from_wsgi("/api/openapi.json", WSGIHandler())
         self.assertTrue(schema.raw_schema["openapi"].startswith("3."))
         operations = [r.ok() for r in schema.get_all_operations()]
