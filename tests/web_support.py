@@ -17,16 +17,26 @@ os.environ["DJANGO_SETTINGS_MODULE"] = "yusuan.web.settings"
 django.setup()
 
 
+_SET_UP = []
+
+
 @pytest.fixture(scope="session")
 def django_db():
+    """Each test module that imports this gets its own fixture instance: the first one sets the test
+    database up (and tears it down at the end of the session), the others reuse it."""
+    if _SET_UP:
+        yield
+        return
     from django.test.runner import DiscoverRunner
 
     runner = DiscoverRunner(verbosity=0, interactive=False)
     runner.setup_test_environment()
     old = runner.setup_databases()
+    _SET_UP.append(True)
     yield
     runner.teardown_databases(old)
     runner.teardown_test_environment()
+    _SET_UP.clear()
 
 
 _EXAMPLE = {}

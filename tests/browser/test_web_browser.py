@@ -143,7 +143,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         shot("published")
         logout()
 
-        page.goto(f"{url}/public/")
+        page.goto(f"{url}/public/catalogue/")
         assert "昌吉州自然资源局" in page.inner_text("table")
         shot("public-list")
         page.click("a:has-text('昌吉州自然资源局')")
@@ -154,4 +154,55 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         info.value.save_as(pdf)
         assert pdf.read_bytes()[:5] == b"%PDF-"
         shot("public-version")
+        browser.close()
+
+
+def test_portal_search_compare_download(server, tmp_path):
+    """Issue 12's walk: from the portal home find the Changji package by search, open it, switch to the
+    comparison with the year before, download the PDF and the CSV. Runs after the walk above, which
+    published the example department's budget; the demo published its year before."""
+    import csv
+    import io
+
+    from playwright.sync_api import sync_playwright
+
+    url, _, _ = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN", accept_downloads=True)
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(SHOTS / f"portal-{name}.png"), full_page=False)
+
+        page.goto(f"{url}/")
+        page.wait_for_url(f"{url}/public/")
+        shot("1-home")
+        page.fill("input[name=q]", "昌吉州自然资源")
+        page.click("form.searchbox button")
+        page.wait_for_selector("table.results")
+        shot("2-search")
+        page.click("table.results a:has-text('昌吉州自然资源局') >> nth=0")
+        page.wait_for_selector("h1:has-text('昌吉州自然资源局')")
+        assert "2023年部门预算" in page.inner_text("h1")
+        shot("3-version")
+        with page.expect_download() as info:
+            page.click("a.btn:has-text('PDF')")
+        pdf = tmp_path / "v.pdf"
+        info.value.save_as(pdf)
+        assert pdf.read_bytes()[:5] == b"%PDF-"
+        with page.expect_download() as info:
+            page.click("a.btn:has-text('数据（CSV）')")
+        data = tmp_path / "v.csv"
+        info.value.save_as(data)
+        rows = list(csv.DictReader(io.StringIO(data.read_text(encoding="utf-8-sig"))))
+        assert rows and {r["fiscal_year"] for r in rows} == {"2023"} and all(r["amount"] for r in rows)
+        page.click("a.btn:has-text('与其他年度比较')")
+        page.wait_for_selector("h1:has-text('跨年度比较')")
+        page.wait_for_selector("#chart-totals svg")  # ECharts drew, from the project's own static files
+        text = page.inner_text("main")
+        assert "2022年" in text and "2023年" in text and "不再列示的项目" in text
+        shot("4-compare")
+        page.locator("h2:has-text('项目的增减')").scroll_into_view_if_needed()
+        shot("5-compare-projects")
         browser.close()

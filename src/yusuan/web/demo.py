@@ -23,6 +23,22 @@ ACCOUNTS = [  # username, full name, role, scope ("dept" = the example departmen
 ]
 
 
+def previous_year(facts):
+    """The example department's year before, for the portal's comparison: one project fewer, the
+    三公 reception figure different, no carried-in last-year figures (that year's own were not kept)."""
+    from decimal import Decimal
+
+    prev = facts.model_copy(deep=True)
+    prev.unit.budget_year -= 1
+    gone = prev.projects.pop(0).name
+    prev.performance = [t for t in prev.performance if t.project != gone]
+    prev.last_year = {}
+    for line in prev.sangong:
+        if line.item == "reception":
+            line.amount += Decimal("0.5")
+    return prev
+
+
 def is_empty() -> bool:
     return not Region.objects.exists()
 
@@ -64,6 +80,14 @@ def load_demo(publish_one: bool = True) -> list[tuple[str, str, str, str]]:
         accounts.append((username, password, Role(role).label, first.name if scope == "dept" else bureau.name))
     # the other two departments further along, so that the dashboard and the public page show something
     reviewer = User.objects.get(username="shenhe")
+    if example is not None and publish_one:  # the example department's year before, published (the comparison)
+        prev = Package.objects.create(department=first, year=example.unit.budget_year - 1, deadline=deadline)
+        workflow.store_facts(prev, None, previous_year(example), "演示数据（上年）", action="demo")
+        if not prev.fatal:
+            admin = User.objects.get(username="guanli")
+            workflow.submit(prev, admin)
+            workflow.approve(prev, reviewer)
+            workflow.publish(prev, User.objects.get(username="fabu"))
     if len(packages) >= 3:
         second, third = packages[1], packages[2]
         for p in (second, third):

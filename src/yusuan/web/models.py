@@ -123,6 +123,9 @@ class Version(models.Model):
     reason = models.TextField("更正原因", blank=True)
     published_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, verbose_name="发布人")
     published_at = models.DateTimeField("发布时间", auto_now_add=True)
+    # denormalised from the facts when the version is written (the portal's browse and search)
+    phase = models.CharField("阶段", max_length=10, default="budget", help_text="budget 预算；final 决算")
+    search_text = models.TextField("检索文本", blank=True, help_text="部门、单位、项目名称和功能分类（代码与名称）")
 
     class Meta:
         unique_together = [("package", "number")]
@@ -131,7 +134,15 @@ class Version(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise ImmutableError("已发布的版本不可修改")
+        from yusuan.web.search import phase_of, search_text
+
+        self.phase = phase_of(self.facts)
+        self.search_text = search_text(self.package, self.facts)
         super().save(*args, **kwargs)
+
+    @property
+    def phase_zh(self) -> str:
+        return "部门决算" if self.phase == "final" else "部门预算"
 
     def delete(self, *args, **kwargs):
         raise ImmutableError("已发布的版本不可删除")

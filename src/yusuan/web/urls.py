@@ -1,6 +1,7 @@
 from django.urls import include, path
 
-from yusuan.web import views
+from yusuan.web import portal, views
+from yusuan.web.api import api
 
 web_patterns = [
     path("", views.home, name="home"),
@@ -16,12 +17,20 @@ web_patterns = [
     path("package/<int:pk>/comment/", views.comment, name="comment"),
     path("package/<int:pk>/history/", views.history, name="history"),
     path("package/<int:pk>/workbook.xlsx", views.workbook, name="workbook"),
-    path("public/", views.public, name="public"),
+    path("public/", portal.home, name="public"),
+    path("public/catalogue/", portal.cached_public(views.catalogue), name="catalogue"),
+    path("public/search/", portal.search, name="search"),
+    path("public/region/<int:pk>/", portal.region, name="region"),
+    path("public/department/<int:pk>/", portal.department, name="department"),
+    path("public/department/<int:pk>/compare/", portal.compare, name="compare"),
+    path("public/version/<int:pk>/document/", portal.document, name="document"),
+    path("public/open-data/", portal.open_data, name="open_data"),
+    path("public/open-data/<str:slug>/<str:name>", portal.open_data_file, name="open_data_file"),
     path("public/version/<int:pk>/", views.version, name="version"),
     path("public/version/<int:pk>/download/<str:fmt>", views.download, name="download"),
 ]
 
-urlpatterns = [path("", include((web_patterns, "web")))]
+urlpatterns = [path("", include((web_patterns, "web"))), path("api/", api.urls)]
 
 handler400 = "yusuan.web.views.error_400"
 handler403 = "yusuan.web.views.error_403"

@@ -100,6 +100,7 @@ def home(request):
     return redirect("web:dashboard" if request.user.is_authenticated else "web:public")
 
 
+
 # ------------------------------------------------------------------ dashboard
 
 def _days_left(p: Package) -> int | None:
@@ -231,24 +232,26 @@ def _attachment(name: str) -> str:
 
 @guard(perms.PUBLIC)
 @require_GET
-def public(request):
+def catalogue(request):
     versions = Version.objects.select_related("package", "package__department", "package__department__bureau")
     latest: dict[int, int] = {}
     for v in versions:
         latest[v.package_id] = max(latest.get(v.package_id, 0), v.number)
     items = [{"v": v, "current": latest[v.package_id] == v.number} for v in
              versions.order_by("package__department__name", "-package__year", "-number")]
-    return render(request, "web/public.html", {"items": items})
+    return render(request, "web/catalogue.html", {"items": items})
 
 
 @guard(perms.PUBLIC, Version)
 @require_GET
 def version(request, v: Version):
     later = v.package.versions.filter(number__gt=v.number).order_by("number").first()
+    years = Version.objects.filter(package__department=v.package.department, phase=v.phase).values("package__year").distinct()
     return render(request, "web/version.html", {
         "v": v, "tables": v.tables or [], "findings": _findings(v.report),
         "stats": v.report.get("stats", {}).get("by_severity", {}), "later": later,
-        "others": v.package.versions.exclude(pk=v.pk),
+        "others": v.package.versions.exclude(pk=v.pk), "history": v.package.versions.order_by("number"),
+        "can_compare": years.count() > 1, "region": v.package.department.bureau.region,
     })
 
 
@@ -266,6 +269,11 @@ def download(request, v: Version, fmt: str):
         response = HttpResponse(json.dumps(v.report, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = _attachment(f"{v.package}第{v.number}版校验报告.json")
         return response
+    from yusuan.web.portal import version_downloads
+
+    extra = version_downloads(v, fmt)
+    if extra is not None:
+        return extra
     if fmt not in CONTENT_TYPES or not getattr(v, fmt):
         raise Http404("没有该格式的文件")
     f = getattr(v, fmt)
