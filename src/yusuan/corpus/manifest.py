@@ -7,7 +7,9 @@ before the line is written leaves part files no line names: ``Manifest.open`` de
 files of that batch are audited again. So each file is in the results exactly once, whenever the
 run was killed. A torn last line (killed while writing it) is ignored the same way.
 
-A file whose SHA-256 is done is not audited again, under whatever path: a second path with the same
+A file is done when its path with its SHA-256 is; a file changed since (new content under the same path)
+is audited again, and the results then hold both versions (tell them apart by ``sha256`` and
+``audited_at``). A file whose SHA-256 is done is not audited again under another path: a second path with the same
 content gets a documents row of status ``duplicate`` pointing at the first (``duplicate_of``)."""
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class Manifest:
         self.batches: set[str] = set()
         self.done_sha: dict[str, str] = {}  # sha256 → relative path of the file audited for it
         self.done_files: set[str] = set()  # relative paths with a documents row
+        self.done_pairs: set[tuple[str, str]] = set()  # (relative path, sha256) with a documents row
 
     @classmethod
     def open(cls, out: Path) -> "Manifest":
@@ -44,6 +47,7 @@ class Manifest:
                     m.batches.add(entry["batch"])
                     for item in entry["files"]:
                         m.done_files.add(item["file"])
+                        m.done_pairs.add((item["file"], item["sha256"]))
                         if item.get("status") != "duplicate":
                             m.done_sha.setdefault(item["sha256"], item["file"])
         m._drop_orphans()
@@ -77,6 +81,7 @@ class Manifest:
         self.batches.add(batch)
         for item in files:
             self.done_files.add(item["file"])
+            self.done_pairs.add((item["file"], item["sha256"]))
             if item.get("status") != "duplicate":
                 self.done_sha.setdefault(item["sha256"], item["file"])
 

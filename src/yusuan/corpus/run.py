@@ -38,20 +38,22 @@ def count_files(root: Path, out: Path) -> int:
 
 
 def _pending(root: Path, out: Path, manifest: Manifest, stats: RunStats) -> Iterator[tuple]:
-    """(kind, path, rel, sha) for every file not done yet; kind "audit" or "duplicate" (then sha's first
-    path in place of nothing). Files done in an earlier run are counted and skipped."""
+    """(kind, path, rel, extra) for every file: "skip" (this path with this content is done), "duplicate"
+    (the content is done under another path: extra = (sha, that path)), "audit" (extra = sha) or "error"
+    (the file cannot be opened: extra = the message). A file changed since it was audited (same path,
+    new SHA-256) is audited again."""
     seen: dict[str, str] = {}
     for path in iter_files(root, skip=out):
         stats.found += 1
         rel = relative(path, root)
-        if rel in manifest.done_files:
-            stats.skipped += 1
-            yield ("skip", path, rel, None)
-            continue
         try:
             digest = sha256(path)
         except OSError as exc:
             yield ("error", path, rel, str(exc))
+            continue
+        if (rel, digest) in manifest.done_pairs:
+            stats.skipped += 1
+            yield ("skip", path, rel, None)
             continue
         first = manifest.done_sha.get(digest) or seen.get(digest)
         if first is not None and first != rel:
