@@ -69,7 +69,8 @@ def audit(
     rate = (stats.audited + stats.failed) / stats.seconds if stats.seconds else 0
     console.print(f"共 {stats.found} 个文件：本次审查 {stats.audited} 个，未能读取 {stats.failed} 个，"
                   f"内容重复 {stats.duplicates} 个，此前已完成 {stats.skipped} 个；"
-                  f"{stats.workers} 个工作进程，用时 {stats.seconds:.1f} 秒（{rate:.2f} 个/秒）。结果在 {out}", highlight=False)
+                  f"{stats.workers} 个工作进程，用时 {stats.seconds:.1f} 秒（{rate:.2f} 个/秒）。结果在 {out}", highlight=False,
+                  soft_wrap=True)
 
 
 def _print(columns: list[str], rows: list[tuple], fmt: str) -> None:
