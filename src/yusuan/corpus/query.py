@@ -10,10 +10,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from yusuan.corpus.results import PARTITIONS, SCHEMAS
+from yusuan.corpus.results import PARTITIONS, SPECS
 from yusuan.errors import InputError, InputProblem
 
-_DUCK_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "double": "DOUBLE", "bool": "BOOLEAN"}
+_DUCK_TYPES = {"string": "VARCHAR", "int32": "INTEGER", "int64": "BIGINT", "float64": "DOUBLE", "bool": "BOOLEAN"}
 _HIVE_TYPES = "{'year': INTEGER, 'stage': VARCHAR, 'region': VARCHAR}"
 
 
@@ -28,14 +28,14 @@ def connect(results: Path):
     if not (results / "manifest.jsonl").exists() and not (results / "documents").exists():
         raise _fail(str(results), "不是 yusuan corpus audit 的结果文件夹（没有 manifest.jsonl 和 documents/）")
     con = duckdb.connect(":memory:")
-    for table, schema in SCHEMAS.items():
+    for table, spec in SPECS.items():
         files = list((results / table).rglob("*.parquet")) if (results / table).exists() else []
         if files:
             pattern = str(results / table / "**" / "*.parquet").replace("'", "''")
             con.execute(f"CREATE VIEW {table} AS SELECT * FROM read_parquet('{pattern}', hive_partitioning = true, "
                         f"hive_types = {_HIVE_TYPES}, union_by_name = true)")
         else:
-            cols = ", ".join(f"CAST(NULL AS {_DUCK_TYPES[str(f.type)]}) AS \"{f.name}\"" for f in schema)
+            cols = ", ".join(f"CAST(NULL AS {_DUCK_TYPES[kind]}) AS \"{name}\"" for name, kind in spec)
             parts = ", ".join(f"CAST(NULL AS {'INTEGER' if p == 'year' else 'VARCHAR'}) AS {p}" for p in PARTITIONS)
             con.execute(f"CREATE VIEW {table} AS SELECT {cols}, {parts} WHERE false")
     return con

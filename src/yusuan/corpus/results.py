@@ -21,41 +21,48 @@ from datetime import datetime, timezone
 from decimal import Decimal
 from pathlib import Path
 
-import pyarrow as pa
-import pyarrow.parquet as pq
-
 RESULTS_SCHEMA = "yusuan.corpus-results/1"
 NULL_PARTITION = "__HIVE_DEFAULT_PARTITION__"
 PARTITIONS = ("year", "stage", "region")
 STAGE = {"budget": "预算", "final": "决算"}
 
-DOCUMENTS = pa.schema([
-    ("file", pa.string()), ("sha256", pa.string()), ("unit", pa.string()), ("profile", pa.string()),
-    ("pages", pa.int32()), ("status", pa.string()), ("error", pa.string()), ("duplicate_of", pa.string()),
-    ("valid", pa.bool_()), ("rules_run", pa.int32()), ("findings", pa.int32()),
-    ("fatal", pa.int32()), ("warning", pa.int32()), ("info", pa.int32()),
-    ("completeness_score", pa.string()), ("completeness", pa.string()),
-    ("tables", pa.int32()), ("cells", pa.int32()), ("size_bytes", pa.int64()),
-    ("seconds", pa.float64()), ("audit_seconds", pa.float64()), ("child_rss_mb", pa.float64()),
-    ("worker", pa.string()), ("batch", pa.string()), ("audited_at", pa.string()),
-])
-FINDINGS = pa.schema([
-    ("file", pa.string()), ("sha256", pa.string()), ("n", pa.int32()), ("rule", pa.string()), ("title", pa.string()),
-    ("severity", pa.string()), ("category", pa.string()), ("message", pa.string()), ("subject", pa.string()),
-    ("stated", pa.string()), ("expected", pa.string()), ("difference", pa.string()),
-    ("part", pa.string()), ("section", pa.string()), ("table", pa.string()), ("row", pa.int32()),
-    ("column", pa.string()), ("paragraph", pa.int32()), ("page", pa.int32()), ("cell", pa.string()),
-    ("location_file", pa.string()), ("bbox", pa.string()), ("where", pa.string()),
-    ("inputs", pa.string()), ("quote", pa.string()), ("quote_row", pa.string()),
-])
-CELLS = pa.schema([
-    ("file", pa.string()), ("sha256", pa.string()), ("unit_name", pa.string()),
-    ("table_kind", pa.string()), ("table", pa.string()), ("amount_unit", pa.string()),
-    ("row", pa.int32()), ("row_key", pa.string()), ("row_code", pa.string()), ("row_name", pa.string()),
-    ("row_role", pa.string()), ("column_key", pa.string()), ("column", pa.string()),
-    ("value", pa.string()), ("text", pa.string()), ("page", pa.int32()), ("cell", pa.string()),
-])
-SCHEMAS = {"documents": DOCUMENTS, "findings": FINDINGS, "cells": CELLS}
+# the columns of each table: (name, Arrow type). pyarrow is imported only where files are written, so a
+# Dask worker that only forwards rows does not load it.
+DOCUMENTS = [
+    ("file", "string"), ("sha256", "string"), ("unit", "string"), ("profile", "string"),
+    ("pages", "int32"), ("status", "string"), ("error", "string"), ("duplicate_of", "string"),
+    ("valid", "bool"), ("rules_run", "int32"), ("findings", "int32"),
+    ("fatal", "int32"), ("warning", "int32"), ("info", "int32"),
+    ("completeness_score", "string"), ("completeness", "string"),
+    ("tables", "int32"), ("cells", "int32"), ("size_bytes", "int64"),
+    ("seconds", "float64"), ("audit_seconds", "float64"), ("child_rss_mb", "float64"),
+    ("worker", "string"), ("batch", "string"), ("audited_at", "string"),
+]
+FINDINGS = [
+    ("file", "string"), ("sha256", "string"), ("n", "int32"), ("rule", "string"), ("title", "string"),
+    ("severity", "string"), ("category", "string"), ("message", "string"), ("subject", "string"),
+    ("stated", "string"), ("expected", "string"), ("difference", "string"),
+    ("part", "string"), ("section", "string"), ("table", "string"), ("row", "int32"),
+    ("column", "string"), ("paragraph", "int32"), ("page", "int32"), ("cell", "string"),
+    ("location_file", "string"), ("bbox", "string"), ("where", "string"),
+    ("inputs", "string"), ("quote", "string"), ("quote_row", "string"),
+]
+CELLS = [
+    ("file", "string"), ("sha256", "string"), ("unit_name", "string"),
+    ("table_kind", "string"), ("table", "string"), ("amount_unit", "string"),
+    ("row", "int32"), ("row_key", "string"), ("row_code", "string"), ("row_name", "string"),
+    ("row_role", "string"), ("column_key", "string"), ("column", "string"),
+    ("value", "string"), ("text", "string"), ("page", "int32"), ("cell", "string"),
+]
+SPECS = {"documents": DOCUMENTS, "findings": FINDINGS, "cells": CELLS}
+NAMES = {table: [name for name, _ in spec] for table, spec in SPECS.items()}
+
+
+def arrow_schema(table: str):
+    import pyarrow as pa
+
+    types = {"string": pa.string(), "int32": pa.int32(), "int64": pa.int64(), "float64": pa.float64(), "bool": pa.bool_()}
+    return pa.schema([(name, types[kind]) for name, kind in SPECS[table]])
 
 
 def _text(value) -> str | None:
@@ -70,8 +77,8 @@ def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
 
-def _pages(path: Path, disclosure) -> int | None:
-    """The page count of a PDF; for other formats the last page a location names, else unknown."""
+def _pages(path: Path) -> int | None:
+    """The page count of a PDF; unknown (None) for the other formats, which have no fixed pages."""
     if path.suffix.lower() == ".pdf":
         try:
             import pypdfium2
@@ -131,7 +138,7 @@ def report_rows(report, rel: str, sha: str, path: Path, seconds: float) -> dict:
     score = completeness.get("score") if isinstance(completeness, dict) else None
     doc = {
         "file": rel, "sha256": sha, "unit": report.unit_name or (d.unit_name if d else None),
-        "profile": report.profile, "pages": _pages(path, d), "status": "ok", "error": None, "duplicate_of": None,
+        "profile": report.profile, "pages": _pages(path), "status": "ok", "error": None, "duplicate_of": None,
         "valid": report.valid, "rules_run": report.rules_run, "findings": len(report.findings),
         "fatal": by_sev["fatal"], "warning": by_sev["warning"], "info": by_sev["info"],
         "completeness_score": _text(score), "completeness": json.dumps(completeness, ensure_ascii=False) if completeness else None,
@@ -157,7 +164,7 @@ def failure_rows(rel: str, sha: str, path: Path, status: str, rule_id: str, mess
     from yusuan.rules.report import finding_dict
 
     finding = corpus_finding(rule_id, Path(rel).name, message)
-    doc = {k: None for k in DOCUMENTS.names}
+    doc = {k: None for k in NAMES["documents"]}
     doc.update({"file": rel, "sha256": sha, "status": status, "error": message, "valid": None, "findings": 1,
                 "fatal": 0, "warning": int(finding.severity == "warning"), "info": int(finding.severity == "info"),
                 "tables": 0, "cells": 0, "size_bytes": _size(path), "audited_at": _now()})
@@ -167,7 +174,7 @@ def failure_rows(rel: str, sha: str, path: Path, status: str, rule_id: str, mess
 
 
 def duplicate_rows(rel: str, sha: str, path: Path, first: str) -> dict:
-    doc = {k: None for k in DOCUMENTS.names}
+    doc = {k: None for k in NAMES["documents"]}
     doc.update({"file": rel, "sha256": sha, "status": "duplicate", "duplicate_of": first, "findings": 0,
                 "size_bytes": _size(path), "audited_at": _now()})
     return {"document": doc, "findings": [], "cells": [], "partition": _partition(None, None, None)}
@@ -189,14 +196,17 @@ def write_batch(out: Path, batch: str, results: list[dict]) -> list[Path]:
     for r in results:
         r["document"]["batch"] = batch
         key = tuple(r["partition"][p] for p in PARTITIONS)
-        g = groups.setdefault(key, {t: [] for t in SCHEMAS})
+        g = groups.setdefault(key, {t: [] for t in SPECS})
         g["documents"].append(r["document"])
         g["findings"].extend(r["findings"])
         g["cells"].extend(r["cells"])
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
     written: list[Path] = []
     # documents last: a reader that lists documents sees only files whose findings and cells are in place
     for table in ("findings", "cells", "documents"):
-        schema = SCHEMAS[table]
+        schema = arrow_schema(table)
         for key, g in groups.items():
             rows = g[table]
             if not rows:
