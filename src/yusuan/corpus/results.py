@@ -166,9 +166,8 @@ def failure_rows(rel: str, sha: str, path: Path, status: str, rule_id: str, mess
     finding = corpus_finding(rule_id, Path(rel).name, message)
     doc = {k: None for k in NAMES["documents"]}
     doc.update({"file": rel, "sha256": sha, "status": status, "error": message, "valid": None, "findings": 1,
-                "fatal": 0, "warning": int(finding.severity == "warning"), "info": int(finding.severity == "info"),
+                **{sev: int(finding.severity == sev) for sev in ("fatal", "warning", "info")},
                 "tables": 0, "cells": 0, "size_bytes": _size(path), "audited_at": _now()})
-    doc["fatal"] = int(finding.severity == "fatal")
     row = finding_row(finding_dict(finding, {rule_id: RULES[rule_id].title}), rel, sha, 1)
     return {"document": doc, "findings": [row], "cells": [], "partition": _partition(None, None, None)}
 
