@@ -282,3 +282,20 @@ def test_scheduler_option_uses_a_running_cluster(corpus, tmp_path, monkeypatch):
     _, rows = run_query(tmp_path / "r", "SELECT file, status, worker FROM documents ORDER BY file")
     assert [r[:2] for r in rows] == [("one.docx", "ok"), ("two.pdf", "unreadable")]
     assert "1个工作进程" in _said(done)
+
+
+def test_done_means_this_path_with_this_content(tmp_path):
+    from yusuan.corpus.discover import sha256
+    from yusuan.corpus.run import RunStats, _pending
+
+    folder, out = tmp_path / "in", tmp_path / "out"
+    folder.mkdir()
+    (folder / "a.txt").write_text("第一版", encoding="utf-8")
+    (folder / "b.txt").write_text("不变", encoding="utf-8")
+    m = Manifest.open(out)
+    m.commit("0001", [{"file": f, "sha256": sha256(folder / f), "status": "ok"} for f in ("a.txt", "b.txt")])
+    (folder / "a.txt").write_text("第二版", encoding="utf-8")  # changed since it was audited
+    shutil.copy(folder / "b.txt", folder / "c.txt")  # b's content under a new path
+    (folder / "skip.md").write_text("x", encoding="utf-8")
+    kinds = {rel: kind for kind, _, rel, _ in _pending(folder, out, Manifest.open(out), RunStats())}
+    assert kinds == {"a.txt": "audit", "b.txt": "skip", "c.txt": "duplicate"}
