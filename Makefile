@@ -15,7 +15,11 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	touch $@
 
 $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
-	$(BIN)/pip install -q -e '.[test,web]'
+	$(BIN)/pip install -q -e '.[test,web,corpus]'
+	touch $@
+
+$(VENV)/.corpus-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[corpus]'
 	touch $@
 
 setup: $(VENV)/.installed
@@ -40,10 +44,11 @@ test-browser: test-setup system-deps
 	YUSUAN_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
 
 # Benchmarks print figures measured in one run; they are not part of the test suite.
-bench: setup system-deps
+bench: setup system-deps $(VENV)/.corpus-installed
 	$(BIN)/python benchmarks/check_bench.py
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/audit_pdf_bench.py
+	$(BIN)/python benchmarks/corpus_bench.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache test-output

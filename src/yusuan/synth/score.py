@@ -81,7 +81,15 @@ def near(finding: dict, error: dict) -> bool:
 
 def _load_results(path: Path) -> dict[str, dict]:
     """Reports of a corpus audit by file name: a JSON report, a list of them (``audit --format json``
-    on several files), or a folder of ``*.json`` reports (``audit -o DIR --format json``)."""
+    on several files), a folder of ``*.json`` reports (``audit -o DIR --format json``), or the Parquet
+    results folder of ``yusuan corpus audit`` (keyed by the path relative to the corpus folder)."""
+    if path.is_dir() and ((path / "manifest.jsonl").exists() or (path / "documents").is_dir()):
+        from yusuan.corpus.query import load_reports
+
+        out = load_reports(path)
+        if not out:
+            raise InputError(str(path), [InputProblem(str(path), "Parquet 审查结果中没有任何文件")])
+        return out
     files = sorted(path.glob("*.json")) if path.is_dir() else [path]
     out: dict[str, dict] = {}
     for f in files:
