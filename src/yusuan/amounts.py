@@ -27,7 +27,10 @@ class AmountError(ValueError):
 def normalise_text(text: str) -> str:
     """Full-width to half-width (NFKC), no spaces of any kind. Used to compare names and numbers."""
     text = unicodedata.normalize("NFKC", text)
-    return re.sub(r"\s+", "", text)
+    return _SPACES.sub("", text)
+
+
+_SPACES = re.compile(r"\s+")
 
 
 def to_decimal(value: object) -> Decimal:

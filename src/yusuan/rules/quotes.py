@@ -201,8 +201,12 @@ _CLAUSE_END = re.compile(r"(?<=[，,：:；;])")
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|元|%)?")
 
 
+_SPACES = re.compile(r"\s+")
+_NUMBER_CHARS = re.compile(r"[\d.,%]+")
+
+
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
 def _values(text: str) -> set[Decimal]:
@@ -234,7 +238,7 @@ def _holds(text: str, focus: Decimal | str | None) -> bool:
 
 
 def _without_numbers(text: str) -> str:
-    return re.sub(r"[\d.,%]+", "", _norm(text))
+    return _NUMBER_CHARS.sub("", _norm(text))
 
 
 def _text_quote(index: QuoteIndex, loc: Location, subject: str | None, stated: Decimal | str | None) -> str | None:
