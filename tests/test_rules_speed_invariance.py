@@ -129,3 +129,68 @@ def test_joined_text_scans_find_the_same_paragraphs():
         assert [para for _, _, para in hygiene.paragraphs_matching(ctx, pattern)] == expected
     for hint, pattern in ((hygiene.STRAY_SPACE_HINT, hygiene.STRAY_SPACE),):
         assert all(hint.search(para.text) for para in paras if pattern.search(para.text))
+
+
+def test_money_pattern_with_lookbehind_after_first_digit_matches_the_same():
+    """narrative_coverage._MONEY puts its look-behind after the first digit (so the regex engine can skip to
+    digits); on the snapshots' texts and on random text of digits, points, commas, units and full-width
+    digits it finds exactly what the look-behind-first form finds."""
+    import random
+    import re
+
+    from yusuan.rules import narrative_coverage
+
+    plain = re.compile(narrative_coverage._MONEY_LOOKBEHIND_FIRST)
+    fast = narrative_coverage._MONEY
+    texts = [p.text for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for s in d.sections for p in s.paragraphs]
+    rng = random.Random(11)
+    alphabet = list("0123456789.,，元万亿 　年为约") + ["２", "３", "．", "万元", "亿元"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+
+    def found(pattern, text):
+        return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+    assert sum(bool(found(plain, t)) for t in texts) > 1000
+    for t in texts:
+        assert found(fast, t) == found(plain, t), repr(t)
+
+
+def test_normalise_text_cache_gives_the_uncached_result():
+    """``amounts.normalise_text`` is cached; the cached answers equal a fresh computation."""
+    import re
+    import unicodedata
+
+    from yusuan.amounts import normalise_text
+
+    texts = ["自然资源局 ２０２３年", "（一）  一般公共服务支出", "\u3000A\u00a0B\tC", "《项目》"] * 3
+    for t in texts:
+        assert normalise_text(t) == re.sub(r"\s+", "", unicodedata.normalize("NFKC", t))
+
+
+@pytest.mark.parametrize("module, name, plain", [
+    ("facts", "_PERIOD_YEAR", r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[.\-/／—–~～至到]))"),
+    ("facts", "_ANY_YEAR", r"(?<!\d)((?:19|20)\d{2})\s*年"),
+    ("wording", "_PERIOD_YEAR", r"(?<!\d)((?:19|20)\d{2})(?=\s*(?:年|[.\-/／—–~～至到]))"),
+    ("wording", "_ANY_YEAR", r"(?<![\d〔\[（(])((?:19|20)\d{2})\s*年"),
+])
+def test_year_patterns_with_lookbehind_after_the_first_digits_match_the_same(module, name, plain):
+    """The year patterns put their look-behind after the year's first two digits (so the regex engine skips
+    to a 1 or 2): on the snapshots' texts and on random digits, 年, brackets and separators they find
+    exactly what the plain look-behind-first form finds."""
+    import importlib
+    import random
+    import re
+
+    fast = getattr(importlib.import_module(f"yusuan.rules.{module}"), name)
+    plain_re = re.compile(plain)
+    texts = [p.text for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for s in d.sections for p in s.paragraphs]
+    rng = random.Random(5)
+    alphabet = list("0123456789年 　.-/至到〔[（(）") + ["19", "20", "2023", "１９"]
+    texts += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 30))) for _ in range(5000)]
+
+    def found(pattern, text):
+        return [(m.span(), m.groups()) for m in pattern.finditer(text)]
+
+    assert sum(bool(found(plain_re, t)) for t in texts) > 50
+    for t in texts:
+        assert found(fast, t) == found(plain_re, t), repr(t)

@@ -349,7 +349,8 @@ def missing(ctx: Context) -> Iterator[Hit]:
         if key not in have:
             yield Hit(f"项目“{name}”（{_fmt(amount)} 万元，见{where}）没有绩效目标表", subject=name, expected=amount)
     t3 = ctx.table("expenditure")
-    printed = t3.value("total", "project") if t3 else None
+    total3 = ctx.row(t3, "total") if t3 else None  # = t3.value("total", "project"), from the row index
+    printed = total3.value("project") if total3 else None
     # table 3 may be in 元 (Shanghai); the performance tables' budgets are in 万元
     project_total = printed / 10000 if printed is not None and t3.unit == "元" else printed  # type: ignore[union-attr]
     if project_total is not None and ctx.disclosure.performance:

@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from decimal import Decimal, InvalidOperation
+from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from yusuan.disclosure import Disclosure, Location, Paragraph, Row, Statement, Table
@@ -201,11 +202,19 @@ _CLAUSE_END = re.compile(r"(?<=[，,：:；;])")
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|元|%)?")
 
 
+_SPACES = re.compile(r"\s+")
+_NUMBER_CHARS = re.compile(r"[\d.,%]+")
+
+
+# _norm and _values are pure and cached: a statement's quote scores every sentence of its paragraph
+# several ways, and the findings of one paragraph score the same sentences again.
+@lru_cache(maxsize=2048)
 def _norm(text: str) -> str:
-    return re.sub(r"\s+", "", unicodedata.normalize("NFKC", text))
+    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
 
 
-def _values(text: str) -> set[Decimal]:
+@lru_cache(maxsize=2048)
+def _values(text: str) -> frozenset[Decimal]:
     """Every number printed in ``text``, and amounts also in 万元 (a figure printed in 元 or 亿元 is read
     in 万元)."""
     out: set[Decimal] = set()
@@ -219,7 +228,7 @@ def _values(text: str) -> set[Decimal]:
             out.add(n / 10000)
         elif m.group(2) == "亿元":
             out.add(n * 10000)
-    return out
+    return frozenset(out)
 
 
 def _holds(text: str, focus: Decimal | str | None) -> bool:
@@ -234,7 +243,7 @@ def _holds(text: str, focus: Decimal | str | None) -> bool:
 
 
 def _without_numbers(text: str) -> str:
-    return re.sub(r"[\d.,%]+", "", _norm(text))
+    return _NUMBER_CHARS.sub("", _norm(text))
 
 
 def _text_quote(index: QuoteIndex, loc: Location, subject: str | None, stated: Decimal | str | None) -> str | None:

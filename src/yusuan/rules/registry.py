@@ -136,7 +136,8 @@ def mark_printed(disclosure: Disclosure) -> None:
     for table in disclosure.tables:
         printed = printed_columns(table)
         for row in table.rows:
-            row._printed = printed
+            # = ``row._printed = printed``, without pydantic's __setattr__ (a row's private store is a dict)
+            row.__pydantic_private__["_printed"] = printed
 
 
 def printed_columns(table: Table) -> frozenset[str]:
