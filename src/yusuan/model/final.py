@@ -17,13 +17,13 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from yusuan.model.origins import Origins
 from yusuan.model.package import (
     Amount, Assets, ClassNames, EconomicLine, FunctionCode, GlossaryEntry, Overview, PriorYear, Strict, Unit,
 )
-from yusuan.model.sources import SOURCE_GROUPS, Source
+from yusuan.model.sources import SOURCE_GROUPS, SOURCE_LABELS, Source
 
 # The sources a year's income and spending come from: last year's balances are not a source here, they are
 # the 年初结转和结余 (``FinalAccount.carryover``).
@@ -38,9 +38,13 @@ KIND_LABELS: dict[str, str] = {
 SANGONG_ITEMS = ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
 
 
-def _current_source(value: Source) -> Source:
+def _current_source(value: Source, carryover: bool = False) -> Source:
     if value not in CURRENT_SOURCES:
-        raise ValueError(f"资金来源“{value.value}”不是本年收入来源；上年结转和结余请填在 carryover（年初结转和结余）中")
+        label = SOURCE_LABELS.get(value, value.value)
+        if carryover:
+            raise ValueError(f"资金来源“{label}”不能用于年初结转和结余：请填这笔结转和结余原来的资金来源"
+                             f"（如一般公共预算拨款、政府性基金预算拨款；非财政拨款填其他收入等单位资金来源）")
+        raise ValueError(f"资金来源“{label}”不是本年收入来源；上年结转和结余请填在年初结转和结余（carryover）中")
     return value
 
 
@@ -51,10 +55,10 @@ class FinalIncome(Strict):
     source: Source = Source.GENERAL
     amount: Amount
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalIncome":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value)
 
 
 class FinalSpending(Strict):
@@ -69,10 +73,10 @@ class FinalSpending(Strict):
     initial_budget: Amount | None = Field(default=None, description="年初预算数")
     adjusted_budget: Amount | None = Field(default=None, description="全年预算数（调整预算数）")
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalSpending":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value)
 
 
 class FinalCarryover(Strict):
@@ -82,10 +86,10 @@ class FinalCarryover(Strict):
     source: Source = Source.GENERAL
     amount: Amount
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalCarryover":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value, carryover=True)
 
 
 class SanGongFinal(Strict):
