@@ -41,7 +41,8 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:  # equal amounts print as numbers, never as &id001 / *id001
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
