@@ -18,7 +18,8 @@ from yusuan.excel import read_workbook, write_template, write_workbook
 from yusuan.load import load_package, save_package
 from yusuan.model import Assets, GlossaryEntry, Overview, PriorYear, Staffing, StaffCount, Unit, VehicleHolding
 from yusuan.model.final import (
-    FinalAccount, FinalCarryover, FinalIncome, FinalSpending, OperatingCostsFinal, ProcurementFinal, SanGongFinal,
+    FinalAccount, FinalCarryover, FinalIncome, FinalSpending, OperatingCostsFinal, PerformanceResult, ProcurementFinal,
+    SanGongFinal,
 )
 from yusuan.model.package import ClassNames, EconomicLine
 
@@ -62,7 +63,9 @@ def test_every_final_account_field_has_a_place_in_the_workbook():
     """A field added to the final-account model without a column would be lost silently: fail instead."""
     covered = {
         FinalAccount: {"account", "schema_version", "overview", "income", "spending", "carryover", "basic_economic",
-                       "sangong", "reasons", "last_year", "glossary", "notes", "class_names"} | _paths(()),
+                       "sangong", "reasons", "last_year", "glossary", "notes", "class_names", "performance_results"}
+                      | _paths(()),
+        PerformanceResult: _columns(F.PERFORMANCE_RESULTS),
         Unit: _paths(("unit",)) | {"phase"},  # phase: always final in this workbook
         FinalIncome: _columns(F.INCOME),
         FinalSpending: _columns(F.SPENDING),
@@ -95,6 +98,8 @@ def rich_account() -> FinalAccount:
     data["glossary"] = [GlossaryEntry(term="决算数", definition="指本年度实际支出").model_dump()]
     data["notes"] = {"capital_expenditure": "本单位无国有资本经营预算财政拨款支出。"}
     data["reasons"]["fiscal:total"] = "项目按进度结算"
+    data["performance_results"] = [{"project": "财政信息化运维", "budget": Decimal("130.00"), "score": Decimal("95.5"),
+                                    "issues": 2, "issues_fixed": 1}]
     data["assets"]["vehicles"].append(VehicleHolding(kind="其他车辆", count=1, value=Decimal("9.5")).model_dump())
     return FinalAccount.model_validate(data)
 
@@ -115,6 +120,11 @@ def test_round_trip_facts_workbook_facts(tmp_path: Path, make):
     save_package(account, first)
     save_package(back, again)
     assert first.read_text(encoding="utf-8") == again.read_text(encoding="utf-8")
+    assert first.read_text(encoding="utf-8").startswith("account: final\n")
+    assert load_package(first).model_dump(mode="json") == account.model_dump(mode="json")
+    json_file = tmp_path / "c.json"
+    save_package(account, json_file)
+    assert load_package(json_file).model_dump(mode="json") == account.model_dump(mode="json")
 
 
 def test_origins_name_the_sheet_row_and_column(workbook: Path):

@@ -127,13 +127,27 @@ LAST_YEAR = TableSheet(
     "上年度决算数及本年变动原因，每个科目一行。",
 )
 
+PERFORMANCE_RESULTS = TableSheet(
+    "绩效自评结果",
+    (
+        Column("project", "项目名称", "text", 36),
+        Column("budget", "涉及预算金额（万元）", "amount", 14, note=AMOUNT_NOTE),
+        Column("score", "自评得分", "decimal", 10, note="百分制，如 yusuan perf 的得分；评级由得分推导（优≥90、良≥80、合格≥60）"),
+        Column("issues", "发现问题（个）", "int", 12, required=False),
+        Column("issues_fixed", "已完成整改（个）", "int", 12, required=False),
+    ),
+    "项目绩效自评结果，每个项目一行（平均分、各评级项目数由系统推导）。",
+    required=False,
+)
+
 MARKER = SPENDING.name
 
 KEY_VALUE_SHEETS = (UNIT, BALANCES, L.STAFFING, OPERATING_COSTS, PROCUREMENT, L.ASSETS)
 TABLE_SHEETS = (L.OVERVIEW, INCOME, SPENDING, CARRYOVER, L.BASIC_ECONOMIC, L.CLASS_NAMES, SANGONG, L.VEHICLES,
-                REASONS, LAST_YEAR, L.GLOSSARY, L.NOTES)
+                REASONS, LAST_YEAR, PERFORMANCE_RESULTS, L.GLOSSARY, L.NOTES)
 SHEET_ORDER = (UNIT, L.OVERVIEW, L.STAFFING, INCOME, SPENDING, CARRYOVER, BALANCES, L.BASIC_ECONOMIC, L.CLASS_NAMES,
-               SANGONG, OPERATING_COSTS, PROCUREMENT, L.ASSETS, L.VEHICLES, REASONS, LAST_YEAR, L.GLOSSARY, L.NOTES)
+               SANGONG, OPERATING_COSTS, PROCUREMENT, L.ASSETS, L.VEHICLES, REASONS, LAST_YEAR,
+               PERFORMANCE_RESULTS, L.GLOSSARY, L.NOTES)
 
 KINDS = dict(KIND_LABELS)
 

@@ -431,6 +431,7 @@ class _FinalReader(_Reader):
         "basic_economic": L.BASIC_ECONOMIC, "class_names": L.CLASS_NAMES, "sangong": _F.SANGONG,
         "operating_costs": _F.OPERATING_COSTS, "procurement": _F.PROCUREMENT, "assets": L.ASSETS, "reasons": _F.REASONS,
         "last_year": _F.LAST_YEAR, "glossary": L.GLOSSARY, "notes": L.NOTES,
+        "performance_results": _F.PERFORMANCE_RESULTS,
     }
 
     def read(self) -> dict:
@@ -446,7 +447,8 @@ class _FinalReader(_Reader):
         tables = {spec.name: self.table(spec) for spec in F.TABLE_SHEETS}
         self.overview(tables[L.OVERVIEW.name], data)
         for spec, key in ((F.INCOME, "income"), (F.SPENDING, "spending"), (F.CARRYOVER, "carryover"),
-                          (L.BASIC_ECONOMIC, "basic_economic"), (F.SANGONG, "sangong"), (L.GLOSSARY, "glossary")):
+                          (L.BASIC_ECONOMIC, "basic_economic"), (F.SANGONG, "sangong"), (L.GLOSSARY, "glossary"),
+                          (F.PERFORMANCE_RESULTS, "performance_results")):
             self.plain_list(tables, spec, key, data)
         self.vehicles(tables[L.VEHICLES.name], data)
         self.last_year(tables[F.REASONS.name], data, F.REASONS, {p: d for p, d in REASON_PATTERNS.items()}, "reasons",

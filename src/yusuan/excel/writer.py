@@ -410,6 +410,7 @@ def final_table_rows(account, lists: _Lists) -> dict[str, list[dict]]:
                          for k, v in a.reasons.items()],
         F.LAST_YEAR.name: [{"subject": k, "label": describe_subject(k, lists.function_names)
                             if k != "fiscal:total" else "财政拨款收支总计", **v.model_dump()} for k, v in a.last_year.items()],
+        F.PERFORMANCE_RESULTS.name: [r.model_dump() for r in a.performance_results],
         L.GLOSSARY.name: [g.model_dump() for g in a.glossary],
         L.NOTES.name: [{"key": k, "text": v} for k, v in a.notes.items()],
     }

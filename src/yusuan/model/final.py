@@ -125,6 +125,33 @@ class ProcurementFinal(Strict):
         return self.goods + self.works + self.services
 
 
+# 绩效自评 grades on the 100-point scale of the self-evaluation (yusuan.perf.score): 优 ≥ 90, 良 ≥ 80, 合格 ≥ 60.
+PERFORMANCE_GRADES = (("excellent", "优", Decimal(90)), ("good", "良", Decimal(80)), ("pass", "合格", Decimal(60)),
+                      ("fail", "不合格", Decimal(0)))
+
+
+class PerformanceResult(Strict):
+    """One project's performance self-evaluation (绩效自评) result: the score of ``yusuan perf`` (or the
+    department's own evaluation), the budget it covers and the issues found. The grade is derived."""
+
+    project: str = Field(min_length=1, description="项目名称")
+    budget: Amount = Field(description="涉及预算金额（万元）")
+    score: Decimal = Field(ge=0, le=100, description="自评得分（百分制）")
+    issues: int = Field(default=0, ge=0, description="自评发现的问题个数")
+    issues_fixed: int = Field(default=0, ge=0, description="其中已完成整改的个数")
+
+    @property
+    def grade(self) -> str:
+        """excellent / good / pass / fail, from the score."""
+        return next(key for key, _, floor in PERFORMANCE_GRADES if self.score >= floor)
+
+    @model_validator(mode="after")
+    def _issues(self) -> "PerformanceResult":
+        if self.issues_fixed > self.issues:
+            raise ValueError(f"项目“{self.project}”已完成整改的问题（{self.issues_fixed}个）多于发现的问题（{self.issues}个）")
+        return self
+
+
 # Subjects of FinalAccount.reasons (the reason for the difference between 决算 and 年初预算).
 REASON_PATTERNS = {
     r"general:function:\d{7}": "一般公共预算财政拨款支出某项级科目：决算数与年初预算数不同的原因",
@@ -155,6 +182,7 @@ class FinalAccount(Strict):
     assets: Assets | None = None
     reasons: dict[str, str] = Field(default_factory=dict, description="决算数与年初预算数不同的原因，键见 REASON_PATTERNS")
     last_year: dict[str, PriorYear] = Field(default_factory=dict, description="上年度决算数（键同预算包 last_year）")
+    performance_results: list[PerformanceResult] = Field(default_factory=list, description="项目绩效自评结果")
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict)
     class_names: ClassNames = Field(default_factory=ClassNames)
@@ -182,6 +210,9 @@ class FinalAccount(Strict):
         bad = [k for k in self.reasons if not any(re.fullmatch(p, k) for p in REASON_PATTERNS)]
         if bad:
             problems.append(f"reasons 中的键无法识别：{', '.join(bad)}（可用：{', '.join(REASON_PATTERNS)}）")
+        names = [r.project for r in self.performance_results]
+        if len(set(names)) != len(names):
+            problems.append(f"绩效自评结果中项目重复：{'、'.join(sorted({n for n in names if names.count(n) > 1}))}")
         items = [s.item for s in self.sangong]
         dupes = sorted({i for i in items if items.count(i) > 1})
         if dupes:
