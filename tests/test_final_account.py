@@ -56,6 +56,10 @@ def test_unknown_budget_is_not_zero(account):
 def test_bad_facts_are_refused_in_chinese(account):
     data = account.model_dump()
     data["carryover"].append({"function": "2010601", "source": "carryover_general", "amount": 1})
+    with pytest.raises(ValidationError, match="不能用于年初结转和结余"):
+        FinalAccount.model_validate(data)
+    data = account.model_dump()
+    data["income"].append({"function": "2010601", "source": "carryover_general", "amount": 1})
     with pytest.raises(ValidationError, match="不是本年收入来源"):
         FinalAccount.model_validate(data)
     data = account.model_dump()

@@ -33,6 +33,13 @@ def next_budget_year() -> int:
     return dt.date.today().year + 1
 
 
+def last_final_year() -> int:
+    """Final accounts are drawn up after the year they report on: last year, by default."""
+    import datetime as dt
+
+    return dt.date.today().year - 1
+
+
 def fail_input(exc: InputError) -> None:
     err.print(f"[bold red]错误[/]：{exc}", highlight=False)
     raise typer.Exit(2)
@@ -129,13 +136,21 @@ def convert(
 @app.command()
 def template(
     output: Path = typer.Argument(..., help="要生成的空白录入工作簿（.xlsx）"),
-    year: Optional[int] = typer.Option(None, "--year", help="预算年度（决定下拉列表使用的科目目录）；缺省为明年"),
+    year: Optional[int] = typer.Option(None, "--year", help="预算（决算）年度（决定下拉列表使用的科目目录）；"
+                                       "缺省：预算为明年，决算为上年"),
+    stage: str = typer.Option("budget", "--stage", help="budget：部门预算录入工作簿；final：部门决算录入工作簿"),
 ) -> None:
     """生成空白的 Excel 录入工作簿（每组事实一张工作表，科目下拉列表，中文填写说明）。"""
     from yusuan.excel import write_template
 
-    year = year or next_budget_year()
-    write_template(output, year)
+    if stage not in ("budget", "final"):
+        err.print(f"[bold red]错误[/]：--stage 应为 budget（部门预算）或 final（部门决算），实际为 {stage!r}", highlight=False)
+        raise typer.Exit(2)
+    year = year or (last_final_year() if stage == "final" else next_budget_year())
+    try:
+        write_template(output, year, stage)
+    except InputError as exc:
+        fail_input(exc)
     console.print(f"已写入 {output}")
 
 

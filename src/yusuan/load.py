@@ -41,7 +41,8 @@ _DecimalLoader.add_constructor("tag:yaml.org,2002:float", _decimal)
 
 
 class _Dumper(yaml.SafeDumper):
-    pass
+    def ignore_aliases(self, data: Any) -> bool:  # equal amounts print as numbers, never as &id001 / *id001
+        return True
 
 
 def _represent_decimal(dumper: yaml.SafeDumper, value: Decimal) -> yaml.Node:
@@ -140,8 +141,12 @@ def validate_final(data: dict, where: str):
 
 
 def dump_data(package: BudgetPackage) -> dict:
-    """The package as plain data (Decimals kept), defaults left out for readability."""
-    return package.model_dump(mode="python", exclude_defaults=True)
+    """The package as plain data (Decimals kept), defaults left out for readability; a final account keeps
+    its ``account: final`` (what makes the file load as one)."""
+    data = package.model_dump(mode="python", exclude_defaults=True)
+    if getattr(package, "account", None) == "final":
+        data = {"account": "final", **data}
+    return data
 
 
 def save_package(package: BudgetPackage, path: str | Path) -> Path:
@@ -156,7 +161,7 @@ def save_package(package: BudgetPackage, path: str | Path) -> Path:
     elif suffix == ".json":
         tmp.write_text(to_json(package) + "\n", encoding="utf-8")
     elif suffix in (".yaml", ".yml"):
-        data = package.model_dump(mode="python", exclude_defaults=True)
+        data = dump_data(package)
         text = yaml.dump(_plain(data), Dumper=_Dumper, allow_unicode=True, sort_keys=False, width=120)
         tmp.write_text(text, encoding="utf-8")
     else:
@@ -181,7 +186,7 @@ def to_json(package: BudgetPackage) -> str:
             return [mark(v) for v in value]
         return value
 
-    data = mark(_plain(package.model_dump(mode="python", exclude_defaults=True)))
+    data = mark(_plain(dump_data(package)))
     text = json.dumps(data, ensure_ascii=False, indent=2)
     return re.sub(r'"\\u0001D(-?[0-9.]+)"', r"\1", text)
 

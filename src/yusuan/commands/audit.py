@@ -116,7 +116,13 @@ def _write_facts(path: Path, profile: str, target: Path) -> int:
     from yusuan.recover import facts_from_disclosure
 
     try:
-        package, notes = facts_from_disclosure(read_file(path, profile=profile).disclosure)
+        disclosure = read_file(path, profile=profile).disclosure
+        if disclosure.phase == "final":  # a final account (部门决算): its own facts model
+            from yusuan.recover_final import final_facts_from_disclosure
+
+            package, notes = final_facts_from_disclosure(disclosure)
+        else:
+            package, notes = facts_from_disclosure(disclosure)
         save_package(package, target)
     except (InputError, OSError) as exc:
         err.print(f"[bold red]错误[/]：无法还原事实：{exc}", highlight=False)

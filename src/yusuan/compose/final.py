@@ -444,6 +444,37 @@ def assets(ctx: FinalContext) -> list[Paragraph]:
     return [_para(f"截至{ctx.year}年12月31日，{ctx.unit}" + "；".join(bits) + "。", *statements)]
 
 
+def performance(ctx: FinalContext) -> list[Paragraph]:
+    """预算绩效管理情况: the projects self-evaluated (绩效自评), the budget they cover, the average score and the
+    number of projects of each grade, all derived from ``performance_results``; a note ``performance`` (the
+    department's own words on its performance management) comes first."""
+    from yusuan.model.final import PERFORMANCE_GRADES
+
+    out = []
+    if ctx.account.notes.get("performance"):
+        out.append(_para(ctx.account.notes["performance"]))
+    results = ctx.account.performance_results
+    if not results:
+        return out or [_para(f"{ctx.unit}{ctx.year}年度未开展项目绩效自评。")]
+    budget = sum((r.budget for r in results), ZERO)
+    average = (sum((r.score for r in results), ZERO) / len(results)).quantize(Decimal("0.01"), rounding="ROUND_HALF_UP")
+    counts = {key: sum(1 for r in results if r.grade == key) for key, _, _ in PERFORMANCE_GRADES}
+    grades = "；".join(f"绩效评级为“{word}”的项目{counts[key]}个" for key, word, _ in PERFORMANCE_GRADES)
+    issues, fixed = sum(r.issues for r in results), sum(r.issues_fixed for r in results)
+    text = (f"绩效自评的{ctx.year}年度项目{len(results)}个，涉及预算金额{money(budget)}，平均得分{average}分（其中，{grades}）。"
+            f"绩效自评中共发现问题{issues}个，已经完成整改的{fixed}个，正在整改的{issues - fixed}个。")
+    statements = [Statement(subject="performance:self_evaluated", label="绩效自评的项目", amount=budget, count=len(results))]
+    statements += [Statement(subject=f"performance:grade:{key}", label=f"绩效评级为“{word}”的项目", count=counts[key])
+                   for key, word, _ in PERFORMANCE_GRADES]
+    statements += [Statement(subject="performance:issues", label="发现问题", count=issues),
+                   Statement(subject="performance:issues_fixed", label="已经完成整改", count=fixed),
+                   Statement(subject="performance:issues_fixing", label="正在整改", count=issues - fixed)]
+    out.append(_para(text, *statements))
+    details = "；".join(f"{r.project}，涉及预算金额{money(r.budget)}，自评得分{r.score}分" for r in results)
+    out.append(_para(f"各项目绩效自评结果：{details}。"))
+    return out
+
+
 def glossary(ctx: FinalContext) -> list[Paragraph]:
     entries = ctx.account.glossary or ctx.profile.glossary
     return [_para(f"{chinese_numeral(n)}、{e.term}：{e.definition}", style="list") for n, e in enumerate(entries, start=1)]
@@ -464,6 +495,7 @@ BUILDERS: dict[str, Callable[[FinalContext], list[Paragraph]]] = {
     "final_operating_costs": operating_costs,
     "final_procurement": procurement,
     "final_assets": assets,
+    "final_performance": performance,
     "final_glossary": glossary,
 }
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from yusuan.model.final import KIND_LABELS
 from yusuan.model.sources import SOURCE_LABELS, Source
 
 HEADER_ROW = 1
@@ -87,6 +88,7 @@ CHOICES: dict[str, dict[str, str]] = {
     "format": PERFORMANCE_FORMATS,
     "overview": OVERVIEW_PARTS,
     "classification": CLASSIFICATIONS,
+    "kind": dict(KIND_LABELS),  # 支出类型 of a final account's spending
 }
 
 # ------------------------------------------------------------------ key–value sheets

@@ -21,24 +21,33 @@ from yusuan.excel import layout as L
 from yusuan.excel.cells import CellError, amount_in, choice_in, code_and_name_in, code_in, date_in, int_in, text_in
 from yusuan.model import BudgetPackage
 from yusuan.model.origins import Origins, sheet_place
+from yusuan.model.final import REASON_PATTERNS
 from yusuan.model.package import SUBJECT_PATTERNS
 
 _WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别",
-         "classification": "分类"}
+         "classification": "分类", "kind": "支出类型"}
 Cell = tuple[str, int, str | None]  # sheet, row, column letter (None: the whole row)
 
 
 def read_workbook(path: str | Path) -> BudgetPackage:
+    """A budget workbook → ``BudgetPackage``; a final-account workbook (it has the sheet
+    ``final_layout.MARKER``) → ``FinalAccount``."""
+    from yusuan.excel import final_layout as F
+    from yusuan.model.final import FinalAccount
+
     path = Path(path)
-    reader = _Reader(path, _open(path))
+    wb = _open(path)
+    final = F.MARKER in wb.sheetnames
+    reader = _FinalReader(path, wb) if final else _Reader(path, wb)
     data = reader.read()
     if reader.problems:
         raise InputError(str(path), reader.problems)
+    model = FinalAccount if final else BudgetPackage
     try:
-        package = BudgetPackage.model_validate(data)
+        package = model.model_validate(data)
     except ValidationError as exc:
         raise InputError(str(path), [reader.locate(e) for e in exc.errors()]) from None
-    return package.with_origins(reader.origins())
+    return package.with_origins(reader.origins())  # type: ignore[return-value]
 
 
 # The sheet of each top-level key: the place of a finding on a fact not typed anywhere (no economic lines at all).
@@ -82,8 +91,11 @@ class _Reader:
 
     # -------------------------------------------------------------- locations
 
+    sheet_of = _SHEET_OF
+    sheet_order = L.SHEET_ORDER
+
     def origins(self) -> Origins:
-        cells = {(key,): (spec.name, None, None) for key, spec in _SHEET_OF.items()}
+        cells = {(key,): (spec.name, None, None) for key, spec in self.sheet_of.items()}
         cells[("overview", "staffing")] = (L.STAFFING.name, None, None)
         cells.update(self.cells)
         return Origins(file=self.path.name, cells=cells)
@@ -134,12 +146,7 @@ class _Reader:
     # -------------------------------------------------------------- sheets
 
     def read(self) -> dict:
-        missing = [s.name for s in L.SHEET_ORDER if s.name not in self.wb.sheetnames and getattr(s, "required", True)]
-        for name in missing:
-            self.problems.append(InputProblem(
-                self.path.name, f"缺少工作表“{name}”（请使用 yusuan template 生成的工作簿，不要删除或改名工作表）"
-            ))
-        if missing:
+        if not self.check_sheets():
             return {}
         data: dict = {}
         for spec in L.KEY_VALUE_SHEETS:
@@ -157,6 +164,15 @@ class _Reader:
         self.performance(tables, data)
         self.class_names(tables[L.CLASS_NAMES.name], data)
         return data
+
+    def check_sheets(self) -> bool:
+        """Whether every required sheet is there (each missing one is a problem)."""
+        missing = [s.name for s in self.sheet_order if s.name not in self.wb.sheetnames and getattr(s, "required", True)]
+        for name in missing:
+            self.problems.append(InputProblem(
+                self.path.name, f"缺少工作表“{name}”（请使用 yusuan template 生成的工作簿，不要删除或改名工作表）"
+            ))
+        return not missing
 
     def key_values(self, spec: L.KeyValueSheet, data: dict) -> None:
         ws = self.wb[spec.name]
@@ -291,25 +307,30 @@ class _Reader:
             self.register(("assets", "vehicles", len(assets["vehicles"])), L.VEHICLES.name, r, letters)
             assets["vehicles"].append(values)
 
-    def last_year(self, rows, data: dict) -> None:
-        items: dict[str, dict] = {}
+    def last_year(self, rows, data: dict, spec: L.TableSheet = L.LAST_YEAR, patterns=SUBJECT_PATTERNS,
+                  key: str = "last_year", example: str = "total、income:general、general:function:2200101") -> None:
+        items: dict[str, object] = {}
         for r, values, letters in rows:
-            key = values.pop("subject", None)
-            where = (L.LAST_YEAR.name, r, letters["subject"])
-            if key is None:
-                self.problem(where, "缺少科目键（如 total、income:general、general:function:2200101）")
+            subject = values.pop("subject", None)
+            where = (spec.name, r, letters["subject"])
+            if subject is None:
+                self.problem(where, f"缺少科目键（如 {example}）")
                 continue
-            key = key.strip()
-            if not any(re.fullmatch(p, key) for p in SUBJECT_PATTERNS):
-                self.problem(where, f"科目键“{key}”无法识别（可用形式：{'、'.join(SUBJECT_PATTERNS)}）")
+            subject = subject.strip()
+            if not any(re.fullmatch(p, subject) for p in patterns):
+                self.problem(where, f"科目键“{subject}”无法识别（可用形式：{'、'.join(patterns)}）")
                 continue
-            if key in items:
-                self.problem(where, f"科目键“{key}”重复")
+            if subject in items:
+                self.problem(where, f"科目键“{subject}”重复")
                 continue
-            self.register(("last_year", key), L.LAST_YEAR.name, r, letters)
-            items[key] = values
+            if key == "reasons":  # one text per subject
+                self.cells[(key, subject)] = (spec.name, r, letters.get("reason"))
+                items[subject] = values.get("reason")
+                continue
+            self.register((key, subject), spec.name, r, letters)
+            items[subject] = values
         if items:
-            data["last_year"] = items
+            data[key] = items
 
     def notes(self, rows, data: dict) -> None:
         notes: dict[str, object] = {}
@@ -396,3 +417,44 @@ class _Reader:
             self.cells[("class_names", kind, code)] = where
         if out:
             data["class_names"] = out
+
+
+class _FinalReader(_Reader):
+    """The final-account workbook (``final_layout``) → the data of a ``FinalAccount``."""
+
+    from yusuan.excel import final_layout as _F
+
+    sheet_order = _F.SHEET_ORDER
+    sheet_of = {
+        "unit": _F.UNIT, "overview": L.OVERVIEW, "income": _F.INCOME, "spending": _F.SPENDING, "carryover": _F.CARRYOVER,
+        "nonfiscal_balance_used": _F.BALANCES, "special_reserve_drawn": _F.BALANCES, "other_distribution": _F.BALANCES,
+        "basic_economic": L.BASIC_ECONOMIC, "class_names": L.CLASS_NAMES, "sangong": _F.SANGONG,
+        "operating_costs": _F.OPERATING_COSTS, "procurement": _F.PROCUREMENT, "assets": L.ASSETS, "reasons": _F.REASONS,
+        "last_year": _F.LAST_YEAR, "glossary": L.GLOSSARY, "notes": L.NOTES,
+        "performance_results": _F.PERFORMANCE_RESULTS,
+    }
+
+    def read(self) -> dict:
+        F = self._F
+        if not self.check_sheets():
+            return {}
+        data: dict = {"account": "final"}
+        for spec in F.KEY_VALUE_SHEETS:
+            self.key_values(spec, data)
+        unit = data.setdefault("unit", {})
+        unit["phase"] = "final"
+        unit.setdefault("profile", "final_common")
+        tables = {spec.name: self.table(spec) for spec in F.TABLE_SHEETS}
+        self.overview(tables[L.OVERVIEW.name], data)
+        for spec, key in ((F.INCOME, "income"), (F.SPENDING, "spending"), (F.CARRYOVER, "carryover"),
+                          (L.BASIC_ECONOMIC, "basic_economic"), (F.SANGONG, "sangong"), (L.GLOSSARY, "glossary"),
+                          (F.PERFORMANCE_RESULTS, "performance_results")):
+            self.plain_list(tables, spec, key, data)
+        self.vehicles(tables[L.VEHICLES.name], data)
+        self.last_year(tables[F.REASONS.name], data, F.REASONS, {p: d for p, d in REASON_PATTERNS.items()}, "reasons",
+                       "general:total、general:function:2010101、sangong:total")
+        self.last_year(tables[F.LAST_YEAR.name], data, F.LAST_YEAR, F.LAST_YEAR_PATTERNS, "last_year",
+                       "total、fiscal:total、sangong:total、operating_costs")
+        self.notes(tables[L.NOTES.name], data)
+        self.class_names(tables[L.CLASS_NAMES.name], data)
+        return data

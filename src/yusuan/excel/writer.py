@@ -26,13 +26,21 @@ _EXCEL_CELL_LIMIT = 32767  # characters; Excel truncates or refuses longer text
 _TEMPLATE_ROWS = 500  # rows that carry drop-down lists beyond the last filled one
 
 
-def write_template(path: str | Path, year: int) -> Path:
-    """A blank input workbook for ``year`` (drop-down lists from that year's catalogues)."""
+def write_template(path: str | Path, year: int, stage: str = "budget") -> Path:
+    """A blank input workbook for ``year`` (drop-down lists from that year's catalogues); ``stage="final"``
+    gives the final-account (部门决算) workbook."""
+    if stage == "final":
+        return _save(_build_final(None, year), Path(path))
     return _save(_build(None, year), Path(path))
 
 
 def write_workbook(package: BudgetPackage, path: str | Path) -> Path:
-    """The package in the input layout; ``read_workbook`` gives back an identical package."""
+    """The package in the input layout; ``read_workbook`` gives back an identical package. A final account
+    (``FinalAccount``) is written in the final-account layout (``final_layout``)."""
+    from yusuan.model.final import FinalAccount
+
+    if isinstance(package, FinalAccount):
+        return _save(_build_final(package, package.unit.budget_year), Path(path))
     return _save(_build(package, package.unit.budget_year), Path(path))
 
 
@@ -132,6 +140,67 @@ def _build(package: BudgetPackage | None, year: int) -> Workbook:
         else:
             _write_table(ws, spec, rows.get(spec.name, []), lists)
     return wb
+
+
+def _build_final(account, year: int) -> Workbook:
+    from yusuan.excel import final_layout as F
+
+    wb = Workbook()
+    _final_instructions(wb.active, year)
+    sheets = {spec.name: wb.create_sheet(spec.name) for spec in F.SHEET_ORDER}
+    lists = _Lists(wb.create_sheet(L.CATALOG), year, account.class_names if account else None)
+    wb[L.CATALOG].sheet_state = "hidden"
+    rows = final_table_rows(account, lists) if account else {}
+    values = key_values(account, F.KEY_VALUE_SHEETS) if account else {("unit", "budget_year"): year}
+    for spec in F.SHEET_ORDER:
+        ws = sheets[spec.name]
+        if isinstance(spec, L.KeyValueSheet):
+            _write_key_values(ws, spec, values, lists)
+        else:
+            _write_table(ws, spec, rows.get(spec.name, []), lists)
+    return wb
+
+
+def _final_instructions(ws: Worksheet, year: int) -> None:
+    from yusuan.excel import final_layout as F
+
+    ws.title = L.INSTRUCTIONS
+    lines = [
+        (f"部门决算公开录入工作簿（{year}年度）", True),
+        ("", False),
+        ("一、基本规则", True),
+        ("1. 所有金额单位为万元，填数字，保留两位小数（计到元时最多四位小数）；不要填写负数。", False),
+        ("2. 只填写明细（事实）。类级、款级金额，各类合计、小计，年末结转和结余，完成率、增减率一律不填，由系统根据明细推导："
+         "年末结转和结余 = 年初结转和结余 + 本年收入 + 使用非财政拨款结余 − 本年支出 − 结余分配。", False),
+        ("3. 年初预算数、全年预算数不知道时留空：留空表示未知（不印完成率），不是零。", False),
+        ("4. 每张表第 1 行是中文表头，第 2 行（隐藏）是系统读取用的字段名，请勿删除或修改这两行；数据从第 3 行起填写，每条一行。", False),
+        ("5. 不要改动工作表名称，也不要删除工作表；没有内容的表留空即可。", False),
+        ("", False),
+        ("二、科目编码与选项", True),
+        ("1. 支出功能分类填 7 位项级科目编码（如 2010101），经济分类填 5 位款级科目编码（如 30201）；可从下拉列表选择“编码 名称”，也可只填编码。", False),
+        (f"2. 下拉列表来自 {year} 年度科目目录（内置目录不完整）；列表中没有的科目请写成“编码 名称”，或在“科目名称”表中填写。", False),
+        ("3. 资金来源、支出类型、“三公”经费项目、概况类别请从下拉列表中选择中文名称。", False),
+        ("资金来源可选：" + "、".join(L.CHOICES["source"].values()), False),
+        ("支出类型可选：" + "、".join(L.CHOICES["kind"].values()), False),
+        ("", False),
+        ("三、科目键", True),
+        ("“差异原因”表：general:total 一般公共预算财政拨款支出合计；general:function:7位项级科目；fiscal:total 财政拨款支出；"
+         "sangong:total “三公”经费合计。", False),
+        ("“上年决算数及变动原因”表：total 收支总计；fiscal:total 财政拨款收支总计；sangong:total “三公”经费；operating_costs 机关运行经费；"
+         "其余同部门预算（如 general:total）。", False),
+        ("", False),
+        ("四、各工作表", True),
+    ]
+    for i, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(i, 1, text)
+        cell.font = Font(bold=bold, size=14 if i == 1 else 11)
+    row = len(lines) + 1
+    for spec in F.SHEET_ORDER:
+        ws.cell(row, 1, f"{spec.name}：{spec.purpose}")
+        row += 1
+    ws.column_dimensions["A"].width = 150
+    for r in range(1, row):
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _instructions(ws: Worksheet, year: int) -> None:
@@ -261,10 +330,10 @@ def _write_key_values(ws: Worksheet, spec: L.KeyValueSheet, values: dict, lists:
 
 # ------------------------------------------------------------------ the package as rows
 
-def key_values(package: BudgetPackage) -> dict[tuple[str, ...], object]:
+def key_values(package: BudgetPackage, sheets=None) -> dict[tuple[str, ...], object]:
     data = package.model_dump(mode="python")
     out: dict[tuple[str, ...], object] = {}
-    for spec in L.KEY_VALUE_SHEETS:
+    for spec in sheets or L.KEY_VALUE_SHEETS:
         for fld in spec.fields:
             value: object = data
             for part in fld.path:
@@ -310,6 +379,41 @@ def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
         ],
     }
     return rows
+
+
+def _overview_rows(ov) -> list[dict]:
+    overview = [{"part": "functions", "text": t} for t in ov.functions]
+    if ov.institutions:
+        overview.append({"part": "institutions", "text": ov.institutions})
+    overview += [{"part": "subordinate_units", "text": t} for t in ov.subordinate_units]
+    overview += [{"part": "divisions", "text": t} for t in ov.divisions]
+    return overview
+
+
+def final_table_rows(account, lists: _Lists) -> dict[str, list[dict]]:
+    """A final account's facts as the rows of the final-account workbook's table sheets."""
+    from yusuan.excel import final_layout as F
+
+    a = account
+    return {
+        L.OVERVIEW.name: _overview_rows(a.overview),
+        F.INCOME.name: [line.model_dump() for line in a.income],
+        F.SPENDING.name: [line.model_dump() for line in a.spending],
+        F.CARRYOVER.name: [line.model_dump() for line in a.carryover],
+        L.BASIC_ECONOMIC.name: [line.model_dump() for line in a.basic_economic],
+        L.CLASS_NAMES.name: [{"classification": kind, "code": code, "name": name}
+                             for kind, names in (("function", a.class_names.function), ("economic", a.class_names.economic))
+                             for code, name in names.items()],
+        F.SANGONG.name: [line.model_dump() for line in a.sangong],
+        L.VEHICLES.name: [v.model_dump() for v in a.assets.vehicles] if a.assets else [],
+        F.REASONS.name: [{"subject": k, "label": F.describe_reason(k, lists.function_names), "reason": v}
+                         for k, v in a.reasons.items()],
+        F.LAST_YEAR.name: [{"subject": k, "label": describe_subject(k, lists.function_names)
+                            if k != "fiscal:total" else "财政拨款收支总计", **v.model_dump()} for k, v in a.last_year.items()],
+        F.PERFORMANCE_RESULTS.name: [r.model_dump() for r in a.performance_results],
+        L.GLOSSARY.name: [g.model_dump() for g in a.glossary],
+        L.NOTES.name: [{"key": k, "text": v} for k, v in a.notes.items()],
+    }
 
 
 def _indicator_row(table: int, indicator) -> dict:

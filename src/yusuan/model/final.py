@@ -17,13 +17,13 @@ import re
 from decimal import Decimal
 from typing import Literal
 
-from pydantic import Field, PrivateAttr, model_validator
+from pydantic import Field, PrivateAttr, field_validator, model_validator
 
 from yusuan.model.origins import Origins
 from yusuan.model.package import (
     Amount, Assets, ClassNames, EconomicLine, FunctionCode, GlossaryEntry, Overview, PriorYear, Strict, Unit,
 )
-from yusuan.model.sources import SOURCE_GROUPS, Source
+from yusuan.model.sources import SOURCE_GROUPS, SOURCE_LABELS, Source
 
 # The sources a year's income and spending come from: last year's balances are not a source here, they are
 # the 年初结转和结余 (``FinalAccount.carryover``).
@@ -38,9 +38,13 @@ KIND_LABELS: dict[str, str] = {
 SANGONG_ITEMS = ("abroad", "vehicle_purchase", "vehicle_operation", "reception")
 
 
-def _current_source(value: Source) -> Source:
+def _current_source(value: Source, carryover: bool = False) -> Source:
     if value not in CURRENT_SOURCES:
-        raise ValueError(f"资金来源“{value.value}”不是本年收入来源；上年结转和结余请填在 carryover（年初结转和结余）中")
+        label = SOURCE_LABELS.get(value, value.value)
+        if carryover:
+            raise ValueError(f"资金来源“{label}”不能用于年初结转和结余：请填这笔结转和结余原来的资金来源"
+                             f"（如一般公共预算拨款、政府性基金预算拨款；非财政拨款填其他收入等单位资金来源）")
+        raise ValueError(f"资金来源“{label}”不是本年收入来源；上年结转和结余请填在年初结转和结余（carryover）中")
     return value
 
 
@@ -51,10 +55,10 @@ class FinalIncome(Strict):
     source: Source = Source.GENERAL
     amount: Amount
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalIncome":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value)
 
 
 class FinalSpending(Strict):
@@ -69,10 +73,10 @@ class FinalSpending(Strict):
     initial_budget: Amount | None = Field(default=None, description="年初预算数")
     adjusted_budget: Amount | None = Field(default=None, description="全年预算数（调整预算数）")
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalSpending":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value)
 
 
 class FinalCarryover(Strict):
@@ -82,10 +86,10 @@ class FinalCarryover(Strict):
     source: Source = Source.GENERAL
     amount: Amount
 
-    @model_validator(mode="after")
-    def _source(self) -> "FinalCarryover":
-        _current_source(self.source)
-        return self
+    @field_validator("source")
+    @classmethod
+    def _source(cls, value: Source) -> Source:
+        return _current_source(value, carryover=True)
 
 
 class SanGongFinal(Strict):
@@ -121,6 +125,33 @@ class ProcurementFinal(Strict):
         return self.goods + self.works + self.services
 
 
+# 绩效自评 grades on the 100-point scale of the self-evaluation (yusuan.perf.score): 优 ≥ 90, 良 ≥ 80, 合格 ≥ 60.
+PERFORMANCE_GRADES = (("excellent", "优", Decimal(90)), ("good", "良", Decimal(80)), ("pass", "合格", Decimal(60)),
+                      ("fail", "不合格", Decimal(0)))
+
+
+class PerformanceResult(Strict):
+    """One project's performance self-evaluation (绩效自评) result: the score of ``yusuan perf`` (or the
+    department's own evaluation), the budget it covers and the issues found. The grade is derived."""
+
+    project: str = Field(min_length=1, description="项目名称")
+    budget: Amount = Field(description="涉及预算金额（万元）")
+    score: Decimal = Field(ge=0, le=100, description="自评得分（百分制）")
+    issues: int = Field(default=0, ge=0, description="自评发现的问题个数")
+    issues_fixed: int = Field(default=0, ge=0, description="其中已完成整改的个数")
+
+    @property
+    def grade(self) -> str:
+        """excellent / good / pass / fail, from the score."""
+        return next(key for key, _, floor in PERFORMANCE_GRADES if self.score >= floor)
+
+    @model_validator(mode="after")
+    def _issues(self) -> "PerformanceResult":
+        if self.issues_fixed > self.issues:
+            raise ValueError(f"项目“{self.project}”已完成整改的问题（{self.issues_fixed}个）多于发现的问题（{self.issues}个）")
+        return self
+
+
 # Subjects of FinalAccount.reasons (the reason for the difference between 决算 and 年初预算).
 REASON_PATTERNS = {
     r"general:function:\d{7}": "一般公共预算财政拨款支出某项级科目：决算数与年初预算数不同的原因",
@@ -151,6 +182,7 @@ class FinalAccount(Strict):
     assets: Assets | None = None
     reasons: dict[str, str] = Field(default_factory=dict, description="决算数与年初预算数不同的原因，键见 REASON_PATTERNS")
     last_year: dict[str, PriorYear] = Field(default_factory=dict, description="上年度决算数（键同预算包 last_year）")
+    performance_results: list[PerformanceResult] = Field(default_factory=list, description="项目绩效自评结果")
     glossary: list[GlossaryEntry] = Field(default_factory=list)
     notes: dict[str, str] = Field(default_factory=dict)
     class_names: ClassNames = Field(default_factory=ClassNames)
@@ -178,6 +210,9 @@ class FinalAccount(Strict):
         bad = [k for k in self.reasons if not any(re.fullmatch(p, k) for p in REASON_PATTERNS)]
         if bad:
             problems.append(f"reasons 中的键无法识别：{', '.join(bad)}（可用：{', '.join(REASON_PATTERNS)}）")
+        names = [r.project for r in self.performance_results]
+        if len(set(names)) != len(names):
+            problems.append(f"绩效自评结果中项目重复：{'、'.join(sorted({n for n in names if names.count(n) > 1}))}")
         items = [s.item for s in self.sangong]
         dupes = sorted({i for i in items if items.count(i) > 1})
         if dupes:

@@ -438,7 +438,12 @@ def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万�
     start = _header_rows(grid, lambda r: parse(r, split) is not None)
     if _two_sided(grid.rows[:start]):
         return _read_basic_two_sided(table, reader, grid, start, parse, split)
-    _check_header(reader, grid.rows[:start], _PERSONNEL_PUBLIC)
+    header_words = {_norm(c) for row in grid.rows[:start] for c in row}
+    columns = _PERSONNEL_PUBLIC
+    if "决算数" in header_words and not header_words & {"人员经费", "公用经费"}:
+        columns = _ACTUAL  # one 决算数 column, economic rows one under the other (a composed Shanghai final account)
+        table.columns = [Column(key="total", label="决算数")]
+    _check_header(reader, grid.rows[:start], columns)
     for i, cells in enumerate(grid.rows[start:], start=1):
         parsed = parse(cells, split)
         if parsed is None:
@@ -451,7 +456,7 @@ def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万�
         else:
             row = Row(key=f"e:{code}", code=code, name=name, level="类" if len(code) == 3 else "款",
                       location=reader.loc(cells[0], i))
-        _fill_values(reader, row, rest, _PERSONNEL_PUBLIC, i)
+        _fill_values(reader, row, rest, columns, i)
         table.rows.append(row)
     return table, reader.findings
 
