@@ -205,6 +205,25 @@ def _check_header(reader: _Reader, header: list[list[GridCell]], columns) -> Non
             return
 
 
+def _printed_columns(header: list[list[GridCell]], columns, widths: list[int]):
+    """The layout's fixed ``columns`` as far as this table prints them. A column whose keyword the header
+    does not hold is left out, but only when the data rows are exactly as wide as the columns that are left
+    (a header that merely words a column differently keeps the standard column order): a column the
+    publisher did not print is unknown, and the values after it are not shifted into it."""
+    cells = {_norm(c) for row in header for c in row} - {""}
+    labels = {normalise_text(label): key for key, label, _ in columns} | {normalise_text(w): k for k, _, w in columns}
+
+    def printed(key: str, label: str, keyword: str) -> bool:
+        # a cell that is exactly another column's label (资本性支出（基本建设） beside 资本性支出) is that column's
+        word = normalise_text(keyword)
+        return any(c in (normalise_text(label), word) or (word in c and labels.get(c, key) == key) for c in cells)
+
+    present = [c for c in columns if printed(*c)]
+    if not present or len(present) == len(columns) or not widths or max(widths) != len(present):
+        return columns
+    return present
+
+
 def _split_layout(header: list[list[GridCell]]) -> bool:
     """Codes printed in separate 类/款(/项) cells (the header has a 类 cell and a 款 cell)."""
     texts = {_norm(c) for row in header for c in row}
@@ -443,6 +462,10 @@ def read_basic_table(grid: Grid, title: str, number: str = "", unit: str = "万�
     if "决算数" in header_words and not header_words & {"人员经费", "公用经费"}:
         columns = _ACTUAL  # one 决算数 column, economic rows one under the other (a composed Shanghai final account)
         table.columns = [Column(key="total", label="决算数")]
+    else:
+        widths = [len(p[2]) for r in grid.rows[start:] if (p := parse(r, split)) is not None]
+        columns = _printed_columns(grid.rows[:start], columns, widths)
+        table.columns = [Column(key=k, label=label) for k, label, _ in columns]
     _check_header(reader, grid.rows[:start], columns)
     for i, cells in enumerate(grid.rows[start:], start=1):
         parsed = parse(cells, split)
@@ -468,6 +491,9 @@ def read_project_table(grid: Grid, title: str, number: str = "", unit: str = "�
     reader = _Reader(table, grid)
     split = _split_layout(_header_before_codes(grid))
     start = _header_rows(grid, lambda r: _function_code(r, split) is not None)
+    widths = [len(p[2]) - 1 for r in grid.rows[start:] if (p := _function_code(r, split)) is not None]
+    columns = _printed_columns(grid.rows[:start], columns, widths)
+    table.columns = [Column(key="project_name", label="项目名称")] + [Column(key=k, label=label) for k, label, _ in columns]
     _check_header(reader, grid.rows[:start], columns)
     for i, cells in enumerate(grid.rows[start:], start=1):
         parsed = _function_code(cells, split)
