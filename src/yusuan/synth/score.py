@@ -128,6 +128,14 @@ def _amount(text) -> Decimal | None:
         return None
 
 
+def _example(name: str, doc: dict, finding: dict) -> dict:
+    """A finding as score.json shows it for a reader to inspect: where it is, on which document."""
+    return {"file": name, "department": doc.get("department"), "profile": doc.get("profile"),
+            "variants": doc.get("variants"), "subject": finding.get("subject"),
+            "location": {k: v for k, v in (finding.get("location") or {}).items() if k not in ("bbox",)},
+            "message": (finding.get("message") or "")[:300]}
+
+
 _INHERENT: dict[str, set] = {}
 
 
@@ -165,6 +173,8 @@ def score_corpus(folder: Path, results: Path | None = None,
     variant_docs, variant_false = Counter(), Counter()
     clean_files = clean_with_fatal = 0
     unmatched_on_error = Counter()
+    unmatched_examples: dict[str, list] = defaultdict(list)  # what to look at when precision is short
+    clean_warning_examples: dict[str, list] = defaultdict(list)
     inherent_count = Counter()  # findings of the source facts themselves, on documents with an error
     unreadable = []
     narrative = defaultdict(lambda: [0, 0])  # family → [read, total]
@@ -214,6 +224,8 @@ def score_corpus(folder: Path, results: Path | None = None,
                 for f in findings:
                     if f["severity"] == "warning" and (f["rule"], f.get("subject")) not in own:
                         clean_warnings[f["rule"]] += 1
+                        if len(clean_warning_examples[f["rule"]]) < 3:
+                            clean_warning_examples[f["rule"]].append(_example(name, doc, f))
             for error in doc["errors"]:
                 stats = per_category[error["category"]]
                 stats["injected"] += 1
@@ -266,6 +278,9 @@ def score_corpus(folder: Path, results: Path | None = None,
                         matched_fatal += ok
                     if not ok:
                         unmatched_on_error[f["rule"]] += 1
+                        if len(unmatched_examples[f["rule"]]) < 3:
+                            unmatched_examples[f["rule"]].append(
+                                {**_example(name, doc, f), "errors": [e["kind"] for e in doc["errors"]]})
             if read_statements is not None and not doc["errors"]:  # an error may remove or retitle what it reads
                 read = defaultdict(set)
                 for st in read_statements:
@@ -301,6 +316,7 @@ def score_corpus(folder: Path, results: Path | None = None,
         "precision_fatal": round(matched_fatal / counted_fatal, 4) if counted_fatal else None,
         "precision_fatal_findings": {"matching": matched_fatal, "fatal": counted_fatal},
         "unmatched_on_error_documents": dict(unmatched_on_error.most_common(20)),
+        "unmatched_examples": dict(unmatched_examples),
         "against_twins": {
             "categories": {c: {**v, "recall": round(v["caught"] / v["injected"], 4) if v["injected"] else None}
                            for c, v in new_stats.items()},
@@ -321,6 +337,7 @@ def score_corpus(folder: Path, results: Path | None = None,
             "rules": dict(variant_rules[v].most_common(8))} for v in sorted(variant_docs)},
         "clean_files_with_fatal_detail": clean_fatal_files,
         "warnings_on_clean_by_rule": dict(clean_warnings.most_common(20)),
+        "warnings_on_clean_examples": dict(clean_warning_examples),
         "narrative_amounts": {
             "read": sum(v[0] for v in narrative.values()), "total": read_total,
             "share": round(sum(v[0] for v in narrative.values()) / read_total, 4) if read_total else None,
