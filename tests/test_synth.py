@@ -147,3 +147,37 @@ def test_a_cross_table_error_is_near_a_finding_on_the_total_it_moved():
     assert not near({**on_t2, "subject": "f:2130101"}, error)
     assert not near({**on_t2, "subject": "general:project"}, error)
     assert not near(on_t2, {**error, "category": "sum"})
+
+
+def test_random_departments_paying_retirement_have_retired_staff():
+    """退休费 (30302) with 0 retired staff is a contradiction K.STAFF.SPENDING reports: random facts must not
+    carry it (a clean document of them would warn). A draw of 0 retired is rare, so every randint here
+    takes its lowest value: the staff count is then as low as the facts allow."""
+    from yusuan.synth.facts import random_package
+
+    class Lowest(random.Random):
+        def randint(self, a, b):
+            return a
+
+    paying = 0
+    for n in range(40):
+        p = random_package(Lowest(n))
+        if any(line.economic == "30302" and line.amount for line in p.basic_economic):
+            paying += 1
+            assert p.overview.staffing.retired.count >= 1, n
+    assert paying >= 3  # the check above ran
+
+
+def test_a_cross_table_change_of_project_money_also_expects_the_performance_tables_to_disagree():
+    """A 项目支出 figure moved with the table's totals changes the project total that the performance
+    tables cover: P.MISSING then reports a true consequence. A 基本支出 change leaves that total alone."""
+    columns = set()
+    for n in range(12):
+        d, _ = build_document(11, 2 + n, None, "none", 0.0, profiles=("xinjiang",))
+        record = inject(d, random.Random(n), "cross_table")
+        if record is None:
+            continue
+        column = record["location"]["column"]
+        columns.add(column)
+        assert ("P.MISSING" in record["also_rules"]) == (column == "project"), n
+    assert columns == {"basic", "project"}
