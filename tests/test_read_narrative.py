@@ -68,6 +68,16 @@ def test_function_item_detail_resolved_by_names(ctx):
     assert (s.amount, s.change, s.rate, s.reason) == (D("26.08"), D("1.11"), D("4.45"), "人员变动")
 
 
+@pytest.mark.parametrize("chain", ["卫生健康支出（类）行政事业单位医疗（款）事业单位医疗（项：",
+                                   "卫生健康支出（类行政事业单位医疗（款）事业单位医疗（项）：",
+                                   "卫生健康支出（210类）行政事业单位医疗（11款）事业单位医疗（02项”"])
+def test_function_item_detail_missing_a_closing_bracket_is_still_read(ctx, chain):
+    """A dropped “）” (W.PUNCT.UNPAIRED reports it) does not hide the item and its amount from the rules."""
+    text = "2." + chain + "2023年预算数为26.08万元，比上年预算数增加1.11万元。"
+    s = one(parse_paragraph("general", text, ctx, LOC), "general:function:2101102")
+    assert (s.amount, s.change) == (D("26.08"), D("1.11"))
+
+
 def test_unknown_item_is_a_finding_not_a_guess(ctx):
     text = "3.卫生健康支出（类）行政事业单位医疗（款）不存在的项目（项）: 2023年预算数为1万元。"
     sts = parse_paragraph("general", text, ctx, LOC)

@@ -403,3 +403,18 @@ def test_paragraph_in_a_merged_cell_is_read_whole(wanli_forms):
     assert normalise_text(wanli_forms["公共服务设施运行经费"].goal).endswith("助力万里整体工作推进。")
     names = [normalise_text(i.name) for i in wanli_forms["各类工作经费"].indicators]
     assert any(n.startswith('"提升居民') and n.endswith('优化营商环境"') for n in names)
+
+
+def test_compressed_opening_quote_stays_after_the_item_number():
+    """LibreOffice squeezes “ after “17.”: the quote's box (ink in its right half) starts before the period's.
+    The boxes below are those of a rendered 17.“2040605普法宣传”; the line reads in printed order."""
+    from yusuan.read.pdf_layout import Char, group_lines
+
+    boxes = [("1", 64.52, 69.70), ("7", 69.70, 75.74), (".", 75.74, 79.34), ("“", 73.86, 84.86),
+             ("2", 84.86, 91.00), ("0", 91.00, 97.13), ("4", 97.13, 103.3)]
+    [line] = group_lines([Char(ch, x0, 142.67, x1, 153.67) for ch, x0, x1 in boxes])
+    assert line.text.replace(" ", "") == "17.“204"
+    # an uncompressed quote (its box after the character before it) keeps its place too
+    plain = [("“", 60.0, 71.0), ("甲", 71.0, 82.0), ("”", 82.0, 93.0), ("（", 93.0, 104.0), ("乙", 104.0, 115.0)]
+    [line] = group_lines([Char(ch, x0, 10.0, x1, 21.0) for ch, x0, x1 in plain])
+    assert line.text.replace(" ", "") == "“甲”（乙"

@@ -116,6 +116,23 @@ def test_a_table_of_zeros_explained_by_its_section_or_elsewhere(zero_text):
     assert len(run_rule(d, "K.TABLE.EMPTY_NOTE")) == 1
 
 
+def test_an_empty_project_table_explained_by_its_section():
+    """A department without general-budget projects prints table 7 with no figure; its section 七 saying
+    “没有安排一般公共预算项目支出” explains it, as section 八 does for table 8."""
+    d = complete()
+    t = d.table("general_project")
+    t.rows = [r for r in t.rows if r.role == "total"]
+    for r in t.rows:
+        for c in r.cells.values():
+            c.text, c.value = "", None
+    t.empty_note = None
+    d.section("general_project").paragraphs = [Paragraph(text="某局2023年没有安排一般公共预算项目支出。")]
+    assert run_rule(d, "K.TABLE.EMPTY_NOTE") == []
+    d.section("general_project").paragraphs = [Paragraph(text="项目支出情况见表7。")]
+    [f] = run_rule(d, "K.TABLE.EMPTY_NOTE")
+    assert f.subject == "general_project"
+
+
 def test_function_depth():
     d = complete()
     for t in d.tables:

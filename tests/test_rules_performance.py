@@ -210,6 +210,22 @@ def test_missing():
     assert len(gap) == 1 and gap[0].expected == D(30) and gap[0].stated == D(20)
 
 
+def test_missing_pairs_a_table_printed_under_another_name():
+    """The document prints a project's table under the name section 七 gives it, or one table per year of the
+    work (“2023年度…”, “2022年度…”): the project has its tables (the example package prints both)."""
+    t7 = _t7(("国土变更调查项目经费", "20"), ("统一确权登记工作", "30"), ("2021年度统一确权登记工作", "5"))
+    printed = [good_table("国土变更调查工作项目", fiscal="20"), good_table("2023年度统一确权登记工作", fiscal="18"),
+               good_table("2022年度统一确权登记工作", fiscal="12"), good_table("2021年度统一确权登记工作", fiscal="5")]
+    assert hits("P.MISSING", ctx(*printed, t_tables=[t7])) == []
+    # a table of another amount and no shared name is not that project's: still missing
+    other = [good_table("卫片执法工作", fiscal="19"), *printed[1:]]
+    found = hits("P.MISSING", ctx(*other, t_tables=[t7]))
+    assert [f.subject for f in found] == ["国土变更调查项目经费"]
+    # each table pairs once: two projects of 20 万元 and one spare table of 20 万元 leave one missing
+    t7b = _t7(("国土变更调查项目经费", "20"), ("土地执法经费", "20"))
+    assert len(hits("P.MISSING", ctx(printed[0], t_tables=[t7b]))) == 1
+
+
 # ---------------------------------------------------------------- the reference package
 
 def _reference_statements(text: str) -> list[Section]:

@@ -118,3 +118,66 @@ def test_findings_of_the_example_facts_themselves_are_inherent_not_false():
     assert {"K.STAFF.SPENDING", "C.ECONOMIC.NAME"} <= rules  # the real package's own contradictions
     assert not any(r.startswith(("T", "X.")) and r[1:2].isdigit() for r in rules)  # its tables agree
     assert inherent({"department": "random", "profile": "xinjiang"}) == set()
+
+
+def test_a_performance_table_printed_under_its_own_title_is_inherent_under_that_name():
+    """The example prints the table of 国土变更调查项目经费 as “国土变更调查工作项目”: the document's finding
+    names the printed title, ``check`` of the facts the project; both are the example's own finding."""
+    from yusuan.synth.score import inherent, is_inherent
+
+    own = inherent({"department": "example", "profile": "xinjiang"})
+    by_project = {"rule": "P.LEVELS.REQUIRED", "subject": "国土变更调查项目经费"}
+    by_title = {"rule": "P.LEVELS.REQUIRED", "subject": "国土变更调查工作项目"}
+    assert is_inherent(by_project, own) and is_inherent(by_title, own)
+    assert is_inherent({"rule": "P.LEVELS.REQUIRED", "subject": "2023年度昌吉州自然资源统一确权登记工作"}, own)
+    # another rule on the same table, or a name the package does not give it, is not inherent
+    assert not is_inherent({"rule": "P.BUDGET.TABLES", "subject": "国土变更调查工作项目"}, own)
+    assert not is_inherent({"rule": "P.LEVELS.REQUIRED", "subject": "国土变更调查"}, own)
+
+
+def test_a_cross_table_error_is_near_a_finding_on_the_total_it_moved():
+    error = {"category": "cross_table", "location": {
+        "table_kind": "general_expenditure", "table": "表5一般公共预算支出情况表", "table_title": "一般公共预算支出情况表",
+        "row": 14, "row_key": "f:2080599", "row_name": "其他行政事业单位养老支出", "column": "basic"}}
+    on_t2 = {"rule": "X.T2FISCAL.ROW", "subject": "total", "location": {"table": "表2部门收入总体情况表"},
+             "message": "表2部门收入总体情况表“合计”行“财政拨款收入”列为 9.00万元，而三本预算支出表同一科目之和为 8.00万元"}
+    assert near(on_t2, error)
+    assert near({**on_t2, "subject": "general:basic"}, error)
+    # another row, another column of another table: not the error's doing
+    assert not near({**on_t2, "subject": "f:2130101"}, error)
+    assert not near({**on_t2, "subject": "general:project"}, error)
+    assert not near(on_t2, {**error, "category": "sum"})
+
+
+def test_random_departments_paying_retirement_have_retired_staff():
+    """退休费 (30302) with 0 retired staff is a contradiction K.STAFF.SPENDING reports: random facts must not
+    carry it (a clean document of them would warn). A draw of 0 retired is rare, so every randint here
+    takes its lowest value: the staff count is then as low as the facts allow."""
+    from yusuan.synth.facts import random_package
+
+    class Lowest(random.Random):
+        def randint(self, a, b):
+            return a
+
+    paying = 0
+    for n in range(40):
+        p = random_package(Lowest(n))
+        if any(line.economic == "30302" and line.amount for line in p.basic_economic):
+            paying += 1
+            assert p.overview.staffing.retired.count >= 1, n
+    assert paying >= 3  # the check above ran
+
+
+def test_a_cross_table_change_of_project_money_also_expects_the_performance_tables_to_disagree():
+    """A 项目支出 figure moved with the table's totals changes the project total that the performance
+    tables cover: P.MISSING then reports a true consequence. A 基本支出 change leaves that total alone."""
+    columns = set()
+    for n in range(12):
+        d, _ = build_document(11, 2 + n, None, "none", 0.0, profiles=("xinjiang",))
+        record = inject(d, random.Random(n), "cross_table")
+        if record is None:
+            continue
+        column = record["location"]["column"]
+        columns.add(column)
+        assert ("P.MISSING" in record["also_rules"]) == (column == "project"), n
+    assert columns == {"basic", "project"}

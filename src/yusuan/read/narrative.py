@@ -424,7 +424,9 @@ _RAW_REASON = re.compile(r"主要原因(?:是|为)?\s*[:：]?\s*(.*?)(?=[。；;
 # 行政运行（01项）”, or the level words without brackets after quoted names (“…”类“…”款“…”项).
 # ``clean`` has already turned full-width brackets and colons into ASCII ones.
 _ENUM = r"(?:\d+[.、]|[(][一二三四五六七八九十\d]+[)]|[一二三四五六七八九十]+[、.]|[①-⑳]|[一二三四五六七八九十]+是)?"
-_LEVEL = r"[“\"]?(.+?)[”\"]?(?:\((\d*){w}\)|(?<=[”\"]){w})"
+# A level's closing bracket may be missing (“机关事业单位基本养老保险缴费支出（项：329.29万元” – a typo that
+# W.PUNCT.UNPAIRED reports): the chain still names the 项, and the amount after it is still read.
+_LEVEL = r"[“\"]?(.+?)[”\"]?(?:\((\d*){w}(?:\)|(?=[:”\"\d\u4e00-\u9fff]))|(?<=[”\"]){w})"
 _DETAIL = re.compile("^" + _ENUM + _LEVEL.format(w="类") + _LEVEL.format(w="款") + _LEVEL.format(w="项") + r"[”\"]?:?(.*)$")
 # Code first: “2040601 行政运行 1672.67万元”, “[2040601]行政运行：…”.
 _CODE_FIRST = re.compile("^" + _ENUM + r"[“\"]?[\[【]?(\d{7})[\]】]?[“\"]?([^\d:,;。]+?)[”\"]?(?::|(?=\d)|(?=(?:\d{4}年)?(?:预算数?|支出)?(?:为|是)?\d))(.*)$")

@@ -348,6 +348,16 @@ def _norm_char(ch: str) -> str:
     return unicodedata.normalize("NFKC", ch) if ch in "０１２３４５６７８９．" else ch
 
 
+# Full-width opening punctuation draws its ink in the right half of its box; a layout engine that
+# compresses punctuation (“17.“2040605…”” set by LibreOffice) pulls the box left over the character before
+# it, so its left edge lies before that character's. Ordered by where its ink starts, it stays in place.
+_OPENING = frozenset("“‘（《【「『〔〈")
+
+
+def _reading_x(c: Char) -> float:
+    return c.x0 + (c.x1 - c.x0) / 2 if c.text in _OPENING else c.x0
+
+
 def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line]:
     """Characters into lines (by vertical overlap) and words (by horizontal gaps)."""
     if not chars:
@@ -369,7 +379,7 @@ def group_lines(chars: list[Char], rules: list[Rule] | None = None) -> list[Line
     walls = _Walls([r for r in rules or [] if r.orient == "v"])
     lines = []
     for row in rows:
-        row.sort(key=lambda c: c.x0)
+        row.sort(key=_reading_x)
         lines.append(Line(split_words(row, walls)))
     lines.sort(key=lambda ln: (round(ln.top), ln.x0))
     return lines

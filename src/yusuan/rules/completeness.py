@@ -56,11 +56,13 @@ def tables_present_unchecked(ctx: Context) -> Iterator[Hit]:
                            "是预算版式，没有决算表目录，未核对决算表格是否齐全。"))
 
 
+# A department without general-budget projects prints table 7 empty and says so in its section 七
+# (“……2023年没有安排一般公共预算项目支出。”) as it does for tables 8 and 9.
 EMPTY_SECTION = {"fund_expenditure": "fund", "capital_expenditure": "capital", "sangong": "sangong",
-                 "sangong_operating": "sangong"}
+                 "sangong_operating": "sangong", "general_project": "general_project"}
 # What a sentence elsewhere in the text names when it explains the table (“本部门2023年无“三公”经费预算”).
 EMPTY_TOPIC = {"fund_expenditure": "政府性基金", "capital_expenditure": "国有资本经营", "sangong": "三公",
-               "sangong_operating": "三公"}
+               "sangong_operating": "三公", "general_project": "项目支出"}
 _SENTENCE = re.compile(r"[^。；;！!\n]+")
 
 
@@ -88,7 +90,7 @@ def _explains_empty(ctx: Context, table: Table) -> bool:
 
 
 @rule("K.TABLE.EMPTY_NOTE", "空表附有说明", "warning", "completeness",
-      reads=("fund_expenditure", "capital_expenditure", "sangong"))
+      reads=("fund_expenditure", "capital_expenditure", "sangong", "general_project"))
 def empty_note(ctx: Context) -> Iterator[Hit]:
     """A table with no figures (every cell blank, “-” or 0) carries a sentence saying why: under the table, in
     its Part 3 section (空表; 没有/未安排/无……预算; 为0、0.00万元), or in a Part 3 sentence that names what the

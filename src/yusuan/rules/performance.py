@@ -338,16 +338,36 @@ def summary(ctx: Context) -> Iterator[Hit]:
                       st.location, subject=st.subject, stated=st.amount, expected=amount)
 
 
+def _contains(a: str, b: str) -> bool:
+    """One name holds the other whole (“2023年度X” and X); a name of fewer than 4 characters pairs nothing."""
+    return len(a) >= 4 and len(b) >= 4 and (a in b or b in a)
+
+
 @rule("P.MISSING", "每个项目都应有绩效目标表", "warning", "performance",
       reads=("performance", "general_project", "expenditure", "facts"))
 def missing(ctx: Context) -> Iterator[Hit]:
-    """项目支出表（或事实数据）中的每个项目都应有绩效目标表；部门支出总体情况表的项目支出合计大于全部绩效目标表预算时，
+    """项目支出表（或事实数据）中的每个项目都应有绩效目标表（表名与项目名不同时，名称互相包含或预算等于项目金额的
+    绩效目标表算作该项目的表，每张表只算一次）；部门支出总体情况表的项目支出合计大于全部绩效目标表预算时，
     说明有项目支出没有绩效目标。"""
     have = set(_by_project(ctx))
     have |= {normalise_text(p.table.title_name) for p in ctx.disclosure.performance if p.table.title_name}
-    for key, (name, amount, where) in _money_projects(ctx).items():
-        if key not in have:
-            yield Hit(f"项目“{name}”（{_fmt(amount)} 万元，见{where}）没有绩效目标表", subject=name, expected=amount)
+    money = _money_projects(ctx)
+    # Tables whose printed name is no project's: a project's table printed under another name (section 七's
+    # name, a year-prefixed title “2023年度…” per year of the work). Paired as a reader pairs them: by a name
+    # that contains the other, else one table whose budget is the project's amount; each table once.
+    spare = [p.table for p in ctx.disclosure.performance
+             if normalise_text(p.table.project) not in money
+             and not (p.table.title_name and normalise_text(p.table.title_name) in money)]
+    for key, (name, amount, where) in money.items():
+        if key in have:
+            continue
+        named = [t for t in spare if _contains(key, normalise_text(t.printed_name))]
+        if not named and ctx.package is None:  # from table 7 (its amounts are 财政拨款)
+            named = next(([t] for t in spare if t.fiscal == amount), [])
+        if named:
+            spare = [t for t in spare if all(t is not n for n in named)]
+            continue
+        yield Hit(f"项目“{name}”（{_fmt(amount)} 万元，见{where}）没有绩效目标表", subject=name, expected=amount)
     t3 = ctx.table("expenditure")
     total3 = ctx.row(t3, "total") if t3 else None  # = t3.value("total", "project"), from the row index
     printed = total3.value("project") if total3 else None

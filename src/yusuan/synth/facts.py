@@ -301,7 +301,8 @@ def random_package(rng: random.Random, year: int = 2023, profile: str = "xinjian
         institutions += f"{name}无下属预算单位。"
     authorized = rng.randint(10, 60 * units)
     active = rng.randint(max(1, authorized // 2), authorized)
-    retired = rng.randint(0, active)
+    # a 退休费 line needs retired staff (K.STAFF.SPENDING): the facts must not contradict themselves
+    retired = rng.randint(1 if any(l["economic"] == "30302" and l["amount"] for l in basic_economic) else 0, active)
     proc_total = cents(rng, ZERO, scale * 5)
     goods, works = split(rng, proc_total, 3)[:2] if proc_total >= Decimal("0.03") else (ZERO, ZERO)
     services = proc_total - goods - works

@@ -193,7 +193,11 @@ def inject_cross_table(d: Disclosure, rng: random.Random, rules: Rules) -> dict 
                 _set(t, cell, cell.value + delta)
     return {"kind": "row_with_totals", "location": _cell_location(t, r, col, i),
             "description": f"{t.label}“{r.name}”行“{_label(t, col)}”列及其上级科目行、合计行同增 {_fmt(delta, t)}（表内自洽，与其他表不符）",
-            "expected_rules": rules.category("cross-table"), "also_rules": rules.category("text-vs-table", "year-over-year")}
+            "expected_rules": rules.category("cross-table"),
+            # a 项目支出 change moves the table's project total, which the performance tables must cover
+            # (P.MISSING: project money without a target table; P.SUMMARY / P.BUDGET.TABLES against it)
+            "also_rules": rules.category("text-vs-table", "year-over-year")
+            + (rules.ids("P.MISSING", "P.BUDGET.TABLES", "P.SUMMARY") if col == "project" else [])}
 
 
 def inject_text_vs_table(d: Disclosure, rng: random.Random, rules: Rules) -> dict | None:
