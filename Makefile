@@ -46,6 +46,7 @@ test-browser: test-setup system-deps
 # Benchmarks print figures measured in one run; they are not part of the test suite.
 bench: setup system-deps $(VENV)/.corpus-installed
 	$(BIN)/python benchmarks/check_bench.py
+	$(BIN)/python benchmarks/check_many_bench.py --count 2000
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/audit_pdf_bench.py
 	$(BIN)/python benchmarks/corpus_bench.py
