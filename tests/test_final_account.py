@@ -151,6 +151,19 @@ def test_fund_table_carryover_by_row(disclosure):
     assert [f.subject for f in run_rule(broken, "FA.T8.CARRYOVER")] == ["f:2120803"]
 
 
+
+def test_capital_table_carryover_by_row(disclosure):
+    # the example has no state-capital money: its 国有资本经营 table takes the fund table's rows (same layout)
+    d = disclosure.model_copy(deep=True)
+    capital, fund = d.table("capital_expenditure"), d.table("fund_expenditure")
+    capital.columns = [c.model_copy() for c in fund.columns]
+    capital.rows = [r.model_copy(deep=True) for r in fund.rows]
+    assert run_rule(d, "FA.T9.CARRYOVER") == []
+    broken = set_value(d, "capital_expenditure", "f:2120803", "carryover_end", delta=D("2"))
+    [f] = run_rule(broken, "FA.T9.CARRYOVER")
+    assert f.subject == "f:2120803" and f.severity == "fatal"
+    assert run_rule(broken.model_copy(update={"phase": "budget"}), "FA.T9.CARRYOVER") == []
+
 def test_t3_total_of_every_kind(disclosure):
     assert run_rule(disclosure, "FA.T3.KINDS") == []
     broken = set_cell(disclosure, "expenditure", "f:2010601", "operating_expense", D("3"))
@@ -247,6 +260,21 @@ def test_compare_finds_an_injected_restated_budget_difference(account, disclosur
     assert all(f.severity == "fatal" for f in restated)
     assert next(f for f in restated if f.subject.startswith("general:function")).expected == D("155.00")
 
+
+
+def test_compare_finds_a_restated_sangong_budget(account, disclosure):
+    from yusuan.rules.engine import check_disclosure
+
+    budget = _budget_of(account)
+    report = check_disclosure(disclosure, previous=compose(budget))
+    assert [f for f in report.findings if f.rule == "FB.RESTATED.SANGONG"] == []
+    changed = budget.model_copy(deep=True)
+    line = next(s for s in changed.sangong if s.item == "reception")
+    line.amount += D("1")
+    found = [f for f in check_disclosure(disclosure, previous=compose(changed)).findings
+             if f.rule == "FB.RESTATED.SANGONG"]
+    assert {f.subject for f in found} == {"sangong:reception", "sangong:total"}
+    assert all(f.severity == "warning" for f in found)
 
 def test_compare_wants_a_reason_for_a_large_difference(account, disclosure):
     from yusuan.rules.engine import check_disclosure

@@ -76,6 +76,18 @@ def test_table_missing():
     assert run_rule(d, "K.TABLE.PRESENT", profile={"tables": [{"kind": "income_expenditure"}]}) == []
 
 
+
+def test_a_final_account_read_with_a_budget_layout_says_its_tables_were_not_checked():
+    budget_layout = {"name": "xinjiang", "tables": [{"kind": "income_expenditure"}]}
+    final = complete().model_copy(update={"phase": "final"})
+    final.tables = [t for t in final.tables if t.kind != "sangong"]
+    [f] = run_rule(final, "K.TABLE.PRESENT.UNCHECKED", profile=budget_layout)
+    assert f.severity == "info" and "未核对决算表格是否齐全" in f.message
+    assert run_rule(final, "K.TABLE.PRESENT", profile=budget_layout) == []  # nothing shown missing
+    # a budget, or a final account with a final layout, is judged by K.TABLE.PRESENT instead
+    assert run_rule(complete(), "K.TABLE.PRESENT.UNCHECKED", profile=budget_layout) == []
+    assert run_rule(final, "K.TABLE.PRESENT.UNCHECKED", profile={"name": "final_common", "phase": "final"}) == []
+
 def test_empty_table_without_note():
     d = complete()
     d.table("capital_expenditure").empty_note = None

@@ -249,3 +249,11 @@ def test_shanghai_sangong_against_basic_spending_and_operating_costs(shanghai):
     bad = set_value(shanghai, "sangong_operating", "operating_costs", "amount", delta=D(5))
     [f] = run_rule(bad, "X.TST6.OPERATING_COSTS")
     assert f.difference == D(5) and f.severity == "warning"
+
+
+def test_shanghai_operating_costs_text_against_its_table(shanghai):
+    """Shanghai prints 机关运行经费 in its “三公”经费和机关运行经费预算表: the text must state the same figure."""
+    assert run_rule(shanghai, "N.OPERATING_COSTS") == []
+    bad = set_value(shanghai, "sangong_operating", "operating_costs", "amount", delta=D(5))
+    [f] = run_rule(bad, "N.OPERATING_COSTS")
+    assert f.severity == "fatal" and (f.stated, f.expected) == (D(120), D(125)) and "机关运行经费" in f.message
