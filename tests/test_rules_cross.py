@@ -257,3 +257,14 @@ def test_shanghai_operating_costs_text_against_its_table(shanghai):
     bad = set_value(shanghai, "sangong_operating", "operating_costs", "amount", delta=D(5))
     [f] = run_rule(bad, "N.OPERATING_COSTS")
     assert f.severity == "fatal" and (f.stated, f.expected) == (D(120), D(125)) and "机关运行经费" in f.message
+
+
+def test_shanghai_t2_fiscal_column_with_a_budget_table_left_out(shanghai):
+    """A budget table the document does not print is unknown, not zero: T2's 财政拨款 is not compared with
+    the other two tables alone (that sum would be short by the whole missing table)."""
+    d = shanghai.model_copy(deep=True)
+    d.tables = [t for t in d.tables if t.kind != "general_expenditure"]
+    assert run_rule(d, "X.T2FISCAL.ROW") == []
+    # the printed tables still bound it: a fund figure above T2's 财政拨款 is a contradiction
+    bad = set_value(d, "fund_expenditure", "total", "total", delta=D(10**9))
+    assert [f.severity for f in run_rule(bad, "X.T2FISCAL.ROW")] == ["fatal"]

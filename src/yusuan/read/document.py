@@ -438,7 +438,7 @@ def assemble(blocks: list[Block], file: str | None = None, profile: str = "auto"
             a.findings.append(reading_finding(
                 "R.YEAR.FROM_NAME", f"文件中未印年度，按文件名“{file}”取 {year} 年", Location(file=file), "info"))
     if profile == "auto":
-        chosen = detect_profile(text, a.tables, phase)
+        chosen = detect_profile(text, a.tables, phase, [sec.title for sec in a.sections])
     year_text = f"{year}年" if year else ""
     title = f"{unit_name}{year_text}部门{'预算' if phase == 'budget' else '决算'}公开" if unit_name else ""
     disclosure = Disclosure(unit_name=unit_name, budget_year=year, phase=phase, profile=chosen, title=title,

@@ -326,10 +326,13 @@ def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
     if not budget_tables or includes_carryover(ctx):
         return
     indexes = [(t, _codes(ctx, t)) for t in budget_tables]
+    # a budget table the document does not print (left out, or not read) holds unknown figures, never zero
+    absent = [KINDS.get(k, k) for k in ("general_expenditure", "fund_expenditure", "capital_expenditure")
+              if ctx.table(k) is None]
     for key, r2 in [("total", ctx.row(t2, "total")), *_codes(ctx, t2).items()]:
         if r2 is None:
             continue
-        parts = {}
+        parts = dict.fromkeys(absent, UNKNOWN)
         for t, rows in indexes:
             rb = ctx.row(t, "total") if key == "total" else rows.get(key)
             if rb is not None:
@@ -338,10 +341,31 @@ def t2_fiscal_row(ctx: Context) -> Iterator[Hit]:
                 parts[t.label] = UNKNOWN  # the row may be left out of that table: unknown, never zero
         expected = sum(parts.values(), ZERO)
         unit = _common_unit(t2, budget_tables[0])
-        hit = compare(ctx, t2, r2, "s:fiscal", budget_tables[0], expected, "三本预算支出表同一科目之和",
-                      parts) if all(t.unit == budget_tables[0].unit for t in budget_tables) or unit == "万元" else None
+        if not (all(t.unit == budget_tables[0].unit for t in budget_tables) or unit == "万元"):
+            continue
+        if expected.is_nan():
+            # some part unknown: the printed parts still bound the whole (amounts are not negative)
+            hit = _over_bound(ctx, t2, r2, "s:fiscal", budget_tables[0], parts, "三本预算支出表中已印出的同一科目")
+        else:
+            hit = compare(ctx, t2, r2, "s:fiscal", budget_tables[0], expected, "三本预算支出表同一科目之和", parts)
         if hit:
             yield hit
+
+
+def _over_bound(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, parts: dict[str, Decimal], where: str) -> Hit | None:
+    """Hit when the known ``parts`` (the others unknown) already add up to more than cell (ta, ra, ca)."""
+    unit = _common_unit(ta, tb)
+    whole = _in(amount(ra, ca), ta, unit)
+    known = {k: v for k, v in parts.items() if not v.is_nan()}
+    printed = sum(known.values(), ZERO)
+    if not known or whole.is_nan() or printed <= whole or not ctx.differs(whole, printed, unit):
+        return None
+    unknown = "、".join(k for k, v in parts.items() if v.is_nan())
+    message = (f"{ta.label}“{row_label(ra)}”行“{column_label(ta, ca)}”列为 {fmt(whole)}{unit}，而{where}之和已为 "
+               f"{fmt(printed)}{unit}，超出 {fmt(printed - whole)}{unit}（{unknown}未列示，未列示不等于零，"
+               "但各部分不能超过合计）。")
+    return Hit(message=message, location=cell_location(ta, ra, ca), subject=ra.key, stated=whole, expected=printed,
+               inputs={**known, "未列示": unknown})
 
 
 @_xrule("X.T3T5.BOUND", "一般公共预算的基本/项目支出不超过部门全部的基本/项目支出", "fatal",
