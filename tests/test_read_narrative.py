@@ -45,6 +45,17 @@ def test_direction_words_sign_change_and_rate(ctx):
     assert s.location == LOC
 
 
+
+@pytest.mark.parametrize("option", ["增加（减少）", "增长(下降)", "增（减）", "减少（增加）"])
+def test_a_direction_option_left_in_is_a_change_of_unknown_direction(ctx, option):
+    sts = parse_paragraph("expenditure", f"基本支出100.50万元，比上年预算{option}10万元，主要原因是：人员减少。", ctx, LOC)
+    s = one(sts, "expenditure:basic")
+    assert s.amount == D("100.50") and s.change is not None and s.change.is_nan()  # stated, direction unknown
+    assert s.change_word == option.replace("（", "(").replace("）", ")")
+    # an ordinary change stays what it says
+    sts = parse_paragraph("expenditure", "基本支出100.50万元，比上年预算增加10万元。", ctx, LOC)
+    assert one(sts, "expenditure:basic").change == D(10)
+
 def test_reason_in_the_next_sentence_and_full_width_forms(ctx):
     text = "一般公共预算拨款合计１２０万元，其中：基本支出100万元，比上年预算增加 10 万元，增长 11.11 %。主要原因是：人员增加。项目支出20万元，比上年预算减少5万元，下降20%。"
     sts = parse_paragraph("general", text, ctx, LOC)

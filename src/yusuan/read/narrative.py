@@ -21,6 +21,9 @@ from yusuan.read.names import NameIndex
 NUM = r"(\d[\d,]*(?:\.\d+)?|\.\d+)"
 _NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "下降率为"}
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|新增)" + NUM + r"万元")
+# 增加(减少)X万元 / 增(减)X万元: a template's choice of direction left unmade
+_OPTION_CHANGE = re.compile(r"((?:增加|增长|增)\((?:减少|下降|减)\)|(?:减少|下降|减)\((?:增加|增长|增)\))" + NUM + r"万元")
+UNKNOWN_CHANGE = Decimal("NaN")
 _RATE = re.compile(r"(增长|下降|增加|减少|降低|上升|增幅|降幅|减幅|涨幅|增长率为|下降率为)" + NUM + r"%")
 _SHARE = re.compile(r"占(?:比)?" + NUM + r"%")
 _LAST_YEAR = re.compile(r"(?:上年(?:预算|预算数|决算数)?|\d{4}年当年预算执行数|上年预算执行数)(?:为|是)" + NUM + r"万元")
@@ -98,6 +101,11 @@ def segment_figures(seg: str) -> Figures:
     for m in _CHANGE.finditer(seg):
         sign = -1 if m.group(1) in _NEGATIVE else 1
         f.change, f.change_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
+    for m in _OPTION_CHANGE.finditer(seg):
+        # a template's option left in (增加(减少)X万元): the change is stated, its direction unknown — not
+        # "no comparison"; the option itself is W.TEMPLATE's finding
+        if f.change is None:
+            f.change, f.change_word = UNKNOWN_CHANGE, m.group(1); spans.append(m.span())
     for m in _RATE.finditer(seg):
         sign = -1 if m.group(1) in _NEGATIVE else 1
         f.rate, f.rate_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
