@@ -31,7 +31,7 @@ from yusuan.web.jobmodels import AuditJob, Batch, JobStatus, Match, PublishedFil
 from yusuan.web.models import Bureau, Department
 from yusuan.web.views import guard
 
-MATCH_THRESHOLD = 0.85   # at or above: matched; below: the reviewer confirms
+MATCH_THRESHOLD = 0.9    # at or above: matched; below: the reviewer confirms (教育局 vs 体育局 is 0.83)
 AMBIGUOUS_MARGIN = 0.05  # two departments this close: the reviewer decides
 KINDS = {".pdf": "PDF", ".docx": "Word"}
 MAX_FILES = 500
