@@ -27,7 +27,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import close_old_connections
 from django.utils import timezone
 
 from yusuan.web.jobmodels import AuditJob, JobStatus
@@ -83,7 +82,7 @@ def run_audit_job(job_id: int) -> str:
     """The task the worker runs (also called directly in sync mode)."""
     from django_q.exceptions import TimeoutException
 
-    close_old_connections()
+    # (the worker closes stale connections before each task itself; closing here would end a sync-mode caller's transaction)
     job = AuditJob.objects.select_related("file", "file__batch").filter(pk=job_id).first()
     if job is None or job.status == JobStatus.DONE:
         return "gone"
