@@ -48,6 +48,17 @@ MATRIX = {
     "public": ("get", ALL),
     "version": ("get", ALL),
     "download": ("get", ALL),
+    # the bureau's overview and published documents made elsewhere (tests/test_web_jobs.py)
+    "overview": ("get", {"reviewer", "publisher", "admin"}),
+    "overview_export": ("get", {"reviewer", "publisher", "admin"}),
+    "deadline": ("post", {"admin"}),
+    "bureau_uploads": ("get", {"reviewer", "admin"}),
+    "batch": ("get", {"reviewer", "admin"}),
+    "published_file": ("get", {"reviewer", "admin"}),
+    "confirm": ("post", {"reviewer", "admin"}),
+    "retry": ("post", {"reviewer", "admin"}),
+    "page_picture": ("get", {"reviewer", "admin"}),
+    "annotated": ("get", {"reviewer", "admin"}),
     # the portal (tests/test_portal.py): public by construction, it reads published versions only
     "catalogue": ("get", ALL),
     "search": ("get", ALL),
@@ -77,7 +88,9 @@ MATRIX = {
 PK_OF = {"version": "version", "download": "version", "document": "version", "get_version": "version",
          "version_tables": "version", "version_findings": "version", "version_figures": "version",
          "region": "region", "get_region": "region", "department": "dept", "compare": "dept", "get_department": "dept",
-         "department_comparison": "dept"}
+         "department_comparison": "dept", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau",
+         "bureau_uploads": "bureau", "batch": "batch", "published_file": "pfile", "confirm": "pfile", "retry": "pfile",
+         "page_picture": "pfile", "annotated": "pfile"}
 
 
 def url_names() -> list[tuple[str, list[str]]]:
@@ -137,10 +150,18 @@ class PermissionMatrix(Base):
                               tables=cls.package.tables)
         cls.version.xlsx.save("v.xlsx", ContentFile(b"PK fake"), save=False)
         cls.version.save()
+        from yusuan.web.models import AuditJob, Batch, Match, PublishedFile
+
+        cls.batch = Batch.objects.create(bureau=cls.bureau, name="各部门.zip", year=2023)
+        cls.pfile = PublishedFile(batch=cls.batch, name="自然资源局.pdf", department=cls.dept, match=Match.MATCHED)
+        cls.pfile.file.save("自然资源局.pdf", ContentFile(b"%PDF-1.4 broken"), save=False)
+        cls.pfile.save()
+        AuditJob.objects.create(file=cls.pfile, status="done", pages=[{"page": 1, "image": "none.png", "findings": []}])
 
     def args_for(self, names: list[str], short: str = "") -> dict:
-        objects = {"version": self.version, "region": self.dept.bureau.region, "dept": self.dept, "package": self.package}
-        values = {"pk": objects[PK_OF.get(short, "package")].pk, "fmt": "xlsx",
+        objects = {"version": self.version, "region": self.dept.bureau.region, "dept": self.dept, "package": self.package,
+                   "bureau": self.bureau, "batch": self.batch, "pfile": self.pfile}
+        values = {"pk": objects[PK_OF.get(short, "package")].pk, "fmt": "xlsx", "page": 1,
                   "slug": f"{self.package.year}-region{self.dept.bureau.region.pk}", "name": "figures.csv"}
         return {n: values[n] for n in names}
 

@@ -13,6 +13,7 @@ django = pytest.importorskip("django", reason="the web extra is not installed (p
 _DATA = tempfile.mkdtemp(prefix="yusuan-webtest-")
 os.environ.setdefault("YUSUAN_DATA", _DATA)
 os.environ.setdefault("YUSUAN_PUBLISH_FORMATS", "xlsx")  # the fastest renderer; the formats are render's own tests
+os.environ.setdefault("YUSUAN_JOBS_SYNC", "1")  # background jobs run at once (tests/test_web_jobs.py also runs a real worker)
 os.environ["DJANGO_SETTINGS_MODULE"] = "yusuan.web.settings"
 django.setup()
 

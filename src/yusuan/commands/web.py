@@ -72,6 +72,7 @@ def serve(
     port: int = typer.Option(8000, "--port", help="端口"),
     debug: bool = typer.Option(False, "--debug", help="调试模式（Django 开发服务器，显示出错详情；勿用于生产）"),
     threads: int = typer.Option(8, "--threads", help="处理请求的线程数"),
+    workers: int = typer.Option(1, "--workers", help="后台审核任务的工作进程数（0：不启动，另行运行 yusuan worker）"),
 ) -> None:
     """启动网页应用：自动迁移数据库，空库时载入演示数据，用 waitress 提供服务。"""
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -88,17 +89,63 @@ def serve(
                       highlight=False)
             raise typer.Exit(2)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
+    worker = None if debug and not workers else _start_worker(workers)
     console.print(f"预算公开平台已启动：{url}  （按 Ctrl+C 停止）", highlight=False)
     if debug:
         from django.core.management import call_command
 
-        call_command("runserver", f"{host}:{port}", use_reloader=False)
+        try:
+            call_command("runserver", f"{host}:{port}", use_reloader=False)
+        finally:
+            _stop_worker(worker)
         return
     from waitress import serve as waitress_serve
 
     from yusuan.web.wsgi import application
 
-    waitress_serve(application, host=host, port=port, threads=threads, ident="yusuan", _quiet=True)
+    try:
+        waitress_serve(application, host=host, port=port, threads=threads, ident="yusuan", _quiet=True)
+    finally:
+        _stop_worker(worker)
+
+
+def _start_worker(workers: int):
+    """The job worker as a child process (its own database connections; no threads in the web process)."""
+    import subprocess
+
+    if workers <= 0:
+        return None
+    env = {**os.environ, "YUSUAN_WORKERS": str(workers)}
+    proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "worker", "--quiet"], env=env)
+    console.print(f"后台审核任务进程已启动（{workers} 个工作进程，进程号 {proc.pid}）", highlight=False)
+    return proc
+
+
+def _stop_worker(proc) -> None:
+    import subprocess
+
+    if proc is None or proc.poll() is not None:
+        return
+    proc.terminate()
+    try:
+        proc.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@app.command()
+def worker(
+    quiet: bool = typer.Option(False, "--quiet", help="不显示数据库信息"),
+) -> None:
+    """运行后台审核任务进程（django-q2，以数据库为队列；yusuan serve 会自动启动一个）。"""
+    _setup()
+    from django.core.management import call_command
+
+    from django.conf import settings
+
+    console.print(f"后台任务进程：{settings.Q_CLUSTER['workers']} 个工作进程，单个任务时限 {settings.JOB_TIMEOUT} 秒"
+                  f"，失败后最多运行 {settings.JOB_ATTEMPTS} 次（按 Ctrl+C 停止）", highlight=False)
+    call_command("qcluster")
 
 
 @app.command()

@@ -181,8 +181,8 @@ class AuditLog(models.Model):
     note = models.TextField("说明", blank=True)
 
     ACTIONS = {"upload": "上传数据", "demo": "载入演示数据", "correct": "开始更正", "submit": "提交", "return": "退回",
-               "approve": "审核通过", "publish": "发布", "comment": "意见"}
-    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见"}
+               "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期"}
+    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期"}
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -198,3 +198,7 @@ class AuditLog(models.Model):
         if self.pk is not None:
             raise ImmutableError("审计记录不可修改")
         super().save(*args, **kwargs)
+
+
+# the bureau's deadlines, uploaded batches and audit jobs (web/jobmodels.py)
+from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401

@@ -8,7 +8,7 @@ the state, so the permission test can check every URL × role on one fixture.
 
 from __future__ import annotations
 
-from yusuan.web.models import Department, Package, Role, State, Version
+from yusuan.web.models import Bureau, Department, Package, Role, State, Version
 
 PUBLIC = "public"            # anyone, anonymous included
 SIGNED_IN = "signed_in"      # any signed-in user
@@ -68,6 +68,10 @@ def allowed(user, action: str, obj=None) -> bool:
         return True
     if isinstance(obj, Version):
         obj = obj.package
+    if hasattr(obj, "perm_bureau"):  # an uploaded batch, its files and jobs belong to the bureau
+        obj = obj.perm_bureau
+    if isinstance(obj, Bureau) or action in BUREAU_ACTIONS:
+        return bureau_allowed(user, action, obj)
     if not isinstance(obj, Package):
         return False
     r = role(user)
@@ -101,3 +105,35 @@ STATE_ACTIONS = {
 def state_allows(package: Package, action: str) -> bool:
     states = STATE_ACTIONS.get(action)
     return states is None or package.state in states
+
+
+# ------------------------------------------------------------------ the bureau's own work
+BATCH = "batch"              # upload zips of published documents made elsewhere, see them and their audits
+OVERVIEW = "overview"        # the bureau's overview of its departments (and its exports)
+BUREAU_ADMIN = "bureau_admin"  # the bureau's deadlines, importing its organisation tree
+BUREAU_ACTIONS = {BATCH, OVERVIEW, BUREAU_ADMIN}
+
+BUREAU_ROLE_ACTIONS = {
+    Role.REVIEWER: {BATCH, OVERVIEW},
+    Role.PUBLISHER: {OVERVIEW},
+    Role.ADMIN: {BATCH, OVERVIEW, BUREAU_ADMIN},
+}
+
+
+def bureau_allowed(user, action: str, bureau: Bureau | None) -> bool:
+    """``action`` on a bureau (``None``: some bureau of the user's — e.g. the organisation import,
+    whose rows name the bureaus and are checked one by one with ``bureau_allowed``)."""
+    r = role(user)
+    if r is None or action not in BUREAU_ROLE_ACTIONS.get(r, set()):
+        return False
+    m = membership(user)
+    if r == Role.ADMIN and (m is None or m.bureau_id is None):
+        return True
+    if bureau is None:
+        return m is not None and m.bureau_id is not None
+    return m is not None and m.bureau_id == bureau.id
+
+
+def visible_bureaus(user, action: str = OVERVIEW):
+    return [b for b in Bureau.objects.select_related("region").order_by("region__name", "name")
+            if bureau_allowed(user, action, b)]

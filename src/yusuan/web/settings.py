@@ -9,6 +9,11 @@ YUSUAN_HTTPS       1 behind HTTPS: secure cookies, HSTS, redirect to https (chec
 YUSUAN_ALLOWED_HOSTS  comma-separated (default 127.0.0.1,localhost)
 YUSUAN_PUBLISH_FORMATS  formats rendered on publication (default docx,pdf,xlsx)
 YUSUAN_UPLOAD_MAX_MB   largest accepted upload (default 20)
+YUSUAN_ZIP_MAX_MB      largest accepted zip of published documents (default 200)
+YUSUAN_JOB_TIMEOUT     seconds one background audit may run before its worker is killed (default 300)
+YUSUAN_JOB_ATTEMPTS    runs of a job that crashed before it is given up (default 3)
+YUSUAN_WORKERS         worker processes of `yusuan worker` / `yusuan serve` (default 1)
+YUSUAN_JOBS_SYNC       1: run background jobs at once in the calling process (tests, debugging)
 """
 
 from __future__ import annotations
@@ -51,6 +56,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django_q",
     "yusuan.web",
 ]
 
@@ -83,6 +89,11 @@ TEMPLATES = [{
 
 DATABASES = {"default": dj_database_url.parse(
     os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'yusuan.sqlite3'}", conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # the web server and the job worker (another process) share the file: wait for a lock instead of
+    # failing at once, let readers go on while one writes (WAL), take the write lock when a transaction starts
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"})
 
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
 
@@ -105,6 +116,7 @@ LOGOUT_REDIRECT_URL = "web:public"
 UPLOAD_MAX_MB = int(os.environ.get("YUSUAN_UPLOAD_MAX_MB", "20"))
 DATA_UPLOAD_MAX_MEMORY_SIZE = UPLOAD_MAX_MB * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+ZIP_MAX_MB = int(os.environ.get("YUSUAN_ZIP_MAX_MB", "200"))
 PUBLISH_FORMATS = [f.strip() for f in os.environ.get("YUSUAN_PUBLISH_FORMATS", "docx,pdf,xlsx").split(",") if f.strip()]
 
 SESSION_COOKIE_AGE = 8 * 3600
@@ -128,4 +140,22 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "loggers": {"django.request": {"handlers": ["console"], "level": "ERROR"}},
+}
+
+# background jobs (web/jobs.py): django-q2 with the database as broker, so no extra server is needed;
+# a job running longer than JOB_TIMEOUT is killed, a crashed one is delivered again after `retry`
+JOB_TIMEOUT = int(os.environ.get("YUSUAN_JOB_TIMEOUT", "300"))
+JOB_ATTEMPTS = int(os.environ.get("YUSUAN_JOB_ATTEMPTS", "3"))
+Q_CLUSTER = {
+    "name": "yusuan",
+    "orm": "default",
+    "workers": int(os.environ.get("YUSUAN_WORKERS", "1")),
+    "timeout": JOB_TIMEOUT,
+    "retry": JOB_TIMEOUT + 30,
+    "max_attempts": JOB_ATTEMPTS,
+    "poll": 1,
+    "catch_up": False,
+    "save_limit": 500,
+    "label": "后台任务",
+    "sync": os.environ.get("YUSUAN_JOBS_SYNC", "") in ("1", "true", "yes"),
 }

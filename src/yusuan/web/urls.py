@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import portal, views
+from yusuan.web import overview, portal, uploads, views
 from yusuan.web.api import api
 
 web_patterns = [
@@ -17,6 +17,18 @@ web_patterns = [
     path("package/<int:pk>/comment/", views.comment, name="comment"),
     path("package/<int:pk>/history/", views.history, name="history"),
     path("package/<int:pk>/workbook.xlsx", views.workbook, name="workbook"),
+    # the bureau's overview (web/overview.py)
+    path("bureau/<int:pk>/overview/", overview.overview, name="overview"),
+    path("bureau/<int:pk>/overview.<str:fmt>", overview.export, name="overview_export"),
+    path("bureau/<int:pk>/deadline/", overview.set_deadline, name="deadline"),
+    # published documents made elsewhere (web/uploads.py)
+    path("bureau/<int:pk>/uploads/", uploads.bureau_uploads, name="bureau_uploads"),
+    path("batch/<int:pk>/", uploads.batch, name="batch"),
+    path("published-file/<int:pk>/", uploads.published_file, name="published_file"),
+    path("published-file/<int:pk>/confirm/", uploads.confirm, name="confirm"),
+    path("published-file/<int:pk>/retry/", uploads.retry, name="retry"),
+    path("published-file/<int:pk>/page/<int:page>.png", uploads.page_picture, name="page_picture"),
+    path("published-file/<int:pk>/annotated", uploads.annotated, name="annotated"),
     path("public/", portal.home, name="public"),
     path("public/catalogue/", portal.cached_public(views.catalogue), name="catalogue"),
     path("public/search/", portal.search, name="search"),

@@ -120,7 +120,8 @@ def dashboard(request):
     counts = {label: sum(1 for r in rows if r["p"].state == value) for value, label in State.choices}
     m = perms.membership(request.user)
     scope = (m.department.name if m and m.department else m.bureau.name if m and m.bureau else "全部")
-    return render(request, "web/dashboard.html", {"rows": rows, "counts": counts, "scope": scope})
+    return render(request, "web/dashboard.html", {"rows": rows, "counts": counts, "scope": scope,
+                                                  "bureaus": perms.visible_bureaus(request.user)})
 
 
 # ------------------------------------------------------------------ package
