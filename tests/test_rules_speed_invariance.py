@@ -4,7 +4,7 @@ Findings of every rule on three fixed inputs are compared with snapshots recorde
 (scripts/snapshot_findings.py; re-run it only when findings are *meant* to change, and review the diff):
 (a) the Changji example composed from its facts, (b) the reference text as read by ``yusuan.read``
 (frozen into tests/data so that reader changes do not move it; the live read is compared too while
-it still reads the same), (c) the synthetic disclosure of ``yusuan.rules.testing``.
+it still reads the same), (c) the synthetic disclosure of ``yusuan.rules.testing``, (d) four ``synth make`` documents (frozen too).
 """
 
 from __future__ import annotations
@@ -65,6 +65,14 @@ def test_reference_as_read_now_unchanged():
     if live.model_dump() != snap.frozen_reference().model_dump():
         pytest.skip("读取器的结果已变化（与冻结的披露不同）；规则不变性由冻结的披露检验")
     _assert_same("reference", snap.findings_of(live))
+
+
+def test_synth_make_findings_unchanged():
+    """Four ``synth make`` documents (both regions, several layout variants, one injected error each), frozen
+    as composed: their findings, document by document, are those recorded before the speed work."""
+    records = snap.synth_findings()
+    assert {r["document"] for r in records} == set(snap.SYNTH_DOCUMENTS)
+    _assert_same("synth_make", records)
 
 
 def test_a_changed_figure_is_caught():
