@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +14,8 @@ Category = Literal[
     "within-table", "cross-table", "text-vs-table", "year-over-year", "catalogue", "completeness",
     "performance", "facts", "text", "reading",
 ]
+SEVERITIES = frozenset(get_args(Severity))
+CATEGORIES = frozenset(get_args(Category))
 
 
 class Finding(BaseModel):
