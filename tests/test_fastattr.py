@@ -1,4 +1,4 @@
-"""yusuan.disclosure.fastattr: the disclosure models read their attributes with the plain getter, and answer
+"""yusuan.fastattr: the disclosure, facts and finding models read their attributes with the plain getter, and answer
 exactly as pydantic's ``__getattr__`` did (values, private attributes, errors)."""
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ import pytest
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 import yusuan.disclosure as disclosure
-from yusuan.disclosure import Cell, Disclosure, Row, Table, fastattr
+from yusuan import fastattr
+from yusuan.disclosure import Cell, Disclosure, Row, Table
 
 CPYTHON = sys.implementation.name == "cpython"
 
