@@ -234,3 +234,20 @@ def test_findings_built_without_validation_equal_validated_ones(monkeypatch):
                    {"difference": Decimal("Infinity")}, {"inputs": {"a": None}}):
         assert not registry._already_valid({**base, **change}), change
     assert isinstance(Finding(**{**base, "stated": 1}).stated, Decimal)  # what the slow path does instead
+
+
+def test_numbering_stripped_by_one_match_equals_sub():
+    """``tables_common.strip_numbering`` (one anchored match) gives exactly ``pattern.sub("", text)`` for the
+    two row-numbering patterns, on row names of the snapshots and on random numbering-like text."""
+    import random
+
+    from yusuan.rules import tables_common, tables_statements
+
+    names = [r.name for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for t in d.tables for r in t.rows]
+    rng = random.Random(3)
+    alphabet = list("一二三四五六七八九十0123456789、.．（()） 　\t其中：支出") + ["一、", "（一）", "1.", "(2)"]
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for pattern in (tables_common._NUMBERING, tables_statements._NUMBERING):
+        assert sum(bool(pattern.match(n)) for n in names) > 500
+        for n in names:
+            assert tables_common.strip_numbering(pattern, n) == pattern.sub("", n), repr(n)
