@@ -4,7 +4,7 @@ Findings of every rule on three fixed inputs are compared with snapshots recorde
 (scripts/snapshot_findings.py; re-run it only when findings are *meant* to change, and review the diff):
 (a) the Changji example composed from its facts, (b) the reference text as read by ``yusuan.read``
 (frozen into tests/data so that reader changes do not move it; the live read is compared too while
-it still reads the same), (c) the synthetic disclosure of ``yusuan.rules.testing``.
+it still reads the same), (c) the synthetic disclosure of ``yusuan.rules.testing``, (d) four ``synth make`` documents (frozen too).
 """
 
 from __future__ import annotations
@@ -65,6 +65,14 @@ def test_reference_as_read_now_unchanged():
     if live.model_dump() != snap.frozen_reference().model_dump():
         pytest.skip("读取器的结果已变化（与冻结的披露不同）；规则不变性由冻结的披露检验")
     _assert_same("reference", snap.findings_of(live))
+
+
+def test_synth_make_findings_unchanged():
+    """Four ``synth make`` documents (both regions, several layout variants, one injected error each), frozen
+    as composed: their findings, document by document, are those recorded before the speed work."""
+    records = snap.synth_findings()
+    assert {r["document"] for r in records} == set(snap.SYNTH_DOCUMENTS)
+    _assert_same("synth_make", records)
 
 
 def test_a_changed_figure_is_caught():
@@ -194,3 +202,52 @@ def test_year_patterns_with_lookbehind_after_the_first_digits_match_the_same(mod
     assert sum(bool(found(plain_re, t)) for t in texts) > 50
     for t in texts:
         assert found(fast, t) == found(plain_re, t), repr(t)
+
+
+def test_findings_built_without_validation_equal_validated_ones(monkeypatch):
+    """``registry.to_finding`` skips pydantic's validation when the values are already of their fields' exact
+    types: on every input above the findings (every field, and which fields are set) equal validated ones,
+    and a value validation would change (an int, a NaN) still goes through validation."""
+    from decimal import Decimal
+
+    from yusuan.findings import Finding
+    from yusuan.rules import registry
+    from yusuan.rules.engine import check_disclosure
+
+    inputs = [snap.synthetic_inputs(), (snap.frozen_reference(), None)] + [(d, None) for d in snap.frozen_synth_documents()]
+    if EXAMPLE.exists():
+        inputs.append(snap.example_inputs())
+
+    def dumped(report):
+        return [(f.model_dump(mode="json"), sorted(f.model_fields_set)) for f in report.findings]
+
+    fast = [dumped(check_disclosure(d, package=p)) for d, p in inputs]
+    monkeypatch.setattr(registry, "_already_valid", lambda fields: False)
+    slow = [dumped(check_disclosure(d, package=p)) for d, p in inputs]
+    assert sum(map(len, fast)) > 100
+    assert fast == slow
+    monkeypatch.undo()
+    base = dict(rule="X", severity="info", category="text", message="m", location=None, subject=None, stated=None,
+                expected=None, difference=None, inputs={}, quote=None, quote_row=None)
+    assert registry._already_valid(base)
+    for change in ({"stated": 1}, {"expected": Decimal("NaN")}, {"inputs": {"a": 1.5}}, {"severity": "bad"},
+                   {"difference": Decimal("Infinity")}, {"inputs": {"a": None}}):
+        assert not registry._already_valid({**base, **change}), change
+    assert isinstance(Finding(**{**base, "stated": 1}).stated, Decimal)  # what the slow path does instead
+
+
+def test_numbering_stripped_by_one_match_equals_sub():
+    """``tables_common.strip_numbering`` (one anchored match) gives exactly ``pattern.sub("", text)`` for the
+    two row-numbering patterns, on row names of the snapshots and on random numbering-like text."""
+    import random
+
+    from yusuan.rules import tables_common, tables_statements
+
+    names = [r.name for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for t in d.tables for r in t.rows]
+    rng = random.Random(3)
+    alphabet = list("一二三四五六七八九十0123456789、.．（()） 　\t其中：支出") + ["一、", "（一）", "1.", "(2)"]
+    names += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 12))) for _ in range(5000)]
+    for pattern in (tables_common._NUMBERING, tables_statements._NUMBERING):
+        assert sum(bool(pattern.match(n)) for n in names) > 500
+        for n in names:
+            assert tables_common.strip_numbering(pattern, n) == pattern.sub("", n), repr(n)

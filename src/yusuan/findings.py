@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Literal
+from typing import Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -14,6 +14,8 @@ Category = Literal[
     "within-table", "cross-table", "text-vs-table", "year-over-year", "catalogue", "completeness",
     "performance", "facts", "text", "reading",
 ]
+SEVERITIES = frozenset(get_args(Severity))
+CATEGORIES = frozenset(get_args(Category))
 
 
 class Finding(BaseModel):
@@ -32,3 +34,9 @@ class Finding(BaseModel):
     quote: str | None = Field(default=None, description="the printed text the finding read, exactly as printed "
                                                        "(a cell's text, a statement's clause); None when no one place")
     quote_row: str | None = Field(default=None, description="the printed name of the row a quoted cell is in")
+
+
+# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
+from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
+
+PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

@@ -163,6 +163,28 @@ def _stamp(path: Path) -> tuple[str, int, int] | None:
     return (str(path), stat.st_size, stat.st_mtime_ns)
 
 
+@lru_cache(maxsize=8)
+def _catalog_folder(yusuan_home: str | None, home: str | None) -> str:
+    """``user_home() / "catalog"`` as a string, for the environment's two variables (pure: cached)."""
+    return str(user_home() / "catalog")
+
+
+def _stamps(kind: Kind, year: int) -> tuple[tuple[str, int, int] | None, tuple[str, int, int] | None]:
+    """(``_stamp(imported_path(kind, year))``, ``_stamp(merged_path(kind, year))``) with plain strings and
+    ``os.stat``: ``load`` runs several times per check, and building the paths cost more than the stats."""
+    folder = _catalog_folder(os.environ.get("YUSUAN_HOME"), os.environ.get("HOME"))
+    out = []
+    for name in (f"{kind}-{year}.csv", f"{kind}-{year}.merge.csv"):
+        path = os.path.join(folder, name)
+        try:
+            stat = os.stat(path)
+        except FileNotFoundError:
+            out.append(None)
+            continue
+        out.append((path, stat.st_size, stat.st_mtime_ns))
+    return out[0], out[1]
+
+
 def load(kind: Kind, year: int) -> Catalog:
     """The catalogue for a budget year: an imported complete edition if present, else the bundled one with
     whatever was merged into it for that year.
@@ -171,7 +193,7 @@ def load(kind: Kind, year: int) -> Catalog:
     may call this per cell; the cache key includes the imported files' size and mtime, so an
     edition imported later is picked up at once.
     """
-    return _load(kind, year, _stamp(imported_path(kind, year)), _stamp(merged_path(kind, year)))
+    return _load(kind, year, *_stamps(kind, year))
 
 
 def _bundled_for(kind: Kind, year: int) -> tuple[str, bool, dict[str, Entry]]:

@@ -124,14 +124,14 @@ def function_depth(ctx: Context) -> Iterator[Hit]:
     sums report that, as possibly unlisted rows)."""
     everywhere = [r.code for kind in FUNCTION_TABLES if (t := ctx.table(kind)) is not None
                   for r in t.rows if r.key.startswith("f:") and r.code]
+    # Every leading part of the 5- and 7-digit codes: "some code of that length starts with this
+    # row's code" is then one set lookup per row, not a scan of all codes (rows × codes per table).
+    # The codes are those of every function table, so the sets are built once, not once per table.
+    heads = {n: {c[:k] for c in everywhere if len(c) == n for k in range(n + 1)} for n in (5, 7)}
     for kind in FUNCTION_TABLES:
         table = ctx.table(kind)
         if table is None:
             continue
-        codes = everywhere
-        # Every leading part of the 5- and 7-digit codes: "some code of that length starts with this
-        # row's code" is then one set lookup per row, not a scan of all codes (rows × codes per table).
-        heads = {n: {c[:k] for c in codes if len(c) == n for k in range(n + 1)} for n in (5, 7)}
         for row in table.rows:
             if not row.key.startswith("f:") or not row.code or not _nonzero(table, row):
                 continue

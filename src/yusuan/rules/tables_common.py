@@ -143,7 +143,14 @@ def printed_name(row: Row) -> str:
     code = code_of(row)
     if code and name.startswith(code):
         name = name[len(code):]
-    return _NUMBERING.sub("", name).strip()
+    return strip_numbering(_NUMBERING, name).strip()
+
+
+def strip_numbering(pattern: re.Pattern, text: str) -> str:
+    """``pattern.sub("", text)`` for a pattern anchored at the start (``^``, no MULTILINE) that cannot match
+    empty: it can only match once, at 0, so one ``match`` does it without ``sub`` trying every position."""
+    m = pattern.match(text)
+    return text[m.end():] if m else text
 
 
 def printed_name_of(ctx: Context, row: Row) -> str:

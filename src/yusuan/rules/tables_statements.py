@@ -16,7 +16,7 @@ from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     TABLE_IDS, UNKNOWN, ZERO, amount, cell_location, column_identity, column_label, dropped_columns, dropped_rows,
-    listed, mismatch, row_label, unlisted,
+    listed, mismatch, row_label, strip_numbering, unlisted,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -135,7 +135,7 @@ _NUMBERING = re.compile(r"^\s*(?:[0-9]+[.、．]|[一二三四五六七八九十
 def _label(table: Table, key: str) -> str:
     row = table.row(key)
     if row is not None:
-        text = _NUMBERING.sub("", row_label(row)).replace(" ", "")
+        text = strip_numbering(_NUMBERING, row_label(row)).replace(" ", "")
         return text.removeprefix("其中：").removeprefix("其中:") or KEY_LABELS.get(key, key)
     return KEY_LABELS.get(key, key)
 
