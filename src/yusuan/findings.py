@@ -34,9 +34,3 @@ class Finding(BaseModel):
     quote: str | None = Field(default=None, description="the printed text the finding read, exactly as printed "
                                                        "(a cell's text, a statement's clause); None when no one place")
     quote_row: str | None = Field(default=None, description="the printed name of the row a quoted cell is in")
-
-
-# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
-from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

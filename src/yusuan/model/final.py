@@ -231,9 +231,3 @@ class FinalAccount(Strict):
 def is_final_data(data: object) -> bool:
     """Whether loaded package data is a final account (``account: final`` at the top)."""
     return isinstance(data, dict) and data.get("account") == "final"
-
-
-# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
-from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

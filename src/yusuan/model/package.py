@@ -302,9 +302,3 @@ class BudgetPackage(Strict):
         if dupes:
             raise ValueError(f"项目名称重复：{', '.join(dupes)}")
         return self
-
-
-# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
-from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

@@ -169,9 +169,3 @@ class PerformanceTable(BaseModel):
     def weighted(self) -> bool:
         """Whether the template prints weights at all (the area and detail templates do not)."""
         return any(i.weight is not None for i in self.indicators)
-
-
-# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
-from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

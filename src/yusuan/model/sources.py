@@ -113,9 +113,3 @@ def label_of(key: str) -> str:
     if key in GROUP_LABELS:
         return GROUP_LABELS[key]
     return SOURCE_LABELS[Source(key)]
-
-
-# The checks read these models' attributes many times per package: plain reads (see ``yusuan.fastattr``).
-from yusuan.fastattr import models_of, plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(*models_of(globals()))

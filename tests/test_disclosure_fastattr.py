@@ -1,4 +1,4 @@
-"""yusuan.fastattr: the disclosure, facts and finding models read their attributes with the plain getter, and answer
+"""yusuan.disclosure.fastattr: the disclosure models read their attributes with the plain getter, and answer
 exactly as pydantic's ``__getattr__`` did (values, private attributes, errors)."""
 
 from __future__ import annotations
@@ -12,8 +12,7 @@ import pytest
 from pydantic import BaseModel, ConfigDict, PrivateAttr
 
 import yusuan.disclosure as disclosure
-from yusuan import fastattr
-from yusuan.disclosure import Cell, Disclosure, Row, Table
+from yusuan.disclosure import Cell, Disclosure, Row, Table, fastattr
 
 CPYTHON = sys.implementation.name == "cpython"
 

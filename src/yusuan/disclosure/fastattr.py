@@ -1,4 +1,4 @@
-"""Plain attribute reads for the disclosure, facts and finding models (a check reads ~100,000 model attributes).
+"""Plain attribute reads for the disclosure models (the checks read ~100,000 attributes per package).
 
 pydantic's ``BaseModel`` defines ``__getattr__`` (for private attributes and extra fields). A class with a
 ``__getattr__`` anywhere in its MRO gets CPython's ``slot_tp_getattr_hook`` as its attribute getter, and the
@@ -83,7 +83,7 @@ def _private_reader(name: str) -> property:
         except (KeyError, TypeError):
             raise AttributeError(f"{type(self).__name__!r} object has no attribute {name!r}") from None
 
-    return property(read, doc=f"private attribute {name} (see yusuan.fastattr)")
+    return property(read, doc=f"private attribute {name} (see yusuan.disclosure.fastattr)")
 
 
 def plain_attribute_access(*classes: type) -> list[type]:
@@ -101,12 +101,3 @@ def plain_attribute_access(*classes: type) -> list[type]:
         ctypes.c_void_p.from_address(id(cls) + _SLOT * ctypes.sizeof(ctypes.c_void_p)).value = generic
         changed.append(cls)
     return changed
-
-
-def models_of(namespace: dict) -> list[type]:
-    """The pydantic models a module defines (``models_of(globals())``), for ``plain_attribute_access``."""
-    from pydantic import BaseModel
-
-    name = namespace["__name__"]
-    return [v for v in namespace.values()
-            if isinstance(v, type) and issubclass(v, BaseModel) and v is not BaseModel and v.__module__ == name]
