@@ -243,10 +243,3 @@ class Disclosure(BaseModel):
 
     def statements(self, prefix: str = "") -> list[Statement]:
         return [st for s in self.sections for st in s.statements() if st.subject.startswith(prefix)]
-
-
-# The checks read these models' attributes ~100,000 times per package: plain reads (see ``fastattr``).
-from yusuan.disclosure.fastattr import plain_attribute_access  # noqa: E402
-
-PLAIN_ATTRIBUTE_ACCESS = plain_attribute_access(Location, Cell, Column, Row, Table, Statement, Paragraph, Section,
-                                                PrintedPerformance, Disclosure)
