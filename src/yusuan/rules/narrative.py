@@ -560,9 +560,3 @@ def project_allocation(ctx: Context) -> Iterator[Hit]:
                 location=alloc[0].location, subject=f"project:{name}:allocation", stated=total, expected=stated,
                 inputs={f"分配{i}": amount_wan(a.statement) for i, a in enumerate(alloc, start=1)},
             )
-
-
-# Imported for registration: the share and text-arithmetic rules live beside this module.
-from yusuan.rules import narrative_shares as _shares  # noqa: E402,F401
-from yusuan.rules import narrative_sums as _sums  # noqa: E402,F401
-from yusuan.rules import narrative_yoy as _yoy  # noqa: E402,F401

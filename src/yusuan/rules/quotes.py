@@ -148,7 +148,7 @@ def quote(index: QuoteIndex, location: Location | None, subject: str | None,
 # ------------------------------------------------------------------ tables
 
 def _table_quote(index: QuoteIndex, loc: Location, subject: str | None) -> tuple[str | None, str | None] | None:
-    from yusuan.rules.tables_common import row_label
+    from yusuan.rules.labels import row_label
 
     table = index.table(loc.table)
     if table is None:

@@ -12,6 +12,7 @@ from typing import Iterable, Iterator
 from yusuan.amounts import fmt_amount
 from yusuan.disclosure import Location, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
+from yusuan.rules.labels import row_label  # noqa: F401 - re-exported: the table rules name rows with it
 from yusuan.rules.registry import UNKNOWN, Context, Hit, Settings, printed_columns
 
 ZERO = Decimal(0)
@@ -110,13 +111,6 @@ def column_label(table: Table, column: str) -> str:
         if c.key == column:
             return c.label
     return column
-
-
-def row_label(row: Row) -> str:
-    name = row.name.strip()
-    if row.code and not name.startswith(row.code):
-        return f"{row.code} {name}".strip()
-    return name or row.key
 
 
 def cell_location(table: Table, row: Row, column: str | None) -> Location:

@@ -25,7 +25,7 @@ from yusuan.web import compare as comparing
 from yusuan.web import opendata, perms
 from yusuan.web.models import Bureau, Department, Region, Version
 from yusuan.web.search import clean_query, matching
-from yusuan.web.views import _attachment, guard
+from yusuan.web.views import DOWNLOAD_HANDLERS, _attachment, guard
 
 PUBLIC_CACHE_SECONDS = 600
 VERSION_RELATED = ("package", "package__department", "package__department__bureau", "package__department__bureau__region")
@@ -160,6 +160,9 @@ def version_downloads(v: Version, fmt: str):
         response["Content-Disposition"] = _attachment(f"{v.package}第{v.number}版数据.{fmt}")
         return response
     return None
+
+
+DOWNLOAD_HANDLERS.append(version_downloads)
 
 
 # ------------------------------------------------------------------ comparison

@@ -261,6 +261,12 @@ CONTENT_TYPES = {"docx": "application/vnd.openxmlformats-officedocument.wordproc
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
 
+# Formats a version offers besides its stored files, answered by modules above this one (the portal's facts
+# JSON and figures CSV): each handler takes (version, format) and returns a response or None. Registered by
+# those modules, so that this module imports none of them.
+DOWNLOAD_HANDLERS: list = []
+
+
 @guard(perms.PUBLIC, Version)
 @require_GET
 def download(request, v: Version, fmt: str):
@@ -270,11 +276,10 @@ def download(request, v: Version, fmt: str):
         response = HttpResponse(json.dumps(v.report, ensure_ascii=False, indent=2), content_type="application/json")
         response["Content-Disposition"] = _attachment(f"{v.package}第{v.number}版校验报告.json")
         return response
-    from yusuan.web.portal import version_downloads
-
-    extra = version_downloads(v, fmt)
-    if extra is not None:
-        return extra
+    for handler in DOWNLOAD_HANDLERS:
+        extra = handler(v, fmt)
+        if extra is not None:
+            return extra
     if fmt not in CONTENT_TYPES or not getattr(v, fmt):
         raise Http404("没有该格式的文件")
     f = getattr(v, fmt)
