@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import portal, views
+from yusuan.web import grid_views, portal, views
 from yusuan.web.api import api
 
 web_patterns = [
@@ -17,6 +17,8 @@ web_patterns = [
     path("package/<int:pk>/comment/", views.comment, name="comment"),
     path("package/<int:pk>/history/", views.history, name="history"),
     path("package/<int:pk>/workbook.xlsx", views.workbook, name="workbook"),
+    path("package/<int:pk>/grid/", grid_views.page, name="grid"),
+    path("package/<int:pk>/grid/<str:key>/", grid_views.save, name="grid_save"),
     path("public/", portal.home, name="public"),
     path("public/catalogue/", portal.cached_public(views.catalogue), name="catalogue"),
     path("public/search/", portal.search, name="search"),
