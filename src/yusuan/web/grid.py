@@ -313,20 +313,25 @@ def save(package: Package, user, key: str, data) -> Saved:
         updated = Package.objects.filter(pk=package.pk, revision=package.revision).update(
             facts=checked.facts, report=checked.report, tables=checked.tables, fatal=checked.fatal,
             warning=checked.warning, state=state, revision=F("revision") + 1, updated_at=timezone.now())
-        if not updated:  # saved by someone else between reading and writing: nothing written
-            transaction.set_rollback(True)
-            package.refresh_from_db()
-            now = rows_of(package.facts or {}, key)
-            raise Conflict(now, revision_of(now), conflict_cells(yours, base, now, key))
-        who = user if user and user.is_authenticated else None
-        if state != package.state:
-            AuditLog.objects.create(user=who, action="correct", package=package, field="state", old="已发布", new="草稿",
-                                    note="网页编辑，开始更正已发布的版本")
-        for cell, old, new in diff:
-            AuditLog.objects.create(user=who, action=ACTION, package=package, field=cell[:100], old=old, new=new,
-                                    note=f"错误 {checked.fatal}，警告 {checked.warning}")
+        if updated:
+            _log(package, user, state, diff, checked)
+    if not updated:  # saved by someone else between reading and writing: nothing was written
+        package.refresh_from_db()
+        now = rows_of(package.facts or {}, key)
+        raise Conflict(now, revision_of(now), conflict_cells(yours, base, now, key))
     package.refresh_from_db()
     return Saved(checked=checked, changes=diff)
+
+
+def _log(package: Package, user, state: str, diff, checked) -> None:
+    """One audit entry per changed cell (who, when, which cell, old → new)."""
+    who = user if user and user.is_authenticated else None
+    if state != package.state:
+        AuditLog.objects.create(user=who, action="correct", package=package, field="state", old="已发布", new="草稿",
+                                note="网页编辑，开始更正已发布的版本")
+    for cell, old, new in diff:
+        AuditLog.objects.create(user=who, action=ACTION, package=package, field=cell[:100], old=old, new=new,
+                                note=f"错误 {checked.fatal}，警告 {checked.warning}")
 
 
 def _base(text: str | None) -> list[dict] | None:
