@@ -1,6 +1,6 @@
 """End to end in a real browser (Playwright driving Debian's chromium): `yusuan serve` on a fresh data
-folder, then log in, upload the example workbook, submit, return with a comment, resubmit, approve, publish and see the version on
-the public page. A screenshot of each step goes to test-output/screenshots/.
+folder, then log in, upload the example workbook, fix its finding in the grid, submit, return with a comment, resubmit,
+approve, publish, download the PDF and see the version on the public page. A screenshot of each step goes to test-output/screenshots/.
 
 Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary suite.
 """
@@ -68,7 +68,10 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
     url, accounts, _ = server
     SHOTS.mkdir(parents=True, exist_ok=True)
     book = tmp_path / "昌吉州自然资源局2023年预算录入.xlsx"
-    book.write_bytes(workbook_bytes(example_package()))
+    facts = example_package()
+    right = facts.basic_economic[0].amount
+    facts.basic_economic[0].amount = right + 7  # a typing error the check finds (fatal), fixed in the grid below
+    book.write_bytes(workbook_bytes(facts))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
@@ -101,8 +104,27 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         page.set_input_files("input[name=workbook]", str(book))
         page.click("button:has-text('上传并校验')")
         page.wait_for_selector(".msg.success")
-        assert "已上传并校验" in page.inner_text(".messages")
+        assert "已上传并校验：错误 1 个" in page.inner_text(".messages")
         shot("uploaded-checked")
+        # fix the finding in the grid: its link in the check panel leads to the cell, save-and-check by htmx
+        page.click("a.btn:has-text('在线编辑表格')")
+        page.wait_for_selector("#check-panel")
+        shot("grid-with-finding")
+        page.click("#check-panel li.sev-fatal a.goto")
+        assert page.evaluate("location.hash") == "#g-basic_economic-3-C"
+        cell = page.locator("#g-basic_economic-3-C input")
+        assert cell.input_value() == str(right + 7)
+        cell.fill(str(right))
+        page.click("#grid-basic_economic button:has-text('保存并校验')")
+        page.wait_for_selector("#grid-basic_economic .msg.success")
+        assert "错误 0 个" in page.inner_text("#grid-basic_economic .msg.success")
+        assert "没有错误，可以提交" in page.inner_text("#check-panel")  # the panel was swapped in too
+        page.locator("#grid-basic_economic .msg.success").scroll_into_view_if_needed()
+        shot("grid-fixed")
+        page.click("a:has-text('变更记录')")
+        page.wait_for_selector("h1:has-text('变更记录')")
+        assert "网页编辑" in page.inner_text("table") and str(right) in page.inner_text("table")
+        shot("history")
         logout()
 
         login("fuze")
@@ -127,6 +149,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         open_package()
         page.click("button:has-text('提交财政审核')")
         page.wait_for_selector(".state.submitted")
+        shot("resubmitted")
         logout()
 
         login("shenhe")
