@@ -7,12 +7,14 @@ Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary su
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -32,31 +34,60 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def database():
+    """The server's database: SQLite in its data folder when DATABASE_URL is unset; with DATABASE_URL
+    (postgres://…) a fresh database on that server, dropped afterwards, so every run starts from the demo."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"yusuan_browser_{os.getpid()}_{int(time.time())}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("web-data")
     port = _free_port()
-    env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
-    env.pop("DATABASE_URL", None) if os.environ.get("YUSUAN_BROWSER_DB") != "env" else None
-    proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    with database() as db_url:
+        env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
+        env.pop("DATABASE_URL", None)
+        if db_url:
+            env["DATABASE_URL"] = db_url
+        log = (data / "server.log").open("w")  # a file, not a pipe nobody reads (a full pipe stalls the server)
+        proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
+                                env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail((data / "server.log").read_text(encoding="utf-8"))
+                time.sleep(0.5)
+        accounts = {}
+        for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
+            user, password, *_ = line.split("\t")
+            accounts[user] = password
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read())
-            time.sleep(0.5)
-    accounts = {}
-    for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
-        user, password, *_ = line.split("\t")
-        accounts[user] = password
-    yield url, accounts, data
-    proc.terminate()
-    proc.wait(timeout=20)
+            yield url, accounts, data, db_url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+            log.close()
 
 
 def test_upload_submit_approve_publish_public(server, tmp_path):
@@ -65,7 +96,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
     from yusuan.synth.facts import example_package
     from yusuan.web.services import workbook_bytes
 
-    url, accounts, _ = server
+    url, accounts, _, _ = server
     SHOTS.mkdir(parents=True, exist_ok=True)
     book = tmp_path / "昌吉州自然资源局2023年预算录入.xlsx"
     facts = example_package()
@@ -189,7 +220,7 @@ def test_portal_search_compare_download(server, tmp_path):
 
     from playwright.sync_api import sync_playwright
 
-    url, _, _ = server
+    url, _, _, _ = server
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
@@ -229,3 +260,17 @@ def test_portal_search_compare_download(server, tmp_path):
         page.locator("h2:has-text('项目的增减')").scroll_into_view_if_needed()
         shot("5-compare-projects")
         browser.close()
+
+
+def test_server_ran_on_the_database_asked_for(server):
+    """With DATABASE_URL the walk above ran on PostgreSQL: its throwaway database holds the published version."""
+    _, _, data, db_url = server
+    if db_url is None:
+        assert (data / "yusuan.sqlite3").is_file()
+        return
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        published = conn.execute("select count(*) from web_version").fetchone()[0]
+        edits = conn.execute("select count(*) from web_auditlog where action = 'grid'").fetchone()[0]
+    assert published >= 1 and edits >= 1
