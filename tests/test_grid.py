@@ -35,7 +35,7 @@ def form_of(page: str, key: str) -> dict:
         data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
     for name, value in re.findall(r'<input name="(r\d+-\w+)" value="([^"]*)"', html):
         data[name] = value
-    for name, body in re.findall(r'<select name="(r\d+-\w+)">(.*?)</select>', html, re.S):
+    for name, body in re.findall(r'<select name="(r\d+-\w+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)<', body)
         data[name] = (chosen.group(1) if chosen.group(1) is not None else chosen.group(2)) if chosen else ""
     return data
@@ -90,6 +90,9 @@ class SaveAndCheck(GridBase):
         page = self.page(c)
         self.assertIn(f'href="#{anchor}"', page)  # the check panel links the finding to its cell
         self.assertIn(f'id="{anchor}"', page)
+        on_table = next(f for f in p.report["findings"] if (f.get("location") or {}).get("table", "").startswith("表"))
+        n = next(i for i, t in enumerate(p.tables, start=1) if t["label"] == on_table["location"]["table"])
+        self.assertIn(f'href="{reverse("web:package", args=[p.pk])}#t{n}"', page)  # a printed table: on the package page
         self.assertIn('list="dl-function"', page)  # the code picker from the catalogue
         self.assertRegex(page, r'<datalist id="dl-economic"><option value="30101">30101 基本工资')
         data = form_of(page, "basic_economic")

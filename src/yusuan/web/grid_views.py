@@ -10,6 +10,9 @@ import json
 from functools import lru_cache
 
 from django.shortcuts import render
+from django.urls import reverse
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from yusuan.excel import layout as L
@@ -34,13 +37,29 @@ def _catalogue(year: int) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def _marks(findings: list[dict], tables: list[dict]) -> dict[str, list[dict]]:
+def _marks(findings: list[dict], tables: list[dict], p: Package) -> dict[str, list[dict]]:
+    """Grid anchor → its findings; each finding gets ``href``: its grid cell here, or its table on the package page."""
     out: dict[str, list[dict]] = {}
+    package_page = reverse("web:package", args=[p.pk])
     for f in findings:
-        f["anchor"] = G.anchor(f, tables)
-        if f["anchor"]:
-            out.setdefault(f["anchor"], []).append(f)
+        anchor = G.anchor(f, tables)
+        f["href"] = "" if not anchor else f"#{anchor}" if anchor.startswith("g") else f"{package_page}#{anchor}"
+        if anchor:
+            out.setdefault(anchor, []).append(f)
     return out
+
+
+@lru_cache(maxsize=4096)
+def _options(kind: str, value: str) -> str:
+    """The <option>s of a select cell, ``value`` selected (built once per kind and value, not per cell)."""
+    choices = {"source": L.CHOICES["source"], "item": L.SANGONG_ITEMS}[kind]
+    return mark_safe('<option value=""></option>' + "".join(
+        f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(label)}</option>' for v, label in choices.items()))
+
+
+def _project_options(projects: tuple[str, ...], value: str) -> str:
+    return mark_safe('<option value=""></option>' + "".join(
+        f'<option{" selected" if n == value else ""}>{escape(n)}</option>' for n in projects))
 
 
 def _can_edit(request, p: Package) -> bool:
@@ -58,6 +77,7 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
                for c in grid.sheet.columns if c.key in grid.editable]
     bad = {(r, c) for r, c, _ in (problems or []) if r is not None}
     clashes = {(x["row"], x["col"]): x for x in (conflict or [])}
+    projects = tuple(x["name"] for x in (p.facts or {}).get("projects", []))
     shown = []
     for i, row in enumerate(list(rows) + [{c: "" for c in grid.editable}] * (G.BLANK_ROWS if can_edit else 0)):
         number = L.FIRST_DATA_ROW + i
@@ -66,7 +86,11 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
             anchor = f"g-{key}-{number}-{col['letter']}"
             found = marks.get(anchor, [])
             worst = next((s for s in ("fatal", "warning", "info") if any(f["severity"] == s for f in found)), "")
-            cells.append({"col": col, "value": row.get(col["key"], ""), "id": anchor, "marks": found,
+            value = row.get(col["key"], "")
+            kind = col["kind"]
+            options = (_options(kind, value) if kind in ("source", "item") and can_edit else
+                       _project_options(projects, value) if kind == "project" and can_edit else "")
+            cells.append({"col": col, "value": value, "id": anchor, "marks": found, "options": options,
                           "cls": " ".join(x for x in (worst, "bad" if (number, col["key"]) in bad else "",
                                                        "clash" if (number, col["key"]) in clashes else "") if x),
                           "tip": "；".join(f["message"] for f in found), "clash": clashes.get((number, col["key"]))})
@@ -76,15 +100,13 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
             "rows": shown, "revision": revision or G.revision_of(saved),
             "base": json.dumps(base, ensure_ascii=False), "problems": [m for _, _, m in (problems or [])],
             "conflict": conflict or [], "can_edit": can_edit, "saved_text": saved_text,
-            "sources": list(L.CHOICES["source"].items()), "items": list(L.SANGONG_ITEMS.items()),
-            "projects": [x["name"] for x in (p.facts or {}).get("projects", [])],
             "grid_marks": marks.get(f"grid-{key}", [])}
 
 
 def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
     findings = _findings(p.report)
     tables = p.tables or []
-    marks = _marks(findings, tables)
+    marks = _marks(findings, tables, p)
     can_edit = _can_edit(request, p)
     grids = [(fragments or {}).get(k) or grid_context(p, k, can_edit, marks) for k in G.GRIDS]
     return {"p": p, "grids": grids, "findings": findings, "tables": tables, "cls": STATE_CLASS[p.state],
@@ -118,7 +140,7 @@ def save(request, p: Package, key: str):
         fragment = ("conflict", exc)
     p.refresh_from_db()
     findings = _findings(p.report)
-    marks = _marks(findings, p.tables or [])
+    marks = _marks(findings, p.tables or [], p)
     can_edit = _can_edit(request, p)
     if fragment is None:
         n = len(result.changes)
