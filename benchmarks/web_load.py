@@ -6,8 +6,10 @@ Starts ``yusuan serve`` in a subprocess on a free port with a fresh data folder 
 ``--postgres`` or DATABASE_URL set, also on a throwaway PostgreSQL database), lets the demo load, then
 adds one department per user, each with its own preparer and a draft of the example package (so every
 save is a real save-and-check, not a conflict). Every user signs in and, until the time is up, opens
-his package's editing page, saves one changed amount (save-and-check), opens the public page of a
-published version and the API's package endpoint. Prints p50/p95 (ms) per request kind.
+his package's editing page, saves one changed amount (save-and-check), and, as a public visitor (not
+signed in), opens the public page of a published version and the API's package endpoint; between two
+requests he pauses ``--think`` seconds on average (0: no pause, the saturation figure). Prints
+p50/p95 (ms) per request kind.
 
 Targets (issue 11): public page p95 < 300 ms, save-and-check p95 < 800 ms on this 2-core machine.
 """
@@ -18,6 +20,7 @@ import argparse
 import contextlib
 import http.client
 import os
+import random
 import re
 import socket
 import statistics
@@ -159,7 +162,7 @@ def grid_form(page: str, key: str = "basic") -> dict:
     return data
 
 
-def run(port: int, env: dict, users: int, seconds: float) -> dict[str, list[float]]:
+def run(port: int, env: dict, users: int, seconds: float, think: float) -> dict:
     seeded = subprocess.run([sys.executable, "-c", SEED, str(users), PASSWORD], env=env, capture_output=True, text=True)
     if seeded.returncode:
         raise SystemExit(seeded.stderr[-3000:])
@@ -178,21 +181,32 @@ def run(port: int, env: dict, users: int, seconds: float) -> dict[str, list[floa
     stop = [0.0]
 
     def user(s: Session, pk: int, n: int) -> None:
+        visitor = Session(port)  # the public pages as the public reads them: not signed in
+        rng = random.Random(n)
         start_line.wait()
         step = 0
+
+        def pause() -> None:
+            if think:
+                time.sleep(rng.uniform(0.5 * think, 1.5 * think))
+
         while time.monotonic() < stop[0]:
             step += 1
+            pause()
             status, page, t = s.request("GET", f"/package/{pk}/grid/")
             record("编辑页面", status == 200, t)
             if status != 200:
                 continue
             form = grid_form(page)
             form["r0-amount"] = f"{100 + n}.{step % 100:02d}"
+            pause()
             status, text, t = s.request("POST", f"/package/{pk}/grid/basic/", form, {"HX-Request": "true"})
             record("保存并校验", status == 200 and "已保存" in text, t)
-            status, _, t = s.request("GET", f"/public/version/{version}/")
+            pause()
+            status, _, t = visitor.request("GET", f"/public/version/{version}/")
             record("公开页面", status == 200, t)
-            status, _, t = s.request("GET", f"/api/packages/{published_package}/")
+            pause()
+            status, _, t = visitor.request("GET", f"/api/packages/{published_package}/")
             record("API 预算包", status == 200, t)
 
     def record(kind: str, ok: bool, t: float) -> None:
@@ -214,10 +228,10 @@ def run(port: int, env: dict, users: int, seconds: float) -> dict[str, list[floa
     return {"times": times, "failures": failures, "elapsed": elapsed}
 
 
-def report(label: str, result: dict, users: int) -> bool:
+def report(label: str, result: dict, users: int, think: float) -> bool:
     times, failures = result["times"], result["failures"]
     total = sum(len(v) for v in times.values())
-    print(f"\n{label}：{users} 个并发用户，{result['elapsed']:.0f} 秒，共 {total} 个请求（{total / result['elapsed']:.1f} 个/秒）")
+    print(f"\n{label}：{users} 个并发用户（平均停顿 {think:g} 秒），{result['elapsed']:.0f} 秒，共 {total} 个请求（{total / result['elapsed']:.1f} 个/秒）")
     print(f"  {'请求':<10}{'次数':>6}{'失败':>6}{'p50 ms':>9}{'p95 ms':>9}{'最大 ms':>9}  目标")
     ok = True
     for kind in KINDS:
@@ -240,6 +254,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--users", type=int, default=50)
     parser.add_argument("--seconds", type=float, default=30.0, help="测量时长（秒）")
+    parser.add_argument("--think", type=float, default=1.0,
+                        help="每个用户两次请求之间的平均停顿（秒，0.5–1.5 倍随机）；0 为不停顿的极限压力")
     parser.add_argument("--threads", type=int, default=8, help="服务的线程数（yusuan serve --threads）")
     parser.add_argument("--postgres", action="store_true", help="另在 PostgreSQL 上测（DATABASE_URL 或 127.0.0.1:5432 用户 postgres）")
     parser.add_argument("--no-sqlite", action="store_true", help="只测 PostgreSQL")
@@ -248,11 +264,11 @@ def main() -> None:
     ok = True
     if not args.no_sqlite:
         with server(None, args.threads) as (port, env):
-            ok &= report("SQLite", run(port, env, args.users, args.seconds), args.users)
+            ok &= report("SQLite", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     pg = os.environ.get("DATABASE_URL") or ("postgres://postgres@127.0.0.1:5432/postgres" if args.postgres or args.no_sqlite else None)
     if pg:
         with throwaway_postgres(pg) as url, server(url, args.threads) as (port, env):
-            ok &= report("PostgreSQL", run(port, env, args.users, args.seconds), args.users)
+            ok &= report("PostgreSQL", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     sys.exit(0 if ok else 1)
 
 

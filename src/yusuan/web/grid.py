@@ -319,7 +319,10 @@ def save(package: Package, user, key: str, data) -> Saved:
         package.refresh_from_db()
         now = rows_of(package.facts or {}, key)
         raise Conflict(now, revision_of(now), conflict_cells(yours, base, now, key))
-    package.refresh_from_db()
+    # the saved row, without reading back (and decoding) the JSON just written
+    package.facts, package.report, package.tables = checked.facts, checked.report, checked.tables
+    package.fatal, package.warning, package.state = checked.fatal, checked.warning, state
+    package.refresh_from_db(fields=["revision", "updated_at"])
     return Saved(checked=checked, changes=diff)
 
 

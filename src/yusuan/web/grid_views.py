@@ -138,7 +138,8 @@ def save(request, p: Package, key: str):
     except G.Conflict as exc:
         status = 409
         fragment = ("conflict", exc)
-    p.refresh_from_db()
+    if fragment is not None and fragment[0] == "conflict":
+        p.refresh_from_db()  # saved by someone else meanwhile: show his facts and findings
     findings = _findings(p.report)
     marks = _marks(findings, p.tables or [], p)
     can_edit = _can_edit(request, p)
@@ -158,6 +159,8 @@ def save(request, p: Package, key: str):
                            conflict=exc.cells)
     if request.headers.get("HX-Request"):
         # htmx swaps only 2xx answers: the outcome is in the fragment itself
-        page = _page_context(request, p) if fragment is None else None
-        return render(request, "web/grid_fragment.html", {"g": ctx, "oob": page}, status=200)
+        panel = None
+        if fragment is None:  # the check panel, swapped in out of band (the other grids keep what is typed in them)
+            panel = {"p": p, "findings": findings, "stats": (p.report or {}).get("stats", {}).get("by_severity", {})}
+        return render(request, "web/grid_fragment.html", {"g": ctx, "oob": panel}, status=200)
     return render(request, "web/grid_page.html", _page_context(request, p, {key: ctx}), status=status)

@@ -28,7 +28,7 @@ web_patterns = [
     path("public/version/<int:pk>/document/", portal.document, name="document"),
     path("public/open-data/", portal.open_data, name="open_data"),
     path("public/open-data/<str:slug>/<str:name>", portal.open_data_file, name="open_data_file"),
-    path("public/version/<int:pk>/", views.version, name="version"),
+    path("public/version/<int:pk>/", portal.cached_public(views.version), name="version"),
     path("public/version/<int:pk>/download/<str:fmt>", views.download, name="download"),
 ]
 
