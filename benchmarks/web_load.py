@@ -91,7 +91,7 @@ def throwaway_postgres(url: str):
 
 
 @contextlib.contextmanager
-def server(database_url: str | None, threads: int):
+def server(database_url: str | None, threads: int, workers: int):
     with tempfile.TemporaryDirectory(prefix="yusuan-webload-") as tmp:
         env = dict(os.environ, YUSUAN_DATA=tmp, PYTHONPATH=str(ROOT / "src"))
         env.pop("DATABASE_URL", None)
@@ -100,7 +100,7 @@ def server(database_url: str | None, threads: int):
         port = _free_port()
         log = open(Path(tmp) / "server.log", "w")
         proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port),
-                                 "--threads", str(threads)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 "--threads", str(threads), "--workers", str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 180
             while True:
@@ -257,17 +257,19 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="每个用户两次请求之间的平均停顿（秒，0.5–1.5 倍随机）；0 为不停顿的极限压力")
     parser.add_argument("--threads", type=int, default=8, help="服务的线程数（yusuan serve --threads）")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="服务进程数（yusuan serve --workers）")
     parser.add_argument("--postgres", action="store_true", help="另在 PostgreSQL 上测（DATABASE_URL 或 127.0.0.1:5432 用户 postgres）")
     parser.add_argument("--no-sqlite", action="store_true", help="只测 PostgreSQL")
     args = parser.parse_args()
     print(machine.describe())
+    print(f"服务：yusuan serve --workers {args.workers} --threads {args.threads}")
     ok = True
     if not args.no_sqlite:
-        with server(None, args.threads) as (port, env):
+        with server(None, args.threads, args.workers) as (port, env):
             ok &= report("SQLite", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     pg = os.environ.get("DATABASE_URL") or ("postgres://postgres@127.0.0.1:5432/postgres" if args.postgres or args.no_sqlite else None)
     if pg:
-        with throwaway_postgres(pg) as url, server(url, args.threads) as (port, env):
+        with throwaway_postgres(pg) as url, server(url, args.threads, args.workers) as (port, env):
             ok &= report("PostgreSQL", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     sys.exit(0 if ok else 1)
 

@@ -127,7 +127,12 @@ def posted_rows(data, key: str) -> list[dict[str, str]]:
     """The rows of a submitted grid form (``r<i>-<column>`` fields), in order, blank rows included."""
     cols = GRIDS[key].editable
     indexes = sorted({int(m.group(1)) for name in data.keys() if (m := re.fullmatch(r"r(\d+)-(\w+)", name))})
-    return [{c: (data.get(f"r{i}-{c}") or "").strip() for c in cols} for i in indexes]
+    rows = [{c: (data.get(f"r{i}-{c}") or "").strip() for c in cols} for i in indexes]
+    for row in rows:  # a choice picked by its Chinese label is its code
+        for col, labels in _CHOICE_OF.items():
+            if col in row and row[col]:
+                row[col] = _choice(row[col], labels) or row[col]
+    return rows
 
 
 _SOURCES = L.CHOICES["source"]
@@ -195,7 +200,7 @@ def parse(rows: list[dict[str, str]], key: str, projects: list[str]) -> list[tup
             elif col in _CHOICE_OF:
                 value = _choice(text, _CHOICE_OF[col])
                 if value is None:
-                    bad(f"“{text}”不是可选的值（可选：{'、'.join(_CHOICE_OF[col].values())}）")
+                    bad(f"“{text}”不是可选的值，请从列表中选择（{'、'.join(_CHOICE_OF[col].values())}）")
                 else:
                     line[col] = value
             elif col == "project":

@@ -11,8 +11,6 @@ from functools import lru_cache
 
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.html import escape
-from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_GET, require_POST
 
 from yusuan.excel import layout as L
@@ -49,17 +47,8 @@ def _marks(findings: list[dict], tables: list[dict], p: Package) -> dict[str, li
     return out
 
 
-@lru_cache(maxsize=4096)
-def _options(kind: str, value: str) -> str:
-    """The <option>s of a select cell, ``value`` selected (built once per kind and value, not per cell)."""
-    choices = {"source": L.CHOICES["source"], "item": L.SANGONG_ITEMS}[kind]
-    return mark_safe('<option value=""></option>' + "".join(
-        f'<option value="{escape(v)}"{" selected" if v == value else ""}>{escape(label)}</option>' for v, label in choices.items()))
-
-
-def _project_options(projects: tuple[str, ...], value: str) -> str:
-    return mark_safe('<option value=""></option>' + "".join(
-        f'<option{" selected" if n == value else ""}>{escape(n)}</option>' for n in projects))
+# the pickers of the choice columns: a datalist of the Chinese labels (the codes are accepted too)
+CHOICE_LABELS = {"source": L.CHOICES["source"], "item": L.SANGONG_ITEMS}
 
 
 def _can_edit(request, p: Package) -> bool:
@@ -77,7 +66,6 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
                for c in grid.sheet.columns if c.key in grid.editable]
     bad = {(r, c) for r, c, _ in (problems or []) if r is not None}
     clashes = {(x["row"], x["col"]): x for x in (conflict or [])}
-    projects = tuple(x["name"] for x in (p.facts or {}).get("projects", []))
     shown = []
     for i, row in enumerate(list(rows) + [{c: "" for c in grid.editable}] * (G.BLANK_ROWS if can_edit else 0)):
         number = L.FIRST_DATA_ROW + i
@@ -87,10 +75,8 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
             found = marks.get(anchor, [])
             worst = next((s for s in ("fatal", "warning", "info") if any(f["severity"] == s for f in found)), "")
             value = row.get(col["key"], "")
-            kind = col["kind"]
-            options = (_options(kind, value) if kind in ("source", "item") and can_edit else
-                       _project_options(projects, value) if kind == "project" and can_edit else "")
-            cells.append({"col": col, "value": value, "id": anchor, "marks": found, "options": options,
+            value = CHOICE_LABELS.get(col["kind"], {}).get(value, value)
+            cells.append({"col": col, "value": value, "id": anchor, "marks": found,
                           "cls": " ".join(x for x in (worst, "bad" if (number, col["key"]) in bad else "",
                                                        "clash" if (number, col["key"]) in clashes else "") if x),
                           "tip": "；".join(f["message"] for f in found), "clash": clashes.get((number, col["key"]))})
@@ -111,7 +97,8 @@ def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
     grids = [(fragments or {}).get(k) or grid_context(p, k, can_edit, marks) for k in G.GRIDS]
     return {"p": p, "grids": grids, "findings": findings, "tables": tables, "cls": STATE_CLASS[p.state],
             "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "can_edit": can_edit,
-            "catalogue": _catalogue(p.year) if can_edit else {}}
+            "catalogue": _catalogue(p.year) if can_edit else {}, "sources": L.CHOICES["source"].values(),
+            "items": L.SANGONG_ITEMS.values(), "projects": [x["name"] for x in (p.facts or {}).get("projects", [])]}
 
 
 @guard(perms.VIEW, Package)
