@@ -91,7 +91,7 @@ def throwaway_postgres(url: str):
 
 
 @contextlib.contextmanager
-def server(database_url: str | None, threads: int, workers: int):
+def server(database_url: str | None, threads: int, processes: int):
     with tempfile.TemporaryDirectory(prefix="yusuan-webload-") as tmp:
         env = dict(os.environ, YUSUAN_DATA=tmp, PYTHONPATH=str(ROOT / "src"))
         env.pop("DATABASE_URL", None)
@@ -100,7 +100,7 @@ def server(database_url: str | None, threads: int, workers: int):
         port = _free_port()
         log = open(Path(tmp) / "server.log", "w")
         proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port),
-                                 "--threads", str(threads), "--workers", str(workers)], env=env, stdout=log, stderr=subprocess.STDOUT)
+                                 "--threads", str(threads), "--processes", str(processes)], env=env, stdout=log, stderr=subprocess.STDOUT)
         try:
             deadline = time.monotonic() + 180
             while True:
@@ -221,17 +221,19 @@ def run(port: int, env: dict, users: int, seconds: float, think: float) -> dict:
         th.start()
     stop[0] = time.monotonic() + seconds
     began = time.monotonic()
+    cpu = time.process_time()
     start_line.wait()
     for th in threads:
         th.join(timeout=seconds + 120)
     elapsed = time.monotonic() - began
-    return {"times": times, "failures": failures, "elapsed": elapsed}
+    return {"times": times, "failures": failures, "elapsed": elapsed, "client_cpu": time.process_time() - cpu}
 
 
 def report(label: str, result: dict, users: int, think: float) -> bool:
     times, failures = result["times"], result["failures"]
     total = sum(len(v) for v in times.values())
-    print(f"\n{label}：{users} 个并发用户（平均停顿 {think:g} 秒），{result['elapsed']:.0f} 秒，共 {total} 个请求（{total / result['elapsed']:.1f} 个/秒）")
+    print(f"\n{label}：{users} 个并发用户（平均停顿 {think:g} 秒），{result['elapsed']:.0f} 秒，共 {total} 个请求（{total / result['elapsed']:.1f} 个/秒）；"
+          f"负载生成器本身占用 CPU {result['client_cpu']:.0f} 秒（与服务争用同一台机器）")
     print(f"  {'请求':<10}{'次数':>6}{'失败':>6}{'p50 ms':>9}{'p95 ms':>9}{'最大 ms':>9}  目标")
     ok = True
     for kind in KINDS:
@@ -257,19 +259,19 @@ def main() -> None:
     parser.add_argument("--think", type=float, default=1.0,
                         help="每个用户两次请求之间的平均停顿（秒，0.5–1.5 倍随机）；0 为不停顿的极限压力")
     parser.add_argument("--threads", type=int, default=8, help="服务的线程数（yusuan serve --threads）")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="服务进程数（yusuan serve --workers）")
+    parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="网页服务进程数（yusuan serve --processes）")
     parser.add_argument("--postgres", action="store_true", help="另在 PostgreSQL 上测（DATABASE_URL 或 127.0.0.1:5432 用户 postgres）")
     parser.add_argument("--no-sqlite", action="store_true", help="只测 PostgreSQL")
     args = parser.parse_args()
     print(machine.describe())
-    print(f"服务：yusuan serve --workers {args.workers} --threads {args.threads}")
+    print(f"服务：yusuan serve --processes {args.processes} --threads {args.threads}")
     ok = True
     if not args.no_sqlite:
-        with server(None, args.threads, args.workers) as (port, env):
+        with server(None, args.threads, args.processes) as (port, env):
             ok &= report("SQLite", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     pg = os.environ.get("DATABASE_URL") or ("postgres://postgres@127.0.0.1:5432/postgres" if args.postgres or args.no_sqlite else None)
     if pg:
-        with throwaway_postgres(pg) as url, server(url, args.threads, args.workers) as (port, env):
+        with throwaway_postgres(pg) as url, server(url, args.threads, args.processes) as (port, env):
             ok &= report("PostgreSQL", run(port, env, args.users, args.seconds, args.think), args.users, args.think)
     sys.exit(0 if ok else 1)
 

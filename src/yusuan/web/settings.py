@@ -83,6 +83,11 @@ TEMPLATES = [{
 
 DATABASES = {"default": dj_database_url.parse(
     os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'yusuan.sqlite3'}", conn_max_age=60)}
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    # the web server and the job worker (another process) share the file: wait for a lock instead of
+    # failing at once, let readers go on while one writes (WAL), take the write lock when a transaction starts
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"timeout": 30, "init_command": "PRAGMA journal_mode=WAL;", "transaction_mode": "IMMEDIATE"})
 
 AUTH_PASSWORD_VALIDATORS = [{"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"}]
 
