@@ -163,9 +163,12 @@ class SaveAndCheck(GridBase):
         p = self.fresh()
         p.state = State.SUBMITTED
         p.save()
-        response = self.save(self.client_as("tian"), "basic", data)
+        response = self.save(self.client_as("tian"), "basic", data, htmx=False)
         self.assertEqual(response.status_code, 400)
         self.assertIn("不能编辑", response.content.decode())
+        text = self.save(self.client_as("tian"), "basic", data).content.decode()  # htmx: said in the grid
+        self.assertIn("未能保存：当前状态为“已提交”，不能编辑", text)
+        self.assertNotIn("保存并校验</button>", text)
 
 
 class LostUpdate(GridBase):

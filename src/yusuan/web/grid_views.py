@@ -137,6 +137,9 @@ def save(request, p: Package, key: str):
     try:
         result = G.save(p, request.user, key, request.POST)
     except G.Refused as exc:
+        if request.headers.get("HX-Request"):  # htmx swaps only 2xx answers: the reason goes in the grid
+            ctx = grid_context(p, key, False, {}, rows=yours, problems=[(None, None, f"未能保存：{exc}")])
+            return render(request, "web/grid_fragment.html", {"g": ctx, "oob": None})
         return render(request, "web/message.html", {"title": "未能保存", "text": str(exc)}, status=400)
     except G.Invalid as exc:
         status = 400
