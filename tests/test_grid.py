@@ -191,6 +191,8 @@ class LostUpdate(GridBase):
         self.assertEqual(p.facts["basic"][0]["amount"], "111.11")  # Alice's save is not lost
         self.assertEqual(AuditLog.objects.filter(package=p, action="grid").count(), 1)
         self.assertIn('value="222.22"', text)  # nor is Bob's typing: it stays in his grid
+        reloaded = bob.get(reverse("web:grid", args=[p.pk]) + "?grid=basic", HTTP_HX_REQUEST="true").content.decode()
+        self.assertEqual(form_of(reloaded, "basic")["r0-amount"], "111.11")  # abandoning his edit shows Alice's
         # saving again, now with both values in view, is Bob's decision and goes through
         again = form_of(text, "basic")
         self.assertEqual(again["r0-amount"], "222.22")

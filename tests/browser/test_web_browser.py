@@ -152,6 +152,29 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         assert "没有错误，可以提交" in page.inner_text("#check-panel")  # the panel was swapped in too
         page.locator("#grid-basic_economic .msg.success").scroll_into_view_if_needed()
         shot("grid-fixed")
+        # two sessions edit one table: the second save is a conflict showing both values, nothing is lost
+        other = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        other.goto(f"{url}/login/")
+        other.fill("input[name=username]", "guanli")
+        other.fill("input[name=password]", accounts["guanli"])
+        other.click("button:has-text('登录')")
+        other.wait_for_url(f"{url}/dashboard/")
+        other.goto(page.url.split("#")[0])
+        page.reload()
+        page.fill("#g-basic_economic-3-D input", "基本工资（甲）")
+        page.click("#grid-basic_economic button:has-text('保存并校验')")
+        page.wait_for_selector("#grid-basic_economic .msg.success")
+        other.fill("#g-basic_economic-3-D input", "基本工资（乙）")
+        other.click("#grid-basic_economic button:has-text('保存并校验')")
+        other.wait_for_selector("#grid-basic_economic .grid-conflict")
+        conflict = other.inner_text("#grid-basic_economic .grid-conflict")
+        assert "基本工资（乙）" in conflict and "基本工资（甲）" in conflict
+        other.locator("#grid-basic_economic .grid-conflict").scroll_into_view_if_needed()
+        other.screenshot(path=str(SHOTS / f"{next(step):02d}-grid-conflict.png"))
+        other.click("#grid-basic_economic a:has-text('放弃您的修改')")  # keeps the first save
+        other.wait_for_selector("#grid-basic_economic .grid-conflict", state="detached")
+        assert other.input_value("#g-basic_economic-3-D input") == "基本工资（甲）"
+        other.close()
         page.click("a:has-text('变更记录')")
         page.wait_for_selector("h1:has-text('变更记录')")
         assert "网页编辑" in page.inner_text("table") and str(right) in page.inner_text("table")

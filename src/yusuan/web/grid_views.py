@@ -104,6 +104,10 @@ def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
 @guard(perms.VIEW, Package)
 @require_GET
 def page(request, p: Package):
+    key = request.GET.get("grid")
+    if key in G.GRIDS and request.headers.get("HX-Request"):  # one grid reloaded as saved (a conflict abandoned)
+        marks = _marks(_findings(p.report), p.tables or [], p)
+        return render(request, "web/grid_fragment.html", {"g": grid_context(p, key, _can_edit(request, p), marks), "oob": None})
     return render(request, "web/grid_page.html", _page_context(request, p))
 
 
