@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/changji-natural-resources-2023
 
-.PHONY: run test setup test-setup system-deps clean bench test-browser
+.PHONY: run test setup test-setup system-deps clean bench test-browser bench-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -38,10 +38,11 @@ test: test-setup system-deps
 	$(BIN)/python -m pytest
 
 # End-to-end tests of the web application in Debian's chromium (Playwright); screenshots in
-# test-output/screenshots/.
+# test-output/screenshots/. Playwright drives /usr/bin/chromium (YUSUAN_CHROMIUM): it never downloads a
+# browser. With DATABASE_URL=postgres://… the server runs on a throwaway database on that server.
 test-browser: test-setup system-deps
-	$(BIN)/pip install -q 'playwright>=1.45,<2'
-	YUSUAN_BROWSER=1 $(BIN)/python -m pytest -q tests/browser
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 $(BIN)/pip install -q 'playwright>=1.45,<2'
+	PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 YUSUAN_BROWSER=1 $(BIN)/python -m pytest -q -p no:cacheprovider tests/browser
 
 # Benchmarks print figures measured in one run; they are not part of the test suite.
 bench: setup system-deps $(VENV)/.corpus-installed
@@ -50,6 +51,10 @@ bench: setup system-deps $(VENV)/.corpus-installed
 	$(BIN)/python benchmarks/build_bench.py
 	$(BIN)/python benchmarks/audit_pdf_bench.py
 	$(BIN)/python benchmarks/corpus_bench.py
+
+# The web application under 50 concurrent users (p50/p95 per page), SQLite and, with DATABASE_URL, PostgreSQL.
+bench-web: test-setup
+	$(BIN)/python benchmarks/web_load.py
 
 clean:
 	rm -rf $(VENV) out .pytest_cache test-output

@@ -1,18 +1,20 @@
 """End to end in a real browser (Playwright driving Debian's chromium): `yusuan serve` on a fresh data
-folder, then log in, upload the example workbook, submit, return with a comment, resubmit, approve, publish and see the version on
-the public page. A screenshot of each step goes to test-output/screenshots/.
+folder, then log in, upload the example workbook, fix its finding in the grid, submit, return with a comment, resubmit,
+approve, publish, download the PDF and see the version on the public page. A screenshot of each step goes to test-output/screenshots/.
 
 Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary suite.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
 import socket
 import subprocess
 import sys
 import time
 from pathlib import Path
+from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -32,31 +34,60 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
+@contextlib.contextmanager
+def database():
+    """The server's database: SQLite in its data folder when DATABASE_URL is unset; with DATABASE_URL
+    (postgres://…) a fresh database on that server, dropped afterwards, so every run starts from the demo."""
+    url = os.environ.get("DATABASE_URL")
+    if not url:
+        yield None
+        return
+    import psycopg
+
+    parts = urlsplit(url)
+    name = f"yusuan_browser_{os.getpid()}_{int(time.time())}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    try:
+        yield urlunsplit(parts._replace(path=f"/{name}"))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
 @pytest.fixture(scope="module")
 def server(tmp_path_factory):
     data = tmp_path_factory.mktemp("web-data")
     port = _free_port()
-    env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
-    env.pop("DATABASE_URL", None) if os.environ.get("YUSUAN_BROWSER_DB") != "env" else None
-    proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
-                            env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 120
-    while time.monotonic() < deadline:
+    with database() as db_url:
+        env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
+        env.pop("DATABASE_URL", None)
+        if db_url:
+            env["DATABASE_URL"] = db_url
+        log = (data / "server.log").open("w")  # a file, not a pipe nobody reads (a full pipe stalls the server)
+        proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
+                                env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
+        url = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", port), timeout=1):
+                    break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail((data / "server.log").read_text(encoding="utf-8"))
+                time.sleep(0.5)
+        accounts = {}
+        for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
+            user, password, *_ = line.split("\t")
+            accounts[user] = password
         try:
-            with socket.create_connection(("127.0.0.1", port), timeout=1):
-                break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail(proc.stdout.read())
-            time.sleep(0.5)
-    accounts = {}
-    for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
-        user, password, *_ = line.split("\t")
-        accounts[user] = password
-    yield url, accounts, data
-    proc.terminate()
-    proc.wait(timeout=20)
+            yield url, accounts, data, db_url
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+            log.close()
 
 
 def test_upload_submit_approve_publish_public(server, tmp_path):
@@ -65,10 +96,13 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
     from yusuan.synth.facts import example_package
     from yusuan.web.services import workbook_bytes
 
-    url, accounts, _ = server
+    url, accounts, _, _ = server
     SHOTS.mkdir(parents=True, exist_ok=True)
     book = tmp_path / "昌吉州自然资源局2023年预算录入.xlsx"
-    book.write_bytes(workbook_bytes(example_package()))
+    facts = example_package()
+    right = facts.basic_economic[0].amount
+    facts.basic_economic[0].amount = right + 7  # a typing error the check finds (fatal), fixed in the grid below
+    book.write_bytes(workbook_bytes(facts))
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
         page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
@@ -101,8 +135,50 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         page.set_input_files("input[name=workbook]", str(book))
         page.click("button:has-text('上传并校验')")
         page.wait_for_selector(".msg.success")
-        assert "已上传并校验" in page.inner_text(".messages")
+        assert "已上传并校验：错误 1 个" in page.inner_text(".messages")
         shot("uploaded-checked")
+        # fix the finding in the grid: its link in the check panel leads to the cell, save-and-check by htmx
+        page.click("a.btn:has-text('在线编辑表格')")
+        page.wait_for_selector("#check-panel")
+        shot("grid-with-finding")
+        page.click("#check-panel li.sev-fatal a.goto")
+        assert page.evaluate("location.hash") == "#g-basic_economic-3-C"
+        cell = page.locator("#g-basic_economic-3-C input")
+        assert cell.input_value() == str(right + 7)
+        cell.fill(str(right))
+        page.click("#grid-basic_economic button:has-text('保存并校验')")
+        page.wait_for_selector("#grid-basic_economic .msg.success")
+        assert "错误 0 个" in page.inner_text("#grid-basic_economic .msg.success")
+        assert "没有错误，可以提交" in page.inner_text("#check-panel")  # the panel was swapped in too
+        page.locator("#grid-basic_economic .msg.success").scroll_into_view_if_needed()
+        shot("grid-fixed")
+        # two sessions edit one table: the second save is a conflict showing both values, nothing is lost
+        other = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        other.goto(f"{url}/login/")
+        other.fill("input[name=username]", "guanli")
+        other.fill("input[name=password]", accounts["guanli"])
+        other.click("button:has-text('登录')")
+        other.wait_for_url(f"{url}/dashboard/")
+        other.goto(page.url.split("#")[0])
+        page.reload()
+        page.fill("#g-basic_economic-3-D input", "基本工资（甲）")
+        page.click("#grid-basic_economic button:has-text('保存并校验')")
+        page.wait_for_selector("#grid-basic_economic .msg.success")
+        other.fill("#g-basic_economic-3-D input", "基本工资（乙）")
+        other.click("#grid-basic_economic button:has-text('保存并校验')")
+        other.wait_for_selector("#grid-basic_economic .grid-conflict")
+        conflict = other.inner_text("#grid-basic_economic .grid-conflict")
+        assert "基本工资（乙）" in conflict and "基本工资（甲）" in conflict
+        other.locator("#grid-basic_economic .grid-conflict").scroll_into_view_if_needed()
+        other.screenshot(path=str(SHOTS / f"{next(step):02d}-grid-conflict.png"))
+        other.click("#grid-basic_economic a:has-text('放弃您的修改')")  # keeps the first save
+        other.wait_for_selector("#grid-basic_economic .grid-conflict", state="detached")
+        assert other.input_value("#g-basic_economic-3-D input") == "基本工资（甲）"
+        other.close()
+        page.click("a:has-text('变更记录')")
+        page.wait_for_selector("h1:has-text('变更记录')")
+        assert "网页编辑" in page.inner_text("table") and str(right) in page.inner_text("table")
+        shot("history")
         logout()
 
         login("fuze")
@@ -127,6 +203,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         open_package()
         page.click("button:has-text('提交财政审核')")
         page.wait_for_selector(".state.submitted")
+        shot("resubmitted")
         logout()
 
         login("shenhe")
@@ -166,7 +243,7 @@ def test_portal_search_compare_download(server, tmp_path):
 
     from playwright.sync_api import sync_playwright
 
-    url, _, _ = server
+    url, _, _, _ = server
     SHOTS.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
@@ -206,3 +283,17 @@ def test_portal_search_compare_download(server, tmp_path):
         page.locator("h2:has-text('项目的增减')").scroll_into_view_if_needed()
         shot("5-compare-projects")
         browser.close()
+
+
+def test_server_ran_on_the_database_asked_for(server):
+    """With DATABASE_URL the walk above ran on PostgreSQL: its throwaway database holds the published version."""
+    _, _, data, db_url = server
+    if db_url is None:
+        assert (data / "yusuan.sqlite3").is_file()
+        return
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        published = conn.execute("select count(*) from web_version").fetchone()[0]
+        edits = conn.execute("select count(*) from web_auditlog where action = 'grid'").fetchone()[0]
+    assert published >= 1 and edits >= 1

@@ -73,6 +73,8 @@ def serve(
     debug: bool = typer.Option(False, "--debug", help="调试模式（Django 开发服务器，显示出错详情；勿用于生产）"),
     threads: int = typer.Option(8, "--threads", help="处理请求的线程数"),
     workers: int = typer.Option(1, "--workers", help="后台审核任务的工作进程数（0：不启动，另行运行 yusuan worker）"),
+    processes: int = typer.Option(int(os.environ.get("YUSUAN_PROCESSES", "1") or 1), "--processes",
+                                  help="网页服务进程数（共用一个端口；多核机器上可设为 CPU 核数，也可用 YUSUAN_PROCESSES 设置）"),
 ) -> None:
     """启动网页应用：自动迁移数据库，空库时载入演示数据，用 waitress 提供服务。"""
     if host not in ("127.0.0.1", "localhost", "::1"):
@@ -99,12 +101,11 @@ def serve(
         finally:
             _stop_worker(worker)
         return
-    from waitress import serve as waitress_serve
-
+    from yusuan.web import server
     from yusuan.web.wsgi import application
 
     try:
-        waitress_serve(application, host=host, port=port, threads=threads, ident="yusuan", _quiet=True)
+        server.run(application, host=host, port=port, threads=threads, processes=processes)
     finally:
         _stop_worker(worker)
 

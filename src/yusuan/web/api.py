@@ -247,9 +247,13 @@ def _dept(d: Department) -> dict:
             "region": {"id": d.bureau.region.pk, "name": d.bureau.region.name}, "published_years": years}
 
 
+# the JSON columns a package or version reference never reads (decoding them is most of the cost)
+_HEAVY = ("facts", "report", "tables")
+
+
 def _package(p: Package, user, newest: dict[int, int]) -> dict:
     d = p.department
-    current = p.versions.filter(number=newest[p.pk]).first() if p.pk in newest else None
+    current = p.versions.defer(*_HEAVY).filter(number=newest[p.pk]).first() if p.pk in newest else None
     return {"id": p.pk, "department": {"id": d.pk, "name": d.name},
             "region": {"id": d.bureau.region.pk, "name": d.bureau.region.name}, "year": p.year,
             "published": current is not None,
@@ -380,12 +384,13 @@ def reduce_terms(q: str) -> Q:
 
 @api.get("/packages/{pk}/", response={200: PackageDetail, 404: Error}, summary="一个预算包及其各版本")
 def get_package(request, pk: int = Path(..., ge=1, le=MAX_ID)):
-    p = Package.objects.select_related("department", "department__bureau", "department__bureau__region").filter(pk=pk).first()
+    p = (Package.objects.select_related("department", "department__bureau", "department__bureau__region")
+         .defer(*_HEAVY).filter(pk=pk).first())
     if p is None or (not p.versions.exists() and not perms.allowed(request.user, perms.VIEW, p)):
         return Status(404, {"detail": "没有该预算包"})
     newest = _newest()
     out = _package(p, request.user, newest)
-    out["versions"] = [_vref(v, newest) for v in _versions().filter(package=p).order_by("number")]
+    out["versions"] = [_vref(v, newest) for v in _versions().defer(*_HEAVY, *(f"package__{f}" for f in _HEAVY)).filter(package=p).order_by("number")]
     return out
 
 

@@ -181,7 +181,8 @@ class AuditLog(models.Model):
     note = models.TextField("说明", blank=True)
 
     ACTIONS = {"upload": "上传数据", "demo": "载入演示数据", "correct": "开始更正", "submit": "提交", "return": "退回",
-               "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期"}
+               "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期",
+               "grid": "网页编辑"}
     FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期"}
 
     class Meta:

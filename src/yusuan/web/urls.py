@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import overview, portal, uploads, views
+from yusuan.web import grid_views, overview, portal, uploads, views
 from yusuan.web.api import api
 
 web_patterns = [
@@ -29,6 +29,8 @@ web_patterns = [
     path("published-file/<int:pk>/retry/", uploads.retry, name="retry"),
     path("published-file/<int:pk>/page/<int:page>.png", uploads.page_picture, name="page_picture"),
     path("published-file/<int:pk>/annotated", uploads.annotated, name="annotated"),
+    path("package/<int:pk>/grid/", grid_views.page, name="grid"),
+    path("package/<int:pk>/grid/<str:key>/", grid_views.save, name="grid_save"),
     path("public/", portal.home, name="public"),
     path("public/catalogue/", portal.cached_public(views.catalogue), name="catalogue"),
     path("public/search/", portal.search, name="search"),
@@ -38,7 +40,7 @@ web_patterns = [
     path("public/version/<int:pk>/document/", portal.document, name="document"),
     path("public/open-data/", portal.open_data, name="open_data"),
     path("public/open-data/<str:slug>/<str:name>", portal.open_data_file, name="open_data_file"),
-    path("public/version/<int:pk>/", views.version, name="version"),
+    path("public/version/<int:pk>/", portal.cached_public(views.version), name="version"),
     path("public/version/<int:pk>/download/<str:fmt>", views.download, name="download"),
 ]
 
