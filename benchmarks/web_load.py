@@ -8,7 +8,8 @@ adds one department per user, each with its own preparer and a draft of the exam
 save is a real save-and-check, not a conflict). Every user signs in and, until the time is up, opens
 his package's editing page, saves one changed amount (save-and-check), and, as a public visitor (not
 signed in), opens the public page of a published version and the API's package endpoint; between two
-requests he pauses ``--think`` seconds on average (0: no pause, the saturation figure). Prints
+requests he pauses ``--think`` seconds on average (0: no pause, the saturation figure), and the users
+start spread over their first round rather than all in the same instant. Prints
 p50/p95 (ms) per request kind.
 
 Targets (issue 11): public page p95 < 300 ms, save-and-check p95 < 800 ms on this 2-core machine.
@@ -184,6 +185,8 @@ def run(port: int, env: dict, users: int, seconds: float, think: float) -> dict:
         visitor = Session(port)  # the public pages as the public reads them: not signed in
         rng = random.Random(n)
         start_line.wait()
+        # users do not all click at the same instant: each starts somewhere in his first round (four pauses)
+        time.sleep(rng.uniform(0, 4 * think))
         step = 0
 
         def pause() -> None:
