@@ -377,13 +377,14 @@ def test_a_package_with_nothing_in_it_composes(profile):
     assert d.table("income_expenditure").value("income_total", "amount") is None
 
 
-def test_reading_only_profile_refuses_to_compose_with_a_clear_message():
+def test_a_final_account_layout_refuses_a_budget_with_a_clear_message():
     from typer.testing import CliRunner
 
     from yusuan.cli import app
     from conftest import EXAMPLE
 
-    result = CliRunner().invoke(app, ["show", str(EXAMPLE), "--profile", "shanghai_final"])
-    assert result.exit_code == 2
-    assert "只用于读取和校验已公开的文件" in result.output
-    assert "Traceback" not in result.output
+    for layout in ("shanghai_final", "final_common"):
+        result = CliRunner().invoke(app, ["show", str(EXAMPLE), "--profile", layout])
+        assert result.exit_code == 2, result.output
+        assert "是部门决算的版式，不能用来生成部门预算" in result.output
+        assert "Traceback" not in result.output

@@ -35,6 +35,12 @@ def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Dis
     if not profile.composable:
         raise InputError(f"地区版式 {profile.name}", [InputProblem(
             f"地区版式“{profile.name}”", f"{profile.label}只用于读取和校验已公开的文件，尚不能用来由事实生成公开文件")])
+    from yusuan.rules.narrative_base import is_final_profile
+
+    if is_final_profile({"name": profile.name, "phase": getattr(profile, "phase", None)}):
+        raise InputError(f"地区版式 {profile.name}", [InputProblem(
+            f"地区版式“{profile.name}”", f"{profile.label}是部门决算的版式，不能用来生成部门预算；"
+            "预算请用预算版式（如 xinjiang、shanghai），决算请填写决算数据（yusuan template --stage final）")])
     unit, year = package.unit.name, package.unit.budget_year
     sums = derive.Aggregates(package)  # every total is computed once, then shared by tables and text
     tables = compose_tables(package, profile, sums)
