@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from yusuan import derive
 from yusuan.compose import narrative, narrative_shanghai
-from yusuan.compose.phrasing import pick
+from yusuan.compose.sections import placed_section
 from yusuan.compose.tables import compose_tables
-from yusuan.disclosure import Disclosure, Location, PrintedPerformance, Section
+from yusuan.disclosure import Disclosure, Location, PrintedPerformance
 from yusuan.errors import InputError, InputProblem
 from yusuan.model import BudgetPackage
 from yusuan.profiles import Profile, load_profile
@@ -58,13 +58,7 @@ def compose(package: BudgetPackage, profile: Profile | str | None = None) -> Dis
         paragraphs = build(ctx)
         if not paragraphs and spec.id in ("other.notes",):
             continue  # an optional section with nothing to say is not printed
-        for n, p in enumerate(paragraphs, start=1):
-            p.location = Location(part=str(spec.part), section=title, paragraph=n)
-            for s in p.statements:
-                s.location = p.location
-                s.phrasing = pick(profile.wording, s.subject)
-        sections.append(Section(id=spec.id, part=spec.part, title=title, paragraphs=paragraphs,
-                                location=Location(part=str(spec.part), section=title)))
+        sections.append(placed_section(spec, title, paragraphs, profile))
     performance_title = next((s.title for s in sections if s.id == "other.performance"), None)
     performance = [
         PrintedPerformance(table=t, stated_total=t.fiscal + t.other,

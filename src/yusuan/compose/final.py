@@ -14,10 +14,11 @@ from typing import Callable
 
 from yusuan.amounts import percent
 from yusuan.compose.phrasing import pick
+from yusuan.compose.sections import placed_section
 from yusuan.compose.tables import LEVEL, _Builder, _function_table, chinese_numeral, general_basic as _general_basic
 from yusuan.compose.wording import compare, money, pct
 from yusuan.derive_final import FinalSums, completion_rate
-from yusuan.disclosure import Disclosure, Location, Paragraph, Section, Statement
+from yusuan.disclosure import Disclosure, Paragraph, Statement
 from yusuan.errors import InputError, InputProblem
 from yusuan.model.final import FinalAccount
 from yusuan.profiles import Profile, load_profile
@@ -526,13 +527,7 @@ def compose_final(account: FinalAccount, profile: Profile | str | None = None) -
     for spec in profile.sections:
         title = spec.title.format(unit=unit, year=year)
         paragraphs = BUILDERS[spec.builder or spec.id](ctx)
-        for n, p in enumerate(paragraphs, start=1):
-            p.location = Location(part=str(spec.part), section=title, paragraph=n)
-            for s in p.statements:
-                s.location = p.location
-                s.phrasing = pick(profile.wording, s.subject)
-        sections.append(Section(id=spec.id, part=spec.part, title=title, paragraphs=paragraphs,
-                                location=Location(part=str(spec.part), section=title)))
+        sections.append(placed_section(spec, title, paragraphs, profile))
     signed = account.unit.date_signed
     return Disclosure(
         unit_name=unit, budget_year=year, phase="final", profile=profile.name,

@@ -161,6 +161,20 @@ def _build_final(account, year: int) -> Workbook:
     return wb
 
 
+def _write_instructions(ws: Worksheet, lines: list[tuple[str, bool]], sheets) -> None:
+    """The instructions sheet: its (text, bold) lines, then one line per worksheet saying what it holds."""
+    for i, (text, bold) in enumerate(lines, start=1):
+        cell = ws.cell(i, 1, text)
+        cell.font = Font(bold=bold, size=14 if i == 1 else 11)
+    row = len(lines) + 1
+    for spec in sheets:
+        ws.cell(row, 1, f"{spec.name}：{spec.purpose}")
+        row += 1
+    ws.column_dimensions["A"].width = 150
+    for r in range(1, row):
+        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+
+
 def _final_instructions(ws: Worksheet, year: int) -> None:
     from yusuan.excel import final_layout as F
 
@@ -191,16 +205,7 @@ def _final_instructions(ws: Worksheet, year: int) -> None:
         ("", False),
         ("四、各工作表", True),
     ]
-    for i, (text, bold) in enumerate(lines, start=1):
-        cell = ws.cell(i, 1, text)
-        cell.font = Font(bold=bold, size=14 if i == 1 else 11)
-    row = len(lines) + 1
-    for spec in F.SHEET_ORDER:
-        ws.cell(row, 1, f"{spec.name}：{spec.purpose}")
-        row += 1
-    ws.column_dimensions["A"].width = 150
-    for r in range(1, row):
-        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    _write_instructions(ws, lines, F.SHEET_ORDER)
 
 
 def _instructions(ws: Worksheet, year: int) -> None:
@@ -235,16 +240,7 @@ def _instructions(ws: Worksheet, year: int) -> None:
         ("", False),
         ("六、各工作表", True),
     ]
-    for i, (text, bold) in enumerate(lines, start=1):
-        cell = ws.cell(i, 1, text)
-        cell.font = Font(bold=bold, size=14 if i == 1 else 11)
-    row = len(lines) + 1
-    for spec in L.SHEET_ORDER:
-        ws.cell(row, 1, f"{spec.name}：{spec.purpose}")
-        row += 1
-    ws.column_dimensions["A"].width = 150
-    for r in range(1, row):
-        ws.cell(r, 1).alignment = Alignment(wrap_text=True, vertical="top")
+    _write_instructions(ws, lines, L.SHEET_ORDER)
 
 
 def _put(ws: Worksheet, row: int, col: int, kind: str, value: object, lists: _Lists) -> None:
