@@ -9,7 +9,6 @@ rows means zero. Shares are in ``narrative_shares``; year-over-year in ``narrati
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
 from decimal import Decimal
 from typing import Callable, Iterator
 
@@ -22,16 +21,38 @@ from yusuan.rules.registry import Context, Hit, is_unknown, rule
 from yusuan.rules.tables_common import amount, item_leaves, items_sum
 
 
-@dataclass
 class Ref:
-    """The table figure a statement should equal."""
+    """The table figure a statement should equal.
 
-    value: Decimal
-    where: str  # Chinese: 表5一般公共预算支出情况表“合计”行“基本支出”列
-    absent: bool = False  # the row is not printed (taken as zero)
-    table: Table | None = None
-    row_key: str | None = None
-    column: str | None = None
+    ``where`` (Chinese: 表5一般公共预算支出情况表“合计”行“基本支出”列) is only read by a finding's message; a
+    check looks up some two hundred figures and reports a few, so a cell's description is written when
+    first asked for (from ``row``), not for every figure looked up."""
+
+    __slots__ = ("value", "_where", "absent", "table", "row_key", "column", "_row")
+
+    def __init__(self, value: Decimal, where: str | None = None, absent: bool = False, table: Table | None = None,
+                 row_key: str | None = None, column: str | None = None, row=None):
+        self.value, self._where, self.absent = value, where, absent
+        self.table, self.row_key, self.column, self._row = table, row_key, column, row
+
+    @property
+    def where(self) -> str:
+        if self._where is None:
+            table, column = self.table, self.column
+            col = next((c.label for c in table.columns if c.key == column), COLUMN_LABELS.get(column, column))
+            self._where = f"{table.label}{_printed_row_label(self._row, self.row_key)}行“{col}”列"
+        return self._where
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Ref):
+            return NotImplemented
+        return (self.value, self.where, self.absent, self.table, self.row_key, self.column) == (
+            other.value, other.where, other.absent, other.table, other.row_key, other.column)
+
+    __hash__ = None  # type: ignore[assignment] - mutable, as the dataclass it replaces
+
+    def __repr__(self) -> str:
+        return f"Ref(value={self.value!r}, where={self.where!r}, absent={self.absent!r})"
 
     def same_amount_elsewhere(self, amount: Decimal, tolerance: Decimal) -> list[str]:
         """Other rows of the table printing exactly the stated amount: a hint that the text names
@@ -59,7 +80,6 @@ def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bo
     """``ctx``, when given, finds the row from its index instead of scanning the table."""
     if table is None:
         return None
-    col = next((c.label for c in table.columns if c.key == column), COLUMN_LABELS.get(column, column))
     row = ctx.row(table, row_key) if ctx is not None else table.row(row_key)
     if row is None:
         prefix = row_key[:2]
@@ -78,8 +98,7 @@ def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bo
     value = amount(row, column)
     if is_unknown(value):
         return None  # a column the table does not print, or a cell that could not be read
-    return Ref(to_wan(value, table.unit) or ZERO, f"{table.label}{_printed_row_label(row, row_key)}行“{col}”列", table=table,
-               row_key=row_key, column=column)
+    return Ref(to_wan(value, table.unit) or ZERO, None, table=table, row_key=row_key, column=column, row=row)
 
 
 def _printed_row_label(row, row_key: str) -> str:
@@ -437,7 +456,9 @@ def match_name(names: dict[str, object], name: str):
     # Only names whose ratio can reach SIMILAR are scored in full: real_quick_ratio and quick_ratio are
     # upper bounds of ratio, and a name below SIMILAR can neither be the match nor tie with one (the
     # answer is the same as scoring every name; the full ratio was most of a check's project rules).
-    matchers = ((SequenceMatcher(None, key, k), k) for k in names)
+    # real_quick_ratio is 2·min(len)/Σlen: tested from the lengths before a matcher is built for the name.
+    size = len(key)
+    matchers = ((SequenceMatcher(None, key, k), k) for k in names if 2 * min(size, len(k)) >= SIMILAR * (size + len(k)) - 1e-9)
     scored = sorted(((m.ratio(), k) for m, k in matchers
                      if m.real_quick_ratio() >= SIMILAR and m.quick_ratio() >= SIMILAR), reverse=True)
     if scored and scored[0][0] >= SIMILAR and (len(scored) == 1 or scored[1][0] < scored[0][0]):

@@ -93,15 +93,15 @@ class QuoteIndex:
                         self.paragraphs.setdefault(key, paragraph)
                     self.statements.setdefault(st.subject, []).append((key, paragraph, st))
 
-    def grid(self, table: Table) -> tuple[dict, dict]:
+    def grid(self, table: Table) -> tuple["_Cells", dict]:
         """(cells, rows) of one table: (row number, column label or key) → (row, column key), and row
         number → row, where a row's number is its place in the table and the printed row number its
-        cells carry (a read table numbers the rows of the page grid)."""
+        cells carry (a read table numbers the rows of the page grid). The first row (in table order)
+        carrying a number answers for it. Only the rows are indexed here; a cell is looked up when a
+        finding asks for it (a few per table), instead of indexing every cell of the table twice."""
         entry = self._grids.get(id(table))
         if entry is None or entry[0] is not table:
-            cells: dict[tuple, tuple[Row, str]] = {}
-            rows: dict[int, Row] = {}
-            labels = {c.key: c.label for c in table.columns}
+            by_number: dict[int, list[Row]] = {}
             for index, row in enumerate(table.rows, start=1):
                 numbers = {index}
                 if row.location is not None and row.location.row is not None:
@@ -110,11 +110,9 @@ class QuoteIndex:
                     if cell.location is not None and cell.location.row is not None:
                         numbers.add(cell.location.row)
                 for n in numbers:
-                    rows.setdefault(n, row)
-                    for key in row.cells:
-                        cells.setdefault((n, labels.get(key, key)), (row, key))
-                        cells.setdefault((n, key), (row, key))
-            entry = self._grids[id(table)] = (table, cells, rows)
+                    by_number.setdefault(n, []).append(row)
+            rows = {n: found[0] for n, found in by_number.items()}
+            entry = self._grids[id(table)] = (table, _Cells(table, by_number), rows)
         return entry[1], entry[2]
 
     def table(self, name: str | None) -> Table | None:
@@ -124,6 +122,24 @@ class QuoteIndex:
         if found is None:
             found = next((t for t in self.tables.values() if t.title and t.title in name), None)
         return found
+
+
+class _Cells:
+    """(row number, column label or key) → (row, column key): the first row carrying that number (in table
+    order) with a cell in that column, the column named by its label or its key."""
+
+    def __init__(self, table: Table, by_number: dict[int, list[Row]]):
+        self._labels = {c.key: c.label for c in table.columns}
+        self._by_number = by_number
+
+    def get(self, place: tuple[int, str]) -> tuple[Row, str] | None:
+        number, column = place
+        labels = self._labels
+        for row in self._by_number.get(number, ()):
+            for key in row.cells:
+                if key == column or labels.get(key, key) == column:
+                    return row, key
+        return None
 
 
 def index_of(ctx: Context) -> QuoteIndex:
