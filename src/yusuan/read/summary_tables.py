@@ -314,6 +314,8 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
                 reader.warn("R.ROW.UNRECOGNISED", "“三公”经费表中有金额但没有项目名称", cells[0], i)
             continue
         key = _match(label_text, _SANGONG)
+        if key is None and normalise_text(label_text) == "小计":
+            key = "sangong:vehicle"  # the one 三公 item with parts: a bare 小计 row is 公务用车购置及运行费's
         if key is None or table.row(key) is not None:
             reader.warn("R.ROW.UNRECOGNISED", f"无法识别的“三公”经费项目“{label_text}”", cells[0], i)
             continue
