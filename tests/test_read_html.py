@@ -225,3 +225,15 @@ def test_corpus_discovery_takes_html_pages(tmp_path):
     (tmp_path / "b.HTM").write_text("<html></html>", encoding="utf-8")
     (tmp_path / "c.css").write_text("p {}", encoding="utf-8")
     assert [p.name for p in iter_files(tmp_path)] == ["a.html", "b.HTM"]
+
+
+def test_a_menu_beside_the_article_is_a_layout_not_a_grid(tmp_path):
+    from yusuan.read.html import read_html_blocks
+
+    article = "".join(f"<p>第{i}段说明文字。" + "预算" * 30 + "</p>" for i in range(20))
+    path = tmp_path / "layout.html"
+    path.write_text(f"<html><body><table><tr><td><a href='/'>首页</a><br>机构概况</td><td>{article}</td></tr>"
+                    "</table></body></html>", encoding="utf-8")
+    blocks = read_html_blocks(path)
+    assert [type(b).__name__ for b in blocks] == ["Para"] * 22
+    assert blocks[2].text.startswith("第0段说明文字。")

@@ -45,6 +45,9 @@ _DISPLAY_NONE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.I)
 _CHARSET = re.compile(rb"""<meta[^>]*?charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]+)""", re.I)
 _GB = {"gb2312", "gbk", "gb_2312-80", "x-gbk", "gb18030", "cp936", "euc-cn", "hz-gb-2312"}
 MAX_SPAN = 1000  # a colspan/rowspan larger than any printed table is a typing error, not a table
+# A table cell with more text than this is an article laid out in a table (the longest cells of the
+# disclosure tables, performance targets' 年度目标, run to a few hundred characters).
+LAYOUT_CELL_CHARS = 1000
 
 
 def decode_html(path: Path, data: bytes) -> str:
@@ -144,10 +147,12 @@ def _span(el, name: str) -> int:
 
 
 def is_layout_table(table) -> bool:
-    """A table that holds another table, or a single cell, arranges the page rather than printing data."""
-    if table.xpath(".//td//table | .//th//table"):
+    """A table that arranges the page rather than printing data: it holds another table, a heading or
+    a cell of article length (a menu beside the text), or it has a single cell."""
+    if table.xpath(".//td//table | .//th//table | .//td//h1 | .//td//h2 | .//td//h3 | .//td//h4 | .//th//h1"):
         return True
-    return sum(len(_cells(tr)) for tr in _rows(table)) <= 1
+    cells = [c for tr in _rows(table) for c in _cells(tr)]
+    return len(cells) <= 1 or any(len(c.text_content()) > LAYOUT_CELL_CHARS for c in cells)
 
 
 def expand(table, number: int, file: str | None) -> Grid:
@@ -158,18 +163,17 @@ def expand(table, number: int, file: str | None) -> Grid:
     below: dict[tuple[int, int], int] = {}  # (row, column) covered from above → columns the covering cell spans
     for r, tr in enumerate(rows):
         out: list[GridCell] = []
-        cells = iter(_cells(tr))
         col = 0
 
-        def continuation() -> bool:
+        def continuation() -> None:
+            """Empty cells for the cells above spanning down into this row at the current column."""
             nonlocal col
             while (r, col) in below:
                 width = below[(r, col)]
                 out.append(GridCell("", Location(file=file, cell=f"T{number}R{r + 1}C{col + 1}")))
                 col += width
-            return True
 
-        for td in cells:
+        for td in _cells(tr):
             continuation()
             colspan = _span(td, "colspan") or 1
             rowspan = _span(td, "rowspan")
