@@ -237,3 +237,26 @@ def test_a_menu_beside_the_article_is_a_layout_not_a_grid(tmp_path):
     blocks = read_html_blocks(path)
     assert [type(b).__name__ for b in blocks] == ["Para"] * 22
     assert blocks[2].text.startswith("第0段说明文字。")
+
+
+def test_a_page_saved_from_word_reads_without_its_office_markup(tmp_path):
+    from yusuan.read.html import read_html_blocks
+
+    path = tmp_path / "word.htm"
+    path.write_bytes("""<html xmlns:o="urn:schemas-microsoft-com:office:office">
+<head><meta http-equiv=Content-Type content="text/html; charset=gb2312">
+<!--[if gte mso 9]><xml><w:WordDocument><w:View>Print</w:View></w:WordDocument></xml><![endif]--></head>
+<body lang=ZH-CN><div class=WordSection1>
+<p class=MsoNormal align=center><b><span style='font-size:16.0pt'>2024年部门决算<o:p></o:p></span></b></p>
+<p class=MsoNormal><span lang=EN-US><![if !supportEmptyParas]>&nbsp;<![endif]><o:p></o:p></span></p>
+<p class=MsoNormal><span>表7<span style='mso-spacerun:yes'>&nbsp; </span>“三公”经费</span><span>支出决算表</span></p>
+<table class=MsoNormalTable border=1 cellspacing=0 cellpadding=0>
+ <tr><td rowspan=2><p class=MsoNormal><span>项目</span></p></td><td colspan=2><p class=MsoNormal>2024<span>年</span></p></td></tr>
+ <tr><td><p class=MsoNormal>预算数</p></td><td><p class=MsoNormal>决算数</p></td></tr>
+ <tr><td><p class=MsoNormal>合计</p></td><td><p class=MsoNormal align=right>1<span>,</span>200.00</p></td><td>9.8</td></tr>
+ <![if !supportMisalignedColumns]><tr height=0 style='display:none'><td width=200></td><td></td></tr><![endif]>
+</table></div></body></html>""".encode("gb18030"))
+    blocks = read_html_blocks(path)
+    assert [getattr(b, "text", None) for b in blocks[:2]] == ["2024年部门决算", "表7\xa0 “三公”经费支出决算表"]
+    assert [[c.text for c in row] for row in blocks[2].rows] == [
+        ["项目", "2024年"], ["", "预算数", "决算数"], ["合计", "1,200.00", "9.8"]]
