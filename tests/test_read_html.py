@@ -260,3 +260,24 @@ def test_a_page_saved_from_word_reads_without_its_office_markup(tmp_path):
     assert [getattr(b, "text", None) for b in blocks[:2]] == ["2024年部门决算", "表7\xa0 “三公”经费支出决算表"]
     assert [[c.text for c in row] for row in blocks[2].rows] == [
         ["项目", "2024年"], ["", "预算数", "决算数"], ["合计", "1,200.00", "9.8"]]
+
+
+def test_columnar_sangong_table_with_merged_labels(tmp_path):
+    """Final accounts' 三公 table with one column pair per item (Shanghai): labels merged down two header
+    rows over 预算数 | 决算数, as Word and web pages print them (one cell, an empty one below)."""
+    pairs = "".join("<td>预算数</td><td>决算数</td>" for _ in range(6))
+    figures = "".join(f"<td>{v}</td>" for v in ("12.00", "9.80", "", "", "8.00", "7.20", "", "", "8.00", "7.20", "4.00", "2.60"))
+    path = tmp_path / "sangong.html"
+    path.write_text(f"""<html><body><p>某某区教育局2024年度部门决算</p><p>第二部分　2024年度部门决算表</p>
+<p>财政拨款“三公”经费支出决算表</p><p>编制部门：某某区教育局　单位：万元</p>
+<table border=1><tr><td colspan=2 rowspan=2>合计</td><td colspan=2 rowspan=2>因公出国（境）费</td>
+<td colspan=6>公务用车购置及运行费</td><td colspan=2 rowspan=2>公务接待费</td></tr>
+<tr><td colspan=2>小计</td><td colspan=2>公务用车购置费</td><td colspan=2>公务用车运行费</td></tr>
+<tr>{pairs}</tr><tr>{figures}</tr></table></body></html>""", encoding="utf-8")
+    result = read_file(path)
+    t = result.disclosure.table("sangong")
+    assert [r.key for r in t.rows] == ["sangong:total", "sangong:abroad", "sangong:vehicle", "sangong:vehicle_purchase",
+                                       "sangong:vehicle_operation", "sangong:reception"]
+    assert (t.value("sangong:total", "budget"), t.value("sangong:total", "actual")) == (D("12.00"), D("9.80"))
+    assert t.value("sangong:abroad", "actual") is None and t.value("sangong:reception", "actual") == D("2.60")
+    assert not [f for f in result.findings if f.rule == "R.TABLE.HEADER"]
