@@ -95,6 +95,26 @@ def test_built_page_audits_without_fatal_findings(built):
     assert audit.exit_code == 0 and "错误 0 条" in audit.output, audit.output
 
 
+def test_shanghai_final_account_reads_back_every_cell_from_all_four_formats(tmp_path):
+    """Issue 14's Done-when for the real Shanghai example (final-account-2024 is covered by
+    tests/test_final_account.py): DOCX, XLSX, HTML and PDF as built each read back every composed cell and
+    audit with 0 fatal findings."""
+    from yusuan.compose import compose
+    from yusuan.load import load_package
+
+    example = EXAMPLES / "putuo-finance-final-2024"
+    result = CliRunner().invoke(app, ["build", str(example), "-o", str(tmp_path), "--no-toc-pages"])
+    assert result.exit_code == 0, result.output
+    written = {p.suffix: p for p in tmp_path.iterdir() if "校验报告" not in p.name}
+    assert set(written) == {".docx", ".xlsx", ".html", ".pdf"}
+    expected = _cells(compose(load_package(example)))
+    for suffix, path in sorted(written.items()):
+        read = read_file(path)
+        assert read.disclosure.profile == "shanghai_final", suffix
+        assert _cells(read.disclosure) == expected, suffix
+        assert _fatal(read.findings + check_disclosure(read.disclosure).findings) == [], suffix
+
+
 # ------------------------------------------------------------------ a page as department web sites publish it
 
 @pytest.fixture(scope="module")
