@@ -229,6 +229,16 @@ def test_unusable_html_gets_a_chinese_message(tmp_path, name, content, message):
     assert result.exit_code == 2 and message in result.output
 
 
+@pytest.mark.parametrize("encoding", ["utf-8", "utf-8-sig", "utf-16", "gb18030"])
+def test_page_encodings(tmp_path, encoding):
+    text = PAGE.read_bytes().decode("gb18030")
+    if encoding != "gb18030":
+        text = text.replace("charset=gb2312", "charset=utf-8")
+    path = tmp_path / "page.html"
+    path.write_bytes(text.encode(encoding))
+    assert read_file(path).disclosure.unit_name == "某某区教育局"
+
+
 def test_a_page_saved_without_an_html_name_is_read_by_its_content(tmp_path):
     from yusuan.read.files import sniff
 

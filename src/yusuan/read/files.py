@@ -71,6 +71,8 @@ def looks_like_html(data: bytes, named_html: bool) -> bool:
     """A page that starts as one (``<!DOCTYPE html>``, ``<html>``); with an ``.html``/``.htm`` name a
     fragment with HTML tags near its start (a saved table) is enough."""
     head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Word's “Unicode web page”)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
     if _PAGE_START.match(head):
         return True
     return named_html and b"\x00" not in head and _ANY_TAG.search(head) is not None

@@ -51,10 +51,12 @@ LAYOUT_CELL_CHARS = 1000
 
 
 def decode_html(path: Path, data: bytes) -> str:
-    """The page's text: a byte-order mark, else the ``<meta charset>`` it declares (GB2312/GBK read as
+    """The page's text: a byte-order mark (UTF-8, UTF-16), else the ``<meta charset>`` it declares (GB2312/GBK read as
     their superset GB18030), else UTF-8, else GB18030."""
     if data.startswith(b"\xef\xbb\xbf"):
         return data[3:].decode("utf-8", errors="replace")
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return data.decode("utf-16", errors="replace")
     declared = _CHARSET.search(data[:4096])
     candidates = []
     if declared:
