@@ -108,7 +108,7 @@ def test_build_writes_four_formats_and_each_reads_back_every_cell(tmp_path, disc
     written = {p.suffix: p for p in out.iterdir() if "校验报告" not in p.name}
     assert set(written) == {".docx", ".xlsx", ".html", ".pdf"}
     expected = {(t.kind, r.key, k): c.value for t in disclosure.tables for r in t.rows for k, c in r.cells.items()}
-    for suffix in (".docx", ".xlsx", ".pdf"):
+    for suffix in (".docx", ".xlsx", ".html", ".pdf"):
         read = read_file(written[suffix])
         d = read.disclosure
         assert d.phase == "final" and d.profile == "final_common", suffix

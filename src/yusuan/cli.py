@@ -54,7 +54,7 @@ def load(path: Path):
         fail_input(exc)
 
 
-PUBLISHED_SUFFIXES = {".docx", ".pdf", ".txt", ".doc", ".wps", ".xls"}
+PUBLISHED_SUFFIXES = {".docx", ".pdf", ".html", ".htm", ".txt", ".doc", ".wps", ".xls"}
 
 
 def load_previous(path: Path | None, profile: str | None = None):

@@ -44,7 +44,7 @@ def _ordered(findings):
 
 @app.command()
 def audit(
-    files: list[Path] = typer.Argument(..., help="公开文件：.docx、.xlsx、.pdf、提取的 .txt（旧版 .doc/.xls/.wps 需安装 LibreOffice）"),
+    files: list[Path] = typer.Argument(..., help="公开文件：.docx、.xlsx、.pdf、网页 .html、提取的 .txt（旧版 .doc/.xls/.wps 需安装 LibreOffice）"),
     profile: str = typer.Option("auto", "--profile", "-p", help="地区版式：auto（自动识别）或版式名称，如 xinjiang、shanghai"),
     fmt: str = typer.Option("text", "--format", "-f", help="输出格式：text（终端表格）、json、csv、html"),
     output: Optional[Path] = typer.Option(None, "-o", "--output", help="写入文件（多个输入文件时为文件夹）；缺省输出到终端"),

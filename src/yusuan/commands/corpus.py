@@ -27,7 +27,7 @@ STATUS_ZH = {"ok": "已审查", "done": "已完成（跳过）", "unreadable": "
 
 @corpus_app.command("audit")
 def audit(
-    folder: Path = typer.Argument(..., help="公开文件所在的文件夹（含子文件夹；读取 .pdf .docx .xlsx .txt，以及经 LibreOffice 的 .doc .xls .wps）"),
+    folder: Path = typer.Argument(..., help="公开文件所在的文件夹（含子文件夹；读取 .pdf .docx .xlsx .html .txt，以及经 LibreOffice 的 .doc .xls .wps）"),
     out: Path = typer.Option(..., "--out", "-o", help="结果文件夹（Parquet 表和 manifest.jsonl）；已有结果时继续未完成的部分"),
     scheduler: Optional[str] = typer.Option(None, "--scheduler", help="Dask 调度器地址，如 tcp://HOST:8786；缺省在本机启动本地集群"),
     workers: int = typer.Option(2, "--workers", "-w", help="本地集群的工作进程数（每个进程单线程）"),
@@ -46,7 +46,7 @@ def audit(
         raise typer.Exit(2)
     total = count_files(folder, out)
     if total == 0:
-        err.print(f"[bold red]错误[/]：{folder} 中没有可审查的文件（.pdf .docx .xlsx .txt .doc .xls .wps）", highlight=False)
+        err.print(f"[bold red]错误[/]：{folder} 中没有可审查的文件（.pdf .docx .xlsx .html .txt .doc .xls .wps）", highlight=False)
         raise typer.Exit(2)
     progress = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                         TimeRemainingColumn(), console=err, transient=True)

@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Iterator
 
 # what ``yusuan audit`` accepts (yusuan.read: sniffed by content; .doc/.xls/.wps through LibreOffice)
-SUFFIXES = (".pdf", ".docx", ".xlsx", ".txt", ".doc", ".xls", ".wps")
+SUFFIXES = (".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".doc", ".xls", ".wps")
 
 
 def iter_files(root: Path, skip: Path | None = None) -> Iterator[Path]:

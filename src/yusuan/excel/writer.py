@@ -126,33 +126,26 @@ def describe_subject(key: str, function_names: dict[str, str]) -> str:
 # ------------------------------------------------------------------ building the workbook
 
 def _build(package: BudgetPackage | None, year: int) -> Workbook:
-    wb = Workbook()
-    _instructions(wb.active, year)
-    sheets = {spec.name: wb.create_sheet(spec.name) for spec in L.SHEET_ORDER}
-    lists = _Lists(wb.create_sheet(L.CATALOG), year, package.class_names if package else None)
-    wb[L.CATALOG].sheet_state = "hidden"
-    rows = table_rows(package, lists) if package else {}
-    values = key_values(package) if package else {("unit", "budget_year"): year}
-    for spec in L.SHEET_ORDER:
-        ws = sheets[spec.name]
-        if isinstance(spec, L.KeyValueSheet):
-            _write_key_values(ws, spec, values, lists)
-        else:
-            _write_table(ws, spec, rows.get(spec.name, []), lists)
-    return wb
+    return _build_layout(package, year, L.SHEET_ORDER, L.KEY_VALUE_SHEETS, _instructions, table_rows)
 
 
 def _build_final(account, year: int) -> Workbook:
     from yusuan.excel import final_layout as F
 
+    return _build_layout(account, year, F.SHEET_ORDER, F.KEY_VALUE_SHEETS, _final_instructions, final_table_rows)
+
+
+def _build_layout(package, year: int, sheet_order, key_value_sheets, instructions, rows_of) -> Workbook:
+    """The workbook of one layout (budget or final account): the instructions sheet, every sheet of
+    ``sheet_order`` filled from ``package`` (blank for a template) and the hidden lists of codes."""
     wb = Workbook()
-    _final_instructions(wb.active, year)
-    sheets = {spec.name: wb.create_sheet(spec.name) for spec in F.SHEET_ORDER}
-    lists = _Lists(wb.create_sheet(L.CATALOG), year, account.class_names if account else None)
+    instructions(wb.active, year)
+    sheets = {spec.name: wb.create_sheet(spec.name) for spec in sheet_order}
+    lists = _Lists(wb.create_sheet(L.CATALOG), year, package.class_names if package else None)
     wb[L.CATALOG].sheet_state = "hidden"
-    rows = final_table_rows(account, lists) if account else {}
-    values = key_values(account, F.KEY_VALUE_SHEETS) if account else {("unit", "budget_year"): year}
-    for spec in F.SHEET_ORDER:
+    rows = rows_of(package, lists) if package else {}
+    values = key_values(package, key_value_sheets) if package else {("unit", "budget_year"): year}
+    for spec in sheet_order:
         ws = sheets[spec.name]
         if isinstance(spec, L.KeyValueSheet):
             _write_key_values(ws, spec, values, lists)
@@ -340,14 +333,8 @@ def key_values(package: BudgetPackage, sheets=None) -> dict[tuple[str, ...], obj
 
 def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
     p = package
-    ov = p.overview
-    overview = [{"part": "functions", "text": t} for t in ov.functions]
-    if ov.institutions:
-        overview.append({"part": "institutions", "text": ov.institutions})
-    overview += [{"part": "subordinate_units", "text": t} for t in ov.subordinate_units]
-    overview += [{"part": "divisions", "text": t} for t in ov.divisions]
     rows: dict[str, list[dict]] = {
-        L.OVERVIEW.name: overview,
+        L.OVERVIEW.name: _overview_rows(p.overview),
         L.BASIC.name: [line.model_dump() for line in p.basic],
         L.BASIC_ECONOMIC.name: [line.model_dump() for line in p.basic_economic],
         L.PROJECTS.name: [proj.model_dump(exclude={"funding", "economic", "allocation"}) for proj in p.projects],
@@ -360,9 +347,7 @@ def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
             {"subject": k, "label": describe_subject(k, lists.function_names), **v.model_dump()} for k, v in p.last_year.items()
         ],
         L.GLOSSARY.name: [g.model_dump() for g in p.glossary],
-        L.CLASS_NAMES.name: [{"classification": kind, "code": code, "name": name}
-                             for kind, names in (("function", p.class_names.function), ("economic", p.class_names.economic))
-                             for code, name in names.items()],
+        L.CLASS_NAMES.name: _class_name_rows(p.class_names),
         L.NOTES.name: [{"key": k, "text": v} for k, v in p.notes.items()],
         L.PERFORMANCE.name: [
             {"table": n, **t.model_dump(exclude={"indicators", "extra"})} for n, t in enumerate(p.performance, start=1)
@@ -375,6 +360,12 @@ def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
         ],
     }
     return rows
+
+
+def _class_name_rows(class_names) -> list[dict]:
+    return [{"classification": kind, "code": code, "name": name}
+            for kind, names in (("function", class_names.function), ("economic", class_names.economic))
+            for code, name in names.items()]
 
 
 def _overview_rows(ov) -> list[dict]:
@@ -397,9 +388,7 @@ def final_table_rows(account, lists: _Lists) -> dict[str, list[dict]]:
         F.SPENDING.name: [line.model_dump() for line in a.spending],
         F.CARRYOVER.name: [line.model_dump() for line in a.carryover],
         L.BASIC_ECONOMIC.name: [line.model_dump() for line in a.basic_economic],
-        L.CLASS_NAMES.name: [{"classification": kind, "code": code, "name": name}
-                             for kind, names in (("function", a.class_names.function), ("economic", a.class_names.economic))
-                             for code, name in names.items()],
+        L.CLASS_NAMES.name: _class_name_rows(a.class_names),
         F.SANGONG.name: [line.model_dump() for line in a.sangong],
         L.VEHICLES.name: [v.model_dump() for v in a.assets.vehicles] if a.assets else [],
         F.REASONS.name: [{"subject": k, "label": F.describe_reason(k, lists.function_names), "reason": v}

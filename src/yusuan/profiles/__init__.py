@@ -142,6 +142,10 @@ class Profile(_Spec):
     glossary: list[GlossarySpec] = Field(default_factory=list, description="default glossary when the package has none")
     signature: bool = Field(default=True, description="sign with the unit name and date at the end")
     tables_after: str = Field(description="id of the section after which Part 2 (the tables) is printed")
+    difference_reason_share: Decimal = Field(
+        default=Decimal("0.10"), ge=0, le=1,
+        description="final accounts: a 项 whose 决算 differs from the same year's published budget by more than this "
+                    "share of it needs a stated reason (FB.DIFF.REASON; 0.10 = 10%)")
 
     @model_validator(mode="after")
     def _tables_placed(self) -> "Profile":

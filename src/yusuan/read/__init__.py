@@ -7,7 +7,7 @@ API::
     result.findings                             # reading findings (category "reading", rules R.*)
 
 ``read_file`` dispatches on the file's content: extracted text (``text.py``), DOCX (``docx.py``),
-XLSX (``xlsx.py``); PDF when ``pdf.py`` exists (it must provide ``read_pdf_blocks(path) -> list[Block]``,
+XLSX (``xlsx.py``), HTML pages (``html.py``); PDF when ``pdf.py`` exists (it must provide ``read_pdf_blocks(path) -> list[Block]``,
 paragraphs and grids in reading order, locations with ``page`` and ``bbox``); .doc/.xls/.wps via LibreOffice. Every format is
 first turned into blocks (``blocks.py``: paragraphs and grids of cell strings with locations);
 ``document.py`` recognises tables (``tables.py``, ``summary_tables.py``), sentences
@@ -33,6 +33,10 @@ def read_blocks(path: Path) -> list:
         from yusuan.read.text import read_text_blocks
 
         return read_text_blocks(path)
+    if kind == "html":
+        from yusuan.read.html import read_html_blocks
+
+        return read_html_blocks(path)
     if kind == "docx":
         from yusuan.read.docx import read_docx_blocks
 

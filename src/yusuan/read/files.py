@@ -7,6 +7,7 @@ own message. Legacy ``.doc/.xls/.wps/.et`` are converted with LibreOffice when i
 
 from __future__ import annotations
 
+import re
 import shutil
 import subprocess
 import tempfile
@@ -23,12 +24,15 @@ def fail(path: Path, message: str) -> InputError:
     return InputError(str(path), [InputProblem(path.name, message)])
 
 
+HTML_SUFFIXES = (".html", ".htm")
+
+
 def sniff(path: Path) -> str:
-    """'text', 'docx', 'xlsx', 'pdf', 'legacy' – or raise InputError with the reason."""
+    """'text', 'html', 'docx', 'xlsx', 'pdf', 'legacy' – or raise InputError with the reason."""
     if not path.exists():
         raise fail(path, "文件不存在")
     if path.is_dir():
-        raise fail(path, "这是一个文件夹，请给出公开文件本身（.docx、.xlsx、.pdf 或 .txt）")
+        raise fail(path, "这是一个文件夹，请给出公开文件本身（.docx、.xlsx、.pdf、.html 或 .txt）")
     head = path.read_bytes()[:8]
     if not head or not path.read_bytes().strip():
         raise fail(path, "文件是空的")
@@ -50,10 +54,28 @@ def sniff(path: Path) -> str:
         if "xl/workbook.xml" in names:
             return "xlsx"
         raise fail(path, "这是一个压缩包，但不是 Word（.docx）或 Excel（.xlsx）文件")
-    if suffix in (".docx", ".xlsx", ".pdf"):
+    if looks_like_html(path.read_bytes(), named_html=suffix in HTML_SUFFIXES):
+        return "html"
+    if suffix in (".docx", ".xlsx", ".pdf") + HTML_SUFFIXES:
         raise fail(path, f"扩展名是 {suffix}，但文件内容不是该格式")
     read_bytes_as_text(path)  # raises for binary content
     return "text"
+
+
+# Enough of an HTML page for a file without an .html name to be taken for one.
+_PAGE_START = re.compile(rb"^(\xef\xbb\xbf)?\s*(<\?xml[^>]*>\s*)?(<!--.*?-->\s*)*<(!doctype\s+html|html[\s>])", re.I | re.S)
+_ANY_TAG = re.compile(rb"<(html|head|body|table|tr|td|p|div|h[1-6]|br|span|meta)[\s/>]", re.I)
+
+
+def looks_like_html(data: bytes, named_html: bool) -> bool:
+    """A page that starts as one (``<!DOCTYPE html>``, ``<html>``); with an ``.html``/``.htm`` name a
+    fragment with HTML tags near its start (a saved table) is enough."""
+    head = data[:8192]
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):  # UTF-16 (Word's “Unicode web page”)
+        head = head.decode("utf-16", errors="ignore").encode("utf-8")
+    if _PAGE_START.match(head):
+        return True
+    return named_html and b"\x00" not in head and _ANY_TAG.search(head) is not None
 
 
 def read_bytes_as_text(path: Path) -> str:

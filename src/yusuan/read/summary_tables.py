@@ -314,6 +314,8 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
                 reader.warn("R.ROW.UNRECOGNISED", "“三公”经费表中有金额但没有项目名称", cells[0], i)
             continue
         key = _match(label_text, _SANGONG)
+        if key is None and normalise_text(label_text) == "小计":
+            key = "sangong:vehicle"  # the one 三公 item with parts: a bare 小计 row is 公务用车购置及运行费's
         if key is None or table.row(key) is not None:
             reader.warn("R.ROW.UNRECOGNISED", f"无法识别的“三公”经费项目“{label_text}”", cells[0], i)
             continue
@@ -326,6 +328,29 @@ def read_sangong(grid: Grid, title: str, number: str = "", unit: str = "万元")
     return table, reader.findings
 
 
+def _labels_under_merged(rows: list[list[GridCell]], items: int) -> list[GridCell] | None:
+    """Word and HTML print a label merged down two header rows once, and leave an empty cell under it
+    (合计 | 因公出国（境）费 | 公务用车购置及运行费 | 公务接待费 over ∅ | ∅ | 小计 | 购置费 | 运行费 | ∅): the item
+    labels are the lower row with each empty cell taken from the upper row's label in turn, a label
+    that is not merged down standing over the run of filled cells below it. None when the rows do not
+    fit together so."""
+    lower_at = next((i for i in range(len(rows) - 1, 0, -1) if len(rows[i]) == items), None)
+    if lower_at is None:
+        return None
+    lower, upper = rows[lower_at], [c for c in rows[lower_at - 1] if _norm(c)]
+    labels, i, j = [], 0, 0
+    while i < len(upper) and j < len(lower):
+        if not _norm(lower[j]):
+            labels.append(upper[i])
+            j += 1
+        else:
+            while j < len(lower) and _norm(lower[j]):
+                labels.append(lower[j])
+                j += 1
+        i += 1
+    return labels if i == len(upper) and j == len(lower) and len(labels) == items else None
+
+
 def _read_sangong_columnar(table: Table, reader: _Reader, grid: Grid, pairs: int):
     """Final accounts: one column per item (合计 | 因公出国（境）费 | 小计 | 购置费 | 运行费 | 公务接待费),
     each split into 预算数 | 决算数, and one row of figures below. The item labels are the lowest header
@@ -333,6 +358,9 @@ def _read_sangong_columnar(table: Table, reader: _Reader, grid: Grid, pairs: int
     kinds = [_norm(c) for c in grid.rows[pairs]]
     items = len(kinds) // 2
     header = [row for row in grid.rows[:pairs] if len(row) == items and all(_norm(c) for c in row)]
+    if not header:
+        merged = _labels_under_merged(grid.rows[:pairs], items)
+        header = [merged] if merged else []
     table.columns = [Column(key="budget", label="预算数"), Column(key="actual", label="决算数")]
     if not header or len(kinds) % 2:
         reader.warn("R.TABLE.HEADER", "“三公”经费表的表头无法对应到各项目，未读取", grid.rows[pairs][0], None)

@@ -14,9 +14,22 @@ from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import amount, fmt, function_rows, row_label
 
 ZERO = Decimal(0)
-# A 决算 that differs from the published 年初预算 by more than this share of it needs a reason.
+# A 决算 that differs from the published 年初预算 by more than this share of it needs a reason; the final
+# layouts set it as ``difference_reason_share`` (profiles/final_common.yaml …), this is the default.
 REASON_THRESHOLD = Decimal("0.10")
 SANGONG_BUDGET_COLUMNS = ("total", "amount")
+
+
+def reason_threshold(ctx: Context) -> Decimal:
+    """The final layout's ``difference_reason_share`` (an exact decimal), else the default 10%."""
+    value = ctx.profile.get("difference_reason_share")
+    return REASON_THRESHOLD if value is None else Decimal(str(value))
+
+
+def fmt_share(share: Decimal) -> str:
+    """0.10 → '10', 0.125 → '12.5' (the share as a percentage, without trailing zeros)."""
+    text = f"{share * 100:f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
 
 
 def budget_of(ctx: Context):
@@ -97,8 +110,10 @@ def restated_sangong(ctx: Context) -> Iterator[Hit]:
       reads=("general_expenditure", "previous"))
 def difference_reason(ctx: Context) -> Iterator[Hit]:
     """A function 项 whose 决算 (一般公共预算财政拨款支出决算表) differs from the budget's published figure by
-    more than 10% of it has a reason in the final account's text."""
+    more than the profile's ``difference_reason_share`` of it (10% by default) has a reason in the final
+    account's text."""
     budget = budget_of(ctx)
+    threshold = reason_threshold(ctx)
     table = ctx.table("general_expenditure")
     if budget is None or table is None:
         return
@@ -110,8 +125,8 @@ def difference_reason(ctx: Context) -> Iterator[Hit]:
         if len(code) != 7 or code not in items:
             continue
         actual, published = amount(row, "total"), items[code][1]
-        if actual.is_nan() or abs(actual - published) <= abs(published) * REASON_THRESHOLD or code in reasons:
+        if actual.is_nan() or abs(actual - published) <= abs(published) * threshold or code in reasons:
             continue
         yield Hit(message=(f"{table.label}“{row_label(row)}”决算{fmt(actual)}万元，与部门预算公开的{fmt(published)}万元相差"
-                           f"{fmt(actual - published)}万元（超过{REASON_THRESHOLD * 100:.0f}%），但决算说明没有写明原因。"),
+                           f"{fmt(actual - published)}万元（超过{fmt_share(threshold)}%），但决算说明没有写明原因。"),
                   location=row.location, subject=row.key, stated=actual, expected=published)
