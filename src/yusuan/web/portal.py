@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET
 from yusuan.web import compare as comparing
 from yusuan.web import opendata, perms
 from yusuan.web.models import Bureau, Department, Region, Version
-from yusuan.web.search import clean_query, matching
+from yusuan.web import fulltext
+from yusuan.web.search import clean_query
 from yusuan.web.views import DOWNLOAD_HANDLERS, _attachment, guard
 
 PUBLIC_CACHE_SECONDS = 600
@@ -116,11 +117,12 @@ def search(request):
     q = clean_query(request.GET.get("q"))
     results = []
     if q:
-        qs = _versions().filter(matching(q))
-        for v in _current(qs):
+        ids = fulltext.ranked(q)  # most relevant first
+        place = {pk: n for n, pk in enumerate(ids)}
+        for v in _current(_versions().filter(pk__in=ids)):
             hits = [line for line in v.search_text.splitlines() if any(t.lower() in line.lower() for t in q.split())]
             results.append({"v": v, "hits": hits[:5]})
-        results.sort(key=lambda r: (r["v"].package.department.name, -r["v"].package.year, r["v"].phase))  # newest year first
+        results.sort(key=lambda r: place[r["v"].pk])
     return render(request, "web/portal_search.html", {"q": q, "results": results})
 
 

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import grid_views, overview, portal, uploads, views
+from yusuan.web import grid_views, overview, portal, portal_pages, uploads, views
 from yusuan.web.api import api
 
 web_patterns = [
@@ -38,6 +38,8 @@ web_patterns = [
     path("public/department/<int:pk>/", portal.department, name="department"),
     path("public/department/<int:pk>/compare/", portal.compare, name="compare"),
     path("public/version/<int:pk>/document/", portal.document, name="document"),
+    path("public/ranking/", portal_pages.ranking, name="ranking"),
+    path("public/side-by-side/", portal_pages.side_by_side, name="side_by_side"),
     path("public/open-data/", portal.open_data, name="open_data"),
     path("public/open-data/<str:slug>/<str:name>", portal.open_data_file, name="open_data_file"),
     path("public/version/<int:pk>/", portal.cached_public(views.version), name="version"),
