@@ -10,8 +10,8 @@ trigrams.
   more is a phrase of the MATCH expression (ranked by ``bm25``); a shorter one (``昌吉``) cannot
   make a trigram and is a ``LIKE`` on the same table.
 - PostgreSQL: ``pg_trgm``'s GIN index on ``web_version.search_text`` (the column is the index, so
-  it is in sync by construction); every term an ``ILIKE`` the index serves, ranked by
-  ``word_similarity`` of the query and the text.
+  it is in sync by construction); every term an ``ILIKE`` the index serves, ranked by how often
+  the terms occur, then by trigram ``similarity`` of the query and the text.
 - Anything else (or an index that could not be made): the plain substring match of ``search.py``.
 
 Only ``Version`` rows are ever indexed or searched: a draft cannot be found.
@@ -69,6 +69,18 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
+def _occurrences(terms: list[str]) -> str:
+    """SQL: how often the terms occur in the text (case-folded), the same on both databases: a
+    version that names the term in many lines (department, units, projects, classes) ranks above
+    one that names it once."""
+    one = "(length(search_text) - length(replace(lower(search_text), %s, ''))) / %s"
+    return "(" + " + ".join([one] * len(terms)) + ")"
+
+
+def _occurrence_params(terms: list[str]) -> list:
+    return [x for t in terms for x in (t.lower(), len(t))]
+
+
 def _phrase(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
@@ -89,13 +101,17 @@ def ranked(q: str | None) -> list[int]:
             if len(t) < 3:
                 where.append("search_text like %s escape '\\'")
                 params.append(_like(t))
-        order = "bm25(web_version_fts), rowid desc" if long_terms else "length(search_text), rowid desc"
+        if long_terms:
+            order, order_params = "bm25(web_version_fts), rowid desc", []
+        else:  # no trigram to rank by: the terms' occurrences, as for PostgreSQL
+            order, order_params = _occurrences(terms) + " desc, rowid desc", _occurrence_params(terms)
         sql = f"select rowid from {FTS_TABLE} where {' and '.join(where)} order by {order} limit {MAX_RESULTS}"
+        params += order_params
     elif kind == "trgm":
         where = " and ".join("search_text ilike %s" for _ in terms)
-        params = [_like(t) for t in terms] + [" ".join(terms)]
-        sql = (f"select id from web_version where {where} "
-               f"order by word_similarity(%s, search_text) desc, id desc limit {MAX_RESULTS}")
+        params = [_like(t) for t in terms] + _occurrence_params(terms) + [" ".join(terms)]
+        sql = (f"select id from web_version where {where} order by {_occurrences(terms)} desc, "
+               f"similarity(%s, search_text) desc, id desc limit {MAX_RESULTS}")
     else:
         from yusuan.web.search import matching
 

@@ -1,7 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import grid_views, overview, portal, portal_pages, uploads, views
-from yusuan.web.api import api
+from yusuan.web import api_portal, grid_views, overview, portal, portal_pages, uploads, views
 
 web_patterns = [
     path("", views.home, name="home"),
@@ -46,7 +45,7 @@ web_patterns = [
     path("public/version/<int:pk>/download/<str:fmt>", views.download, name="download"),
 ]
 
-urlpatterns = [path("", include((web_patterns, "web"))), path("api/", api.urls)]
+urlpatterns = [path("", include((web_patterns, "web"))), path("api/", api_portal.api.urls)]  # with the portal's routes
 
 handler400 = "yusuan.web.views.error_400"
 handler403 = "yusuan.web.views.error_403"
