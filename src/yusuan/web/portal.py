@@ -122,7 +122,12 @@ def search(request):
         for v in _current(_versions().filter(pk__in=ids)):
             hits = [line for line in v.search_text.splitlines() if any(t.lower() in line.lower() for t in q.split())]
             results.append({"v": v, "hits": hits[:5]})
-        results.sort(key=lambda r: place[r["v"].pk])
+        # departments by their best match, each department's years newest first
+        best: dict[int, int] = {}
+        for r in results:
+            d = r["v"].package.department_id
+            best[d] = min(best.get(d, place[r["v"].pk]), place[r["v"].pk])
+        results.sort(key=lambda r: (best[r["v"].package.department_id], -r["v"].package.year, r["v"].phase))
     return render(request, "web/portal_search.html", {"q": q, "results": results})
 
 

@@ -116,7 +116,7 @@ def to_json(result: dict) -> dict:
     """The result with every Decimal as a string (a JSON field; amounts never pass through float)."""
     def conv(x):
         if isinstance(x, Decimal):
-            return format(x, "f")
+            return format(x.normalize(), "f")  # 21.0 → "21", 0.50 → "0.5"
         if isinstance(x, dict):
             return {k: conv(v) for k, v in x.items()}
         if isinstance(x, list):

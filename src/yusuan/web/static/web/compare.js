@@ -9,7 +9,7 @@
     var chart = echarts.init(el, null, { renderer: "svg" });
     chart.setOption({
       animation: false, tooltip: { trigger: "axis" }, legend: { type: "scroll", top: 0 },
-      grid: { left: 60, right: 20, top: 40, bottom: 40 },
+      grid: { left: 60, right: 20, top: 56, bottom: 40 },
       // the comparison across years has years on the axis; departments side by side have names (labels)
       xAxis: { type: "category", data: d.labels || d.years.map(function (y) { return y + "年"; }),
                axisLabel: { interval: 0, width: 110, overflow: "break" } },
