@@ -263,10 +263,10 @@ def _package(p: Package, user, newest: dict[int, int]) -> dict:
 
 def _tables(facts: dict) -> list[dict]:
     from yusuan.compose import compose
-    from yusuan.model import BudgetPackage
+    from yusuan.web.services import facts_of
 
     out = []
-    for t in compose(BudgetPackage.model_validate(facts)).tables:
+    for t in compose(facts_of(facts)).tables:
         rows = [{"number": n, "code": r.code, "name": r.name, "level": r.level, "role": r.role, "side": r.side,
                  "cells": [{"column": c.key, "text": (r.cells.get(c.key).text if r.cells.get(c.key) else ""),
                             "amount": _s(r.cells.get(c.key).value) if r.cells.get(c.key) else None} for c in t.columns]}

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from ninja import Path, Query, Router, Schema, Status
 
+from yusuan.web import budgetfinal
 from yusuan.web import ranking as ranks
 from yusuan.web import sidebyside
 from yusuan.web.api import MAX_ID, Error, Ref, _s, api
-from yusuan.web.models import Version
+from yusuan.web.models import Department, Version
 
 router = Router(tags=["portal"])
 
@@ -134,6 +135,49 @@ def side_by_side(request, departments: str = Query(..., max_length=200, descript
             "departments": [{"id": v.package.department.pk, "name": v.package.department.name} for v in versions],
             "totals": rows("totals"), "functions": rows("functions"), "sangong": rows("sangong"),
             "operating": rows("operating")}
+
+
+class BudgetFinalLine(Schema):
+    code: str
+    name: str
+    published: str | None
+    restated: str | None
+    actual: str | None
+    rate: str | None
+
+
+class BudgetFinalFinding(Schema):
+    rule: str
+    severity: str
+    message: str
+
+
+class BudgetFinalOut(Schema):
+    department: Ref
+    year: int
+    budget_version: int
+    final_version: int
+    functions: list[BudgetFinalLine]
+    sangong: list[BudgetFinalLine]
+    findings: list[BudgetFinalFinding]
+
+
+@router.get("/departments/{pk}/budget-final/{year}/", response={200: BudgetFinalOut, 404: Error},
+            summary="同一年度部门预算与部门决算对照（按项级科目和“三公”经费：预算公开数、年初预算数、决算数、完成率）")
+def budget_final(request, pk: int = Path(..., ge=1, le=MAX_ID), year: int = Path(..., ge=2000, le=2100)):
+    d = Department.objects.filter(pk=pk).first()
+    both = budgetfinal.pair(d.pk, year) if d else None
+    if both is None:
+        return Status(404, {"detail": "该部门该年度的部门预算和部门决算未都公开"})
+    c = budgetfinal.comparison(*both)
+
+    def lines(part):
+        return [{"code": x.code, "name": x.name, "published": _s(x.published), "restated": _s(x.restated),
+                 "actual": _s(x.actual), "rate": _s(x.rate)} for x in c[part]]
+
+    return {"department": {"id": d.pk, "name": d.name}, "year": year, "budget_version": both[0].pk,
+            "final_version": both[1].pk, "functions": lines("functions"), "sangong": lines("sangong"),
+            "findings": c["findings"]}
 
 
 api.add_router("/", router)

@@ -108,8 +108,12 @@ def department(request, d: Department):
                                                            "all": []})
         row["all"].append(v)
     years = {v.package.year for v in versions}
+    phases: dict[int, set] = {}
+    for year, phase in rows:
+        phases.setdefault(year, set()).add(phase)
+    both = sorted((y for y, p in phases.items() if {"budget", "final"} <= p), reverse=True)
     return render(request, "web/portal_department.html", {"d": d, "rows": list(rows.values()),
-                                                          "can_compare": len(years) > 1})
+                                                          "can_compare": len(years) > 1, "budget_final_years": both})
 
 
 @public_view()
@@ -137,11 +141,11 @@ def search(request):
 def _document_html(version_id: int) -> str:
     """The version's disclosure in its region's layout (the HTML renderer the PDF is made from)."""
     from yusuan.compose import compose
-    from yusuan.model import BudgetPackage
+    from yusuan.web.services import facts_of
     from yusuan.render.html import render_html
 
     v = Version.objects.get(pk=version_id)
-    return render_html(compose(BudgetPackage.model_validate(v.facts)))
+    return render_html(compose(facts_of(v.facts)))
 
 
 @guard(perms.PUBLIC, Version)

@@ -1,15 +1,16 @@
-"""Portal pages beyond browsing (issue 12): the disclosure-quality ranking and departments side by
-side. Public, cached with the portal's other pages (``portal.public_view``); they read published
+"""Portal pages beyond browsing (issue 12): the disclosure-quality ranking, departments side by
+side, and a department's budget against its final account of the same year. Public, cached with the portal's other pages (``portal.public_view``); they read published
 versions and their stored scores only."""
 
 from __future__ import annotations
 
+from django.http import Http404
 from django.shortcuts import render
 
-from yusuan.web import quality
+from yusuan.web import budgetfinal, quality
 from yusuan.web import ranking as ranks
 from yusuan.web import sidebyside
-from yusuan.web.models import Bureau, Region
+from yusuan.web.models import Bureau, Department, Region
 from yusuan.web.portal import public_view
 
 PHASES = {"budget": "部门预算", "final": "部门决算"}
@@ -75,3 +76,13 @@ def side_by_side(request):
         "years": years, "year": year, "phase": phase, "phase_zh": PHASES[phase], "phases": PHASES,
         "available": sorted(available, key=lambda d: d.name), "chosen": {v.package.department_id for v in versions},
         "data": data, "charts": charts, "message": message})
+
+
+@public_view(Department)
+def budget_final(request, d: Department, year: int):
+    both = budgetfinal.pair(d.pk, year)
+    if both is None:
+        raise Http404(f"该部门{year}年的部门预算和部门决算未都公开")
+    budget, final = both
+    return render(request, "web/portal_budget_final.html", {
+        "d": d, "year": year, "budget": budget, "final": final, "c": budgetfinal.comparison(budget, final)})

@@ -36,6 +36,7 @@ web_patterns = [
     path("public/region/<int:pk>/", portal.region, name="region"),
     path("public/department/<int:pk>/", portal.department, name="department"),
     path("public/department/<int:pk>/compare/", portal.compare, name="compare"),
+    path("public/department/<int:pk>/budget-final/<int:year>/", portal_pages.budget_final, name="budget_final"),
     path("public/version/<int:pk>/document/", portal.document, name="document"),
     path("public/ranking/", portal_pages.ranking, name="ranking"),
     path("public/side-by-side/", portal_pages.side_by_side, name="side_by_side"),
