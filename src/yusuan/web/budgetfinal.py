@@ -20,7 +20,8 @@ def pair(department_id: int, year: int) -> tuple | None:
 
 
 @lru_cache(maxsize=64)
-def _comparison(budget_id: int, final_id: int) -> tuple[list, list[dict]]:
+def _comparison(budget_id: int, final_id: int, published: str) -> tuple[list, list[dict]]:
+    """Keyed by the ids and their publication times (an id reused after a rolled-back test is no hit)."""
     from yusuan.budget_final import side_by_side
     from yusuan.compose import compose
     from yusuan.rules.engine import check_disclosure
@@ -36,6 +37,6 @@ def _comparison(budget_id: int, final_id: int) -> tuple[list, list[dict]]:
 
 def comparison(budget: Version, final: Version) -> dict:
     """``{"functions": [Line], "sangong": [Line], "findings": [...]}`` (versions never change: cached by id)."""
-    lines, findings = _comparison(budget.pk, final.pk)
+    lines, findings = _comparison(budget.pk, final.pk, f"{budget.published_at.isoformat()}/{final.published_at.isoformat()}")
     return {"functions": [x for x in lines if x.code != "三公"], "sangong": [x for x in lines if x.code == "三公"],
             "findings": findings}

@@ -138,8 +138,9 @@ def search(request):
 # ------------------------------------------------------------------ a version
 
 @lru_cache(maxsize=64)
-def _document_html(version_id: int) -> str:
-    """The version's disclosure in its region's layout (the HTML renderer the PDF is made from)."""
+def _document_html(version_id: int, published_at: str) -> str:
+    """The version's disclosure in its region's layout (the HTML renderer the PDF is made from).
+    Keyed by id and publication time: an id a rolled-back transaction (a test) used again is not a hit."""
     from yusuan.compose import compose
     from yusuan.web.services import facts_of
     from yusuan.render.html import render_html
@@ -152,7 +153,7 @@ def _document_html(version_id: int) -> str:
 @require_GET
 @xframe_options_sameorigin
 def document(request, v: Version):
-    response = HttpResponse(_document_html(v.pk), content_type="text/html; charset=utf-8")
+    response = HttpResponse(_document_html(v.pk, v.published_at.isoformat()), content_type="text/html; charset=utf-8")
     patch_cache_control(response, public=True, max_age=3600)  # a version never changes
     return response
 
