@@ -315,7 +315,10 @@ def test_portal_ranking_side_by_side_and_full_text_search(server):
 
         page.goto(f"{url}/public/")
         page.click("a:has-text('公开质量排名')")
-        page.wait_for_selector("table.ranking")
+        page.wait_for_selector("table.ranking")  # the newest year first; the walk's year is 2023
+        page.select_option("select[name=year]", "2023")
+        page.click("button:has-text('查看')")
+        page.wait_for_url("**year=2023**")
         rows = page.locator("table.ranking tbody tr")
         assert rows.count() >= 2 and "2023年部门预算" in page.inner_text("h1")
         scores = [float(t) for t in page.locator("table.ranking tbody td:nth-child(3)").all_inner_texts()]
@@ -333,6 +336,9 @@ def test_portal_ranking_side_by_side_and_full_text_search(server):
         shot("7-why-this-score")
 
         page.goto(f"{url}/public/side-by-side/")
+        page.select_option("select[name=year]", "2023")
+        page.click("button:has-text('比较')")  # no department chosen yet: the year's departments are listed
+        page.wait_for_url("**year=2023**")
         boxes = page.locator("input[name=d]")
         assert boxes.count() >= 2
         boxes.nth(0).check()
@@ -358,4 +364,17 @@ def test_portal_ranking_side_by_side_and_full_text_search(server):
         page.wait_for_selector("table.results")
         assert page.locator("table.results tbody td:first-child").all_inner_texts()[0] == "昌吉州自然资源局"
         shot("10-search-ranked")
+
+        # budget against final account: the demo publishes both of one year for the example final account's department
+        page.fill("input[name=q]", "示例市财政局")
+        page.click("form.searchbox button")
+        page.wait_for_selector("table.results")
+        assert {"部门预算", "部门决算"} <= set(page.locator("table.results tbody td:nth-child(4)").all_inner_texts())
+        page.click("table.results a:has-text('示例市财政局') >> nth=0")
+        page.click(".crumbs a:has-text('示例市财政局')")
+        page.click("a.btn:has-text('预算与决算对照')")
+        page.wait_for_selector("table.budget-final")
+        text = page.inner_text("main")
+        assert "年初预算数" in text and "完成率" in text and "107.85%" in text  # 一般行政管理事务: 280.40 ÷ 260.00
+        shot("11-budget-final")
         browser.close()
