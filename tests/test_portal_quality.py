@@ -143,6 +143,17 @@ class QualityPortal(TestCase):
         self.assertEqual(qualitymodels.refresh(), Version.objects.count())
         self.assertEqual(VersionScore.objects.get(version=self.v_late).total, expected["total"])
 
+    def test_migration_backfill_gives_the_score_publication_stored(self):
+        import importlib
+
+        from django.apps import apps
+
+        migration = importlib.import_module("yusuan.web.migrations.0004_portal_quality_search")
+        live = {s.version_id: (s.total, s.breakdown) for s in VersionScore.objects.all()}
+        VersionScore.objects.all().delete()
+        migration.score_versions(apps, None)
+        self.assertEqual({s.version_id: (s.total, s.breakdown) for s in VersionScore.objects.all()}, live)
+
     def test_version_page_says_why_the_score_is_what_it_is(self):
         page = self.get(f"/public/version/{self.v_late.pk}/")
         self.assertIn("为什么是这个分", page)
