@@ -143,6 +143,13 @@ class QualityPortal(TestCase):
         self.assertEqual(qualitymodels.refresh(), Version.objects.count())
         self.assertEqual(VersionScore.objects.get(version=self.v_late).total, expected["total"])
 
+    def test_the_bureaus_deadline_of_the_year_comes_before_the_packages_own(self):
+        Deadline.objects.create(bureau=self.bureau, year=self.year, date=timezone.localdate() - dt.timedelta(days=2))
+        qualitymodels.refresh()
+        row = VersionScore.objects.get(version=self.v_good)  # its own deadline is 10 days ahead
+        self.assertEqual(_dim(row.breakdown, "timeliness")["lost"][0]["count"], 2)
+        self.assertEqual(row.deadline, timezone.localdate() - dt.timedelta(days=2))
+
     def test_migration_backfill_gives_the_score_publication_stored(self):
         import importlib
 
