@@ -71,6 +71,9 @@ MATRIX = {
     "document": ("get", ALL),
     "open_data": ("get", ALL),
     "open_data_file": ("get", ALL),
+    "ranking": ("get", ALL),  # tests/test_portal_quality.py
+    "side_by_side": ("get", ALL),  # the page and the API endpoint of one name
+    "budget_final": ("get", ALL),
     # the JSON API: published data for everyone, a working copy only with the package's view right
     "openapi-json": ("get", ALL),
     "api-root": ("get", ALL),
@@ -86,12 +89,14 @@ MATRIX = {
     "version_tables": ("get", ALL),
     "version_findings": ("get", ALL),
     "version_figures": ("get", ALL),
+    "version_quality": ("get", ALL),
+    "rankings": ("get", ALL),
 }
 # the object a URL's pk names (default: the package)
 PK_OF = {"version": "version", "download": "version", "document": "version", "get_version": "version",
          "version_tables": "version", "version_findings": "version", "version_figures": "version",
          "region": "region", "get_region": "region", "department": "dept", "compare": "dept", "get_department": "dept",
-         "department_comparison": "dept", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau",
+         "department_comparison": "dept", "budget_final": "dept", "version_quality": "version", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau",
          "bureau_uploads": "bureau", "batch": "batch", "published_file": "pfile", "confirm": "pfile", "retry": "pfile",
          "page_picture": "pfile", "annotated": "pfile"}
 
@@ -166,7 +171,7 @@ class PermissionMatrix(Base):
                    "bureau": self.bureau, "batch": self.batch, "pfile": self.pfile}
         values = {"pk": objects[PK_OF.get(short, "package")].pk, "fmt": "xlsx", "page": 1,
                   "slug": f"{self.package.year}-region{self.dept.bureau.region.pk}", "name": "figures.csv",
-                  "key": "basic"}
+                  "key": "basic", "year": self.package.year}
         return {n: values[n] for n in names}
 
     def test_matrix_covers_every_url(self):

@@ -297,3 +297,84 @@ def test_server_ran_on_the_database_asked_for(server):
         published = conn.execute("select count(*) from web_version").fetchone()[0]
         edits = conn.execute("select count(*) from web_auditlog where action = 'grid'").fetchone()[0]
     assert published >= 1 and edits >= 1
+
+
+def test_portal_ranking_side_by_side_and_full_text_search(server):
+    """The quality ranking (and its reasons on the version page), departments side by side and a
+    ranked search: the example department and the demo's other published department of 2023."""
+    from playwright.sync_api import sync_playwright
+
+    url, _, _, _ = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+
+        def shot(name: str) -> None:
+            page.screenshot(path=str(SHOTS / f"portal-{name}.png"), full_page=False)
+
+        page.goto(f"{url}/public/")
+        page.click("a:has-text('公开质量排名')")
+        page.wait_for_selector("table.ranking")  # the newest year first; the walk's year is 2023
+        page.select_option("select[name=year]", "2023")
+        page.click("button:has-text('查看')")
+        page.wait_for_url("**year=2023**")
+        rows = page.locator("table.ranking tbody tr")
+        assert rows.count() >= 2 and "2023年部门预算" in page.inner_text("h1")
+        scores = [float(t) for t in page.locator("table.ranking tbody td:nth-child(3)").all_inner_texts()]
+        assert scores == sorted(scores, reverse=True)
+        names = page.locator("table.ranking tbody td:nth-child(2)").all_inner_texts()
+        assert "昌吉州自然资源局" in names
+        shot("6-ranking")
+        page.click("table.ranking tbody tr:has-text('昌吉州自然资源局') td:nth-child(3) a")
+        page.wait_for_selector("#quality")
+        page.locator("#quality").scroll_into_view_if_needed()
+        text = page.inner_text("#quality")
+        assert "为什么是这个分" in text and "及时性" in text and "规范性" in text
+        page.locator("#quality details").first.click()  # open the first reason: its findings are listed
+        assert page.locator("#quality details[open] li").count() >= 1
+        shot("7-why-this-score")
+
+        page.goto(f"{url}/public/side-by-side/")
+        page.select_option("select[name=year]", "2023")
+        page.click("button:has-text('比较')")  # no department chosen yet: the year's departments are listed
+        page.wait_for_url("**year=2023**")
+        boxes = page.locator("input[name=d]")
+        assert boxes.count() >= 2
+        boxes.nth(0).check()
+        boxes.nth(1).check()
+        page.click("button:has-text('比较')")
+        page.wait_for_selector("#chart-totals svg")
+        page.wait_for_selector("#chart-shares svg")
+        heads = page.locator("table.side").first.locator("thead th").all_inner_texts()
+        assert len(heads) == 3 and "昌吉州自然资源局" in heads
+        assert "占支出合计" in page.inner_text("main")
+        shot("8-side-by-side")
+        page.locator("h2:has-text('按支出功能分类')").scroll_into_view_if_needed()
+        shot("9-side-by-side-functions")
+
+        # ranked by relevance: every 2023 text names the bureau 昌吉州财政局, the example department's
+        # own name (and its units and full name) says 昌吉州 more often
+        page.goto(f"{url}/public/search/?q=昌吉州")
+        page.wait_for_selector("table.results")
+        found = page.locator("table.results tbody td:first-child").all_inner_texts()
+        assert len(set(found)) >= 2 and found[0] == "昌吉州自然资源局"
+        page.fill("input[name=q]", "昌吉州 国土空间 土地")  # three terms, each in another line of the text
+        page.click("form.searchbox button")
+        page.wait_for_selector("table.results")
+        assert page.locator("table.results tbody td:first-child").all_inner_texts()[0] == "昌吉州自然资源局"
+        shot("10-search-ranked")
+
+        # budget against final account: the demo publishes both of one year for the example final account's department
+        page.fill("input[name=q]", "示例市财政局")
+        page.click("form.searchbox button")
+        page.wait_for_selector("table.results")
+        assert {"部门预算", "部门决算"} <= set(page.locator("table.results tbody td:nth-child(4)").all_inner_texts())
+        page.click("table.results a:has-text('示例市财政局') >> nth=0")
+        page.click(".crumbs a:has-text('示例市财政局')")
+        page.click("a.btn:has-text('预算与决算对照')")
+        page.wait_for_selector("table.budget-final")
+        text = page.inner_text("main")
+        assert "年初预算数" in text and "完成率" in text and "107.85%" in text  # 一般行政管理事务: 280.40 ÷ 260.00
+        shot("11-budget-final")
+        browser.close()

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
 from pathlib import Path
 
 import typer
 from rich.table import Table as RichTable
 
+from yusuan.budget_final import side_by_side  # noqa: F401 - the domain comparison, also used by the portal
 from yusuan.cli import app, console, fail_input, load_previous
 from yusuan.errors import InputError, InputProblem
 
@@ -16,26 +16,6 @@ def _disclosure(path: Path, what: str):
     if not path.exists():
         fail_input(InputError(str(path), [InputProblem(str(path), f"{what}文件不存在")]))
     return load_previous(path)
-
-
-def side_by_side(budget, final) -> list[tuple[str, str, Decimal | None, Decimal | None, Decimal | None]]:
-    """(code, name, 预算公开数, 决算重述年初预算, 决算数) by function 项 of 一般公共预算, then by 三公 item."""
-    from yusuan.rules.final_budget import published_items
-
-    items = published_items(budget)
-    restated = {st.subject.split(":")[2]: st.amount for st in final.statements("general:function:")
-                if st.subject.endswith(":budget")}
-    t5 = final.table("general_expenditure")
-    actual = {(r.code or r.key[2:]): r.value("total") for r in t5.rows if r.key.startswith("f:")} if t5 else {}
-    codes = sorted(c for c in set(items) | set(actual) if len(c) == 7)
-    out = [(c, items.get(c, ("", None))[0] or c, items.get(c, ("", None))[1], restated.get(c), actual.get(c)) for c in codes]
-    bs = budget.table("sangong") or budget.table("sangong_operating")
-    fs = final.table("sangong")
-    for row in (fs.rows if fs else []):
-        other = bs.row(row.key) if bs else None
-        published = (other.value("total") if other and "total" in other.cells else other.value("amount")) if other else None
-        out.append(("三公", row.name, published, row.value("budget"), row.value("actual")))
-    return out
 
 
 @app.command()

@@ -16,9 +16,9 @@ from ninja import NinjaAPI, Path, Query, Schema, Status
 from ninja.errors import HttpError
 
 from yusuan.web import compare as comparing
-from yusuan.web import opendata, perms
+from yusuan.web import fulltext, opendata, perms
 from yusuan.web.models import Department, Package, Region, Version
-from yusuan.web.search import clean_query, matching
+from yusuan.web.search import clean_query
 
 api = NinjaAPI(title="yusuan 预算公开 API", version="1", urls_namespace="api", docs_url=None,
                description="已发布的部门预算：地区、部门、预算包与版本、表格与单元格、校验结果、跨年度比较。金额为十进制字符串。")
@@ -263,10 +263,10 @@ def _package(p: Package, user, newest: dict[int, int]) -> dict:
 
 def _tables(facts: dict) -> list[dict]:
     from yusuan.compose import compose
-    from yusuan.model import BudgetPackage
+    from yusuan.web.services import facts_of
 
     out = []
-    for t in compose(BudgetPackage.model_validate(facts)).tables:
+    for t in compose(facts_of(facts)).tables:
         rows = [{"number": n, "code": r.code, "name": r.name, "level": r.level, "role": r.role, "side": r.side,
                  "cells": [{"column": c.key, "text": (r.cells.get(c.key).text if r.cells.get(c.key) else ""),
                             "amount": _s(r.cells.get(c.key).value) if r.cells.get(c.key) else None} for c in t.columns]}
@@ -357,7 +357,7 @@ def list_packages(request, search: str = Query("", max_length=100), year: int | 
                   region: int | None = Query(None, ge=1, le=2**31 - 1), department: int | None = Query(None, ge=1, le=2**31 - 1),
                   page: int = Query(1, ge=1, le=MAX_PAGE), page_size: int = Query(50, ge=1, le=200)):
     q = clean_query(search)
-    published = Package.objects.filter(versions__in=Version.objects.filter(matching(q))) if q else \
+    published = Package.objects.filter(versions__in=fulltext.ranked(q)) if q else \
         Package.objects.filter(versions__isnull=False)
     unpublished = _visible_unpublished(request.user)
     if q:

@@ -14,7 +14,8 @@ from yusuan.web import opendata
 TOTAL_COLUMNS = [("total", "支出合计"), ("basic", "基本支出"), ("project", "项目支出")]
 
 
-def _year_data(v) -> dict:
+def year_data(v) -> dict:
+    """The key figures of one version (totals, function 类, 三公 items, 机关运行经费, projects)."""
     figs = opendata.figures(v)
     exp = [f for f in figs if f["table_kind"] == "expenditure"]
     totals = {}
@@ -40,7 +41,7 @@ def _change(old: Decimal | None, new: Decimal | None) -> dict:
 
 def department_years(versions: list) -> dict:
     """``versions``: the department's current versions of one phase, any order."""
-    years = [_year_data(v) for v in sorted(versions, key=lambda v: v.package.year)]
+    years = [year_data(v) for v in sorted(versions, key=lambda v: v.package.year)]
     labels = [y["year"] for y in years]
 
     def series(get) -> list:

@@ -96,4 +96,8 @@ def load_demo(publish_one: bool = True) -> list[tuple[str, str, str, str]]:
         if publish_one and third.state == State.SUBMITTED:
             workflow.approve(third, reviewer)
             workflow.publish(third, User.objects.get(username="fabu"))
+    if publish_one:  # a department with both its budget and its final account of a year (the portal's 预算与决算对照)
+        from yusuan.web import demo_final
+
+        demo_final.load(bureau, User.objects.get(username="fabu"), reviewer, User.objects.get(username="guanli"))
     return accounts

@@ -78,6 +78,8 @@ class Package(models.Model):
 
     department = models.ForeignKey(Department, on_delete=models.PROTECT, related_name="packages", verbose_name="部门")
     year = models.PositiveIntegerField("预算年度")
+    # a department publishes a budget and, after the year, a final account of the same year
+    phase = models.CharField("阶段", max_length=10, default="budget", help_text="budget 预算；final 决算")
     state = models.CharField("状态", max_length=20, choices=State.choices, default=State.DRAFT)
     facts = models.JSONField("预算数据", null=True, blank=True, help_text="BudgetPackage.model_dump(mode='json')")
     report = models.JSONField("校验报告", null=True, blank=True, help_text="rules.report.to_dict")
@@ -90,11 +92,11 @@ class Package(models.Model):
     updated_at = models.DateTimeField("更新时间", auto_now=True)
 
     class Meta:
-        unique_together = [("department", "year")]
+        unique_together = [("department", "year", "phase")]
         ordering = ["department__name", "-year"]
 
     def __str__(self) -> str:
-        return f"{self.department.name}{self.year}年部门预算"
+        return f"{self.department.name}{self.year}年部门{'决算' if self.phase == 'final' else '预算'}"
 
     @property
     def latest_version(self):
@@ -203,3 +205,5 @@ class AuditLog(models.Model):
 
 # the bureau's deadlines, uploaded batches and audit jobs (web/jobmodels.py)
 from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401
+# the stored disclosure-quality score of each published version (web/qualitymodels.py)
+from yusuan.web.qualitymodels import VersionScore  # noqa: E402,F401

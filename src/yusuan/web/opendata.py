@@ -68,9 +68,9 @@ def _classes(code: str | None, column_key: str) -> tuple[str, str]:
 def _figures_of(version_id: int, facts_json: str) -> tuple[tuple, ...]:
     """(table…, row…, column…, amount) of every printed number: a version is immutable, so cached by id."""
     from yusuan.compose import compose
-    from yusuan.model import BudgetPackage
+    from yusuan.web.services import facts_of
 
-    d = compose(BudgetPackage.model_validate_json(facts_json))
+    d = compose(facts_of(json.loads(facts_json)))
     out = []
     for t in d.tables:
         labels = {c.key: c.label for c in t.columns}

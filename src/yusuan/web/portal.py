@@ -24,7 +24,8 @@ from django.views.decorators.http import require_GET
 from yusuan.web import compare as comparing
 from yusuan.web import opendata, perms
 from yusuan.web.models import Bureau, Department, Region, Version
-from yusuan.web.search import clean_query, matching
+from yusuan.web import fulltext
+from yusuan.web.search import clean_query
 from yusuan.web.views import DOWNLOAD_HANDLERS, _attachment, guard
 
 PUBLIC_CACHE_SECONDS = 600
@@ -107,8 +108,12 @@ def department(request, d: Department):
                                                            "all": []})
         row["all"].append(v)
     years = {v.package.year for v in versions}
+    phases: dict[int, set] = {}
+    for year, phase in rows:
+        phases.setdefault(year, set()).add(phase)
+    both = sorted((y for y, p in phases.items() if {"budget", "final"} <= p), reverse=True)
     return render(request, "web/portal_department.html", {"d": d, "rows": list(rows.values()),
-                                                          "can_compare": len(years) > 1})
+                                                          "can_compare": len(years) > 1, "budget_final_years": both})
 
 
 @public_view()
@@ -116,32 +121,39 @@ def search(request):
     q = clean_query(request.GET.get("q"))
     results = []
     if q:
-        qs = _versions().filter(matching(q))
-        for v in _current(qs):
+        ids = fulltext.ranked(q)  # most relevant first
+        place = {pk: n for n, pk in enumerate(ids)}
+        for v in _current(_versions().filter(pk__in=ids)):
             hits = [line for line in v.search_text.splitlines() if any(t.lower() in line.lower() for t in q.split())]
             results.append({"v": v, "hits": hits[:5]})
-        results.sort(key=lambda r: (r["v"].package.department.name, -r["v"].package.year, r["v"].phase))  # newest year first
+        # departments by their best match, each department's years newest first
+        best: dict[int, int] = {}
+        for r in results:
+            d = r["v"].package.department_id
+            best[d] = min(best.get(d, place[r["v"].pk]), place[r["v"].pk])
+        results.sort(key=lambda r: (best[r["v"].package.department_id], -r["v"].package.year, r["v"].phase))
     return render(request, "web/portal_search.html", {"q": q, "results": results})
 
 
 # ------------------------------------------------------------------ a version
 
 @lru_cache(maxsize=64)
-def _document_html(version_id: int) -> str:
-    """The version's disclosure in its region's layout (the HTML renderer the PDF is made from)."""
+def _document_html(version_id: int, published_at: str) -> str:
+    """The version's disclosure in its region's layout (the HTML renderer the PDF is made from).
+    Keyed by id and publication time: an id a rolled-back transaction (a test) used again is not a hit."""
     from yusuan.compose import compose
-    from yusuan.model import BudgetPackage
+    from yusuan.web.services import facts_of
     from yusuan.render.html import render_html
 
     v = Version.objects.get(pk=version_id)
-    return render_html(compose(BudgetPackage.model_validate(v.facts)))
+    return render_html(compose(facts_of(v.facts)))
 
 
 @guard(perms.PUBLIC, Version)
 @require_GET
 @xframe_options_sameorigin
 def document(request, v: Version):
-    response = HttpResponse(_document_html(v.pk), content_type="text/html; charset=utf-8")
+    response = HttpResponse(_document_html(v.pk, v.published_at.isoformat()), content_type="text/html; charset=utf-8")
     patch_cache_control(response, public=True, max_age=3600)  # a version never changes
     return response
 

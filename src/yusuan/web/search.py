@@ -1,8 +1,8 @@
-"""The portal's search: one denormalised text per published version, matched with ``icontains``.
+"""The portal's search: one denormalised text per published version (written once, with the
+immutable version); the full-text index and the ranking by relevance are in ``web/fulltext.py``.
 
-``icontains`` on a plain text field behaves the same on SQLite and PostgreSQL and needs no word
-segmentation for Chinese (any substring of a department, unit or project name, or a function
-classification code or name, matches). The text is written once, with the immutable version.
+Chinese is not split into words: any substring of a department, unit or project name, or of a
+function classification code or name, matches (trigrams on both databases).
 """
 
 from __future__ import annotations
@@ -59,8 +59,13 @@ def clean_query(q: str | None) -> str:
     return "".join(ch for ch in (q or "") if ch.isprintable()).strip()[:100]
 
 
+def terms_of(q: str | None) -> list[str]:
+    return list(dict.fromkeys(clean_query(q).split()))
+
+
 def matching(q: str | None) -> Q:
-    """Every whitespace-separated term must occur (in any field of the version's search text)."""
+    """Every whitespace-separated term must occur (in any field of the version's search text): the
+    plain substring match, used where no full-text index exists (``fulltext.backend() == "like"``)."""
     terms = clean_query(q).split()
     if not terms:
         return Q()

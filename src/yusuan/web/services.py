@@ -24,7 +24,12 @@ class Checked:
     warning: int
 
 
-def facts_of(data: dict) -> BudgetPackage:
+def facts_of(data: dict):
+    """Stored facts → the package: a final account (``account: final``) or a budget."""
+    if (data or {}).get("account") == "final":
+        from yusuan.model.final import FinalAccount
+
+        return FinalAccount.model_validate(data)
     return BudgetPackage.model_validate(data)
 
 

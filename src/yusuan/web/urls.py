@@ -1,7 +1,6 @@
 from django.urls import include, path
 
-from yusuan.web import grid_views, overview, portal, uploads, views
-from yusuan.web.api import api
+from yusuan.web import api_portal, grid_views, overview, portal, portal_pages, uploads, views
 
 web_patterns = [
     path("", views.home, name="home"),
@@ -37,14 +36,17 @@ web_patterns = [
     path("public/region/<int:pk>/", portal.region, name="region"),
     path("public/department/<int:pk>/", portal.department, name="department"),
     path("public/department/<int:pk>/compare/", portal.compare, name="compare"),
+    path("public/department/<int:pk>/budget-final/<int:year>/", portal_pages.budget_final, name="budget_final"),
     path("public/version/<int:pk>/document/", portal.document, name="document"),
+    path("public/ranking/", portal_pages.ranking, name="ranking"),
+    path("public/side-by-side/", portal_pages.side_by_side, name="side_by_side"),
     path("public/open-data/", portal.open_data, name="open_data"),
     path("public/open-data/<str:slug>/<str:name>", portal.open_data_file, name="open_data_file"),
     path("public/version/<int:pk>/", portal.cached_public(views.version), name="version"),
     path("public/version/<int:pk>/download/<str:fmt>", views.download, name="download"),
 ]
 
-urlpatterns = [path("", include((web_patterns, "web"))), path("api/", api.urls)]
+urlpatterns = [path("", include((web_patterns, "web"))), path("api/", api_portal.api.urls)]  # with the portal's routes
 
 handler400 = "yusuan.web.views.error_400"
 handler403 = "yusuan.web.views.error_403"
