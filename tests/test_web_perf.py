@@ -34,7 +34,7 @@ def _version(package: Package, number: int) -> Version:
     return v
 
 
-class ApiCache(TestCase):
+class Published(TestCase):
     @classmethod
     def setUpTestData(cls):
         region = Region.objects.create(name="测试州")
@@ -49,6 +49,8 @@ class ApiCache(TestCase):
     def setUp(self):
         cache.clear()
 
+
+class ApiCache(Published):
     def url(self) -> str:
         return f"/api/packages/{self.package.pk}/"
 
@@ -101,3 +103,32 @@ class SaveWithoutChanges(GridBase):
             self.assertIn("已保存 1 处修改", c.post(reverse("web:grid_save", args=[self.package.pk, "basic"]), data,
                                                   HTTP_HX_REQUEST="true").content.decode())
         self.assertEqual(check.call_count, 1)  # a change is checked as before
+
+
+class BulkExport(Published):
+    def test_export_in_processes_writes_what_the_portal_serves(self):
+        """The bulk export (facts read per group, composed in a process pool) writes the same bytes with one
+        or two processes, and the same rows as the portal's per-version path (``rows_of``)."""
+        import tempfile
+        from pathlib import Path
+
+        from yusuan.web import opendata
+
+        other = Package.objects.create(department=self.package.department, year=2022)
+        facts = example_facts()
+        facts.unit.budget_year = 2022
+        workflow.store_facts(other, self.admin, facts, "测试")
+        _version(other, 1)
+        _version(self.package, 2)  # a correction: only the current version is exported
+        with tempfile.TemporaryDirectory() as tmp:
+            written = {}
+            for workers in (1, 2):
+                out = Path(tmp) / str(workers)
+                index = opendata.export(out, workers=workers)
+                written[workers] = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+            self.assertEqual(written[1], written[2])
+            self.assertEqual(sorted(e["year"] for e in index), [2022, 2023])
+            for e in index:
+                vs = next(v for k, v in opendata.groups().items() if k[0] == e["year"])
+                self.assertEqual(written[1][Path(e["folder"]) / "figures.csv"], opendata.csv_bytes(opendata.rows_of(vs)))
+                self.assertEqual({r["version"] for r in opendata.rows_of(vs)}, {2} if e["year"] == 2023 else {1})
