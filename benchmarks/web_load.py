@@ -1,7 +1,7 @@
 """Benchmark (not a test): the web application under 50 concurrent users, on 127.0.0.1.
 
     .venv/bin/python benchmarks/web_load.py [--users 50] [--seconds 30] [--pause 3,1,0] [--postgres]
-        [--processes 2] [--threads 4]
+        [--processes 2] [--threads 8]
 
 Starts ``yusuan serve`` in a subprocess on a free port with a fresh data folder (SQLite; with
 ``--postgres`` or DATABASE_URL set, also on a throwaway PostgreSQL database), lets the demo load, then
@@ -325,7 +325,7 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=30.0, help="每种停顿的测量时长（秒）")
     parser.add_argument("--pause", "--think", dest="pause", default="3,1,0",
                         help="每个用户两次请求之间的平均停顿（秒，0.5–1.5 倍随机），逗号分隔依次测量；0 为不停顿的极限压力")
-    parser.add_argument("--threads", type=int, default=4, help="每个服务进程的线程数（yusuan serve --threads）")
+    parser.add_argument("--threads", type=int, default=8, help="每个服务进程的线程数（yusuan serve --threads）")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 1, help="网页服务进程数（yusuan serve --processes）")
     parser.add_argument("--postgres", action="store_true", help="另在 PostgreSQL 上测（DATABASE_URL 或 127.0.0.1:5432 用户 postgres）")
     parser.add_argument("--no-sqlite", action="store_true", help="只测 PostgreSQL")

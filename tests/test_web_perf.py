@@ -132,3 +132,14 @@ class BulkExport(Published):
                 vs = next(v for k, v in opendata.groups().items() if k[0] == e["year"])
                 self.assertEqual(written[1][Path(e["folder"]) / "figures.csv"], opendata.csv_bytes(opendata.rows_of(vs)))
                 self.assertEqual({r["version"] for r in opendata.rows_of(vs)}, {2} if e["year"] == 2023 else {1})
+
+
+def test_web_server_switches_threads_every_millisecond_unless_told(monkeypatch):
+    from yusuan.web.server import switch_interval
+
+    monkeypatch.delenv("YUSUAN_GIL_SWITCH_MS", raising=False)
+    assert switch_interval() == 0.001  # not Python's 5 ms: short requests wait behind saves in the same process
+    monkeypatch.setenv("YUSUAN_GIL_SWITCH_MS", "5")
+    assert switch_interval() == 0.005
+    monkeypatch.setenv("YUSUAN_GIL_SWITCH_MS", "abc")
+    assert switch_interval() == 0.001
