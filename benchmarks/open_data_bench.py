@@ -127,6 +127,9 @@ def main() -> None:
             print(f"\nyusuan export-open-data --workers {workers}：{seconds:.1f} 秒（CPU {cpu:.1f} 秒），"
                   f"峰值内存 {peak / 2**20:.0f} MB（导出进程及其子进程的常驻内存之和，共享页重复计入）")
             table(index, seconds)
+            if args.distinct < args.packages:
+                print(f"  注意：{args.packages} 个预算包轮流使用 {args.distinct} 个合成部门的数据，Parquet 按列压缩重复的值，"
+                      "其大小远小于互不相同的数据；CSV 的大小与行数成正比，不受影响")
             if sum(e["packages"] for e in index) != args.packages:
                 raise SystemExit(f"导出的预算包个数 {sum(e['packages'] for e in index)} 与发布的 {args.packages} 不符")
             files = {p.relative_to(out): p.read_bytes() for p in sorted(out.rglob("figures.*"))}

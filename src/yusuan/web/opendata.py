@@ -114,8 +114,11 @@ def current_versions(qs=None):
     qs = qs if qs is not None else Version.objects.defer("facts", "report", "tables")
     newest = Version.objects.values("package_id").annotate(n=Max("number"))
     wanted = {(r["package_id"], r["n"]) for r in newest}
+    # the package comes along for its department and year: never its working copy's JSON (facts, report and
+    # table views of the draft, megabytes a package once decoded, and never read from a version's package here)
     qs = qs.select_related("package", "package__department", "package__department__bureau",
-                           "package__department__bureau__region").order_by("package__department__name", "package__year")
+                           "package__department__bureau__region").defer(
+        "package__facts", "package__report", "package__tables").order_by("package__department__name", "package__year")
     return [v for v in qs if (v.package_id, v.number) in wanted]
 
 
@@ -201,8 +204,13 @@ def _export_rows(vs: list, pool=None) -> list[dict]:
     what is kept), composed in ``pool`` (a process pool: pure work on the facts JSON) if given."""
     from yusuan.web.models import Version
 
-    texts = dict(Version.objects.filter(pk__in=[v.pk for v in vs]).values_list("pk", "facts"))
-    jsons = [json.dumps(texts.pop(v.pk), ensure_ascii=False) for v in vs]
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    # the facts as the database holds them (JSON text), never decoded here: the composing parses them
+    texts = dict(Version.objects.filter(pk__in=[v.pk for v in vs]).annotate(text=Cast("facts", TextField()))
+                 .values_list("pk", "text"))
+    jsons = [texts.pop(v.pk) for v in vs]
     if pool is not None:
         from django.db import connections
 
