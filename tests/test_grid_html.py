@@ -13,12 +13,9 @@ from test_grid import GridBase, form_of
 from web_support import django_db as _django_db  # noqa: F401 - sets Django up
 
 from django.template import engines  # noqa: E402
-from django.test import RequestFactory  # noqa: E402
-from django.urls import reverse  # noqa: E402
 
 from yusuan.web import grid as G  # noqa: E402
 from yusuan.web import grid_views as GV  # noqa: E402
-from yusuan.web.grid_html import rows_html  # noqa: E402
 from yusuan.web.models import Package  # noqa: E402
 from yusuan.web.views import _findings  # noqa: E402
 
