@@ -221,6 +221,21 @@ def _export_rows(vs: list, pool=None) -> list[dict]:
     return [r for v, t in zip(vs, tuples) for r in figures(v, t)]
 
 
+def _follow_parent(parent: int) -> None:
+    """A pool process of the export stops when the export has gone (killed, not only interrupted): it would
+    otherwise wait for work for ever, holding its own end of the queue open."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
 def export(out_dir: Path, versions=None, workers: int = 1) -> list[dict]:
     """Write ``out_dir/<year>-region<id>/`` (figures.csv, figures.parquet, datapackage.json) per year and
     region and ``out_dir/index.json``; returns the index entries (files and sizes). One group's rows are in
@@ -231,7 +246,10 @@ def export(out_dir: Path, versions=None, workers: int = 1) -> list[dict]:
     out_dir.mkdir(parents=True, exist_ok=True)
     index = []
     grouped = groups(versions)
-    with ProcessPoolExecutor(max_workers=workers) if workers > 1 else nullcontext() as pool:
+    import os
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_follow_parent, initargs=(os.getpid(),)) if workers > 1 else None
+    with pool or nullcontext():
         for year, region_id, region in list(grouped):
             index.append(_export_group(out_dir, year, region_id, region, grouped.pop((year, region_id, region)), pool))
     (out_dir / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
