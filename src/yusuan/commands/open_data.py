@@ -13,6 +13,7 @@ from yusuan.cli import app, console
 @app.command("export-open-data")
 def export_open_data(
     out: Path = typer.Option(..., "-o", "--out", help="输出目录"),
+    workers: int = typer.Option(1, "--workers", min=1, help="并行生成数据的进程数（多核机器上可设为 CPU 核数）"),
 ) -> None:
     """导出开放数据：每个年度和地区一份 CSV、Parquet 和财政数据包描述 datapackage.json（仅已发布的版本）。"""
     from yusuan.commands.web import _setup
@@ -21,7 +22,7 @@ def export_open_data(
     from yusuan.web import opendata
 
     started = time.perf_counter()
-    index = opendata.export(out)
+    index = opendata.export(out, workers=workers)
     seconds = time.perf_counter() - started
     if not index:
         console.print("尚无已发布的预算，未导出数据（已写出空的 index.json）", highlight=False)

@@ -221,11 +221,11 @@ def parse(rows: list[dict[str, str]], key: str, projects: list[str]) -> list[tup
 
 def apply(facts: dict, key: str, lines: list[dict]) -> dict:
     """The facts with the grid's table replaced by ``lines`` (JSON-ready)."""
-    new = json.loads(json.dumps(facts))
+    new = dict(facts)  # a shallow copy: only the replaced table (and, for funding, the projects) are new objects
     plain = [{k: str(v) if isinstance(v, Decimal) else v for k, v in line.items()} for line in lines]
     if key == "funding":
-        for p in new.get("projects", []):
-            p["funding"] = [{"source": x["source"], "amount": x["amount"]} for x in plain if x["project"] == p["name"]]
+        new["projects"] = [{**p, "funding": [{"source": x["source"], "amount": x["amount"]} for x in plain
+                                            if x["project"] == p["name"]]} for p in facts.get("projects", [])]
     else:
         new[key] = plain
     return new
@@ -235,7 +235,7 @@ def apply(facts: dict, key: str, lines: list[dict]) -> dict:
 
 @dataclass
 class Saved:
-    checked: services.Checked
+    checked: services.Checked | None  # None: nothing changed, nothing checked
     changes: list[tuple[str, str, str]] = field(default_factory=list)  # (cell, old, new)
 
 
@@ -309,10 +309,10 @@ def save(package: Package, user, key: str, data) -> Saved:
 
         errors = getattr(exc, "errors", lambda: [])()
         raise Invalid([(None, None, explain(e)) for e in errors] or [(None, None, str(exc))]) from None
-    checked = services.check(facts.with_origins(origins_for(new_facts)))
     diff = changes(saved, aligned(yours, parsed, key), key)
-    if not diff:
-        return Saved(checked=checked)
+    if not diff:  # nothing to store: the stored check stands (checking again would find the same)
+        return Saved(checked=None)
+    checked = services.check(facts.with_origins(origins_for(new_facts)))
     with transaction.atomic():
         state = State.DRAFT if package.state == State.PUBLISHED else package.state
         updated = Package.objects.filter(pk=package.pk, revision=package.revision).update(

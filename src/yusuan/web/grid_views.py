@@ -15,6 +15,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from yusuan.excel import layout as L
 from yusuan.web import grid as G
+from yusuan.web.grid_html import rows_html
 from yusuan.web import perms
 from yusuan.web.models import Package
 from yusuan.web.views import STATE_CLASS, _findings, denied, guard
@@ -45,6 +46,15 @@ def _marks(findings: list[dict], tables: list[dict], p: Package) -> dict[str, li
         if anchor:
             out.setdefault(anchor, []).append(f)
     return out
+
+
+@lru_cache(maxsize=8)
+def _code_lists(year: int) -> str:
+    """The code pickers' datalists, drawn once per year (the same on every editing page)."""
+    from django.template.loader import render_to_string
+    from django.utils.safestring import mark_safe
+
+    return mark_safe(render_to_string("web/_code_lists.html", {"catalogue": _catalogue(year)}))
 
 
 # the pickers of the choice columns: a datalist of the Chinese labels (the codes are accepted too)
@@ -82,11 +92,13 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
                           "tip": "；".join(f["message"] for f in found), "clash": clashes.get((number, col["key"]))})
         shown.append({"i": i, "number": number, "id": f"g-{key}-{number}", "cells": cells,
                       "marks": marks.get(f"g-{key}-{number}", [])})
-    return {"p": p, "key": key, "title": grid.sheet.name, "purpose": grid.sheet.purpose, "columns": columns,
-            "rows": shown, "revision": revision or G.revision_of(saved),
-            "base": json.dumps(base, ensure_ascii=False), "problems": [m for _, _, m in (problems or [])],
-            "conflict": conflict or [], "can_edit": can_edit, "saved_text": saved_text,
-            "grid_marks": marks.get(f"grid-{key}", [])}
+    g = {"p": p, "key": key, "title": grid.sheet.name, "purpose": grid.sheet.purpose, "columns": columns,
+         "rows": shown, "revision": revision or G.revision_of(saved),
+         "base": json.dumps(base, ensure_ascii=False), "problems": [m for _, _, m in (problems or [])],
+         "conflict": conflict or [], "can_edit": can_edit, "saved_text": saved_text,
+         "grid_marks": marks.get(f"grid-{key}", [])}
+    g["body"] = rows_html(g)  # the rows' markup (grid_html: the template language is the page's main cost)
+    return g
 
 
 def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
@@ -97,7 +109,7 @@ def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
     grids = [(fragments or {}).get(k) or grid_context(p, k, can_edit, marks) for k in G.GRIDS]
     return {"p": p, "grids": grids, "findings": findings, "tables": tables, "cls": STATE_CLASS[p.state],
             "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "can_edit": can_edit,
-            "catalogue": _catalogue(p.year) if can_edit else {}, "sources": L.CHOICES["source"].values(),
+            "code_lists": _code_lists(p.year) if can_edit else "", "sources": L.CHOICES["source"].values(),
             "items": L.SANGONG_ITEMS.values(), "projects": [x["name"] for x in (p.facts or {}).get("projects", [])]}
 
 

@@ -67,6 +67,11 @@ def _classes(code: str | None, column_key: str) -> tuple[str, str]:
 @lru_cache(maxsize=4096)
 def _figures_of(version_id: int, facts_json: str) -> tuple[tuple, ...]:
     """(table…, row…, column…, amount) of every printed number: a version is immutable, so cached by id."""
+    return figure_tuples(facts_json)
+
+
+def figure_tuples(facts_json: str) -> tuple[tuple, ...]:
+    """The figures of one version's facts (JSON text), uncached (the bulk export reads each version once)."""
     from yusuan.compose import compose
     from yusuan.web.services import facts_of
 
@@ -86,16 +91,16 @@ def _figures_of(version_id: int, facts_json: str) -> tuple[tuple, ...]:
     return tuple(out)
 
 
-def figures(v) -> list[dict]:
+def figures(v, tuples: tuple[tuple, ...] | None = None) -> list[dict]:
+    """The open-data rows of version ``v`` (``tuples``: its ``figure_tuples`` if already computed)."""
     d = v.package.department
     head = {"version_key": version_key(v), "region": d.bureau.region.name, "bureau": d.bureau.name,
             "department": d.name, "department_code": d.code, "fiscal_year": v.package.year,
             "phase": PHASE.get(v.phase, v.phase), "version": v.number,
             "published_at": v.published_at.isoformat() if v.published_at else ""}
-    rows = []
-    for f in _figures_of(v.pk, json.dumps(v.facts, ensure_ascii=False, sort_keys=True)):
-        rows.append({**head, **dict(zip(NAMES[9:], f))})
-    return rows
+    if tuples is None:
+        tuples = _figures_of(v.pk, json.dumps(v.facts, ensure_ascii=False, sort_keys=True))
+    return [{**head, **dict(zip(NAMES[9:], f))} for f in tuples]
 
 
 def current_versions(qs=None):
@@ -104,11 +109,16 @@ def current_versions(qs=None):
 
     from yusuan.web.models import Version
 
-    qs = qs if qs is not None else Version.objects.all()
+    # without a query of the caller's: the heavy JSON columns stay in the database until read (most callers
+    # want the list, its departments and years; the figures load each version's facts on their own)
+    qs = qs if qs is not None else Version.objects.defer("facts", "report", "tables")
     newest = Version.objects.values("package_id").annotate(n=Max("number"))
     wanted = {(r["package_id"], r["n"]) for r in newest}
+    # the package comes along for its department and year: never its working copy's JSON (facts, report and
+    # table views of the draft, megabytes a package once decoded, and never read from a version's package here)
     qs = qs.select_related("package", "package__department", "package__department__bureau",
-                           "package__department__bureau__region").order_by("package__department__name", "package__year")
+                           "package__department__bureau__region").defer(
+        "package__facts", "package__report", "package__tables").order_by("package__department__name", "package__year")
     return [v for v in qs if (v.package_id, v.number) in wanted]
 
 
@@ -189,22 +199,72 @@ def slug(year: int, region_id: int) -> str:
     return f"{year}-region{region_id}"
 
 
-def export(out_dir: Path, versions=None) -> list[dict]:
+def _export_rows(vs: list, pool=None) -> list[dict]:
+    """``rows_of(vs)`` for the bulk export: each version's facts read once and not kept (the group's rows are
+    what is kept), composed in ``pool`` (a process pool: pure work on the facts JSON) if given."""
+    from yusuan.web.models import Version
+
+    from django.db.models import TextField
+    from django.db.models.functions import Cast
+
+    # the facts as the database holds them (JSON text), never decoded here: the composing parses them
+    texts = dict(Version.objects.filter(pk__in=[v.pk for v in vs]).annotate(text=Cast("facts", TextField()))
+                 .values_list("pk", "text"))
+    jsons = [texts.pop(v.pk) for v in vs]
+    if pool is not None:
+        from django.db import connections
+
+        connections.close_all()  # the pool's processes may be forked now: none of them may share a connection
+        tuples = list(pool.map(figure_tuples, jsons, chunksize=4))
+    else:
+        tuples = [figure_tuples(j) for j in jsons]
+    return [r for v, t in zip(vs, tuples) for r in figures(v, t)]
+
+
+def _follow_parent(parent: int) -> None:
+    """A pool process of the export stops when the export has gone (killed, not only interrupted): it would
+    otherwise wait for work for ever, holding its own end of the queue open."""
+    import os
+    import threading
+    import time
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="parent-watch").start()
+
+
+def export(out_dir: Path, versions=None, workers: int = 1) -> list[dict]:
     """Write ``out_dir/<year>-region<id>/`` (figures.csv, figures.parquet, datapackage.json) per year and
-    region and ``out_dir/index.json``; returns the index entries (files and sizes)."""
+    region and ``out_dir/index.json``; returns the index entries (files and sizes). One group's rows are in
+    memory at a time; ``workers`` > 1 composes the versions in that many processes."""
+    from concurrent.futures import ProcessPoolExecutor
+    from contextlib import nullcontext
+
     out_dir.mkdir(parents=True, exist_ok=True)
     index = []
-    for (year, region_id, region), vs in groups(versions).items():
-        folder = out_dir / slug(year, region_id)
-        folder.mkdir(exist_ok=True)
-        rows = rows_of(vs)
-        sizes = {}
-        for fname, data in (("figures.csv", csv_bytes(rows)), ("figures.parquet", parquet_bytes(rows))):
-            (folder / fname).write_bytes(data)
-            sizes[fname] = len(data)
-        desc = datapackage(f"yusuan-{slug(year, region_id)}", f"{region}{year}年部门预算公开数据", sizes, year)
-        (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
-        index.append({"year": year, "region": region, "folder": folder.name, "packages": len(vs), "figures": len(rows),
-                      "files": {**sizes, "datapackage.json": (folder / "datapackage.json").stat().st_size}})
+    grouped = groups(versions)
+    import os
+
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_follow_parent, initargs=(os.getpid(),)) if workers > 1 else None
+    with pool or nullcontext():
+        for year, region_id, region in list(grouped):
+            index.append(_export_group(out_dir, year, region_id, region, grouped.pop((year, region_id, region)), pool))
     (out_dir / "index.json").write_text(json.dumps(index, ensure_ascii=False, indent=2), encoding="utf-8")
     return index
+
+
+def _export_group(out_dir: Path, year: int, region_id: int, region: str, vs: list, pool) -> dict:
+    folder = out_dir / slug(year, region_id)
+    folder.mkdir(exist_ok=True)
+    rows = _export_rows(vs, pool)
+    sizes = {}
+    for fname, data in (("figures.csv", csv_bytes(rows)), ("figures.parquet", parquet_bytes(rows))):
+        (folder / fname).write_bytes(data)
+        sizes[fname] = len(data)
+    desc = datapackage(f"yusuan-{slug(year, region_id)}", f"{region}{year}年部门预算公开数据", sizes, year)
+    (folder / "datapackage.json").write_text(json.dumps(desc, ensure_ascii=False, indent=2), encoding="utf-8")
+    return {"year": year, "region": region, "folder": folder.name, "packages": len(vs), "figures": len(rows),
+            "files": {**sizes, "datapackage.json": (folder / "datapackage.json").stat().st_size}}

@@ -70,6 +70,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "yusuan.web.apicache.AnonymousApiCache",  # innermost: the headers above are added to cached answers too
 ]
 
 ROOT_URLCONF = "yusuan.web.urls"
