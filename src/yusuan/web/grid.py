@@ -29,6 +29,7 @@ from yusuan.excel import layout as L
 from yusuan.model.origins import Origins
 from yusuan.web import perms, services
 from yusuan.web.models import AuditLog, Package, State
+from yusuan.web.rulesconfig import check_for
 
 WEB_FILE = "网页填报"  # the "file" a grid-entered fact was entered in (findings name it)
 
@@ -309,7 +310,7 @@ def save(package: Package, user, key: str, data) -> Saved:
 
         errors = getattr(exc, "errors", lambda: [])()
         raise Invalid([(None, None, explain(e)) for e in errors] or [(None, None, str(exc))]) from None
-    checked = services.check(facts.with_origins(origins_for(new_facts)))
+    checked = check_for(package, facts.with_origins(origins_for(new_facts)))
     diff = changes(saved, aligned(yours, parsed, key), key)
     if not diff:
         return Saved(checked=checked)

@@ -28,11 +28,12 @@ def facts_of(data: dict) -> BudgetPackage:
     return BudgetPackage.model_validate(data)
 
 
-def check(package: BudgetPackage) -> Checked:
+def check(package: BudgetPackage, settings=None) -> Checked:
+    """``settings``: the bureau's configuration of the checks (``web.rulesconfig``), else the defaults."""
     from yusuan.rules.engine import check_package
     from yusuan.rules.report import _table_view, to_dict
 
-    report = check_package(package)
+    report = check_package(package, settings=settings)
     stats = report.stats()["by_severity"]
     tables = [_table_view(report, t) for t in report.disclosure.tables] if report.disclosure else []
     return Checked(facts=package.model_dump(mode="json"), report=to_dict(report), tables=tables,

@@ -41,8 +41,11 @@ def _set_state(package: Package, user, new: str, action: str, note: str = "") ->
 
 @transaction.atomic
 def store_facts(package: Package, user, facts, source_name: str, action: str = "upload") -> services.Checked:
-    """New facts (already read) for the package: checked at once, stored with their report."""
-    checked = services.check(facts)
+    """New facts (already read) for the package: checked at once (as its bureau configured the checks),
+    stored with their report."""
+    from yusuan.web.rulesconfig import check_for
+
+    checked = check_for(package, facts)
     old = f"{package.source_name or '（无）'}；错误 {package.fatal}，警告 {package.warning}"
     package.facts, package.report, package.tables = checked.facts, checked.report, checked.tables
     package.fatal, package.warning, package.source_name = checked.fatal, checked.warning, source_name
@@ -69,7 +72,7 @@ def submit(package: Package, user) -> None:
     if package.facts is None:
         raise Refused("尚未上传预算数据，不能提交")
     if package.fatal:
-        raise Refused(f"校验有 {package.fatal} 个错误，须先改正才能提交")
+        raise Refused(f"校验有 {package.fatal} 个错误（按本财政局的校验规则配置），须先改正才能提交")
     _set_state(package, user, State.SUBMITTED, "submit")
 
 

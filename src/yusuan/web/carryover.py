@@ -1,0 +1,262 @@
+"""A department's package of a new year, started from last year's published version, and the diff
+of a draft against it.
+
+``new_package`` creates the package of year Y. When the department's year Y−1 has a published
+version, its facts are the starting draft: last year's texts (Part 1, explanations, project
+descriptions, performance targets, glossary) and structure, and as 上年数 (``last_year``) every
+figure last year's disclosure printed for the subjects the narrative compares — read from the
+disclosure composed from the published facts with the same lookup the checks use, so the carried
+figure is the one the public saw. The change reasons are not carried (they are this year's to
+write). This year's own amounts start as last year's and must be updated: the page says so, and
+the diff shows what has not changed yet. Without a published year before, the package starts empty.
+
+``diff`` compares the draft with that published version: the printed tables cell by cell, table
+by table, and the texts paragraph by paragraph (difflib).
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+from html import escape
+
+from django.db import IntegrityError, transaction
+from django.utils.safestring import mark_safe
+
+from yusuan.web import services
+from yusuan.web.models import Department, Package, Version
+
+
+class Refused(Exception):
+    """The package cannot be created; the message is for the user (Chinese)."""
+
+
+def published_before(department: Department, year: int) -> Version | None:
+    """The current (latest) published version of the department's year ``year − 1``."""
+    return (Version.objects.filter(package__department=department, package__year=year - 1)
+            .select_related("package").order_by("-number").first())
+
+
+# ------------------------------------------------------------------ carrying last year in
+
+def _subjects(prev) -> list[str]:
+    """The subjects whose last-year figure a budget's narrative states (BudgetPackage.last_year keys)."""
+    from yusuan.model.sources import SOURCE_GROUPS, Source
+
+    subjects = ["total", "expenditure:basic", "expenditure:project", "general:total", "general:basic",
+                "general:project", "sangong:total", "sangong:abroad", "sangong:vehicle_purchase",
+                "sangong:vehicle_operation", "sangong:reception", "operating_costs"]
+    subjects += [f"income:{s.value}" for s in Source] + [f"income:{g}" for g in SOURCE_GROUPS]
+    codes = {line.function for line in prev.basic} | {f.function for p in prev.projects for f in p.funding}
+    subjects += [f"general:function:{c}" for c in sorted(codes) if len(c) == 7]
+    subjects += [k for k in prev.last_year if k not in subjects]
+    return subjects
+
+
+def carried_figures(prev) -> dict:
+    """Subject → ``PriorYear`` for every subject last year's composed disclosure prints (never a
+    figure it does not print: unknown is not zero)."""
+    import re
+
+    from yusuan.compose import compose
+    from yusuan.model.package import SUBJECT_PATTERNS, PriorYear
+    from yusuan.rules.engine import _resolve_profile, profile_settings
+    from yusuan.rules.narrative import lookup
+    from yusuan.rules.registry import Context, Settings
+
+    profile = _resolve_profile(None, prev.unit.profile)
+    disclosure = compose(prev, profile)
+    ctx = Context(disclosure=disclosure, package=prev, settings=Settings(), profile=profile_settings(profile))
+    out = {}
+    for subject in _subjects(prev):
+        if not any(re.fullmatch(p, subject) for p in SUBJECT_PATTERNS):
+            continue
+        try:
+            ref = lookup(ctx, subject)
+        except Exception:  # noqa: BLE001 - a subject this layout has no table for: not carried
+            continue
+        if ref is None or ref.absent or ref.value is None:
+            continue
+        out[subject] = PriorYear(amount=ref.value)
+    return out
+
+
+def carried_package(prev_facts: dict, year: int):
+    """Last year's published facts as this year's starting draft (``BudgetPackage``)."""
+    from yusuan.model import BudgetPackage
+
+    try:
+        prev = BudgetPackage.model_validate(prev_facts)
+    except Exception as exc:  # noqa: BLE001 - e.g. a final account: not a budget to carry
+        raise Refused(f"上年已发布的数据不是部门预算，无法结转（{type(exc).__name__}）") from None
+    new = prev.model_copy(deep=True)
+    new.unit.budget_year = year
+    new.last_year = carried_figures(prev)
+    return new
+
+
+def new_package(department: Department, year: int, user) -> tuple[Package, Version | None]:
+    """Create the department's package of ``year`` (from last year's published version when there is one)."""
+    from yusuan.web import workflow
+
+    if not 1990 < year < 2200:
+        raise Refused("年度应为四位数字，如 2024")
+    if Package.objects.filter(department=department, year=year).exists():
+        raise Refused(f"{department.name}{year}年的预算包已存在")
+    prev = published_before(department, year)
+    facts = carried_package(prev.facts, year) if prev is not None else None
+    from yusuan.web.jobmodels import Deadline
+
+    deadline = Deadline.objects.filter(bureau_id=department.bureau_id, year=year).values_list("date", flat=True).first()
+    try:
+        with transaction.atomic():
+            package = Package.objects.create(department=department, year=year, deadline=deadline)
+            if facts is None:
+                workflow.log(user, "create", package, "state", "", "草稿", "空白预算包（上年没有已发布的版本）")
+            else:
+                source = f"结转自{year - 1}年第{prev.number}版"
+                workflow.store_facts(package, user, facts, source, action="create")
+    except IntegrityError:
+        raise Refused(f"{department.name}{year}年的预算包已存在") from None
+    return package, prev
+
+
+# ------------------------------------------------------------------ the diff
+
+@dataclass
+class CellChange:
+    row: str
+    column: str
+    old: str
+    new: str
+
+
+@dataclass
+class TableDiff:
+    label: str
+    changes: list[CellChange] = field(default_factory=list)
+    added: list[str] = field(default_factory=list)    # rows only this year
+    removed: list[str] = field(default_factory=list)  # rows only last year
+    same_rows: int = 0
+    only: str = ""  # "new" / "old": the table itself is printed in one year only
+
+
+@dataclass
+class ParagraphDiff:
+    kind: str  # same / changed / added / removed
+    html: str
+
+
+@dataclass
+class SectionDiff:
+    title: str
+    paragraphs: list[ParagraphDiff]
+
+    @property
+    def changed(self) -> int:
+        return sum(1 for p in self.paragraphs if p.kind != "same")
+
+
+@dataclass
+class Diff:
+    tables: list[TableDiff]
+    sections: list[SectionDiff]
+
+    @property
+    def changed_cells(self) -> int:
+        return sum(len(t.changes) for t in self.tables)
+
+    @property
+    def changed_paragraphs(self) -> int:
+        return sum(s.changed for s in self.sections)
+
+
+def _table_key(label: str) -> str:
+    """Tables are matched by their title without the year (表3 2023年… = 表3 2024年…)."""
+    import re
+
+    return re.sub(r"(19|20)\d{2}\s*年", "", label)
+
+
+def _rows(view: dict) -> dict[str, dict[str, str]]:
+    out: dict[str, dict[str, str]] = {}
+    for row in view.get("rows", []):
+        label = row["label"] or "（无名称行）"
+        while label in out:  # the same label twice (e.g. blank rows): keep both
+            label += "＊"
+        out[label] = {col: cell["text"] for col, cell in zip(view.get("columns", []), row["cells"])}
+    return out
+
+
+def table_diffs(old_views: list[dict], new_views: list[dict]) -> list[TableDiff]:
+    old_by = {_table_key(v["label"]): v for v in old_views}
+    out = []
+    for view in new_views:
+        key = _table_key(view["label"])
+        before = old_by.pop(key, None)
+        td = TableDiff(view["label"])
+        if before is None:
+            td.only = "new"
+            out.append(td)
+            continue
+        old_rows, new_rows = _rows(before), _rows(view)
+        for label, cells in new_rows.items():
+            if label not in old_rows:
+                td.added.append(label)
+                continue
+            changed = [CellChange(label, col, old_rows[label].get(col, "（未列示）"), text)
+                       for col, text in cells.items() if old_rows[label].get(col, "（未列示）") != text]
+            td.changes += changed
+            td.same_rows += not changed
+        td.removed = [label for label in old_rows if label not in new_rows]
+        out.append(td)
+    out += [TableDiff(v["label"], only="old") for v in old_by.values()]
+    return out
+
+
+def _inline(old: str, new: str) -> str:
+    """A changed paragraph: deleted characters struck through, inserted ones marked."""
+    parts = []
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            parts.append(escape(old[a1:a2]))
+        if op in ("delete", "replace"):
+            parts.append(f"<del>{escape(old[a1:a2])}</del>")
+        if op in ("insert", "replace"):
+            parts.append(f"<ins>{escape(new[b1:b2])}</ins>")
+    return "".join(parts)
+
+
+def paragraph_diffs(old: list[str], new: list[str]) -> list[ParagraphDiff]:
+    out = []
+    sm = difflib.SequenceMatcher(None, old, new, autojunk=False)
+    for op, a1, a2, b1, b2 in sm.get_opcodes():
+        if op == "equal":
+            out += [ParagraphDiff("same", escape(t)) for t in new[b1:b2]]
+            continue
+        pairs = list(zip(old[a1:a2], new[b1:b2])) if op == "replace" else []
+        for a, b in pairs:
+            out.append(ParagraphDiff("changed", _inline(a, b)))
+        out += [ParagraphDiff("removed", f"<del>{escape(t)}</del>") for t in old[a1 + len(pairs):a2]]
+        out += [ParagraphDiff("added", f"<ins>{escape(t)}</ins>") for t in new[b1 + len(pairs):b2]]
+    for p in out:
+        p.html = mark_safe(p.html)  # noqa: S308 - every piece of text was escaped above
+    return out
+
+
+def _sections(facts: dict) -> list[tuple[str, str, list[str]]]:
+    from yusuan.compose import compose
+
+    disclosure = compose(services.facts_of(facts))
+    return [(s.id, s.title, [p.text for p in s.paragraphs]) for s in disclosure.sections]
+
+
+def diff(package: Package, prev: Version) -> Diff:
+    old_sections = {sid: (title, paras) for sid, title, paras in _sections(prev.facts)}
+    sections = []
+    for sid, title, paras in _sections(package.facts):
+        _, before = old_sections.pop(sid, (title, []))
+        sections.append(SectionDiff(title, paragraph_diffs(before, paras)))
+    sections += [SectionDiff(title, paragraph_diffs(paras, [])) for title, paras in old_sections.values()]
+    return Diff(table_diffs(prev.tables or [], package.tables or []), sections)
