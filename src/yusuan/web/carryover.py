@@ -39,45 +39,50 @@ def published_before(department: Department, year: int) -> Version | None:
 
 # ------------------------------------------------------------------ carrying last year in
 
-def _subjects(prev) -> list[str]:
-    """The subjects whose last-year figure a budget's narrative states (BudgetPackage.last_year keys)."""
-    from yusuan.model.sources import SOURCE_GROUPS, Source
+def _subjects(prev, statement_subjects) -> list[str]:
+    """The subjects whose last-year figure a budget's narrative states (BudgetPackage.last_year keys):
+    the totals, 三公 and 机关运行经费, the sources last year funded, its 项 of general budget spending,
+    what its narrative stated and the subjects it carried itself."""
+    from yusuan import derive
 
     subjects = ["total", "expenditure:basic", "expenditure:project", "general:total", "general:basic",
                 "general:project", "sangong:total", "sangong:abroad", "sangong:vehicle_purchase",
                 "sangong:vehicle_operation", "sangong:reception", "operating_costs"]
-    subjects += [f"income:{s.value}" for s in Source] + [f"income:{g}" for g in SOURCE_GROUPS]
-    codes = {line.function for line in prev.basic} | {f.function for p in prev.projects for f in p.funding}
+    subjects += [f"income:{s.value}" for s, amount in derive.by_source(prev).items() if amount]
+    codes = {line.function for line in prev.basic} | {p.function for p in prev.projects}
     subjects += [f"general:function:{c}" for c in sorted(codes) if len(c) == 7]
-    subjects += [k for k in prev.last_year if k not in subjects]
-    return subjects
+    subjects += list(statement_subjects) + list(prev.last_year)
+    return list(dict.fromkeys(subjects))
 
 
 def carried_figures(prev) -> dict:
-    """Subject → ``PriorYear`` for every subject last year's composed disclosure prints (never a
-    figure it does not print: unknown is not zero)."""
+    """Subject → ``PriorYear`` for every subject last year's composed disclosure prints, in a table
+    or else in its text (``rules.previous.published``: what the Y.PREVIOUS checks compare with);
+    never a figure it does not print (unknown is not zero)."""
     import re
 
     from yusuan.compose import compose
     from yusuan.model.package import SUBJECT_PATTERNS, PriorYear
     from yusuan.rules.engine import _resolve_profile, profile_settings
-    from yusuan.rules.narrative import lookup
+    from yusuan.rules.narrative_base import placed
+    from yusuan.rules.previous import published
     from yusuan.rules.registry import Context, Settings
 
     profile = _resolve_profile(None, prev.unit.profile)
     disclosure = compose(prev, profile)
-    ctx = Context(disclosure=disclosure, package=prev, settings=Settings(), profile=profile_settings(profile))
+    ctx = Context(disclosure=disclosure, package=prev, settings=Settings(), profile=profile_settings(profile),
+                  previous=disclosure)
+    stated = {p.subject for p in placed(ctx)}
     out = {}
-    for subject in _subjects(prev):
+    for subject in _subjects(prev, stated):
         if not any(re.fullmatch(p, subject) for p in SUBJECT_PATTERNS):
             continue
         try:
-            ref = lookup(ctx, subject)
+            figure = published(ctx, subject)
         except Exception:  # noqa: BLE001 - a subject this layout has no table for: not carried
             continue
-        if ref is None or ref.absent or ref.value is None:
-            continue
-        out[subject] = PriorYear(amount=ref.value)
+        if figure is not None and figure.amount is not None:
+            out[subject] = PriorYear(amount=figure.amount)
     return out
 
 
