@@ -245,9 +245,15 @@ class CarryOver(Base):
         self.assertNotIn("income:business", carried)  # neither funded nor stated last year: unknown, not 0
         self.assertEqual(new.facts["overview"], v.facts["overview"])  # last year's texts as the starting draft
         self.assertEqual(AuditLog.objects.filter(package=new, action="create").count(), 1)
-        # the diff: a changed figure and a changed paragraph
+        # last year's amounts unchanged: said on the page, and it cannot be submitted yet
         page = self.client_as("reviewer").get(reverse("web:package", args=[new.pk])).content.decode()
         self.assertIn(reverse("web:diff", args=[new.pk]), page)
+        self.assertIn("本年各项金额仍与上年完全相同", page)
+        response = self.client_as("head").post(reverse("web:submit", args=[new.pk]))
+        self.assertEqual(response.status_code, 400)
+        self.assertIn("结转后尚未按本年预算更新", response.content.decode())
+        self.assertEqual(Package.objects.get(pk=new.pk).state, State.DRAFT)
+        # the diff: a changed figure and a changed paragraph
         draft = carryover.carried_package(v.facts, 2024)
         draft.sangong[0].amount += 3
         draft.overview.functions = list(draft.overview.functions) + ["新增职能：测试。"]
@@ -260,6 +266,7 @@ class CarryOver(Base):
         html = response.content.decode()
         self.assertIn("<ins>新增职能：测试。</ins>", html)
         self.assertGreater(d.changed_paragraphs, 0)
+        self.assertIsNone(carryover.not_updated(Package.objects.get(pk=new.pk)))  # one amount updated: may be submitted
 
     def test_without_a_published_year_before_the_package_starts_empty_and_twice_is_refused(self):
         c = self.client_as("admin")

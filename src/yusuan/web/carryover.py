@@ -1,14 +1,15 @@
 """A department's package of a new year, started from last year's published version, and the diff
 of a draft against it.
 
-``new_package`` creates the package of year Y. When the department's year Y−1 has a published
+``newyear.new_package`` creates the package of year Y. When the department's year Y−1 has a published
 version, its facts are the starting draft: last year's texts (Part 1, explanations, project
 descriptions, performance targets, glossary) and structure, and as 上年数 (``last_year``) every
 figure last year's disclosure printed for the subjects the narrative compares — read from the
 disclosure composed from the published facts with the same lookup the checks use, so the carried
 figure is the one the public saw. The change reasons are not carried (they are this year's to
 write). This year's own amounts start as last year's and must be updated: the page says so, and
-the diff shows what has not changed yet. Without a published year before, the package starts empty.
+the diff shows what has not changed yet, and a package whose amounts are all still last year's
+cannot be submitted (``not_updated``). Without a published year before, the package starts empty.
 
 ``diff`` compares the draft with that published version: the printed tables cell by cell, table
 by table, and the texts paragraph by paragraph (difflib).
@@ -20,7 +21,6 @@ import difflib
 from dataclasses import dataclass, field
 from html import escape
 
-from django.db import IntegrityError, transaction
 from django.utils.safestring import mark_safe
 
 from yusuan.web import services
@@ -100,30 +100,25 @@ def carried_package(prev_facts: dict, year: int):
     return new
 
 
-def new_package(department: Department, year: int, user) -> tuple[Package, Version | None]:
-    """Create the department's package of ``year`` (from last year's published version when there is one)."""
-    from yusuan.web import workflow
+AMOUNT_KEYS = ("basic", "basic_economic", "sangong", "operating_costs", "procurement", "assets")
 
-    if not 1990 < year < 2200:
-        raise Refused("年度应为四位数字，如 2024")
-    if Package.objects.filter(department=department, year=year).exists():
-        raise Refused(f"{department.name}{year}年的预算包已存在")
-    prev = published_before(department, year)
-    facts = carried_package(prev.facts, year) if prev is not None else None
-    from yusuan.web.jobmodels import Deadline
 
-    deadline = Deadline.objects.filter(bureau_id=department.bureau_id, year=year).values_list("date", flat=True).first()
-    try:
-        with transaction.atomic():
-            package = Package.objects.create(department=department, year=year, deadline=deadline)
-            if facts is None:
-                workflow.log(user, "create", package, "state", "", "草稿", "空白预算包（上年没有已发布的版本）")
-            else:
-                source = f"结转自{year - 1}年第{prev.number}版"
-                workflow.store_facts(package, user, facts, source, action="create")
-    except IntegrityError:
-        raise Refused(f"{department.name}{year}年的预算包已存在") from None
-    return package, prev
+def amounts_of(facts: dict) -> dict:
+    """The facts that are this year's amounts (not texts, not 上年数): equal to last year's means the
+    carried-over starting draft has not been updated yet."""
+    out = {k: facts.get(k) for k in AMOUNT_KEYS}
+    out["projects"] = [(p.get("name"), p.get("funding"), p.get("economic")) for p in facts.get("projects", [])]
+    return out
+
+
+def not_updated(package: Package) -> Version | None:
+    """The published version of the year before whose amounts the package still has unchanged, if any."""
+    if package.facts is None:
+        return None
+    prev = published_before(package.department, package.year)
+    if prev is not None and amounts_of(package.facts) == amounts_of(prev.facts):
+        return prev
+    return None
 
 
 # ------------------------------------------------------------------ the diff

@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.views.decorators.http import require_GET, require_POST
 
-from yusuan.web import carryover, perms
+from yusuan.web import carryover, newyear, perms
 from yusuan.web.models import Department, Package
 from yusuan.web.views import guard
 
@@ -17,7 +17,7 @@ from yusuan.web.views import guard
 def new_package(request, department: Department):
     year = request.POST.get("year", "").strip()
     try:
-        package, prev = carryover.new_package(department, int(year) if year.isdigit() else 0, request.user)
+        package, prev = newyear.new_package(department, int(year) if year.isdigit() else 0, request.user)
     except carryover.Refused as exc:
         messages.error(request, str(exc))
         return redirect("web:dashboard")

@@ -90,8 +90,9 @@ def label(image, notes, page_height: float, scale: float):
     except OSError:
         font = ImageFont.load_default()
     for n, (left, _bottom, right, top) in notes:
-        x, y = right * scale + 2, (page_height - top) * scale
         text = str(n)
+        width = draw.textlength(text, font=font)
+        x, y = left * scale - width - 8, (page_height - top) * scale  # left of the icon, which it would cover
         box = draw.textbbox((x, y), text, font=font)
         draw.rectangle((box[0] - 2, box[1] - 1, box[2] + 2, box[3] + 1), fill=(200, 30, 30))
         draw.text((x, y), text, fill="white", font=font)

@@ -152,13 +152,14 @@ def _can(request, package):
 @guard(perms.VIEW, Package)
 @require_GET
 def package(request, p: Package):
-    from yusuan.web.carryover import published_before
+    from yusuan.web.carryover import not_updated, published_before
 
     findings = _findings(p.report)
     can_create = (perms.allowed(request.user, perms.CREATE, p.department)
                   and not Package.objects.filter(department=p.department, year=p.year + 1).exists())
     return render(request, "web/package.html", {
         "prev_published": published_before(p.department, p.year), "can_create_next": can_create,
+        "not_updated": not_updated(p),
         "p": p, "findings": findings, "tables": p.tables or [], "can": _can(request, p),
         "versions": p.versions.all(), "comments": p.comments.select_related("author"),
         "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "cls": STATE_CLASS[p.state],

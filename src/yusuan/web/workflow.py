@@ -73,6 +73,11 @@ def submit(package: Package, user) -> None:
         raise Refused("尚未上传预算数据，不能提交")
     if package.fatal:
         raise Refused(f"校验有 {package.fatal} 个错误（按本财政局的校验规则配置），须先改正才能提交")
+    from yusuan.web.carryover import not_updated
+
+    prev = not_updated(package)
+    if prev is not None:
+        raise Refused(f"本年各项金额与{prev.package.year}年已发布的第{prev.number}版完全相同：结转后尚未按本年预算更新，不能提交")
     _set_state(package, user, State.SUBMITTED, "submit")
 
 
