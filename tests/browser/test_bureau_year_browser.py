@@ -196,3 +196,18 @@ def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):  # noq
             shot(f"findings-on-page-{kind}")
             page.go_back()
         browser.close()
+
+
+def test_year_walk_ran_on_the_database_asked_for(server):  # noqa: F811
+    """With DATABASE_URL the walk above ran on PostgreSQL: its throwaway database holds what it made."""
+    _, _, data, db_url = server
+    if db_url is None:
+        assert (data / "yusuan.sqlite3").is_file()
+        return
+    import psycopg
+
+    with psycopg.connect(db_url) as conn:
+        units = conn.execute("select count(*) from web_unit where code in ('301001', '301002')").fetchone()[0]
+        settings = conn.execute("select count(*) from web_rulesetting").fetchone()[0]
+        created = conn.execute("select count(*) from web_auditlog where action = 'create'").fetchone()[0]
+    assert (units, settings, created) == (2, 1, 1)

@@ -86,9 +86,9 @@ def label(image, notes, page_height: float, scale: float):
 
     draw = ImageDraw.Draw(image)
     try:
-        font = ImageFont.truetype("DejaVuSans-Bold.ttf", int(11 * scale))
-    except OSError:
-        font = ImageFont.load_default()
+        font = ImageFont.truetype("DejaVuSans-Bold.ttf", int(14 * scale))
+    except OSError:  # no DejaVu: Pillow's own font (scalable since Pillow 10.1)
+        font = ImageFont.load_default(size=int(14 * scale))
     for n, (left, _bottom, right, top) in notes:
         text = str(n)
         width = draw.textlength(text, font=font)
