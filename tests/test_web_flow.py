@@ -209,6 +209,26 @@ class RulesConfiguration(Base):
         self.assertIn("项目经济分类暂不要求", page)  # the log keeps both changes
         self.assertIn("恢复默认", page)
 
+    def test_published_under_the_configuration_without_the_draft_mark(self):
+        """Fatal by default, lowered by the bureau: approved and published, the files are not stamped 草稿."""
+        from openpyxl import load_workbook
+
+        from yusuan.render.xlsx import DRAFT_MARK
+
+        for rule in sorted(self.fatal_rules(self.package)):
+            self.assertEqual(self.save("admin", rule, "warning", "本局按警告处理").status_code, 302)
+        self.package.refresh_from_db()
+        self.assertEqual(self.package.fatal, 0)
+        for role, action in (("head", "submit"), ("reviewer", "approve"), ("publisher", "publish")):
+            response = self.client_as(role).post(reverse(f"web:{action}", args=[self.package.pk]))
+            self.assertEqual(response.status_code, 302, (action, response.content.decode()[:500]))
+        v = Version.objects.get(package=self.package)
+        self.assertTrue(v.report["bureau_config"])
+        with v.xlsx.open("rb") as fh:
+            wb = load_workbook(io.BytesIO(fh.read()))
+        cells = {str(c.value) for ws in wb.worksheets for row in ws.iter_rows(max_row=2) for c in row if c.value}
+        self.assertNotIn(DRAFT_MARK, cells)
+
     def test_a_published_version_keeps_its_report(self):
         self.package.state = State.PUBLISHED
         self.package.save()

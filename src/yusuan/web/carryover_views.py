@@ -33,5 +33,10 @@ def new_package(request, department: Department):
 @require_GET
 def diff(request, p: Package):
     prev = carryover.published_before(p.department, p.year)
-    result = carryover.diff(p, prev) if prev is not None and p.facts is not None else None
-    return render(request, "web/diff.html", {"p": p, "prev": prev, "diff": result})
+    result, problem = None, ""
+    if prev is not None and p.facts is not None:
+        try:
+            result = carryover.diff(p, prev)
+        except Exception as exc:  # noqa: BLE001 - e.g. last year published a final account: say so, never a 500
+            problem = f"无法与{prev.package.year}年第{prev.number}版对比（{type(exc).__name__}）：两者可能不是同一类公开文件。"
+    return render(request, "web/diff.html", {"p": p, "prev": prev, "diff": result, "problem": problem})

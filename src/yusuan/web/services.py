@@ -69,12 +69,13 @@ def workbook_bytes(package: BudgetPackage) -> bytes:
         return path.read_bytes()
 
 
-def render_files(package: BudgetPackage, formats: list[str], out_dir: Path) -> dict[str, Path]:
-    """The published files of a package (the disclosure composed and checked as ``yusuan build`` does)."""
+def render_files(package: BudgetPackage, formats: list[str], out_dir: Path, check_settings=None) -> dict[str, Path]:
+    """The published files of a package (the disclosure composed and checked as ``yusuan build`` does);
+    ``check_settings``: the bureau's configuration of the checks (a fatal finding marks the files 草稿)."""
     from yusuan.render import render
     from yusuan.rules.engine import check_package
 
-    report = check_package(package)
+    report = check_package(package, settings=check_settings)
     disclosure = report.disclosure
     if not report.valid:
         disclosure = disclosure.model_copy(update={"draft": True})

@@ -106,7 +106,10 @@ def publish(package: Package, user, reason: str = "") -> Version:
         raise Refused(f"已发布过第{previous.number}版：发布更正版本须说明更正原因")
     facts = services.facts_of(package.facts)
     with tempfile.TemporaryDirectory(prefix="yusuan-publish-") as tmp:
-        files = services.render_files(facts, settings.PUBLISH_FORMATS, Path(tmp))
+        from yusuan.web.rulesconfig import settings_of
+
+        files = services.render_files(facts, settings.PUBLISH_FORMATS, Path(tmp),
+                                      check_settings=settings_of(package.department.bureau_id)[0])
         with transaction.atomic():
             locked = Package.objects.select_for_update().get(pk=package.pk)
             if locked.state != State.APPROVED or locked.revision != package.revision:
