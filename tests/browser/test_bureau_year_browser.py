@@ -194,6 +194,8 @@ def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):  # noq
             picture.scroll_into_view_if_needed()
             page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=picture.element_handle())
             shot(f"findings-on-page-{kind}")
+            page.locator("figure.page-picture").first.screenshot(  # the whole annotated page
+                path=str(SHOTS / f"year-{next(step):02d}-annotated-page-{kind}.png"))
             page.go_back()
         browser.close()
 
