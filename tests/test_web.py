@@ -62,6 +62,15 @@ MATRIX = {
     "retry": ("post", {"reviewer", "admin"}),
     "page_picture": ("get", {"reviewer", "admin"}),
     "annotated": ("get", {"reviewer", "admin"}),
+    # a new year's package and its diff with last year, the organisation import, the bureau's rules configuration
+    # (tests/test_web_flow.py)
+    "new_package": ("post", {"preparer", "admin"}),
+    "diff": ("get", IN_SCOPE),
+    "org_import": ("get", {"admin"}),
+    "org_confirm": ("post", {"admin"}),
+    "org_template": ("get", {"admin"}),
+    "rules_config": ("get", {"reviewer", "admin"}),
+    "rules_config_save": ("post", {"reviewer", "admin"}),
     # the portal (tests/test_portal.py): public by construction, it reads published versions only
     "catalogue": ("get", ALL),
     "search": ("get", ALL),
@@ -98,7 +107,8 @@ PK_OF = {"version": "version", "download": "version", "document": "version", "ge
          "region": "region", "get_region": "region", "department": "dept", "compare": "dept", "get_department": "dept",
          "department_comparison": "dept", "budget_final": "dept", "version_quality": "version", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau",
          "bureau_uploads": "bureau", "batch": "batch", "published_file": "pfile", "confirm": "pfile", "retry": "pfile",
-         "page_picture": "pfile", "annotated": "pfile"}
+         "page_picture": "pfile", "annotated": "pfile", "new_package": "dept", "rules_config": "bureau",
+         "rules_config_save": "bureau"}
 
 
 def url_names() -> list[tuple[str, list[str]]]:

@@ -262,6 +262,48 @@ class Jobs(Base):
         self.assertIn("时限", job.error)
 
 
+class DocxPictures(Base):
+    """An uploaded DOCX gets page pictures too: LibreOffice converts the annotated copy to PDF, its
+    comments (exported as PDF notes) tell on which page each finding is."""
+
+    def make_job(self) -> AuditJob:
+        from django.core.files.base import ContentFile
+
+        batch = Batch.objects.create(bureau=self.bureau, name="a.zip", year=2023)
+        f = PublishedFile(batch=batch, name="昌吉州自然资源局.docx", department=self.nature, match=Match.MATCHED)
+        f.file.save(f.name, ContentFile(rendered("docx")), save=False)
+        f.save()
+        return AuditJob.objects.create(file=f)
+
+    @pytest.mark.skipif(not __import__("shutil").which("soffice"), reason="LibreOffice (soffice) not installed")
+    def test_docx_findings_on_page_pictures(self):
+        job = jobs.enqueue(self.make_job())
+        self.assertEqual(job.status, JobStatus.DONE, job.error)
+        located = {n for n, f in enumerate(job.report["findings"], start=1)
+                   if (f.get("location") or {}).get("cell") or (f.get("location") or {}).get("paragraph")}
+        self.assertTrue(job.pages, job.picture_note)
+        on_pictures = {n for p in job.pages for n in p["findings"]}
+        self.assertTrue(on_pictures, "the notes name the findings")
+        self.assertLessEqual(on_pictures, located)  # only findings that were marked in the Word file
+        c = self.client_as("reviewer")
+        first = job.pages[0]["page"]
+        detail = c.get(reverse("web:published_file", args=[job.file.pk])).content.decode()
+        self.assertIn(reverse("web:page_picture", args=[job.file.pk, first]), detail)
+        picture = c.get(reverse("web:page_picture", args=[job.file.pk, first]))
+        self.assertTrue(b"".join(picture.streaming_content).startswith(b"\x89PNG"))
+
+    def test_without_libreoffice_the_page_says_so(self):
+        from unittest import mock
+
+        with mock.patch("yusuan.web.docx_pictures.soffice", return_value=None):
+            job = jobs.enqueue(self.make_job())
+        self.assertEqual(job.status, JobStatus.DONE, job.error)  # the audit itself did not fail
+        self.assertEqual(job.pages, [])
+        detail = self.client_as("reviewer").get(reverse("web:published_file", args=[job.file.pk])).content.decode()
+        self.assertIn("未安装 LibreOffice", detail)
+        self.assertIn(job.report["findings"][0]["message"][:20], detail)
+
+
 class Overview(Base):
     def test_rows_overdue_first_deadline_badges_and_exports(self):
         from yusuan.web import workflow

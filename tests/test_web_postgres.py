@@ -31,7 +31,7 @@ def test_web_suite_on_postgresql(tmp_path):
     env = dict(os.environ, DATABASE_URL=f"postgres://postgres@127.0.0.1:5432/yusuan_web_{os.getpid()}",
                YUSUAN_DATA=str(tmp_path), YUSUAN_EXPECT_VENDOR="postgresql")
     done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(HERE / "test_web.py"), str(HERE / "test_portal.py"),
-                           str(HERE / "test_web_jobs.py"), str(HERE / "test_grid.py")],
+                           str(HERE / "test_web_jobs.py"), str(HERE / "test_grid.py"), str(HERE / "test_web_flow.py")],
                           cwd=HERE.parent, env=env, capture_output=True, text=True)
     if "password authentication failed" in done.stdout or "no password supplied" in done.stdout:
         pytest.skip("PostgreSQL at 127.0.0.1:5432 does not trust user postgres")

@@ -197,6 +197,22 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         page.wait_for_selector(".state.returned")
         assert "请核对表3项目支出的说明" in page.inner_text("ul.comments")
         shot("returned-with-comment")
+        # a comment on one cell: clicking the cell fills in its table, row and column
+        cell = page.locator("details[data-table] tbody tr").nth(1).locator("td").nth(1)
+        row_label = page.locator("details[data-table] tbody tr").nth(1).get_attribute("data-row")
+        cell.click()
+        assert page.input_value("form[action$='/comment/'] input[name=row]") == row_label
+        column = page.input_value("form[action$='/comment/'] input[name=cell]")
+        assert column
+        page.fill("form[action$='/comment/'] textarea[name=text]", "此单元格与预算批复数不一致")
+        page.click("button:has-text('添加意见')")
+        page.wait_for_selector(".msg.success")
+        assert f"“{row_label}”行 “{column}”列" in page.inner_text("ul.comments")
+        marked = page.locator("td.commented")
+        assert marked.count() == 1 and "此单元格与预算批复数不一致" in marked.get_attribute("title")
+        assert "此单元格与预算批复数不一致" in page.inner_text("details[data-table] >> nth=0")
+        marked.scroll_into_view_if_needed()
+        shot("cell-comment")
         logout()
 
         login("fuze")

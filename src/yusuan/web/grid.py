@@ -29,6 +29,7 @@ from yusuan.excel import layout as L
 from yusuan.model.origins import Origins
 from yusuan.web import perms, services
 from yusuan.web.models import AuditLog, Package, State
+from yusuan.web.rulesconfig import check_for
 
 WEB_FILE = "网页填报"  # the "file" a grid-entered fact was entered in (findings name it)
 
@@ -312,7 +313,7 @@ def save(package: Package, user, key: str, data) -> Saved:
     diff = changes(saved, aligned(yours, parsed, key), key)
     if not diff:  # nothing to store: the stored check stands (checking again would find the same)
         return Saved(checked=None)
-    checked = services.check(facts.with_origins(origins_for(new_facts)))
+    checked = check_for(package, facts.with_origins(origins_for(new_facts)))
     with transaction.atomic():
         state = State.DRAFT if package.state == State.PUBLISHED else package.state
         updated = Package.objects.filter(pk=package.pk, revision=package.revision).update(

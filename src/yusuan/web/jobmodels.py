@@ -107,6 +107,7 @@ class AuditJob(models.Model):
     warning = models.PositiveIntegerField("警告数", default=0)
     annotated = models.FileField("标注副本", upload_to="batches/annotated/", blank=True)
     pages = models.JSONField("页面图片", default=list, blank=True, help_text="[{page, image, findings}]")
+    picture_note = models.TextField("页面图片说明", blank=True, help_text="为何没有页面图片（如未安装 LibreOffice）")
 
     @property
     def perm_bureau(self):

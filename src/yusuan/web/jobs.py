@@ -20,6 +20,7 @@ The audit itself is ``yusuan.commands.audit.audit_file`` and the annotated copy 
 from __future__ import annotations
 
 import logging
+import subprocess
 import tempfile
 import traceback
 from datetime import timedelta
@@ -142,6 +143,7 @@ def _audit(job: AuditJob) -> None:
         stats = report.stats()["by_severity"]
         annotated = annotate_file(source, report.findings, Path(tmp) / "annotated")
         pages: list[dict] = []
+        job.picture_note = ""
         if annotated is not None:
             _set(job, 75, "生成页面图片")
             target, _marked = annotated
@@ -150,6 +152,8 @@ def _audit(job: AuditJob) -> None:
             job.annotated.save(f"{job.pk}-{target.name}", ContentFile(target.read_bytes()), save=False)
             if target.suffix.lower() == ".pdf":
                 pages = _pictures(job, target, report.findings)
+            elif target.suffix.lower() == ".docx":
+                pages = _docx_pictures(job, target, Path(tmp))
         job.report, job.fatal, job.warning, job.pages = data, stats["fatal"], stats["warning"], pages
         if report.disclosure is not None and report.disclosure.title and not f.title:
             f.title = report.disclosure.title[:255]
@@ -159,26 +163,54 @@ def _audit(job: AuditJob) -> None:
         job.save()
 
 
-def _pictures(job: AuditJob, pdf: Path, findings) -> list[dict]:
+def _docx_pictures(job: AuditJob, docx: Path, workdir: Path) -> list[dict]:
+    """An annotated DOCX: converted to PDF by LibreOffice (its comments become PDF notes that name the
+    findings' numbers, ``web.docx_pictures``), then drawn as a PDF's pages. Without LibreOffice, or
+    when it fails, no pictures and the reason on the job (shown on the file's page)."""
+    from yusuan.web import docx_pictures
+
+    _set(job, 80, "转换 Word 文件为 PDF")
+    try:
+        pdf = docx_pictures.convert(docx, workdir)
+    except (RuntimeError, OSError, subprocess.TimeoutExpired) as exc:
+        job.picture_note = f"LibreOffice 未能把 Word 文件转换为 PDF（{str(exc)[:200]}），无法生成页面图片：请下载标注副本查看。"
+        return []
+    if pdf is None:
+        job.picture_note = docx_pictures.NO_LIBREOFFICE
+        return []
+    notes = docx_pictures.notes_by_page(pdf)
+    on_page = {page: sorted(n for n, _ in found) for page, found in notes.items()}
+    return _pictures(job, pdf, [], on_page=on_page, notes=notes)
+
+
+def _pictures(job: AuditJob, pdf: Path, findings, on_page: dict[int, list[int]] | None = None,
+              notes: dict | None = None) -> list[dict]:
     """Pictures of the annotated copy's pages (pdfium draws its boxes and numbers): the pages that
-    carry located findings, at most MAX_PAGE_PICTURES."""
+    carry located findings, at most MAX_PAGE_PICTURES. ``on_page``: page → finding numbers, when the
+    findings' own locations carry no page (a Word file); ``notes``: numbers to write beside its notes."""
     import io
 
     import pypdfium2 as pdfium
 
     from yusuan.annotate import numbered
 
-    on_page: dict[int, list[int]] = {}
-    for n, f in numbered(findings):
-        if f.location is not None and f.location.page:
-            on_page.setdefault(f.location.page, []).append(n)
+    if on_page is None:
+        on_page = {}
+        for n, f in numbered(findings):
+            if f.location is not None and f.location.page:
+                on_page.setdefault(f.location.page, []).append(n)
     doc = pdfium.PdfDocument(str(pdf))
     try:
         wanted = [p for p in sorted(on_page) if 1 <= p <= len(doc)][:MAX_PAGE_PICTURES]
         storage = job.annotated.storage
         out = []
         for page_no in wanted:
-            image = doc[page_no - 1].render(scale=PICTURE_SCALE, draw_annots=True).to_pil()
+            page = doc[page_no - 1]
+            image = page.render(scale=PICTURE_SCALE, draw_annots=True).to_pil()
+            if notes and notes.get(page_no):
+                from yusuan.web.docx_pictures import label
+
+                image = label(image.convert("RGB"), notes[page_no], page.get_height(), PICTURE_SCALE)
             buf = io.BytesIO()
             image.convert("RGB").save(buf, format="PNG", optimize=True)
             name = storage.save(f"batches/pages/{job.pk}/a{job.attempts}-p{page_no}.png", ContentFile(buf.getvalue()))

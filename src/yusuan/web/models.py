@@ -40,6 +40,9 @@ class Department(models.Model):
 class Unit(models.Model):
     department = models.ForeignKey(Department, on_delete=models.CASCADE, related_name="units", verbose_name="部门")
     name = models.CharField("单位", max_length=200)
+    code = models.CharField("单位编码", max_length=40, blank=True)
+    parent = models.ForeignKey("self", null=True, blank=True, on_delete=models.SET_NULL, related_name="children",
+                               verbose_name="上级单位")
 
     def __str__(self) -> str:
         return self.name
@@ -177,6 +180,9 @@ class AuditLog(models.Model):
     at = models.DateTimeField("时间", auto_now_add=True)
     action = models.CharField("操作", max_length=40)
     package = models.ForeignKey(Package, null=True, blank=True, on_delete=models.SET_NULL, related_name="log")
+    # the bureau a change of the bureau's own settings belongs to (rules configuration, organisation import)
+    bureau = models.ForeignKey(Bureau, null=True, blank=True, on_delete=models.SET_NULL, related_name="log",
+                               verbose_name="财政部门")
     field = models.CharField("字段", max_length=100, blank=True)
     old = models.TextField("原值", blank=True)
     new = models.TextField("新值", blank=True)
@@ -184,8 +190,10 @@ class AuditLog(models.Model):
 
     ACTIONS = {"upload": "上传数据", "demo": "载入演示数据", "correct": "开始更正", "submit": "提交", "return": "退回",
                "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期",
-               "grid": "网页编辑"}
-    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期"}
+               "grid": "网页编辑",
+               "create": "新建年度预算包", "org_import": "导入组织机构", "rule_config": "校验规则配置"}
+    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期",
+              "organisation": "组织机构"}
 
     class Meta:
         ordering = ["-at", "-id"]
@@ -207,3 +215,5 @@ class AuditLog(models.Model):
 from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401
 # the stored disclosure-quality score of each published version (web/qualitymodels.py)
 from yusuan.web.qualitymodels import VersionScore  # noqa: E402,F401
+# the bureau's configuration of the checks (web/configmodels.py)
+from yusuan.web.configmodels import RuleSetting  # noqa: E402,F401

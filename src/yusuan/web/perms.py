@@ -19,14 +19,15 @@ RETURN = "return"
 APPROVE = "approve"
 PUBLISH = "publish"
 COMMENT = "comment"
+CREATE = "create"            # create a department's package of a new year (last year's published figures carried in)
 
 # role → actions on a package in its scope
 ROLE_ACTIONS = {
-    Role.PREPARER: {VIEW, UPLOAD, COMMENT},
+    Role.PREPARER: {VIEW, UPLOAD, COMMENT, CREATE},
     Role.HEAD: {VIEW, SUBMIT, COMMENT},
     Role.REVIEWER: {VIEW, RETURN, APPROVE, COMMENT},
     Role.PUBLISHER: {VIEW, PUBLISH, COMMENT},
-    Role.ADMIN: {VIEW, UPLOAD, SUBMIT, RETURN, APPROVE, PUBLISH, COMMENT},
+    Role.ADMIN: {VIEW, UPLOAD, SUBMIT, RETURN, APPROVE, PUBLISH, COMMENT, CREATE},
 }
 
 
@@ -72,10 +73,11 @@ def allowed(user, action: str, obj=None) -> bool:
         obj = obj.perm_bureau
     if isinstance(obj, Bureau) or action in BUREAU_ACTIONS:
         return bureau_allowed(user, action, obj)
-    if not isinstance(obj, Package):
+    department = obj if isinstance(obj, Department) else obj.department if isinstance(obj, Package) else None
+    if department is None:
         return False
     r = role(user)
-    return r is not None and action in ROLE_ACTIONS.get(r, set()) and in_scope(user, obj.department)
+    return r is not None and action in ROLE_ACTIONS.get(r, set()) and in_scope(user, department)
 
 
 def visible_packages(user):
@@ -111,12 +113,13 @@ def state_allows(package: Package, action: str) -> bool:
 BATCH = "batch"              # upload zips of published documents made elsewhere, see them and their audits
 OVERVIEW = "overview"        # the bureau's overview of its departments (and its exports)
 BUREAU_ADMIN = "bureau_admin"  # the bureau's deadlines, importing its organisation tree
-BUREAU_ACTIONS = {BATCH, OVERVIEW, BUREAU_ADMIN}
+RULES_CONFIG = "rules_config"  # the bureau's severities of the checks (and rules switched off)
+BUREAU_ACTIONS = {BATCH, OVERVIEW, BUREAU_ADMIN, RULES_CONFIG}
 
 BUREAU_ROLE_ACTIONS = {
-    Role.REVIEWER: {BATCH, OVERVIEW},
+    Role.REVIEWER: {BATCH, OVERVIEW, RULES_CONFIG},
     Role.PUBLISHER: {OVERVIEW},
-    Role.ADMIN: {BATCH, OVERVIEW, BUREAU_ADMIN},
+    Role.ADMIN: {BATCH, OVERVIEW, BUREAU_ADMIN, RULES_CONFIG},
 }
 
 

@@ -33,11 +33,12 @@ def facts_of(data: dict):
     return BudgetPackage.model_validate(data)
 
 
-def check(package: BudgetPackage) -> Checked:
+def check(package: BudgetPackage, settings=None) -> Checked:
+    """``settings``: the bureau's configuration of the checks (``web.rulesconfig``), else the defaults."""
     from yusuan.rules.engine import check_package
     from yusuan.rules.report import _table_view, to_dict
 
-    report = check_package(package)
+    report = check_package(package, settings=settings)
     stats = report.stats()["by_severity"]
     tables = [_table_view(report, t) for t in report.disclosure.tables] if report.disclosure else []
     return Checked(facts=package.model_dump(mode="json"), report=to_dict(report), tables=tables,
@@ -73,12 +74,13 @@ def workbook_bytes(package: BudgetPackage) -> bytes:
         return path.read_bytes()
 
 
-def render_files(package: BudgetPackage, formats: list[str], out_dir: Path) -> dict[str, Path]:
-    """The published files of a package (the disclosure composed and checked as ``yusuan build`` does)."""
+def render_files(package: BudgetPackage, formats: list[str], out_dir: Path, check_settings=None) -> dict[str, Path]:
+    """The published files of a package (the disclosure composed and checked as ``yusuan build`` does);
+    ``check_settings``: the bureau's configuration of the checks (a fatal finding marks the files 草稿)."""
     from yusuan.render import render
     from yusuan.rules.engine import check_package
 
-    report = check_package(package)
+    report = check_package(package, settings=check_settings)
     disclosure = report.disclosure
     if not report.valid:
         disclosure = disclosure.model_copy(update={"draft": True})

@@ -1,6 +1,8 @@
 from django.urls import include, path
 
-from yusuan.web import api_portal, grid_views, overview, portal, portal_pages, uploads, views
+from yusuan.web import (
+    api_portal, carryover_views, grid_views, org_views, overview, portal, portal_pages, rules_views, uploads, views,
+)
 
 web_patterns = [
     path("", views.home, name="home"),
@@ -28,6 +30,15 @@ web_patterns = [
     path("published-file/<int:pk>/retry/", uploads.retry, name="retry"),
     path("published-file/<int:pk>/page/<int:page>.png", uploads.page_picture, name="page_picture"),
     path("published-file/<int:pk>/annotated", uploads.annotated, name="annotated"),
+    # a new year's package carried over from last year's published version, and its diff (web/carryover.py)
+    path("department/<int:pk>/new-package/", carryover_views.new_package, name="new_package"),
+    path("package/<int:pk>/diff/", carryover_views.diff, name="diff"),
+    # the organisation tree from a spreadsheet (web/orgimport.py) and the bureau's rules configuration
+    path("org/import/", org_views.page, name="org_import"),
+    path("org/import/confirm/", org_views.confirm, name="org_confirm"),
+    path("org/import/template.xlsx", org_views.template, name="org_template"),
+    path("bureau/<int:pk>/rules/", rules_views.page, name="rules_config"),
+    path("bureau/<int:pk>/rules/save/", rules_views.save, name="rules_config_save"),
     path("package/<int:pk>/grid/", grid_views.page, name="grid"),
     path("package/<int:pk>/grid/<str:key>/", grid_views.save, name="grid_save"),
     path("public/", portal.home, name="public"),

@@ -120,8 +120,15 @@ def dashboard(request):
     counts = {label: sum(1 for r in rows if r["p"].state == value) for value, label in State.choices}
     m = perms.membership(request.user)
     scope = (m.department.name if m and m.department else m.bureau.name if m and m.bureau else "全部")
-    return render(request, "web/dashboard.html", {"rows": rows, "counts": counts, "scope": scope,
-                                                  "bureaus": perms.visible_bureaus(request.user)})
+    from yusuan.web.models import Department
+
+    creatable = [d for d in Department.objects.select_related("bureau").order_by("name")
+                 if perms.allowed(request.user, perms.CREATE, d)] if perms.role(request.user) else []
+    return render(request, "web/dashboard.html", {
+        "rows": rows, "counts": counts, "scope": scope, "bureaus": perms.visible_bureaus(request.user),
+        "rule_bureaus": perms.visible_bureaus(request.user, perms.RULES_CONFIG), "creatable": creatable,
+        "next_year": timezone.localdate().year + 1,
+        "can_import_org": perms.allowed(request.user, perms.BUREAU_ADMIN)})
 
 
 # ------------------------------------------------------------------ package
@@ -130,7 +137,9 @@ def _findings(report: dict | None) -> list[dict]:
     out = []
     for n, f in enumerate((report or {}).get("findings", []), start=1):
         out.append({**f, "n": n, "sev": SEVERITY_ZH.get(f["severity"], f["severity"]),
-                    "cat": CATEGORY_ZH.get(f["category"], f["category"])})
+                    "cat": CATEGORY_ZH.get(f["category"], f["category"]),
+                    # a severity set by the bureau's rules configuration (web/rulesconfig.py): the default beside it
+                    "default_sev": SEVERITY_ZH.get(f.get("default_severity", ""), "")})
     return out
 
 
@@ -143,8 +152,14 @@ def _can(request, package):
 @guard(perms.VIEW, Package)
 @require_GET
 def package(request, p: Package):
+    from yusuan.web.carryover import not_updated, published_before
+
     findings = _findings(p.report)
+    can_create = (perms.allowed(request.user, perms.CREATE, p.department)
+                  and not Package.objects.filter(department=p.department, year=p.year + 1).exists())
     return render(request, "web/package.html", {
+        "prev_published": published_before(p.department, p.year), "can_create_next": can_create,
+        "not_updated": not_updated(p),
         "p": p, "findings": findings, "tables": p.tables or [], "can": _can(request, p),
         "versions": p.versions.all(), "comments": p.comments.select_related("author"),
         "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "cls": STATE_CLASS[p.state],

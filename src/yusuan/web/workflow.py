@@ -41,8 +41,11 @@ def _set_state(package: Package, user, new: str, action: str, note: str = "") ->
 
 @transaction.atomic
 def store_facts(package: Package, user, facts, source_name: str, action: str = "upload") -> services.Checked:
-    """New facts (already read) for the package: checked at once, stored with their report."""
-    checked = services.check(facts)
+    """New facts (already read) for the package: checked at once (as its bureau configured the checks),
+    stored with their report."""
+    from yusuan.web.rulesconfig import check_for
+
+    checked = check_for(package, facts)
     old = f"{package.source_name or '（无）'}；错误 {package.fatal}，警告 {package.warning}"
     package.facts, package.report, package.tables = checked.facts, checked.report, checked.tables
     package.fatal, package.warning, package.source_name = checked.fatal, checked.warning, source_name
@@ -69,7 +72,12 @@ def submit(package: Package, user) -> None:
     if package.facts is None:
         raise Refused("尚未上传预算数据，不能提交")
     if package.fatal:
-        raise Refused(f"校验有 {package.fatal} 个错误，须先改正才能提交")
+        raise Refused(f"校验有 {package.fatal} 个错误（按本财政局的校验规则配置），须先改正才能提交")
+    from yusuan.web.carryover import not_updated
+
+    prev = not_updated(package)
+    if prev is not None:
+        raise Refused(f"本年各项金额与{prev.package.year}年已发布的第{prev.number}版完全相同：结转后尚未按本年预算更新，不能提交")
     _set_state(package, user, State.SUBMITTED, "submit")
 
 
@@ -98,7 +106,10 @@ def publish(package: Package, user, reason: str = "") -> Version:
         raise Refused(f"已发布过第{previous.number}版：发布更正版本须说明更正原因")
     facts = services.facts_of(package.facts)
     with tempfile.TemporaryDirectory(prefix="yusuan-publish-") as tmp:
-        files = services.render_files(facts, settings.PUBLISH_FORMATS, Path(tmp))
+        from yusuan.web.rulesconfig import settings_of
+
+        files = services.render_files(facts, settings.PUBLISH_FORMATS, Path(tmp),
+                                      check_settings=settings_of(package.department.bureau_id)[0])
         with transaction.atomic():
             locked = Package.objects.select_for_update().get(pk=package.pk)
             if locked.state != State.APPROVED or locked.revision != package.revision:
