@@ -42,3 +42,20 @@ def test_indicators_after_a_page_break_are_read_with_their_own_columns(tmp_path,
     assert not [f.message for f in report.findings if f.rule in ("R.ROW.UNRECOGNISED", "R.NUMBER.UNPARSABLE")]
     tables = report.disclosure.performance
     assert tables and all(t.table.indicators for t in tables)
+
+
+def test_an_opening_bracket_right_of_a_cell_border_starts_a_new_word():
+    """A value printed from 《 just right of its cell's border: the bracket's box starts left of its ink,
+    across the border, less than a word gap from the label in the cell before (seen in a rendered
+    performance table: “项目名称《…》编制经费” read as one word in the value's cell, no project name)."""
+    from yusuan.read.pdf_layout import Char, Rule, split_words
+
+    def chars(text, x, width=8.9):
+        return [Char(ch, x + i * width, 0.0, x + (i + 1) * width, 8.8) for i, ch in enumerate(text)]
+
+    border = [Rule("v", 88.0, -5, 15)]
+    for opening in "《（“【":
+        row = chars("项目名称", 47.4) + chars(opening + "规划编制经费", 86.2)
+        assert [w.text for w in split_words(row, border)] == ["项目名称", opening + "规划编制经费"], opening
+    # no border between them: one word, as before
+    assert len(split_words(chars("项目名称", 47.4) + chars("《规划》", 86.2))) == 1
