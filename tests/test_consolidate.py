@@ -112,3 +112,50 @@ def test_cli_writes_the_package_and_names_a_blocking_one(tmp_path, parts):
     save_package(_same_region(14, parts[0].unit.region, year=2024), bad)
     result = CliRunner().invoke(app, ["consolidate", str(paths[0]), str(bad), "-o", str(tmp_path / "x.yaml")])
     assert result.exit_code == 2 and "bad.yaml" in result.output and not (tmp_path / "x.yaml").exists()
+
+
+def _with_transfer(amount_delta: Decimal = Decimal(0)):
+    """A department and one of its units: the department pays the unit a subsidy (a project marked as a
+    transfer, 对附属单位补助), the unit spends it on one of its projects as 上级补助收入."""
+    region = "昌吉回族自治州"
+    parent, child = _same_region(21, region), _same_region(22, region)
+    child_data = child.model_dump(mode="json")
+    received = child_data["projects"][0]
+    received["funding"] = [{"source": "superior_subsidy", "amount": str(sum(Decimal(f["amount"]) for f in received["funding"]))}]
+    amount = Decimal(received["funding"][0]["amount"])
+    # the unit's performance table of that project says the money is not fiscal
+    for t in child_data["performance"]:
+        if t["project"] == received["name"]:
+            t["other"], t["fiscal"] = str(amount), "0"
+    child = BudgetPackage.model_validate(child_data)
+    parent_data = parent.model_dump(mode="json")
+    parent_data["projects"].append({
+        "name": "对下属单位补助", "function": parent_data["projects"][0]["function"] if parent_data["projects"] else parent_data["basic"][0]["function"],
+        "funding": [{"source": "general", "amount": str(amount + amount_delta)}],
+        "transfer": {"kind": "affiliated_subsidy", "unit": child.unit.name}})
+    return BudgetPackage.model_validate(parent_data), child, amount
+
+
+def test_a_transfer_between_the_units_cancels_out():
+    parent, child, amount = _with_transfer()
+    result = consolidate([parent, child], name="汇总")
+    whole, pieces = derive.summary(result.package), [derive.summary(p) for p in (parent, child)]
+    assert amount > 0
+    for field in ("total", "current_year", "project"):
+        assert getattr(whole, field) == sum(getattr(s, field) for s in pieces) - amount, field
+    assert whole.fiscal == sum(s.fiscal for s in pieces)  # the money is counted once, where it came from
+    assert derive.source_total(child, "superior_subsidy") == amount
+    assert derive.source_total(result.package, "superior_subsidy") == 0
+    assert "对下属单位补助" not in {p.name for p in result.package.projects}
+    assert any("已抵销" in n for n in result.notes)
+    report = check_package(result.package)
+    assert [f.rule for f in report.findings if f.severity == "fatal"] == []
+
+
+def test_a_transfer_that_does_not_match_what_the_unit_received_is_kept_and_said():
+    parent, child, amount = _with_transfer(Decimal("1.00"))
+    result = consolidate([parent, child], name="汇总")
+    whole, pieces = derive.summary(result.package), [derive.summary(p) for p in (parent, child)]
+    assert whole.total == sum(s.total for s in pieces)
+    assert derive.source_total(result.package, "superior_subsidy") == amount
+    assert any("未抵销" in n and "两者不等" in n for n in result.notes)

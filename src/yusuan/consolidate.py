@@ -8,7 +8,12 @@ unit's name added, in its performance-target table too. What cannot be summed ho
 and said (``Consolidated.notes``): a last-year figure some packages do not give is unknown for the
 whole, not the sum of the others.
 
-Not built: eliminating transfers between the consolidated units (the facts do not mark them yet).
+Transfers between the consolidated units are eliminated where the facts mark them (``Project.transfer``):
+a project of one unit paying another (对附属单位补助, received as 上级补助收入; 上缴上级, received as
+附属单位上缴收入) is dropped, and the receiving unit's lines funded by that income take the paying
+project's source instead, so the money is counted once, at its origin (``_eliminate``). Not eliminated
+(and said in the notes): a transfer to a unit not consolidated, one paid from several sources, and one
+whose amount differs from what the receiving unit records as received.
 """
 
 from __future__ import annotations
@@ -143,6 +148,61 @@ def _procurement(packages: list[BudgetPackage]) -> dict | None:
     return data
 
 
+RECEIVED = {"affiliated_subsidy": "superior_subsidy", "remit_superior": "affiliated"}  # transfer kind → the receiver's source
+KIND_ZH = {"affiliated_subsidy": "对附属单位补助", "remit_superior": "上缴上级"}
+
+
+def _received(p: BudgetPackage, source: str) -> Decimal:
+    """What the package spends from ``source`` (its income from that source, every line of it)."""
+    return (sum((b.amount for b in p.basic if b.source == source), ZERO)
+            + sum((f.amount for pr in p.projects for f in pr.funding if f.source == source), ZERO))
+
+
+def _relabel(p: BudgetPackage, old: str, new: str) -> BudgetPackage:
+    """The package with every line funded from ``old`` funded from ``new`` instead."""
+    data = p.model_dump()
+    for key in ("basic", "basic_economic", "sangong"):
+        for line in data[key]:
+            if line["source"] == old:
+                line["source"] = new
+    for pr in data["projects"]:
+        for f in pr["funding"]:
+            if f["source"] == old:
+                f["source"] = new
+    return BudgetPackage.model_validate(data)
+
+
+def _eliminate(packages: list[BudgetPackage], notes: list[str]) -> tuple[list[BudgetPackage], set[tuple[int, str]]]:
+    """Internal transfers cancelled: (the packages with each receiver's transfer income relabelled to the
+    payer's source, the (package index, project name) of the paying projects to drop)."""
+    by_name = {p.unit.name: i for i, p in enumerate(packages)}
+    out = list(packages)
+    dropped: set[tuple[int, str]] = set()
+    for i, p in enumerate(packages):
+        for pr in p.projects:
+            t = pr.transfer
+            if t is None:
+                continue
+            what = f"{p.unit.name}的“{pr.name}”（{KIND_ZH[t.kind]}，{t.unit}）"
+            j = by_name.get(t.unit)
+            sources = {f.source for f in pr.funding}
+            if j is None or j == i:
+                notes.append(f"{what}：收款单位不在本次汇总范围内，未抵销。")
+                continue
+            if len(sources) != 1:
+                notes.append(f"{what}：由多个资金来源安排，无法确定收款单位各项支出的来源，未抵销。")
+                continue
+            received = _received(out[j], RECEIVED[t.kind])
+            if received != pr.total:
+                notes.append(f"{what}：转出 {pr.total} 万元，而收款单位的{'上级补助收入' if t.kind == 'affiliated_subsidy' else '附属单位上缴收入'}"
+                             f"为 {received} 万元，两者不等，未抵销。")
+                continue
+            out[j] = _relabel(out[j], RECEIVED[t.kind], next(iter(sources)))
+            dropped.add((i, pr.name))
+            notes.append(f"{what} {pr.total} 万元为汇总单位之间的转移，已抵销。")
+    return out, dropped
+
+
 def consolidate(packages: list[BudgetPackage], name: str | None = None, full_name: str | None = None,
                 names: list[str] | None = None) -> Consolidated:
     """The consolidated package (the first package leads: its unit, overview and texts). ``names``
@@ -152,23 +212,31 @@ def consolidate(packages: list[BudgetPackage], name: str | None = None, full_nam
     problems = blocking(packages, names)
     if problems:
         raise InputError("consolidate", problems)
-    lead = packages[0]
     notes: list[str] = []
+    packages, transfers = _eliminate(list(packages), notes)
+    if transfers:
+        notes.append("上年数按各预算包所列相加：上年的内部转移未标明，未抵销。")
+    lead = packages[0]
 
     # projects, each naming its unit; a shared name gets the unit's name added
     counts = defaultdict(int)
-    for p in packages:
+    for i, p in enumerate(packages):
         for pr in p.projects:
-            counts[pr.name] += 1
+            counts[pr.name] += (i, pr.name) not in transfers
     projects, performance = [], []
-    for p in packages:
+    for i, p in enumerate(packages):
         renamed = {}
+        gone = {name for k, name in transfers if k == i}
         for pr in p.projects:
+            if pr.name in gone:
+                continue
             new = f"{pr.name}（{p.unit.name}）" if counts[pr.name] > 1 else pr.name
             if new != pr.name:
                 renamed[pr.name] = new
             projects.append(pr.model_copy(update={"name": new, "implementer": pr.implementer or p.unit.name}))
         for t in p.performance:
+            if t.project in gone:
+                continue
             performance.append(t.model_copy(update={"project": renamed.get(t.project, t.project),
                                                     "budget_unit": t.budget_unit or p.unit.name}))
         if renamed:

@@ -141,6 +141,15 @@ class AllocationLine(Strict):
     amount: Amount
 
 
+class Transfer(Strict):
+    """A project that pays money to another budget unit of the same department: 对附属单位补助 (to a
+    subordinate unit, which receives it as 上级补助收入) or 上缴上级 (to the unit above, which receives it
+    as 附属单位上缴收入). Marked so that consolidation can eliminate it (``yusuan.consolidate``)."""
+
+    kind: Literal["affiliated_subsidy", "remit_superior"] = Field(description="affiliated_subsidy：对附属单位补助；remit_superior：上缴上级")
+    unit: str = Field(description="收款单位名称（与其预算包的单位简称相同）")
+
+
 class Project(Strict):
     name: str
     function: FunctionCode = Field(description="支出功能分类项级科目")
@@ -152,6 +161,7 @@ class Project(Strict):
     period: str | None = Field(default=None, description="资金执行时间（原文）")
     described_name: str | None = Field(default=None, description="情况说明中使用的项目名称（与表中不同时填写）")
     note: str | None = Field(default=None, description="备注（如与公开文本的出入）")
+    transfer: Transfer | None = Field(default=None, description="转给本部门另一预算单位的资金（汇总时抵销）")
 
     @property
     def total(self) -> Decimal:

@@ -72,10 +72,14 @@ def read_pdf_blocks(path: Path) -> list[Block]:
         items = blocks_of_page(page, path.name)
         if blocks and items and isinstance(blocks[-1], Grid) and items[0][1] is not None \
                 and continues(blocks[-1], items[0][1]):
-            prev, part = blocks[-1], items.pop(0)[1]
+            own, part = items.pop(0)
+            prev = blocks[-1]
             # Re-cut the continuation with the first part's columns: a page whose optional columns
-            # happen to be empty would otherwise get fewer columns.
-            stitch(prev, grid_of_region(part.region, part.lines, page, path.name, prev.columns))  # type: ignore[attr-defined]
+            # happen to be empty would otherwise get fewer columns. Not when the continuation rules
+            # columns of its own (a performance table's indicator block after its header fields on
+            # the page before): cut with the other part's edges its cells would run together.
+            same = same_columns(prev.columns, part.region)  # type: ignore[attr-defined]
+            stitch(prev, grid_of_region(part.region, part.lines, page, path.name, prev.columns) if same else own)  # type: ignore[attr-defined, arg-type]
         elif blocks and items and isinstance(blocks[-1], Para) and isinstance(items[0][0], Para) \
                 and runs_over(blocks[-1], items[0][0]):
             nxt = items.pop(0)[0]
@@ -207,6 +211,13 @@ def continues(prev: Grid, part: _TablePart) -> bool:
     if not prev.rows or box is None:
         return False
     return abs(box[0] - part.region.x0) <= 6 and abs(box[2] - part.region.x1) <= 6
+
+
+def same_columns(columns: list[float], region) -> bool:
+    """Whether every vertical rule drawn inside ``region`` stands on one of ``columns`` (the column edges
+    of the part before the page break): the continuation is cut like the part before it."""
+    drawn = [r.pos for r in region.rules if r.orient == "v" and r.b - r.a >= 8 and region.x0 + 3 < r.pos < region.x1 - 3]
+    return all(any(abs(p - c) <= 3 for c in columns) for p in drawn)
 
 
 def stitch(prev: Grid, nxt: Grid) -> None:

@@ -422,9 +422,12 @@ def split_words(row: list[Char], walls: list[Rule] | _Walls | None = None) -> li
             size = max(prev_height, height, 4.0)
             glued = prev_text > "\u2e80" and (text.isdigit() or text in "-.") and gap > 0.15 * size
             glued = glued or (prev_text.isdigit() and text > "\u2e80" and text not in "万元%" and gap > 0.15 * size)
-            # the walls are looked at only when neither the gap nor the glyphs already split the word
+            # the walls are looked at only when neither the gap nor the glyphs already split the word;
+            # up to the glyph's middle at least: an opening bracket's box starts left of its ink (a
+            # 《 printed just right of a cell border has its box's left edge on the other side of it)
             if gap > 0.6 * size or glued or (
-                    walls is not None and walls.between(prev.x1 - 1.5, c.x0 + 1.5, (c.top + c.bottom) / 2)):
+                    walls is not None and walls.between(prev.x1 - 1.5, max(c.x0 + 1.5, (c.x0 + c.x1) / 2),
+                                                        (c.top + c.bottom) / 2)):
                 words.append(_word(cur))
                 cur = []
         cur.append(c)

@@ -332,15 +332,22 @@ def random_package(rng: random.Random, year: int = 2023, profile: str = "xinjian
                    "equipment_over_50": (over_50 := rng.randint(0, 3)), "equipment_over_100": rng.randint(0, over_50),
                    "plan_year": year, "plan_vehicles": 0, "plan_equipment_over_50": 0, "plan_equipment_over_100": 0},
         "last_year": last_year, "performance": performance,
-        "glossary": [g.model_dump() for g in _example_glossary()],
+        "glossary": [dict(g) for g in _example_glossary()],
         "notes": {"other": "无其他需要说明的事项"},
     }
     return BudgetPackage.model_validate(data)
 
 
-def _example_glossary():
-    example = example_package()
-    return example.glossary if example is not None else []
+_GLOSSARY_CACHE: list[tuple[dict, ...]] = []
+
+
+def _example_glossary() -> tuple[dict, ...]:
+    """The example's glossary entries as plain data, read once per process: loading the example package
+    (YAML and validation) took most of the time of drawing a department."""
+    if not _GLOSSARY_CACHE:
+        example = example_package()
+        _GLOSSARY_CACHE.append(tuple(g.model_dump() for g in example.glossary) if example is not None else ())
+    return _GLOSSARY_CACHE[0]
 
 
 def example_package():
