@@ -24,6 +24,7 @@ from yusuan.model import (
     PerformanceTable, PriorYear, Procurement, Project, ProjectEconomic, SanGongLine, Staffing, StaffCount, Unit,
     VehicleHolding,
 )
+from yusuan.model.package import Transfer
 from yusuan.model.sources import SOURCE_LABELS, Source
 
 D = Decimal
@@ -69,7 +70,8 @@ def rich_package() -> BudgetPackage:
                 allocation=[AllocationLine(purpose="7个县市外业核实经费", amount=D("70")), AllocationLine(purpose="其他", amount=D("53.45"))],
                 described_name="情况说明中的名称", note="与公开文本有出入",
             ),
-            Project(name="只有资金来源的项目", function="2200150", funding=[Funding(source=Source.CARRYOVER_GENERAL, amount=D("5"))]),
+            Project(name="只有资金来源的项目", function="2200150", funding=[Funding(source=Source.CARRYOVER_GENERAL, amount=D("5"))],
+                    transfer=Transfer(kind="affiliated_subsidy", unit="测试局下属中心")),
         ],
         sangong=[
             SanGongLine(item=item, source=src, amount=D(n))
@@ -161,10 +163,9 @@ def test_every_model_field_has_a_place_in_the_workbook():
         StaffCount: _paths(("overview", "staffing", "active")),
         BasicLine: _columns(L.BASIC),
         EconomicLine: _columns(L.BASIC_ECONOMIC),
-        # ``transfer`` (an internal transfer between units, for consolidation) is entered in YAML/JSON only: the
-        # workbook has no column for it yet (a known gap: converting such a package to Excel drops it); listed here so that
-        # no other field slips by
-        Project: _columns(L.PROJECTS) | {"funding", "economic", "allocation", "transfer"},
+        # ``transfer`` is entered in two cells of the 项目 sheet (转拨本部门其他单位, 收款单位)
+        Project: (_columns(L.PROJECTS) - {"transfer_kind", "transfer_unit"}) | {"funding", "economic", "allocation", "transfer"},
+        Transfer: {"kind", "unit"},
         Funding: _columns(L.PROJECT_FUNDING, ["project"]),
         ProjectEconomic: _columns(L.PROJECT_ECONOMIC, ["project"]),
         AllocationLine: _columns(L.PROJECT_ALLOCATION, ["project"]),
@@ -449,6 +450,17 @@ def test_duplicate_project_project_without_funding_and_blank_target(workbook: Pa
         f"{WHERE}“项目” 第4行：项目没有资金来源：请在工作表“项目资金来源”中至少填写一行",
         f"{WHERE}“绩效指标” 第3行 E列：缺少必填字段",
     ]
+
+
+def test_transfer_needs_both_cells_and_reads_back(workbook: Path):
+    ws = load_workbook(workbook)["项目"]
+    header = {ws.cell(1, c).value: ws.cell(1, c).column_letter for c in range(1, ws.max_column + 1)}
+    kind, unit = header["转拨本部门其他单位"], header["收款单位"]
+    assert ws[f"{kind}4"].value == "对附属单位补助" and ws[f"{unit}4"].value == "测试局下属中心"
+    edit(workbook, "项目", f"{unit}4", None)
+    assert messages(workbook) == [f"{WHERE}“项目” 第4行 {unit}列：“转拨本部门其他单位”与“收款单位”应同时填写，此处缺“收款单位”"]
+    edit(workbook, "项目", f"{kind}4", None)
+    assert read_workbook(workbook).projects[1].transfer is None  # neither cell: no transfer
 
 
 CORRUPT = {

@@ -89,6 +89,7 @@ CHOICES: dict[str, dict[str, str]] = {
     "overview": OVERVIEW_PARTS,
     "classification": CLASSIFICATIONS,
     "kind": dict(KIND_LABELS),  # 支出类型 of a final account's spending
+    "transfer": {"affiliated_subsidy": "对附属单位补助", "remit_superior": "上缴上级"},  # Transfer.kind
 }
 
 # ------------------------------------------------------------------ key–value sheets
@@ -216,6 +217,10 @@ PROJECTS = TableSheet(
         Column("period", "资金执行时间", "text", 20),
         Column("described_name", "情况说明中的项目名称", "text", 24, required=False, note="与项目名称不同时才填写"),
         Column("note", "备注", "text", 30, required=False),
+        # Project.transfer, in two cells: consolidation (``yusuan consolidate``) eliminates these transfers
+        Column("transfer_kind", "转拨本部门其他单位", "choice:transfer", 18, required=False,
+               note="项目资金转给本部门另一预算单位时填写（对附属单位补助 / 上缴上级），汇总时抵销"),
+        Column("transfer_unit", "收款单位", "text", 20, required=False, note="与“转拨本部门其他单位”同时填写：收款单位的简称"),
     ),
     "项目支出：每个项目一行（项目金额不在此填写，由“项目资金来源”相加）。",
 )

@@ -25,7 +25,7 @@ from yusuan.model.final import REASON_PATTERNS
 from yusuan.model.package import SUBJECT_PATTERNS
 
 _WHAT = {"source": "资金来源", "phase": "公开类别", "sangong": "“三公”经费项目", "format": "表格样式", "overview": "概况类别",
-         "classification": "分类", "kind": "支出类型"}
+         "classification": "分类", "kind": "支出类型", "transfer": "转拨类型"}
 Cell = tuple[str, int, str | None]  # sheet, row, column letter (None: the whole row)
 
 
@@ -280,6 +280,7 @@ class _Reader:
             if name is not None:
                 index[name] = len(projects)
             self.register(("projects", len(projects)), L.PROJECTS.name, r, letters)
+            self._transfer(values, ("projects", len(projects)), r, letters)
             projects.append({**values, "funding": []})
         for spec, key in ((L.PROJECT_FUNDING, "funding"), (L.PROJECT_ECONOMIC, "economic"), (L.PROJECT_ALLOCATION, "allocation")):
             for r, values, letters in tables[spec.name]:
@@ -294,6 +295,20 @@ class _Reader:
                 items.append(values)
         if projects:
             data["projects"] = projects
+
+    def _transfer(self, values: dict, path: tuple, r: int, letters: dict) -> None:
+        """The two transfer cells of a project row into ``Project.transfer``; one without the other is named."""
+        kind, unit = values.pop("transfer_kind", None), values.pop("transfer_unit", None)
+        if kind is None and unit is None:
+            return
+        if kind is None or unit is None:
+            missing = "transfer_kind" if kind is None else "transfer_unit"
+            label = next(c.label for c in L.PROJECTS.columns if c.key == missing)
+            self.problem((L.PROJECTS.name, r, letters[missing]), f"“转拨本部门其他单位”与“收款单位”应同时填写，此处缺“{label}”")
+            return
+        values["transfer"] = {"kind": kind, "unit": unit}
+        for key, column in (("kind", "transfer_kind"), ("unit", "transfer_unit")):
+            self.cells[path + ("transfer", key)] = (L.PROJECTS.name, r, letters[column])
 
     def _row_of(self, i: int) -> int:
         return self.cells[("projects", i)][1]

@@ -331,13 +331,21 @@ def key_values(package: BudgetPackage, sheets=None) -> dict[tuple[str, ...], obj
     return out
 
 
+def _project_row(project) -> dict:
+    """A project's row of the 项目 sheet: its own fields, the transfer in its two cells."""
+    row = project.model_dump(exclude={"funding", "economic", "allocation", "transfer"})
+    if project.transfer is not None:
+        row["transfer_kind"], row["transfer_unit"] = project.transfer.kind, project.transfer.unit
+    return row
+
+
 def table_rows(package: BudgetPackage, lists: _Lists) -> dict[str, list[dict]]:
     p = package
     rows: dict[str, list[dict]] = {
         L.OVERVIEW.name: _overview_rows(p.overview),
         L.BASIC.name: [line.model_dump() for line in p.basic],
         L.BASIC_ECONOMIC.name: [line.model_dump() for line in p.basic_economic],
-        L.PROJECTS.name: [proj.model_dump(exclude={"funding", "economic", "allocation"}) for proj in p.projects],
+        L.PROJECTS.name: [_project_row(proj) for proj in p.projects],
         L.PROJECT_FUNDING.name: [{"project": x.name, **f.model_dump()} for x in p.projects for f in x.funding],
         L.PROJECT_ECONOMIC.name: [{"project": x.name, **e.model_dump()} for x in p.projects for e in x.economic],
         L.PROJECT_ALLOCATION.name: [{"project": x.name, **a.model_dump()} for x in p.projects for a in x.allocation],
