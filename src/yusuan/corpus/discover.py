@@ -9,6 +9,9 @@ from typing import Iterator
 
 # what ``yusuan audit`` accepts (yusuan.read: sniffed by content; .doc/.xls/.wps through LibreOffice)
 SUFFIXES = (".pdf", ".docx", ".xlsx", ".html", ".htm", ".txt", ".doc", ".xls", ".wps")
+# The mark yusuan's own check-report pages carry (``rules.report``, ``render/templates/report.html.j2``):
+# a build folder holds one beside the disclosure, and it is a list of findings, not a disclosure to audit.
+REPORT_MARK = b'<meta name="generator" content="yusuan-check-report">'
 
 
 def iter_files(root: Path, skip: Path | None = None) -> Iterator[Path]:
@@ -23,7 +26,18 @@ def iter_files(root: Path, skip: Path | None = None) -> Iterator[Path]:
         for name in sorted(files):
             if name.startswith((".", "~$")) or Path(name).suffix.lower() not in SUFFIXES:
                 continue
+            if Path(name).suffix.lower() in (".html", ".htm") and is_own_report(here / name):
+                continue
             yield here / name
+
+
+def is_own_report(path: Path) -> bool:
+    """A check-report page yusuan wrote (it carries ``REPORT_MARK`` in its head)."""
+    try:
+        with open(path, "rb") as f:
+            return REPORT_MARK in f.read(2048)
+    except OSError:
+        return False  # unreadable: left to the audit, which says so
 
 
 def relative(path: Path, root: Path) -> str:

@@ -178,7 +178,7 @@ def print_text(report: Report, console) -> None:
 # ------------------------------------------------------------------ HTML
 
 _HTML = """<!DOCTYPE html>
-<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ title }}</title>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="generator" content="yusuan-check-report"><title>{{ title }}</title>
 <style>
 @page{size:A4 landscape;margin:1cm}
 body{font-family:"Noto Sans CJK SC","Source Han Sans SC","Microsoft YaHei",sans-serif;margin:2em;color:#222}
