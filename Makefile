@@ -1,5 +1,5 @@
 # Quick start: `make run` (set up and build the example) and `make test` (set up and run the tests).
-PY ?= python3
+PY ?= $(shell scripts/find-python.sh)
 VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/changji-natural-resources-2023
