@@ -123,6 +123,35 @@ def test_tables_only_workbook_with_merged_header_and_numbers(tmp_path):
     assert {f.rule for f in result.findings} >= {"R.SECTION.MISSING"}  # the other nine tables
 
 
+def test_blank_columns_at_the_right_of_every_row_stay_columns(tmp_path):
+    """A workbook stores no cell for the blank 事业收入 … 其他收入 at the right of each row: the rows still have
+    the header's width, so the figures sit under the header's columns (and the blank ones are blank, not
+    another table layout's columns)."""
+    from yusuan.read import read_file
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws["A1"] = "2023年部门收入预算总表"
+    ws.append(["编制部门：某局", None, None, None, None, None, None, None, "单位：元"])
+    ws.append(["功能分类科目编码", None, None, "功能分类科目名称", "收入预算"])
+    ws.merge_cells("A3:C3")
+    ws.merge_cells("D3:D4")
+    ws.merge_cells("E3:I3")
+    ws.append(["类", "款", "项", None, "合计", "财政拨款收入", "事业收入", "事业单位经营收入", "其他收入"])
+    ws.append(["201", "06", "02", "一般行政管理事务", 4338000, 4338000])
+    ws.append(["201", "06", "07", "信息化建设", 6475800, 6475800])
+    ws.append(["合计", None, None, None, 10813800, 10813800])
+    ws.merge_cells("A7:D7")
+    path = tmp_path / "t2.xlsx"
+    wb.save(str(path))
+    result = read_file(path)
+    t2 = result.disclosure.table("income")
+    assert [c.key for c in t2.columns] == ["total", "s:fiscal", "s:business", "s:operating", "s:other"]
+    assert t2.value("f:2010602", "s:fiscal") == Decimal("4338000") and t2.value("f:2010602", "s:other") is None
+    assert t2.value("total", "s:fiscal") == Decimal("10813800")
+    assert not [f for f in result.findings if f.rule == "R.TABLE.HEADER"]
+
+
 def test_unparsable_number_becomes_a_finding(tmp_path):
     from yusuan.read import read_file
 

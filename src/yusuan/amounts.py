@@ -137,3 +137,27 @@ def direction_word(change: Decimal, increase: str = "增加", decrease: str = "�
     if change < 0:
         return decrease
     return same
+
+
+# The direction a year-over-year word states, by stem: the reader signs what it reads with it and the
+# rules judge the words with it, so a word the reader understands (降幅, 减幅, 涨幅, 下降率为 …) is never
+# one a rule cannot place. Stems rather than a list of words: publishers write 增幅/涨幅/上调/新增 as
+# readily as 增长, and 降幅/减幅/压减/下调/回落 as 下降.
+_UP_STEMS = ("增", "上升", "提高", "涨", "上调")
+_DOWN_STEMS = ("减", "降", "下调", "回落")
+FLAT_WORDS = ("持平", "无变化", "不变", "无增减", "无变动", "没有变化", "未变", "未发生变化", "保持不变")
+
+
+@lru_cache(maxsize=256)
+def word_direction(word: str | None) -> int | None:
+    """+1 for a rise (增加, 增幅, 上升 …), −1 for a fall (减少, 降幅, 下降率为 …), 0 for no change (持平, 无变化 …);
+    None for no direction word, or for both at once (a template's option left in: 增加（减少）)."""
+    if not word:
+        return None
+    w = normalise_text(word)
+    if any(f in w for f in FLAT_WORDS):
+        return 0
+    up, down = any(s in w for s in _UP_STEMS), any(s in w for s in _DOWN_STEMS)
+    if up == down:
+        return None
+    return 1 if up else -1

@@ -14,12 +14,12 @@ import unicodedata
 from dataclasses import dataclass, field
 from decimal import Decimal
 
+from yusuan.amounts import word_direction
 from yusuan.disclosure import Location, Statement
 from yusuan.findings import Finding
 from yusuan.read.names import NameIndex
 
 NUM = r"(\d[\d,]*(?:\.\d+)?|\.\d+)"
-_NEGATIVE = {"减少", "下降", "降低", "降幅", "减幅", "下降率为"}
 _CHANGE = re.compile(r"(增加|减少|增长|下降|降低|新增)" + NUM + r"万元")
 # 增加(减少)X万元 / 增(减)X万元: a template's choice of direction left unmade
 _OPTION_CHANGE = re.compile(r"((?:增加|增长|增)\((?:减少|下降|减)\)|(?:减少|下降|减)\((?:增加|增长|增)\))" + NUM + r"万元")
@@ -99,7 +99,7 @@ def segment_figures(seg: str) -> Figures:
     for m in _LAST_YEAR.finditer(seg):
         f.last_year = _dec(m.group(1)); spans.append(m.span())
     for m in _CHANGE.finditer(seg):
-        sign = -1 if m.group(1) in _NEGATIVE else 1
+        sign = -1 if word_direction(m.group(1)) == -1 else 1
         f.change, f.change_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
     for m in _OPTION_CHANGE.finditer(seg):
         # a template's option left in (增加(减少)X万元): the change is stated, its direction unknown — not
@@ -107,7 +107,7 @@ def segment_figures(seg: str) -> Figures:
         if f.change is None:
             f.change, f.change_word = UNKNOWN_CHANGE, m.group(1); spans.append(m.span())
     for m in _RATE.finditer(seg):
-        sign = -1 if m.group(1) in _NEGATIVE else 1
+        sign = -1 if word_direction(m.group(1)) == -1 else 1
         f.rate, f.rate_word = sign * _dec(m.group(2)), m.group(1); spans.append(m.span())
     for m in _SHARE.finditer(seg):
         if not any(a <= m.start() < b for a, b in spans):

@@ -85,6 +85,8 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
                 text = "" if (r, c) in covered else _cell_text(value)
                 ref = f"{sheet.title}!{openpyxl.utils.get_column_letter(c)}{r}"
                 cells.append(GridCell(text, Location(file=path.name, cell=ref)))
+            full = cells
+            cells = list(cells)
             while cells and not cells[-1].text.strip():
                 cells.pop()
             filled = [c for c in cells if c.text.strip()]
@@ -105,5 +107,10 @@ def read_xlsx_blocks(path: Path) -> list[Block]:
             if grid is None:
                 grid = Grid(location=cells[0].location)
                 blocks.append(grid)
-            grid.rows.append(cells)
+            # A row of a table keeps its blank cells up to the table's width so far: the blank columns at the
+            # right of a row (事业收入 … 其他收入 left empty) are columns of the header, not missing (Word and the
+            # PDF reader keep them too); without them the row is narrower than its header and its figures
+            # cannot be placed under it.
+            width = max(len(r) for r in grid.rows) if grid.rows else 0
+            grid.rows.append(full[:max(len(cells), width)])
     return blocks

@@ -13,28 +13,15 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Iterator
 
-from yusuan.amounts import HUNDRED, growth_rate, percent
+from yusuan.amounts import HUNDRED, growth_rate, percent, word_direction
 from yusuan.rules.narrative_base import (
     ZERO, Placed, amount_wan, explained_by_parts, field_wan, implied_last_year, pct, placed, show, stated_text, zero_base_wording,
 )
 from yusuan.rules.registry import Context, Hit, rule
 
-UP = {"增加", "增长", "上升", "提高", "新增", "增"}
-DOWN = {"减少", "下降", "降低", "减", "缩减"}
-FLAT = {"持平", "无变化", "不变", "无增减", "无变动"}
-
-
 def direction(word: str | None) -> int | None:
-    if not word:
-        return None
-    w = word.strip()
-    if w in FLAT or any(f in w for f in FLAT):
-        return 0
-    if w in UP or any(u in w for u in UP):
-        return 1
-    if w in DOWN or any(x in w for x in DOWN):
-        return -1
-    return None
+    """+1 / −1 / 0 for a rise / fall / no change; None when the word states no direction (one vocabulary with the reader)."""
+    return word_direction(word)
 
 
 def _sign(value: Decimal) -> int:
@@ -144,6 +131,45 @@ def direction_words(ctx: Context) -> Iterator[Hit]:
                         location=p.location, subject=p.subject, stated=word, expected=right,
                     )
                     break
+            continue
+        flipped = _figures_say_opposite(ctx, st, dc if dc else dr)
+        if flipped is not None:
+            right = "增加/增长" if flipped > 0 else "减少/下降"
+            word = st.change_word if dc else st.rate_word
+            last_fit = amount + abs(change) if flipped < 0 else amount - abs(change)
+            yield Hit(
+                message=(f"{p.where()}“{st.label or p.subject}”本年{stated_text(st.amount)}{st.unit}，写“{word}”"
+                         f"{stated_text(abs(st.change))}{st.unit}、{pct(abs(st.rate))}：这组数只在上年为{show(last_fit)}"
+                         f"（本年比上年{'增加' if flipped > 0 else '减少'}）时成立，应写“{right}”，却写“{word}”。"),
+                location=p.location, subject=p.subject, stated=word, expected=right,
+                inputs={"本年": amount, "上年（推算）": last_fit},
+            )
+
+
+def _figures_say_opposite(ctx: Context, st, stated: int | None) -> int | None:
+    """Last year not printed, this year, the change and the rate printed, and the words agree with each
+    other: the magnitudes still fix the direction, since change ÷ last year must give the rate and last
+    year is this year − change for a rise, this year + change for a fall. The opposite direction when only
+    it fits (a change word flipped together with its rate word, or a rate printed without one); else None.
+    Nothing when last year is stated (the figures are compared directly) or either reading fits."""
+    if stated not in (1, -1) or st.last_year is not None or st.rate is None:
+        return None
+    amount, change = amount_wan(st), field_wan(st, "change")
+    if amount is None or change is None or change.is_nan() or change == 0 or st.rate.is_nan():
+        return None
+    size, rate = abs(change), abs(st.rate)
+    tol = ctx.settings.rate_tolerance
+
+    def fits(direction: int) -> bool:
+        last = amount - direction * size
+        if last <= 0:
+            return False
+        expected = growth_rate(amount, last)
+        return expected is not None and abs(abs(expected) - rate) <= tol
+
+    if fits(stated) or not fits(-stated):
+        return None
+    return -stated
 
 
 @rule("Y.DIRECTION.ZERO", "无变化时应写持平", "warning", "year-over-year")

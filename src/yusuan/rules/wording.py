@@ -26,7 +26,7 @@ from functools import lru_cache
 from typing import Iterator
 
 from yusuan import catalog
-from yusuan.amounts import HUNDRED, growth_rate, round_half_up
+from yusuan.amounts import HUNDRED, growth_rate, round_half_up, word_direction
 from yusuan.disclosure import Paragraph, Section, Statement
 from yusuan.rules.narrative_base import PART_NAMES, SAYS_EMPTY, table_is_empty
 from yusuan.rules.hygiene import excerpt, paragraphs, paragraphs_matching, where
@@ -170,9 +170,9 @@ YEAR_FIGURE = re.compile(_FIGURE + NUM + r"\s*" + UNIT)
 FROM_TO = re.compile(r"(?:由|从)\s*" + NUM + r"\s*" + UNIT + r"\s*(?P<dir>增加|增长|上升|提高|减少|下降|降低)(?:到|至|为)\s*"
                      + NUM + r"\s*" + UNIT)
 CHANGE = re.compile(r"(?P<dir>增加|增长|上升|提高|减少|下降|降低)了?\s*" + NUM + r"\s*" + UNIT)
-RATE = re.compile(r"(?P<dir>增加|增长|上升|提高|减少|下降|降低)了?\s*" + NUM + r"\s*[%％]")
+# the rate words include the 增幅/降幅 family (较上年增加12万元，增幅5%): a rate the sentence prints is compared
+RATE = re.compile(r"(?P<dir>增加|增长|上升|提高|减少|下降|降低|增幅|涨幅|降幅|减幅)(?:了|为)?\s*" + NUM + r"\s*[%％]")
 FLAT = re.compile(r"(?<!基本)(?<!大致)(?<!大体)(持平|无变化|没有变化|无增减|未发生变化|保持不变)")
-UP_WORDS = ("增加", "增长", "上升", "提高")
 AMOUNT = re.compile(NUM + r"\s*" + UNIT)
 _REASON_CUT = re.compile(r"主要原因|原因是|原因为|主要是由于|主要是因为|主要用于|用于")
 _SENTENCE = re.compile(r"[^。；;！？\n]+")
@@ -315,10 +315,6 @@ def _uncovered(ctx: Context) -> Iterator[YoySentence]:
             yield s
 
 
-def _is_up(word: str) -> bool:
-    return word.startswith(UP_WORDS)
-
-
 @rule("W.YOY.DIRECTION", "增减用词与句中本年、上年数不符", "fatal", "text")
 def direction_contradicts(ctx: Context) -> Iterator[Hit]:
     """A sentence that states both this year's and last year's figures says 增加/增长 where the figure fell,
@@ -332,7 +328,7 @@ def direction_contradicts(ctx: Context) -> Iterator[Hit]:
                       expected="增加" if actual > 0 else "减少")
             continue
         for word in (s.word, s.rate_word):
-            if word and actual != 0 and (1 if _is_up(word) else -1) != actual:
+            if actual != 0 and word_direction(word) == -actual:
                 right = "增加/增长" if actual > 0 else "减少/下降"
                 yield Hit(message=f"{s.where()}“{s.text[:80]}”：{moved}，应写“{right}”，却写“{word}”。",
                           location=s.para.location, subject=s.section.id, stated=word, expected=right,
