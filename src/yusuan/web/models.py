@@ -205,7 +205,7 @@ class AuditLog(models.Model):
                "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期",
                "grid": "网页编辑",
                "create": "新建年度预算包", "approval": "设定批复日期", "org_import": "导入组织机构", "rule_config": "校验规则配置"}
-    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期",
+    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期", "approval": "批复日期",
               "organisation": "组织机构"}
 
     class Meta:
@@ -227,6 +227,6 @@ class AuditLog(models.Model):
 # the bureau's deadlines, uploaded batches and audit jobs (web/jobmodels.py)
 from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401
 # the stored disclosure-quality score of each published version (web/qualitymodels.py)
-from yusuan.web.qualitymodels import VersionScore  # noqa: E402,F401
+from yusuan.web.qualitymodels import ApprovalDate, VersionScore  # noqa: E402,F401
 # the bureau's configuration of the checks (web/configmodels.py)
 from yusuan.web.configmodels import RuleSetting  # noqa: E402,F401

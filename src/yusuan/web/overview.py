@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yusuan.web import perms
 from yusuan.web.jobmodels import Deadline, JobStatus, Match, PublishedFile
 from yusuan.web.models import AuditLog, Bureau, Package, Role, State
+from yusuan.web.qualitymodels import ApprovalDate, rescore
 from yusuan.web.views import STATE_CLASS, guard
 
 NO_PACKAGE = "未建立"
@@ -144,6 +145,7 @@ def overview(request, bureau: Bureau):
         "bureau": bureau, "year": year, "phase": phase, "phases": PHASES, "years": sorted(set(years_of(bureau)) | {year}, reverse=True), "rows": rows,
         "tree": tree, "counts": counts,
         "deadline": Deadline.objects.filter(bureau=bureau, year=year).first(),
+        "approval": ApprovalDate.objects.filter(bureau=bureau, year=year, phase=phase).first(),
         "can_admin": perms.allowed(request.user, perms.BUREAU_ADMIN, bureau),
         "can_batch": perms.allowed(request.user, perms.BATCH, bureau),
         "bureaus": perms.visible_bureaus(request.user)})
@@ -222,5 +224,42 @@ def set_deadline(request, bureau: Bureau):
                                         old=p.deadline.isoformat() if p.deadline else "", new=when.isoformat())
                 p.deadline = when
                 p.save(update_fields=["deadline", "updated_at"])
-    messages.success(request, f"已将{year}年公开截止日期设为 {when:%Y-%m-%d}")
+        rescored = rescore(bureau.pk, year, "budget")  # the score's timeliness may rest on the deadline
+    messages.success(request, f"已将{year}年公开截止日期设为 {when:%Y-%m-%d}"
+                              + (f"，已重新评分 {rescored} 个已发布版本" if rescored else ""))
     return redirect(f"{reverse('web:overview', args=[bureau.pk])}?year={year}")
+
+
+@guard(perms.BUREAU_ADMIN, Bureau)
+@require_POST
+def set_approval(request, bureau: Bureau):
+    """The approval date (批复日期) of the bureau's budget or final account of a year, from which the
+    timeliness of its departments' publications is measured; an empty date removes it (then unknown:
+    timeliness falls back to the deadline). Logged; the year's published versions are scored again."""
+    y, d = request.POST.get("year", "").strip(), request.POST.get("date", "").strip()
+    phase = request.POST.get("phase", "budget").strip() or "budget"
+    back = f"{reverse('web:overview', args=[bureau.pk])}?year={y}&phase={phase}"
+    try:
+        year, when = int(y), (date.fromisoformat(d) if d else None)
+        if not 1990 < year < 2200 or phase not in PHASES:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "请填写正确的年度、阶段和批复日期（如 2024、部门预算和 2024-01-25）")
+        return redirect(back)
+    what = f"{year}年{PHASES[phase]}批复日期"
+    with transaction.atomic():
+        row = ApprovalDate.objects.select_for_update().filter(bureau=bureau, year=year, phase=phase).first()
+        old = row.date if row else None
+        if old == when:
+            messages.info(request, f"{what}未改变")
+            return redirect(back)
+        if when is None:
+            row.delete()
+        else:
+            ApprovalDate.objects.update_or_create(bureau=bureau, year=year, phase=phase, defaults={"date": when})
+        AuditLog.objects.create(user=request.user, action="approval", bureau=bureau, field="approval",
+                                old=old.isoformat() if old else "", new=when.isoformat() if when else "", note=what)
+        rescored = rescore(bureau.pk, year, phase)
+    done = f"已将{what}设为 {when:%Y-%m-%d}" if when else f"已删除{what}（及时性改按公开截止日期评价）"
+    messages.success(request, done + (f"，已重新评分 {rescored} 个已发布版本" if rescored else ""))
+    return redirect(back)
