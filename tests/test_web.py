@@ -55,6 +55,7 @@ MATRIX = {
     "overview": ("get", {"reviewer", "publisher", "admin"}),
     "overview_export": ("get", {"reviewer", "publisher", "admin"}),
     "deadline": ("post", {"admin"}),
+    "approval": ("post", {"admin"}),  # tests/test_web_timeliness.py
     "bureau_uploads": ("get", {"reviewer", "admin"}),
     "batch": ("get", {"reviewer", "admin"}),
     "published_file": ("get", {"reviewer", "admin"}),
@@ -105,7 +106,7 @@ MATRIX = {
 PK_OF = {"version": "version", "download": "version", "document": "version", "get_version": "version",
          "version_tables": "version", "version_findings": "version", "version_figures": "version",
          "region": "region", "get_region": "region", "department": "dept", "compare": "dept", "get_department": "dept",
-         "department_comparison": "dept", "budget_final": "dept", "version_quality": "version", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau",
+         "department_comparison": "dept", "budget_final": "dept", "version_quality": "version", "overview": "bureau", "overview_export": "bureau", "deadline": "bureau", "approval": "bureau",
          "bureau_uploads": "bureau", "batch": "batch", "published_file": "pfile", "confirm": "pfile", "retry": "pfile",
          "page_picture": "pfile", "annotated": "pfile", "new_package": "dept", "rules_config": "bureau",
          "rules_config_save": "bureau"}

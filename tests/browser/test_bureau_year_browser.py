@@ -16,11 +16,12 @@ import os
 import re
 import time
 import zipfile
+from functools import partial
 from pathlib import Path
 
 import pytest
 
-from test_web_browser import CHROMIUM, SHOTS, server  # noqa: F401 - the fixture: a fresh server of this module
+from browser_support import CHROMIUM, SHOTS, login as sign_in, logout as sign_out  # the server fixture: conftest.py
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("YUSUAN_BROWSER"), reason="browser tests run with make test-browser"),
@@ -56,7 +57,7 @@ def published_zip(path: Path, workdir: Path) -> None:
         z.write(docx, "各部门/自然资源管理局公开文本.docx")
 
 
-def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):  # noqa: F811
+def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):
     from playwright.sync_api import sync_playwright
 
     url, accounts, _, _ = server
@@ -76,16 +77,7 @@ def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):  # noq
         def shot(name: str, full: bool = False) -> None:
             page.screenshot(path=str(SHOTS / f"year-{next(step):02d}-{name}.png"), full_page=full)
 
-        def login(user: str) -> None:
-            page.goto(f"{url}/login/")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", accounts[user])
-            page.click("button:has-text('登录')")
-            page.wait_for_url(f"{url}/dashboard/")
-
-        def logout() -> None:
-            page.click("button:has-text('退出')")
-            page.wait_for_url(f"{url}/public/")
+        login, logout = partial(sign_in, page, url, accounts), partial(sign_out, page, url)
 
         # 1. the organisation tree from a spreadsheet
         login("guanli")
@@ -213,3 +205,65 @@ def test_year_walk_ran_on_the_database_asked_for(server):  # noqa: F811
         settings = conn.execute("select count(*) from web_rulesetting").fetchone()[0]
         created = conn.execute("select count(*) from web_auditlog where action = 'create'").fetchone()[0]
     assert (units, settings, created) == (2, 1, 1)
+
+
+def test_final_account_upload_review_publish(server, tmp_path):
+    """A final account (部门决算) through the workflow in the browser: the admin creates next year's 决算
+    package of the demo's 示例市财政局, a budget workbook is refused (nothing changed, said why), the
+    final-account workbook is uploaded and checked, submitted, approved, published and shown publicly.
+    Screenshots final-*.png."""
+    from playwright.sync_api import sync_playwright
+
+    from yusuan.web import demo_final
+    from yusuan.web.services import workbook_bytes
+
+    url, accounts, _, _ = server
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    account = demo_final.final_example()
+    year = account.unit.budget_year + 1
+    account.unit.budget_year = year
+    final_book = tmp_path / f"示例市财政局{year}年决算录入.xlsx"
+    final_book.write_bytes(workbook_bytes(account))
+    budget = demo_final.budget_of(account)
+    budget_book = tmp_path / f"示例市财政局{year}年预算录入.xlsx"
+    budget_book.write_bytes(workbook_bytes(budget))
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--lang=zh-CN"])
+        page = browser.new_page(viewport={"width": 1360, "height": 900}, locale="zh-CN")
+        step = iter(range(1, 100))
+
+        def shot(name: str, full: bool = False) -> None:
+            page.screenshot(path=str(SHOTS / f"final-{next(step):02d}-{name}.png"), full_page=full)
+
+        login = partial(sign_in, page, url, accounts)
+        login("guanli")
+        page.fill("#new-package input[name=year]", str(year))
+        page.select_option("#new-package select[name=phase]", "final")
+        page.click(f"#new-package button:has-text('{account.unit.name}')")
+        page.wait_for_selector(f"h1:has-text('{year}年部门决算')")
+        assert "已新建" in page.inner_text(".messages") and "决算包" in page.inner_text(".messages")
+        shot("created")
+        package_url = page.url
+        page.set_input_files("input[name=workbook]", str(budget_book))
+        page.click("button:has-text('上传并校验')")
+        page.wait_for_selector("h1:has-text('决算包未作任何更改')")
+        assert "这是部门预算录入工作簿，本决算包应上传部门决算录入工作簿" in page.content()
+        shot("wrong-kind-refused")
+        page.goto(package_url)
+        page.set_input_files("input[name=workbook]", str(final_book))
+        page.click("button:has-text('上传并校验')")
+        page.wait_for_selector(".msg.success")
+        assert "已上传并校验：错误 0 个" in page.inner_text(".messages")
+        shot("uploaded-checked", full=True)
+        page.click("button:has-text('提交财政审核')")
+        page.wait_for_selector(".msg.success")
+        page.click("button:has-text('审核通过')")
+        page.wait_for_selector(".msg.success")
+        page.click("button:has-text('发布')")
+        page.wait_for_selector("span.state.published", timeout=120_000)
+        shot("published")
+        page.click("ul.versions a")
+        page.wait_for_selector("h1")
+        assert "决算" in page.inner_text("body")
+        shot("public-version")
+        browser.close()

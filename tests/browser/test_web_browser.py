@@ -7,87 +7,18 @@ Run with `make test-browser` (sets YUSUAN_BROWSER=1); skipped in the ordinary su
 
 from __future__ import annotations
 
-import contextlib
 import os
-import socket
-import subprocess
-import sys
-import time
+from functools import partial
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
-SHOTS = ROOT / "test-output" / "screenshots"
-CHROMIUM = os.environ.get("YUSUAN_CHROMIUM", "/usr/bin/chromium")
+from browser_support import CHROMIUM, SHOTS, login as sign_in, logout as sign_out
 
 pytestmark = [
     pytest.mark.skipif(not os.environ.get("YUSUAN_BROWSER"), reason="browser tests run with make test-browser"),
     pytest.mark.skipif(not Path(CHROMIUM).exists(), reason=f"no chromium at {CHROMIUM} (scripts/system-deps.sh)"),
 ]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def database():
-    """The server's database: SQLite in its data folder when DATABASE_URL is unset; with DATABASE_URL
-    (postgres://…) a fresh database on that server, dropped afterwards, so every run starts from the demo."""
-    url = os.environ.get("DATABASE_URL")
-    if not url:
-        yield None
-        return
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"yusuan_browser_{os.getpid()}_{int(time.time())}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
-    data = tmp_path_factory.mktemp("web-data")
-    port = _free_port()
-    with database() as db_url:
-        env = dict(os.environ, YUSUAN_DATA=str(data), PYTHONPATH=str(ROOT / "src"))
-        env.pop("DATABASE_URL", None)
-        if db_url:
-            env["DATABASE_URL"] = db_url
-        log = (data / "server.log").open("w")  # a file, not a pipe nobody reads (a full pipe stalls the server)
-        proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
-                                env=env, stdout=log, stderr=subprocess.STDOUT, text=True)
-        url = f"http://127.0.0.1:{port}"
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                with socket.create_connection(("127.0.0.1", port), timeout=1):
-                    break
-            except OSError:
-                if proc.poll() is not None:
-                    pytest.fail((data / "server.log").read_text(encoding="utf-8"))
-                time.sleep(0.5)
-        accounts = {}
-        for line in (data / "demo-accounts.txt").read_text(encoding="utf-8").splitlines()[1:]:
-            user, password, *_ = line.split("\t")
-            accounts[user] = password
-        try:
-            yield url, accounts, data, db_url
-        finally:
-            proc.terminate()
-            proc.wait(timeout=20)
-            log.close()
 
 
 def test_upload_submit_approve_publish_public(server, tmp_path):
@@ -111,16 +42,7 @@ def test_upload_submit_approve_publish_public(server, tmp_path):
         def shot(name: str) -> None:
             page.screenshot(path=str(SHOTS / f"{next(step):02d}-{name}.png"), full_page=False)
 
-        def login(user: str) -> None:
-            page.goto(f"{url}/login/")
-            page.fill("input[name=username]", user)
-            page.fill("input[name=password]", accounts[user])
-            page.click("button:has-text('登录')")
-            page.wait_for_url(f"{url}/dashboard/")
-
-        def logout() -> None:
-            page.click("button:has-text('退出')")
-            page.wait_for_url(f"{url}/public/")
+        login, logout = partial(sign_in, page, url, accounts), partial(sign_out, page, url)
 
         def open_package() -> None:
             page.goto(f"{url}/dashboard/")

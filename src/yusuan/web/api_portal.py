@@ -39,6 +39,7 @@ class QualityOut(Schema):
     earned: str
     assessed_max: str
     deadline: str | None
+    approved_on: str | None  # 批复日期: timeliness is measured from it (else from the deadline)
     config_version: int
     dimensions: list[DimensionOut]
 
@@ -85,7 +86,8 @@ def _quality(v: Version) -> dict | None:
         return None
     b = q.breakdown
     return {"version_id": v.pk, "total": b.get("total"), "earned": b.get("earned"), "assessed_max": b.get("assessed_max"),
-            "deadline": q.deadline.isoformat() if q.deadline else None, "config_version": q.config_version,
+            "deadline": q.deadline.isoformat() if q.deadline else None,
+            "approved_on": q.approved_on.isoformat() if q.approved_on else None, "config_version": q.config_version,
             "dimensions": b.get("dimensions") or []}
 
 

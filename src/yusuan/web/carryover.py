@@ -31,9 +31,10 @@ class Refused(Exception):
     """The package cannot be created; the message is for the user (Chinese)."""
 
 
-def published_before(department: Department, year: int) -> Version | None:
-    """The current (latest) published version of the department's year ``year − 1``."""
-    return (Version.objects.filter(package__department=department, package__year=year - 1)
+def published_before(department: Department, year: int, phase: str = "budget") -> Version | None:
+    """The current (latest) published version of the department's year ``year − 1`` of the same stage
+    (a budget is carried from last year's budget, never from a final account)."""
+    return (Version.objects.filter(package__department=department, package__year=year - 1, package__phase=phase)
             .select_related("package").order_by("-number").first())
 
 
@@ -112,8 +113,9 @@ def amounts_of(facts: dict) -> dict:
 
 
 def not_updated(package: Package) -> Version | None:
-    """The published version of the year before whose amounts the package still has unchanged, if any."""
-    if package.facts is None:
+    """The published version of the year before whose amounts the package still has unchanged, if any.
+    Only a budget is carried over (a final account starts empty), so only a budget can be "not updated"."""
+    if package.facts is None or package.phase != "budget":
         return None
     prev = published_before(package.department, package.year)
     if prev is not None and amounts_of(package.facts) == amounts_of(prev.facts):

@@ -16,12 +16,15 @@ from yusuan.web.views import guard
 @require_POST
 def new_package(request, department: Department):
     year = request.POST.get("year", "").strip()
+    phase = request.POST.get("phase", "budget").strip() or "budget"
     try:
-        package, prev = newyear.new_package(department, int(year) if year.isdigit() else 0, request.user)
+        package, prev = newyear.new_package(department, int(year) if year.isdigit() else 0, request.user, phase)
     except carryover.Refused as exc:
         messages.error(request, str(exc))
         return redirect("web:dashboard")
-    if prev is None:
+    if package.is_final:
+        messages.success(request, f"已新建{package.year}年决算包：请下载部门决算录入工作簿，填写后上传并校验")
+    elif prev is None:
         messages.success(request, f"已新建{package.year}年预算包（{package.year - 1}年没有已发布的版本，从空白开始）")
     else:
         messages.success(request, f"已新建{package.year}年预算包：上年数取自{prev.package.year}年第{prev.number}版，"
@@ -32,7 +35,7 @@ def new_package(request, department: Department):
 @guard(perms.VIEW, Package)
 @require_GET
 def diff(request, p: Package):
-    prev = carryover.published_before(p.department, p.year)
+    prev = carryover.published_before(p.department, p.year, p.phase)
     result, problem = None, ""
     if prev is not None and p.facts is not None:
         try:

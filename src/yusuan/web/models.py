@@ -105,6 +105,19 @@ class Package(models.Model):
     def latest_version(self):
         return self.versions.order_by("-number").first()
 
+    @property
+    def is_final(self) -> bool:
+        return self.phase == "final"
+
+    @property
+    def phase_zh(self) -> str:
+        return "部门决算" if self.is_final else "部门预算"
+
+    @property
+    def stage_zh(self) -> str:
+        """预算 or 决算: the word in 预算包/决算包, 预算数据/决算数据."""
+        return "决算" if self.is_final else "预算"
+
 
 class ImmutableError(Exception):
     pass
@@ -191,8 +204,8 @@ class AuditLog(models.Model):
     ACTIONS = {"upload": "上传数据", "demo": "载入演示数据", "correct": "开始更正", "submit": "提交", "return": "退回",
                "approve": "审核通过", "publish": "发布", "comment": "意见", "deadline": "设定公开截止日期",
                "grid": "网页编辑",
-               "create": "新建年度预算包", "org_import": "导入组织机构", "rule_config": "校验规则配置"}
-    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期",
+               "create": "新建年度预算包", "approval": "设定批复日期", "org_import": "导入组织机构", "rule_config": "校验规则配置"}
+    FIELDS = {"facts": "预算数据", "state": "状态", "comment": "意见", "deadline": "公开截止日期", "approval": "批复日期",
               "organisation": "组织机构"}
 
     class Meta:
@@ -214,6 +227,6 @@ class AuditLog(models.Model):
 # the bureau's deadlines, uploaded batches and audit jobs (web/jobmodels.py)
 from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401
 # the stored disclosure-quality score of each published version (web/qualitymodels.py)
-from yusuan.web.qualitymodels import VersionScore  # noqa: E402,F401
+from yusuan.web.qualitymodels import ApprovalDate, VersionScore  # noqa: E402,F401
 # the bureau's configuration of the checks (web/configmodels.py)
 from yusuan.web.configmodels import RuleSetting  # noqa: E402,F401

@@ -239,6 +239,23 @@ def _walk(rows: list[OrgRow], user, allowed, write: bool, source: str) -> Plan:
         if write:
             obj.save()
 
+    def update(obj, what: str, name: str, code: str, line: int, bureau) -> bool:
+        """A department or unit takes the file's name and code (a blank code keeps the one it has);
+        each change saved and noted with old → new. False when nothing changed."""
+        diffs = []
+        if obj.name != name:
+            diffs.append(("名称", obj.name, name))
+            obj.name = name
+        if code and obj.code != code:
+            diffs.append(("编码", obj.code or "（无）", code))
+            obj.code = code
+        if not diffs:
+            return False
+        save(obj)
+        note("更改", what, name, "；".join(f"{w}：{old} → {new}" for w, old, new in diffs), line, bureau,
+             old="；".join(old for _, old, _ in diffs), new="；".join(new for _, _, new in diffs))
+        return True
+
     def dept_list(bureau: Bureau) -> list[Department]:
         key = id(bureau)
         if key not in depts:
@@ -282,21 +299,10 @@ def _walk(rows: list[OrgRow], user, allowed, write: bool, source: str) -> Plan:
             note("新建", "部门", r.dept, f"编码 {r.dept_code}" if r.dept_code else "", r.line, bureau, new=r.dept)
         elif id(dept) not in seen:
             seen.add(id(dept))
-            diffs = []
-            if dept.name != r.dept:
-                if any(d is not dept and d.name == r.dept for d in ds):
-                    problems.append(f"第{r.line}行：部门编码 {r.dept_code} 改名为“{r.dept}”，但{r.bureau}已有同名部门")
-                    continue
-                diffs.append(("名称", dept.name, r.dept))
-                dept.name = r.dept
-            if r.dept_code and dept.code != r.dept_code:
-                diffs.append(("编码", dept.code or "（无）", r.dept_code))
-                dept.code = r.dept_code
-            if diffs:
-                save(dept)
-                note("更改", "部门", r.dept, "；".join(f"{w}：{a} → {b}" for w, a, b in diffs), r.line, bureau,
-                     old="；".join(a for _, a, _ in diffs), new="；".join(b for _, _, b in diffs))
-            else:
+            if dept.name != r.dept and any(d is not dept and d.name == r.dept for d in ds):
+                problems.append(f"第{r.line}行：部门编码 {r.dept_code} 改名为“{r.dept}”，但{r.bureau}已有同名部门")
+                continue
+            if not update(dept, "部门", r.dept, r.dept_code, r.line, bureau):
                 note("不变", "部门", r.dept, line=r.line)
         if not r.unit:
             continue
@@ -310,20 +316,8 @@ def _walk(rows: list[OrgRow], user, allowed, write: bool, source: str) -> Plan:
             created[id(unit)] = len(plan.changes)
             note("新建", "单位", r.unit, f"属{r.dept}" + (f"，编码 {r.unit_code}" if r.unit_code else ""), r.line, bureau,
                  new=r.unit)
-        else:
-            diffs = []
-            if unit.name != r.unit:
-                diffs.append(("名称", unit.name, r.unit))
-                unit.name = r.unit
-            if r.unit_code and unit.code != r.unit_code:
-                diffs.append(("编码", unit.code or "（无）", r.unit_code))
-                unit.code = r.unit_code
-            if diffs:
-                save(unit)
-                note("更改", "单位", r.unit, "；".join(f"{w}：{a} → {b}" for w, a, b in diffs), r.line, bureau,
-                     old="；".join(a for _, a, _ in diffs), new="；".join(b for _, _, b in diffs))
-            elif not r.parent:
-                note("不变", "单位", r.unit, line=r.line)
+        elif not update(unit, "单位", r.unit, r.unit_code, r.line, bureau) and not r.parent:
+            note("不变", "单位", r.unit, line=r.line)
     # parents, once every unit of the file is known
     for r in rows:
         if not r.parent:

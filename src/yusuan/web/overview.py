@@ -24,6 +24,7 @@ from django.views.decorators.http import require_GET, require_POST
 from yusuan.web import perms
 from yusuan.web.jobmodels import Deadline, JobStatus, Match, PublishedFile
 from yusuan.web.models import AuditLog, Bureau, Package, Role, State
+from yusuan.web.qualitymodels import ApprovalDate, rescore
 from yusuan.web.views import STATE_CLASS, guard
 
 NO_PACKAGE = "未建立"
@@ -72,18 +73,22 @@ def _completeness(report: dict | None) -> str:
     return f"{c['score']}/{c['max']}" if c.get("max") else str(c["score"])
 
 
-def rows_for(bureau: Bureau, year: int, user=None) -> list[Row]:
+def rows_for(bureau: Bureau, year: int, user=None, phase: str = "budget") -> list[Row]:
+    """``phase``: the budgets (预算) or the final accounts (决算) of the year. The bureau's deadline of a
+    year and the uploaded batches of documents made elsewhere are the budget's."""
     today = timezone.localdate()
-    bureau_deadline = Deadline.objects.filter(bureau=bureau, year=year).values_list("date", flat=True).first()
-    packages = {p.department_id: p for p in Package.objects.filter(department__bureau=bureau, year=year)}
+    bureau_deadline = (Deadline.objects.filter(bureau=bureau, year=year).values_list("date", flat=True).first()
+                       if phase == "budget" else None)
+    packages = {p.department_id: p for p in Package.objects.filter(department__bureau=bureau, year=year, phase=phase)}
     files: dict[int, list[PublishedFile]] = {}
-    for f in (PublishedFile.objects.filter(batch__bureau=bureau, batch__year=year, department__isnull=False)
-              .select_related("job", "batch").order_by("-batch__created_at", "-id")):
-        files.setdefault(f.department_id, []).append(f)
     unsure: dict[int, int] = {}
-    for f in PublishedFile.objects.filter(batch__bureau=bureau, batch__year=year, match__in=[Match.DOUBTFUL, Match.NONE],
-                                          department__isnull=False):
-        unsure[f.department_id] = unsure.get(f.department_id, 0) + 1
+    if phase == "budget":
+        for f in (PublishedFile.objects.filter(batch__bureau=bureau, batch__year=year, department__isnull=False)
+                  .select_related("job", "batch").order_by("-batch__created_at", "-id")):
+            files.setdefault(f.department_id, []).append(f)
+        for f in PublishedFile.objects.filter(batch__bureau=bureau, batch__year=year,
+                                              match__in=[Match.DOUBTFUL, Match.NONE], department__isnull=False):
+            unsure[f.department_id] = unsure.get(f.department_id, 0) + 1
     r = perms.role(user) if user is not None else None
     rows = []
     for d in bureau.departments.prefetch_related("units").order_by("name"):
@@ -120,18 +125,27 @@ def _year(request, bureau: Bureau) -> int:
     return int(y) if y.isdigit() and 1990 < int(y) < 2200 else years[0]
 
 
+PHASES = {"budget": "部门预算", "final": "部门决算"}
+
+
+def _phase(request) -> str:
+    phase = request.GET.get("phase", "budget")
+    return phase if phase in PHASES else "budget"
+
+
 @guard(perms.OVERVIEW, Bureau)
 @require_GET
 def overview(request, bureau: Bureau):
-    year = _year(request, bureau)
-    rows = rows_for(bureau, year, request.user)
+    year, phase = _year(request, bureau), _phase(request)
+    rows = rows_for(bureau, year, request.user, phase)
     counts = {"departments": len(rows), "overdue": sum(r.overdue for r in rows), "done": sum(r.done for r in rows),
               "todo": sum(len(r.todo) for r in rows)}
     tree = sorted(rows, key=lambda r: r.department.name)
     return render(request, "web/overview.html", {
-        "bureau": bureau, "year": year, "years": sorted(set(years_of(bureau)) | {year}, reverse=True), "rows": rows,
+        "bureau": bureau, "year": year, "phase": phase, "phases": PHASES, "years": sorted(set(years_of(bureau)) | {year}, reverse=True), "rows": rows,
         "tree": tree, "counts": counts,
         "deadline": Deadline.objects.filter(bureau=bureau, year=year).first(),
+        "approval": ApprovalDate.objects.filter(bureau=bureau, year=year, phase=phase).first(),
         "can_admin": perms.allowed(request.user, perms.BUREAU_ADMIN, bureau),
         "can_batch": perms.allowed(request.user, perms.BATCH, bureau),
         "bureaus": perms.visible_bureaus(request.user)})
@@ -155,9 +169,9 @@ def export(request, bureau: Bureau, fmt: str):
 
     if fmt not in ("csv", "xlsx"):
         raise Http404("没有该格式")
-    year = _year(request, bureau)
-    rows = [_cells(r, year) for r in rows_for(bureau, year, request.user)]
-    name = f"{bureau.name}{year}年部门预算公开总览.{fmt}"
+    year, phase = _year(request, bureau), _phase(request)
+    rows = [_cells(r, year) for r in rows_for(bureau, year, request.user, phase)]
+    name = f"{bureau.name}{year}年{PHASES[phase]}公开总览.{fmt}"
     if fmt == "csv":
         buf = io.StringIO()
         w = csv.writer(buf)
@@ -203,11 +217,49 @@ def set_deadline(request, bureau: Bureau):
         return redirect("web:overview", pk=bureau.pk)
     with transaction.atomic():
         Deadline.objects.update_or_create(bureau=bureau, year=year, defaults={"date": when})
-        for p in Package.objects.select_for_update().filter(department__bureau=bureau, year=year):
+        # the bureau's deadline is the budget's: a final account of the year is disclosed the year after
+        for p in Package.objects.select_for_update().filter(department__bureau=bureau, year=year, phase="budget"):
             if p.deadline != when:
                 AuditLog.objects.create(user=request.user, action="deadline", package=p, field="deadline",
                                         old=p.deadline.isoformat() if p.deadline else "", new=when.isoformat())
                 p.deadline = when
                 p.save(update_fields=["deadline", "updated_at"])
-    messages.success(request, f"已将{year}年公开截止日期设为 {when:%Y-%m-%d}")
+        rescored = rescore(bureau.pk, year, "budget")  # the score's timeliness may rest on the deadline
+    messages.success(request, f"已将{year}年公开截止日期设为 {when:%Y-%m-%d}"
+                              + (f"，已重新评分 {rescored} 个已发布版本" if rescored else ""))
     return redirect(f"{reverse('web:overview', args=[bureau.pk])}?year={year}")
+
+
+@guard(perms.BUREAU_ADMIN, Bureau)
+@require_POST
+def set_approval(request, bureau: Bureau):
+    """The approval date (批复日期) of the bureau's budget or final account of a year, from which the
+    timeliness of its departments' publications is measured; an empty date removes it (then unknown:
+    timeliness falls back to the deadline). Logged; the year's published versions are scored again."""
+    y, d = request.POST.get("year", "").strip(), request.POST.get("date", "").strip()
+    phase = request.POST.get("phase", "budget").strip() or "budget"
+    back = f"{reverse('web:overview', args=[bureau.pk])}?year={y}&phase={phase}"
+    try:
+        year, when = int(y), (date.fromisoformat(d) if d else None)
+        if not 1990 < year < 2200 or phase not in PHASES:
+            raise ValueError
+    except ValueError:
+        messages.error(request, "请填写正确的年度、阶段和批复日期（如 2024、部门预算和 2024-01-25）")
+        return redirect(back)
+    what = f"{year}年{PHASES[phase]}批复日期"
+    with transaction.atomic():
+        row = ApprovalDate.objects.select_for_update().filter(bureau=bureau, year=year, phase=phase).first()
+        old = row.date if row else None
+        if old == when:
+            messages.info(request, f"{what}未改变")
+            return redirect(back)
+        if when is None:
+            row.delete()
+        else:
+            ApprovalDate.objects.update_or_create(bureau=bureau, year=year, phase=phase, defaults={"date": when})
+        AuditLog.objects.create(user=request.user, action="approval", bureau=bureau, field="approval",
+                                old=old.isoformat() if old else "", new=when.isoformat() if when else "", note=what)
+        rescored = rescore(bureau.pk, year, phase)
+    done = f"已将{what}设为 {when:%Y-%m-%d}" if when else f"已删除{what}（及时性改按公开截止日期评价）"
+    messages.success(request, done + (f"，已重新评分 {rescored} 个已发布版本" if rescored else ""))
+    return redirect(back)

@@ -5,7 +5,8 @@ comparison of a department across years, and the open data files.
 Only ``Version`` rows are read here: a version is a publication, so nothing unpublished can reach
 these pages. Pages for anonymous visitors are cached; the cache key carries the publication
 generation (``generation()``), so a new publication invalidates every cached public page at once,
-in every process, without a message between them.
+in every process, without a message between them; so does a re-score (a changed approval date or
+deadline, ``yusuan portal-refresh``).
 """
 
 from __future__ import annotations
@@ -33,9 +34,12 @@ VERSION_RELATED = ("package", "package__department", "package__department__burea
 
 
 def generation() -> str:
-    """Changes with every publication (versions are only ever added): part of every public cache key."""
-    agg = Version.objects.aggregate(n=Count("id"), last=Max("id"))
-    return f"{agg['n']}-{agg['last']}"
+    """Changes with every publication (versions are only ever added) and every re-score (a stored score is
+    rewritten with a new ``computed_at``, ``qualitymodels.store``): part of every public cache key. One
+    query; the score is one-to-one with its version, so the join does not change the count."""
+    agg = Version.objects.aggregate(n=Count("id"), last=Max("id"), scored=Max("quality__computed_at"))
+    scored = agg["scored"].timestamp() if agg["scored"] else 0
+    return f"{agg['n']}-{agg['last']}-{scored:.6f}"
 
 
 def cached_public(view):

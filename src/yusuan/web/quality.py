@@ -1,12 +1,16 @@
 """Disclosure-quality score of a published version (0–100), from its stored check report and its
-publication date against the bureau's deadline, with the reason for every point lost.
+publication date against the approval date (批复日期) of the bureau's year — or the deadline when no
+approval date is entered — with the reason for every point lost.
 
 The weighting lives in ``quality.yaml`` (及时性 10, 完整性 35, 细化程度 30, 规范性 25, the layout of
 provincial assessments). Each finding of the report is claimed by the first deduction it matches
 (rule ID, ``PREFIX.*``, severity) and costs ``per_finding`` points, a deduction at most ``cap``; a
-dimension never goes below 0. Timeliness costs ``late_per_day`` for every day the package's first
-publication came after the deadline. A dimension that cannot be assessed (no deadline known) is
-unknown, not zero: it is left out and the total is the share of the assessed points, scaled to 100.
+dimension never goes below 0. Timeliness is the days between the approval of the budget (or final
+account) and the package's first publication: the law allows ``days_after_approval`` (20) days, and
+every day beyond costs ``late_per_day``. Without an approval date it falls back to the deadline (every
+day after it costs ``late_per_day``), and the reason says so. A dimension that cannot be assessed
+(neither date known) is unknown, not zero: it is left out and the total is the share of the assessed
+points, scaled to 100.
 
 Pure functions of stored data: no Django here, so the score can be computed anywhere and stored.
 """
@@ -46,6 +50,7 @@ class Dimension(BaseModel):
     label: str
     points: Decimal
     late_per_day: Decimal | None = None  # timeliness
+    days_after_approval: int | None = None  # timeliness: the statutory limit after the approval date
     deductions: list[Deduction] = Field(default_factory=list)
 
 
@@ -63,22 +68,42 @@ def _q(d: Decimal) -> Decimal:
     return d.quantize(ONE_PLACE, rounding=ROUND_HALF_UP)
 
 
-def _timeliness(dim: Dimension, published_on: dt.date | None, deadline: dt.date | None) -> dict:
+def _timeliness(dim: Dimension, published_on: dt.date | None, deadline: dt.date | None,
+                approved_on: dt.date | None = None) -> dict:
+    per_day = dim.late_per_day or Decimal(1)
+    if published_on is not None and approved_on is not None:
+        limit = dim.days_after_approval if dim.days_after_approval is not None else 20
+        days = (published_on - approved_on).days
+        basis = f"批复日期 {approved_on:%Y-%m-%d}，{published_on:%Y-%m-%d} 首次发布"
+        if days < 0:  # published before the approval entered: the entered date is doubtful, said so
+            return {"assessed": True, "earned": dim.points, "lost": [], "basis": "approval", "days": days,
+                    "note": f"{basis}，早于批复日期 {-days} 天（请核对录入的批复日期）"}
+        if days <= limit:
+            return {"assessed": True, "earned": dim.points, "lost": [], "basis": "approval", "days": days,
+                    "note": f"{basis}，批复后第 {days} 天公开，在 {limit} 天法定时限内"}
+        over = days - limit
+        lost = min(dim.points, per_day * over)
+        return {"assessed": True, "earned": dim.points - lost, "basis": "approval", "days": days,
+                "note": f"{basis}，批复后第 {days} 天公开（法定时限为批复后 {limit} 天）",
+                "lost": [{"label": "超过批复后法定公开时限", "count": over, "per_finding": per_day, "points": lost,
+                          "examples": [f"批复后第 {days} 天公开，超过 {limit} 天时限 {over} 天，每天扣 {per_day} 分"]}]}
     if deadline is None or published_on is None:
-        return {"assessed": False, "earned": None, "lost": [],
-                "note": "未设定公开截止日期，及时性无法评价（不计入总分）"}
+        return {"assessed": False, "earned": None, "lost": [], "basis": None,
+                "note": "未录入批复日期，也未设定公开截止日期，及时性无法评价（不计入总分）"}
+    fallback = "未录入批复日期，按公开截止日期评价："
     late = (published_on - deadline).days
     if late <= 0:
-        return {"assessed": True, "earned": dim.points, "lost": [],
-                "note": f"{published_on:%Y-%m-%d} 首次发布，不晚于公开截止日期 {deadline:%Y-%m-%d}"}
-    lost = min(dim.points, (dim.late_per_day or Decimal(1)) * late)
-    return {"assessed": True, "earned": dim.points - lost, "note": f"公开截止日期 {deadline:%Y-%m-%d}",
-            "lost": [{"label": "逾期公开", "count": late, "per_finding": dim.late_per_day or Decimal(1), "points": lost,
+        return {"assessed": True, "earned": dim.points, "lost": [], "basis": "deadline",
+                "note": f"{fallback}{published_on:%Y-%m-%d} 首次发布，不晚于公开截止日期 {deadline:%Y-%m-%d}"}
+    lost = min(dim.points, per_day * late)
+    return {"assessed": True, "earned": dim.points - lost, "basis": "deadline",
+            "note": f"{fallback}公开截止日期 {deadline:%Y-%m-%d}",
+            "lost": [{"label": "逾期公开", "count": late, "per_finding": per_day, "points": lost,
                       "examples": [f"{published_on:%Y-%m-%d} 首次发布，晚于截止日期 {late} 天"]}]}
 
 
 def score(report: dict | None, published_on: dt.date | None = None, deadline: dt.date | None = None,
-          config: Config | None = None) -> dict:
+          config: Config | None = None, approved_on: dt.date | None = None) -> dict:
     """``{"total": Decimal | None, "assessed_max": Decimal, "config_version": int, "dimensions": [...]}``;
     each dimension ``{key, label, points, assessed, earned, note, lost: [{label, count, per_finding,
     points, examples}]}``. ``report`` is a stored check report (docs/report-schema.md)."""
@@ -88,7 +113,7 @@ def score(report: dict | None, published_on: dt.date | None = None, deadline: dt
     dims = []
     for dim in config.dimensions:
         if dim.late_per_day is not None:
-            part = _timeliness(dim, published_on, deadline)
+            part = _timeliness(dim, published_on, deadline, approved_on)
         else:
             lost_items, lost_total = [], Decimal(0)
             for ded in dim.deductions:

@@ -33,6 +33,13 @@ def facts_of(data: dict):
     return BudgetPackage.model_validate(data)
 
 
+def is_final(package) -> bool:
+    """A final account (``FinalAccount``, read from the final-account workbook) rather than a budget."""
+    from yusuan.model.final import FinalAccount
+
+    return isinstance(package, FinalAccount)
+
+
 def check(package: BudgetPackage, settings=None) -> Checked:
     """``settings``: the bureau's configuration of the checks (``web.rulesconfig``), else the defaults."""
     from yusuan.rules.engine import check_package
@@ -45,8 +52,34 @@ def check(package: BudgetPackage, settings=None) -> Checked:
                    fatal=stats["fatal"], warning=stats["warning"])
 
 
-def read_upload(uploaded) -> BudgetPackage:
-    """An uploaded Excel input workbook → facts; ``InputError`` (Chinese) when it cannot be used."""
+WORKBOOK_ZH = {"budget": "部门预算录入工作簿", "final": "部门决算录入工作簿"}
+
+
+def workbook_kind(path: Path) -> str | None:
+    """``final`` or ``budget`` from the workbook's sheets (the final-account workbook carries the sheet
+    ``final_layout.MARKER``); None when the file does not open (``read_workbook`` then says why)."""
+    import warnings
+
+    from openpyxl import load_workbook
+
+    from yusuan.excel.final_layout import MARKER
+
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            wb = load_workbook(path, read_only=True)
+        try:
+            return "final" if MARKER in wb.sheetnames else "budget"
+        finally:
+            wb.close()
+    except Exception:  # noqa: BLE001 - unreadable: left to read_workbook's own messages
+        return None
+
+
+def read_upload(uploaded, phase: str | None = None) -> BudgetPackage:
+    """An uploaded Excel input workbook → facts; ``InputError`` (Chinese) when it cannot be used.
+    ``phase`` (budget/final): the kind of workbook the package takes; a workbook of the other kind is
+    refused before it is read, so the message is about the kind, not about figures of the wrong layout."""
     from yusuan.excel import read_workbook
 
     name = Path(uploaded.name or "上传文件").name
@@ -57,6 +90,11 @@ def read_upload(uploaded) -> BudgetPackage:
         with path.open("wb") as out:
             for chunk in uploaded.chunks():
                 out.write(chunk)
+        kind = workbook_kind(path) if phase else None
+        if kind is not None and kind != phase:
+            stage = "决算" if phase == "final" else "预算"
+            raise InputError(name, [InputProblem(name, f"这是{WORKBOOK_ZH[kind]}，本{stage}包应上传{WORKBOOK_ZH[phase]}"
+                                                       "（可在本页下载空白或当前数据的工作簿）")])
         try:
             return read_workbook(path)
         except InputError:

@@ -22,6 +22,7 @@ web_patterns = [
     path("bureau/<int:pk>/overview/", overview.overview, name="overview"),
     path("bureau/<int:pk>/overview.<str:fmt>", overview.export, name="overview_export"),
     path("bureau/<int:pk>/deadline/", overview.set_deadline, name="deadline"),
+    path("bureau/<int:pk>/approval/", overview.set_approval, name="approval"),
     # published documents made elsewhere (web/uploads.py)
     path("bureau/<int:pk>/uploads/", uploads.bureau_uploads, name="bureau_uploads"),
     path("batch/<int:pk>/", uploads.batch, name="batch"),

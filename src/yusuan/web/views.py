@@ -156,9 +156,9 @@ def package(request, p: Package):
 
     findings = _findings(p.report)
     can_create = (perms.allowed(request.user, perms.CREATE, p.department)
-                  and not Package.objects.filter(department=p.department, year=p.year + 1).exists())
+                  and not Package.objects.filter(department=p.department, year=p.year + 1, phase=p.phase).exists())
     return render(request, "web/package.html", {
-        "prev_published": published_before(p.department, p.year), "can_create_next": can_create,
+        "prev_published": published_before(p.department, p.year, p.phase), "can_create_next": can_create,
         "not_updated": not_updated(p),
         "p": p, "findings": findings, "tables": p.tables or [], "can": _can(request, p),
         "versions": p.versions.all(), "comments": p.comments.select_related("author"),
@@ -179,7 +179,7 @@ def upload(request, p: Package):
         checked = workflow.upload(p, request.user, uploaded)
     except InputError as exc:
         return render(request, "web/message.html", {
-            "title": "上传的文件无法使用，预算包未作任何更改",
+            "title": f"上传的文件无法使用，{p.stage_zh}包未作任何更改",
             "problems": [str(pr) for pr in exc.problems] or [str(exc)],
             "back": reverse("web:package", args=[p.pk])}, status=400)
     except workflow.Refused as exc:
@@ -229,12 +229,12 @@ def workbook(request, p: Package):
 
         with tempfile.TemporaryDirectory() as tmp:
             path = Path(tmp) / "t.xlsx"
-            write_template(path, p.year)
+            write_template(path, p.year, stage=p.phase)
             data = path.read_bytes()
     else:
         data = services.workbook_bytes(services.facts_of(p.facts))
     response = HttpResponse(data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet")
-    response["Content-Disposition"] = _attachment(f"{p.department.name}{p.year}年预算录入.xlsx")
+    response["Content-Disposition"] = _attachment(f"{p.department.name}{p.year}年{p.stage_zh}录入.xlsx")
     return response
 
 
@@ -298,7 +298,7 @@ def download(request, v: Version, fmt: str):
     if fmt not in CONTENT_TYPES or not getattr(v, fmt):
         raise Http404("没有该格式的文件")
     f = getattr(v, fmt)
-    name = f"{v.package.department.name}{v.package.year}年部门预算公开（第{v.number}版）.{fmt}"
+    name = f"{v.package.department.name}{v.package.year}年{v.phase_zh}公开（第{v.number}版）.{fmt}"
     return FileResponse(f.open("rb"), content_type=CONTENT_TYPES[fmt], as_attachment=True, filename=name)
 
 

@@ -60,17 +60,24 @@ def store_facts(package: Package, user, facts, source_name: str, action: str = "
 
 def upload(package: Package, user, uploaded) -> services.Checked:
     _need_state(package, perms.UPLOAD, "上传")
-    facts = services.read_upload(uploaded)  # InputError: nothing has been changed
+    facts = services.read_upload(uploaded, package.phase)  # InputError: nothing has been changed
+    name = Path(uploaded.name).name
+    kind = "final" if services.is_final(facts) else "budget"
+    if kind != package.phase:  # the reader tells the two layouts apart by the final workbook's marker sheet
+        raise Refused(f"“{name}”是{services.WORKBOOK_ZH[kind]}，本{package.stage_zh}包应上传"
+                      f"{services.WORKBOOK_ZH[package.phase]}（可在本页下载），未作更改")
     if facts.unit.budget_year != package.year:
-        raise Refused(f"工作簿的预算年度为 {facts.unit.budget_year} 年，本预算包为 {package.year} 年，未作更改")
-    return store_facts(package, user, facts, Path(uploaded.name).name)
+        raise Refused(f"工作簿的{package.stage_zh}年度为 {facts.unit.budget_year} 年，本{package.stage_zh}包为 "
+                      f"{package.year} 年，未作更改")
+    return store_facts(package, user, facts, name)
+
 
 
 @transaction.atomic
 def submit(package: Package, user) -> None:
     _need_state(package, perms.SUBMIT, "提交")
     if package.facts is None:
-        raise Refused("尚未上传预算数据，不能提交")
+        raise Refused(f"尚未上传{package.stage_zh}数据，不能提交")
     if package.fatal:
         raise Refused(f"校验有 {package.fatal} 个错误（按本财政局的校验规则配置），须先改正才能提交")
     from yusuan.web.carryover import not_updated
