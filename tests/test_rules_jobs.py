@@ -24,16 +24,18 @@ django_db = pytest.fixture(scope="module", autouse=True)(lambda _django_db: None
 
 def test_patterns_match_families_of_rule_ids():
     known = dict.fromkeys(["N.SHARE", "N.SHARE.SUM", "N.SHARE.SUM.ROUNDING", "N.SHAREX", "TAB.NEGATIVE", "T1.A"])
-    assert rulesconfig.matching("N.SHARE.*", known) == ["N.SHARE", "N.SHARE.SUM", "N.SHARE.SUM.ROUNDING"]
+    # shell-style, as the command line's configuration file: N.SHARE.* is the rules under N.SHARE
+    assert rulesconfig.matching("N.SHARE.*", known) == ["N.SHARE.SUM", "N.SHARE.SUM.ROUNDING"]
+    assert rulesconfig.matching("N.SHARE*", known) == ["N.SHARE", "N.SHARE.SUM", "N.SHARE.SUM.ROUNDING", "N.SHAREX"]
     assert rulesconfig.matching("TAB.*", known) == ["TAB.NEGATIVE"]
     assert rulesconfig.matching("T*", known) == ["T1.A", "TAB.NEGATIVE"]
     assert rulesconfig.matching("N.SHARE.SUM", known) == ["N.SHARE.SUM"]
     assert rulesconfig.matching("NO.*", known) == []
-    rows = {"N.SHARE.*": "family", "N.SHARE.SUM.*": "narrower", "N.SHARE.SUM": "exact", "T*": "broad"}
+    rows = {"N.SHARE.*": "family", "N.*": "wider", "N.SHARE.SUM.*": "narrower", "N.SHARE.SUM": "exact", "T*": "broad"}
     applied = rulesconfig.resolve({k: mock.Mock(rule=k, name=v) for k, v in rows.items()}, known)
     assert {rid: s.rule for rid, s in applied.items()} == {
-        "N.SHARE": "N.SHARE.*", "N.SHARE.SUM": "N.SHARE.SUM", "N.SHARE.SUM.ROUNDING": "N.SHARE.SUM.*",
-        "TAB.NEGATIVE": "T*", "T1.A": "T*"}
+        "N.SHARE.SUM": "N.SHARE.SUM", "N.SHARE.SUM.ROUNDING": "N.SHARE.SUM.*",
+        "N.SHAREX": "N.*", "N.SHARE": "N.*", "TAB.NEGATIVE": "T*", "T1.A": "T*"}
 
 
 class Configured(Base):
@@ -83,7 +85,7 @@ class Patterns(Configured):
 
     def test_a_pattern_matching_no_rule_is_refused(self):
         for pattern, says in (("NOSUCH.*", "规则模式“NOSUCH.*”不匹配任何规则"), ("*", "匹配全部规则"),
-                              ("F.[A]*", "无法识别")):
+                              ("F.项目*", "无法识别"), ("F.?", "不匹配任何规则")):
             page = self.save(pattern, "info").content.decode()
             self.assertIn(says, page, pattern)
         self.assertFalse(RuleSetting.objects.exists())

@@ -6,8 +6,8 @@ settings, so the fatal count that blocks submission is the one *after* the burea
 each finding of a configured rule carries its default severity and the bureau's reason, and the
 report lists the configuration it ran with (the check panel and the published report show both).
 
-A setting may name a pattern instead of one rule: ``TAB.*`` or ``N.SHARE.*`` (``*`` stands for any
-characters; a trailing ``.*`` takes the prefix itself too) applies to every rule whose ID matches it. An exact rule ID wins over any pattern, and of
+A setting may name a pattern instead of one rule: ``TAB.*`` or ``N.SHARE.*`` (shell-style, as in the
+command line's configuration file: ``*`` any characters, ``?`` one) applies to every rule whose ID matches it. An exact rule ID wins over any pattern, and of
 several patterns matching one rule the most specific (the longest without its ``*``) wins. A pattern
 that matches no rule is refused, as an unknown rule ID is.
 
@@ -18,9 +18,9 @@ version keeps the report it was published with: it is immutable) — in the job 
 
 from __future__ import annotations
 
+import fnmatch
 import re
 from dataclasses import dataclass
-from functools import lru_cache
 
 from django.db import transaction
 
@@ -43,34 +43,26 @@ def registry() -> dict:
     return registered_rules()
 
 
-PATTERN_CHARS = re.compile(r"[A-Za-z0-9_.*-]+")
+PATTERN_CHARS = re.compile(r"[A-Za-z0-9_.*?\[\]!-]+")
 
 
 def is_pattern(name: str) -> bool:
-    return "*" in name
-
-
-@lru_cache(maxsize=256)
-def _regex(pattern: str) -> re.Pattern:
-    """``*`` is any characters; a trailing ``.*`` also takes the prefix itself (``N.SHARE.*`` covers the rule
-    ``N.SHARE`` as well as ``N.SHARE.SUM``: the family, as the IDs are built)."""
-    family = pattern.endswith(".*")
-    body = pattern[:-2] if family else pattern
-    rx = "".join(".*" if part == "*" else re.escape(part) for part in re.split(r"(\*)", body))
-    return re.compile(rx + (r"(?:\..*)?" if family else ""))
+    return any(ch in name for ch in "*?[")
 
 
 def matching(pattern: str, known=None) -> list[str]:
-    """The rule IDs a setting's name applies to (itself if it is a rule ID, every match if a pattern)."""
+    """The rule IDs a setting's name applies to (itself if it is a rule ID, every match if a pattern).
+
+    Patterns are shell-style (``fnmatch``), exactly as in the checks' configuration file of the command
+    line (``yusuan.rules.config``): the same pattern selects the same rules in both places."""
     known = registry() if known is None else known
     if not is_pattern(pattern):
         return [pattern] if pattern in known else []
-    rx = _regex(pattern)
-    return sorted(rid for rid in known if rx.fullmatch(rid))
+    return sorted(rid for rid in known if fnmatch.fnmatchcase(rid, pattern))
 
 
 def _specificity(name: str) -> tuple[int, int]:
-    return (0 if is_pattern(name) else 1, len(name.replace("*", "")))
+    return (0 if is_pattern(name) else 1, len(re.sub(r"[*?]|\[[^]]*\]", "", name)))
 
 
 def resolve(rows: dict, known=None) -> dict:
@@ -191,8 +183,8 @@ def set_rule(bureau: Bureau, user, rule_id: str, level: str, reason: str) -> Rul
     known = registry()
     if is_pattern(rule_id):
         if not PATTERN_CHARS.fullmatch(rule_id) or len(rule_id) > 80:
-            raise ConfigError(f"规则模式“{rule_id}”无法识别：只能由规则编号中的字符和 * 组成，如 TAB.* 或 N.SHARE.*")
-        if rule_id.replace("*", "").strip(".") == "":
+            raise ConfigError(f"规则模式“{rule_id}”无法识别：只能由规则编号中的字符和 *、? 组成，如 TAB.* 或 N.SHARE.*")
+        if re.sub(r"[*?.]", "", rule_id) == "":
             raise ConfigError(f"规则模式“{rule_id}”匹配全部规则：请写出规则编号的前缀，如 TAB.*")
         if not matching(rule_id, known):
             raise ConfigError(f"规则模式“{rule_id}”不匹配任何规则（规则编号见“全部规则”列表）")
