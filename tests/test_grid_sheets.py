@@ -64,6 +64,10 @@ class Sheets(GridBase):
         data = form_of(page, "overview")
         self.assertEqual(data["r0-text"], prev.facts["overview"]["functions"][0])
         self.assertEqual(form_of(page, "glossary")["r0-definition"], prev.facts["glossary"][0]["definition"])
+        # the carried draft's findings already link to the cells where its facts are edited
+        located = [f for f in new.report["findings"] if (f.get("location") or {}).get("table", "").startswith("工作表")]
+        self.assertTrue(located)
+        self.assertIn("网页填报", located[0]["location"].get("file", "") + json.dumps(located[0], ensure_ascii=False))
 
     def test_a_text_saved_logged_and_checked(self):
         c = self.client_as("tian")

@@ -18,6 +18,10 @@ def new_package(department: Department, year: int, user) -> tuple[Package, Versi
         raise Refused(f"{department.name}{year}年的预算包已存在")
     prev = published_before(department, year)
     facts = carried_package(prev.facts, year) if prev is not None else None
+    if facts is not None:  # its findings name the grid cells where the carried facts are edited (as a save's do)
+        from yusuan.web.grid import origins_for
+
+        facts = facts.with_origins(origins_for(facts.model_dump(mode="json")))
     from yusuan.web.jobmodels import Deadline
 
     deadline = Deadline.objects.filter(bureau_id=department.bureau_id, year=year).values_list("date", flat=True).first()
