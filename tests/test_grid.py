@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import re
+from html import unescape
 from decimal import Decimal
 
 import pytest
@@ -35,6 +36,8 @@ def form_of(page: str, key: str) -> dict:
         data[name] = value.replace("&quot;", '"').replace("&amp;", "&").replace("&#x27;", "'")
     for name, value in re.findall(r'<input name="(r\d+-\w+)" value="([^"]*)"', html):
         data[name] = value
+    for name, value in re.findall(r'<textarea name="(r\d+-\w+)"[^>]*>(.*?)</textarea>', html, re.S):
+        data[name] = unescape(value)
     for name, body in re.findall(r'<select name="(r\d+-\w+)"[^>]*>(.*?)</select>', html, re.S):
         chosen = re.search(r'<option(?: value="([^"]*)")? selected>([^<]*)<', body)
         data[name] = (chosen.group(1) if chosen.group(1) is not None else chosen.group(2)) if chosen else ""

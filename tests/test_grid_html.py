@@ -26,8 +26,9 @@ TEMPLATE_LOOP = """{% for r in g.rows %}<tr id="{{ r.id }}">
       {% for c in r.cells %}<td id="{{ c.id }}" class="{{ c.col.kind }} {{ c.cls }}"{% if c.tip %} title="{{ c.tip }}"{% endif %}>
         {% if g.can_edit %}
           {% if c.col.kind == "function" or c.col.kind == "economic" %}<input name="r{{ r.i }}-{{ c.col.key }}" value="{{ c.value }}" list="dl-{{ c.col.kind }}" inputmode="numeric" autocomplete="off" aria-label="{{ c.col.label }}">
-          {% elif c.col.kind == "source" or c.col.kind == "item" or c.col.kind == "project" %}<input name="r{{ r.i }}-{{ c.col.key }}" value="{{ c.value }}" list="dl-{{ c.col.kind }}" autocomplete="off" class="pick" aria-label="{{ c.col.label }}">
-          {% else %}<input name="r{{ r.i }}-{{ c.col.key }}" value="{{ c.value }}"{% if c.col.kind == "amount" %} inputmode="decimal" class="num"{% endif %} aria-label="{{ c.col.label }}">{% endif %}
+          {% elif c.col.kind == "source" or c.col.kind == "item" or c.col.kind == "project" or c.col.kind == "part" or c.col.kind == "subject" %}<input name="r{{ r.i }}-{{ c.col.key }}" value="{{ c.value }}" list="dl-{{ c.col.kind }}" autocomplete="off" class="pick" aria-label="{{ c.col.label }}">
+          {% elif c.col.kind == "long" %}<textarea name="r{{ r.i }}-{{ c.col.key }}" rows="2" aria-label="{{ c.col.label }}">{{ c.value }}</textarea>
+          {% else %}<input name="r{{ r.i }}-{{ c.col.key }}" value="{{ c.value }}"{% if c.col.kind == "amount" %} inputmode="decimal" class="num"{% elif c.col.kind == "int" %} inputmode="numeric" class="num"{% endif %} aria-label="{{ c.col.label }}">{% endif %}
         {% else %}{{ c.value }}{% endif %}
         {% if c.clash %}<small class="clash-note">他人已保存：{{ c.clash.saved|default:"（空）" }}</small>{% endif %}
         {% for f in c.marks %}<a class="mark" href="#f{{ f.n }}">{{ f.n }}</a>{% endfor %}</td>{% endfor %}

@@ -47,6 +47,7 @@ MATRIX = {
     "workbook": ("get", IN_SCOPE),
     # editing in the browser (tests/test_grid.py): everyone in scope sees the grids, editors save them
     "grid": ("get", IN_SCOPE),
+    "texts": ("get", IN_SCOPE),
     "grid_save": ("post", {"preparer", "admin"}),
     "public": ("get", ALL),
     "version": ("get", ALL),

@@ -2,7 +2,8 @@
 admin imports the organisation tree from a spreadsheet (a bad file first, then the preview and the
 confirmation, then the same file again: nothing to do); a new year's package is created from last
 year's published version and its diff with last year is opened; the reviewer lowers a rule's
-severity for the bureau and sees it in the check panel; the reviewer uploads a zip of published
+severity for the bureau, follows the re-check job to its end and sees the new severity in the check
+panel; between those, the carried-over texts are edited on the texts page and a project is added in the grid; the reviewer uploads a zip of published
 PDF/DOCX files, confirms a doubtful match and sees the findings on the page pictures of both.
 A screenshot of each step goes to test-output/screenshots/year-*.png.
 
@@ -131,6 +132,37 @@ def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):
         page.locator("h2:has-text('文字（逐段对比）')").scroll_into_view_if_needed()
         shot("diff-texts")
         new_package = page.url.split("/diff/")[0]
+
+        # 2b. the carried-over texts edited in the browser, and a project added in the grid
+        page.goto(new_package + "/texts/")
+        page.wait_for_selector("#grid-overview")
+        first_text = page.locator("#grid-overview textarea[name=r0-text]")
+        carried = first_text.input_value()
+        assert carried.strip(), "last year's first function paragraph is the starting draft"
+        shot("texts-carried-over")
+        first_text.fill(carried + "（本年修订）")
+        page.click("#grid-overview button:has-text('保存并校验')")
+        page.wait_for_selector("#grid-overview .msg.success")
+        assert "已保存 1 处修改" in page.inner_text("#grid-overview .msg.success")
+        assert page.locator("#grid-overview textarea[name=r0-text]").input_value() == carried + "（本年修订）"
+        shot("text-saved")
+        page.goto(new_package + "/grid/")
+        page.wait_for_selector("#grid-projects")
+        rows = page.locator("#grid-projects tbody tr").count() - 2  # the projects, then two blank rows
+        function = page.locator("#grid-projects input[name=r0-function]").input_value()
+        source = page.locator("#grid-funding input[name=r0-source]").input_value()
+        grid = page.locator("#grid-projects")
+        grid.locator(f"input[name=r{rows}-name]").fill("网页新增项目")
+        grid.locator(f"input[name=r{rows}-function]").fill(function)
+        grid.locator(f"input[name=r{rows}-new_source]").fill(source)
+        grid.locator(f"input[name=r{rows}-new_amount]").fill("12.5")
+        grid.locator("button:has-text('保存并校验')").click()
+        page.wait_for_selector("#grid-projects .msg.success")
+        assert "已保存 4 处修改" in page.inner_text("#grid-projects .msg.success")
+        page.locator("#grid-projects").scroll_into_view_if_needed()
+        shot("project-added-in-grid")
+        page.reload()
+        assert page.locator("#grid-funding input[value='网页新增项目']").count() == 1  # its funding line
         logout()
 
         # 3. the bureau's rules configuration: the reviewer lowers a fatal rule (or raises a warning)
@@ -151,6 +183,16 @@ def test_org_import_carry_over_rules_config_zip_upload(server, tmp_path):
         page.wait_for_selector(".msg.success")
         assert "重新校验" in page.inner_text(".messages") and rule in page.inner_text(f"[id='rule-{rule}']")
         shot("rules-config-saved")
+        # the re-check runs in the job queue: the page shows the job until it is done
+        deadline = time.monotonic() + 300
+        while "job-done" not in (page.locator("#jobs li").first.get_attribute("class") or ""):
+            assert time.monotonic() < deadline, page.inner_text("#jobs")
+            assert "job-failed" not in (page.locator("#jobs li").first.get_attribute("class") or ""), page.inner_text("#jobs")
+            time.sleep(1)
+            page.goto(page.url.split("#")[0])
+        assert "已重新校验" in page.inner_text("#jobs")
+        page.locator("#jobs").scroll_into_view_if_needed()
+        shot("rules-recheck-job-done")
         page.goto(new_package + "/")
         row = page.locator(f"table.findings tbody tr:has(code:text-is('{rule}'))").first
         assert "本局配置（默认" in row.inner_text()
@@ -204,7 +246,10 @@ def test_year_walk_ran_on_the_database_asked_for(server):  # noqa: F811
         units = conn.execute("select count(*) from web_unit where code in ('301001', '301002')").fetchone()[0]
         settings = conn.execute("select count(*) from web_rulesetting").fetchone()[0]
         created = conn.execute("select count(*) from web_auditlog where action = 'create'").fetchone()[0]
-    assert (units, settings, created) == (2, 1, 1)
+        edited = conn.execute("select count(*) from web_auditlog where action = 'grid' and field like '概况%'").fetchone()[0]
+        project = conn.execute("select count(*) from web_auditlog where action = 'grid' and new = '网页新增项目'").fetchone()[0]
+        rechecks = conn.execute("select count(*) from web_recheckjob where status = 'done'").fetchone()[0]
+    assert (units, settings, created, edited, project, rechecks) == (2, 1, 1, 1, 1, 1)
 
 
 def test_final_account_upload_review_publish(server, tmp_path):

@@ -36,39 +36,156 @@ WEB_FILE = "网页填报"  # the "file" a grid-entered fact was entered in (find
 
 @dataclass(frozen=True)
 class Grid:
+    """One editable sheet: which of its columns are edited, and how its rows map to the stored facts.
+
+    Every grid goes through the same reading, checking, locking, logging and drawing below; only the
+    mapping between the sheet's rows and the facts (``_ROWS`` / ``_PUT``) is per sheet, because each
+    sheet stores its rows in a different place of the model (a list, a dict by key, nested in projects)."""
+
     key: str            # URL and form name
     sheet: L.TableSheet  # the workbook sheet it mirrors
     editable: tuple[str, ...]  # the column keys edited here (others are kept as they are)
+    section: str = "tables"  # the page it is on: "tables" (figures) or "texts" (narrative inputs)
+    required: tuple[str, ...] = ()  # text columns that may not be left blank in a used row
+    # columns of the web form only (not in the workbook): a new project's first funding line, which the
+    # model requires of every project and which could not be typed anywhere else before the project exists
+    extra: tuple[L.Column, ...] = ()
 
+    @property
+    def columns(self) -> tuple[L.Column, ...]:
+        return tuple(self.sheet.column(k) for k in self.editable) + self.extra
+
+    @property
+    def keys(self) -> tuple[str, ...]:
+        return tuple(c.key for c in self.columns)
+
+
+NEW_SOURCE, NEW_AMOUNT = "new_source", "new_amount"
+_NEW_PROJECT = (L.Column(NEW_SOURCE, "新项目的资金来源", "source"), L.Column(NEW_AMOUNT, "新项目的金额（万元）", "amount"))
 
 GRIDS = {
     "basic": Grid("basic", L.BASIC, ("function", "source", "amount")),
     "basic_economic": Grid("basic_economic", L.BASIC_ECONOMIC, ("economic", "source", "amount", "printed_name")),
+    "projects": Grid("projects", L.PROJECTS, ("name", "function", "policy_basis", "implementer", "period",
+                                              "described_name", "note"), required=("name",), extra=_NEW_PROJECT),
     "funding": Grid("funding", L.PROJECT_FUNDING, ("project", "source", "amount")),
+    "project_economic": Grid("project_economic", L.PROJECT_ECONOMIC, ("project", "economic", "amount")),
+    "allocation": Grid("allocation", L.PROJECT_ALLOCATION, ("project", "purpose", "amount"), required=("purpose",)),
     "sangong": Grid("sangong", L.SANGONG, ("item", "source", "amount")),
+    "vehicles": Grid("vehicles", L.VEHICLES, ("kind", "count", "value"), required=("kind",)),
+    "last_year": Grid("last_year", L.LAST_YEAR, ("subject", "amount", "reason")),
+    "overview": Grid("overview", L.OVERVIEW, ("part", "text"), section="texts", required=("text",)),
+    "notes": Grid("notes", L.NOTES, ("key", "text"), section="texts", required=("key", "text")),
+    "glossary": Grid("glossary", L.GLOSSARY, ("term", "definition"), section="texts", required=("term", "definition")),
 }
+SECTIONS = {"tables": "表格", "texts": "文字"}
 BLANK_ROWS = 2  # empty rows under the data for new lines
 
 ACTION = "grid"  # AuditLog.ACTIONS: 网页编辑
 
 
-def letters(sheet: L.TableSheet) -> dict[str, str]:
-    """Column key → the letter it has in the workbook (the writer writes the columns in layout order)."""
-    return {c.key: get_column_letter(i) for i, c in enumerate(sheet.columns, start=1)}
+def letters(sheet: L.TableSheet, extra: tuple[L.Column, ...] = ()) -> dict[str, str]:
+    """Column key → the letter it has in the workbook (the writer writes the columns in layout order);
+    the web-only columns follow the last one."""
+    cols = tuple(sheet.columns) + tuple(extra)
+    return {c.key: get_column_letter(i) for i, c in enumerate(cols, start=1)}
 
 
-# ------------------------------------------------------------------ facts ↔ rows
+# ------------------------------------------------------------------ facts ↔ rows (per sheet)
+
+_PARTS = {"funding": "funding", "project_economic": "economic", "allocation": "allocation"}  # nested in projects
+
+
+def _rows(facts: dict, key: str) -> list[tuple[tuple, dict]]:
+    """(path of the fact in the package data, its values by column key) for each row of the sheet, in order."""
+    if key in ("basic", "basic_economic", "sangong", "glossary"):
+        return [((key, i), line) for i, line in enumerate(facts.get(key) or [])]
+    if key == "projects":
+        return [(("projects", i), p) for i, p in enumerate(facts.get("projects") or [])]
+    if key in _PARTS:
+        part = _PARTS[key]
+        return [(("projects", i, part, k), {"project": p["name"], **x})
+                for i, p in enumerate(facts.get("projects") or []) for k, x in enumerate(p.get(part) or [])]
+    if key == "vehicles":
+        return [(("assets", "vehicles", i), v) for i, v in enumerate((facts.get("assets") or {}).get("vehicles") or [])]
+    if key == "last_year":
+        return [(("last_year", s), {"subject": s, **v}) for s, v in (facts.get("last_year") or {}).items()]
+    if key == "notes":
+        return [(("notes", k), {"key": k, "text": v}) for k, v in (facts.get("notes") or {}).items()]
+    if key == "overview":  # the order the workbook writer writes them in
+        ov = facts.get("overview") or {}
+        out = [(("overview", "functions", i), {"part": "functions", "text": t}) for i, t in enumerate(ov.get("functions") or [])]
+        if ov.get("institutions"):
+            out.append((("overview", "institutions"), {"part": "institutions", "text": ov["institutions"]}))
+        for part in ("subordinate_units", "divisions"):
+            out += [(("overview", part, i), {"part": part, "text": t}) for i, t in enumerate(ov.get(part) or [])]
+        return out
+    raise KeyError(key)
+
+
+def _put(facts: dict, key: str, parsed: list[tuple[int, dict]]) -> dict:
+    """The facts with the sheet's rows replaced by ``parsed`` ((row number, line)); ``Invalid`` if they
+    cannot be stored that way. A shallow copy: only the replaced parts are new objects."""
+    lines = [{k: str(v) if isinstance(v, Decimal) else v for k, v in line.items()} for _, line in parsed]
+    new = dict(facts)
+    if key in ("basic", "basic_economic", "sangong", "glossary"):
+        new[key] = lines
+    elif key == "projects":
+        saved = facts.get("projects") or []
+        projects = []
+        for (number, _), line in zip(parsed, lines):
+            i = number - L.FIRST_DATA_ROW  # rows are aligned by position: row i is saved project i
+            source, amount = line.pop(NEW_SOURCE, None), line.pop(NEW_AMOUNT, None)
+            if i < len(saved):  # its funding, economic lines and allocation stay (and follow a renamed project)
+                kept = {k: v for k, v in saved[i].items() if k not in GRIDS["projects"].editable}
+                projects.append({**kept, **line})
+            else:
+                projects.append({**line, "funding": [{"source": source, "amount": amount}]})
+        new["projects"] = projects
+    elif key in _PARTS:
+        part = _PARTS[key]
+        new["projects"] = [{**p, part: [{k: v for k, v in x.items() if k != "project"} for x in lines
+                                        if x["project"] == p["name"]]} for p in facts.get("projects") or []]
+    elif key == "vehicles":
+        if facts.get("assets") is None:
+            if lines:
+                raise Invalid([(None, None, f"尚未填写“{L.ASSETS.name}”（截止时间等）：车辆须随国有资产情况一并填写，"
+                                            "请先通过 Excel 录入工作簿上传国有资产情况")])
+        else:
+            new["assets"] = {**facts["assets"], "vehicles": lines}
+    elif key in ("last_year", "notes"):
+        field_, out, problems = ("subject" if key == "last_year" else "key"), {}, []
+        for (number, _), line in zip(parsed, lines):
+            name = line.pop(field_)
+            if name in out:
+                label = GRIDS[key].sheet.column(field_).label
+                problems.append((number, field_, f"第{number}行“{label}”：“{name}”重复"))
+            out[name] = line if key == "last_year" else line["text"]
+        if problems:
+            raise Invalid(problems)
+        new[key] = out
+    elif key == "overview":
+        old = facts.get("overview") or {}
+        ov: dict = {"functions": [], "institutions": "", "subordinate_units": [], "divisions": []}
+        if old.get("staffing") is not None:
+            ov["staffing"] = old["staffing"]
+        institutions = []
+        for line in lines:
+            if line["part"] == "institutions":
+                institutions.append(line["text"])
+            else:
+                ov[line["part"]].append(line["text"])
+        ov["institutions"] = "\n".join(institutions)  # as the workbook reader joins several rows
+        new["overview"] = ov
+    else:
+        raise KeyError(key)
+    return new
+
 
 def rows_of(facts: dict, key: str) -> list[dict[str, str]]:
     """The grid's rows from the stored facts (JSON dump): every cell as the text shown in the input."""
-    def text(v) -> str:
-        return "" if v is None else str(v)
-
-    if key == "funding":
-        return [{"project": p["name"], "source": text(f.get("source")), "amount": text(f.get("amount"))}
-                for p in facts.get("projects", []) for f in p.get("funding", [])]
-    cols = GRIDS[key].editable
-    return [{c: text(line.get(c)) for c in cols} for line in facts.get(key, [])]
+    cols = GRIDS[key].keys
+    return [{c: "" if line.get(c) is None else str(line.get(c)) for c in cols} for _, line in _rows(facts, key)]
 
 
 def revision_of(rows: list[dict]) -> str:
@@ -77,28 +194,21 @@ def revision_of(rows: list[dict]) -> str:
 
 
 def origins_for(facts: dict) -> Origins:
-    """Where each leaf fact sits in the grids (= the input workbook's sheets, rows and columns)."""
+    """Where each fact sits in the grids (= the input workbook's sheets, rows and columns)."""
     cells: dict[tuple, tuple] = {}
-
-    def put(path: tuple, sheet: L.TableSheet, row: int) -> None:
-        cells[path] = (sheet.name, row, None)
-        for k, letter in letters(sheet).items():
-            cells[path + (k,)] = (sheet.name, row, letter)
-
-    for key, sheet in (("basic", L.BASIC), ("basic_economic", L.BASIC_ECONOMIC), ("sangong", L.SANGONG)):
+    for key, grid in GRIDS.items():
+        sheet = grid.sheet
+        cols = letters(sheet)
+        for i, (path, _) in enumerate(_rows(facts, key)):
+            row = L.FIRST_DATA_ROW + i
+            cells[path] = (sheet.name, row, cols.get("text") if key in ("overview", "notes") else None)
+            for k, letter in cols.items():
+                cells[path + (k,)] = (sheet.name, row, letter)
+    for key, sheet in (("basic", L.BASIC), ("basic_economic", L.BASIC_ECONOMIC), ("sangong", L.SANGONG),
+                       ("projects", L.PROJECTS), ("glossary", L.GLOSSARY), ("notes", L.NOTES),
+                       ("overview", L.OVERVIEW), ("last_year", L.LAST_YEAR)):
         cells[(key,)] = (sheet.name, None, None)
-        for i, _ in enumerate(facts.get(key, [])):
-            put((key, i), sheet, L.FIRST_DATA_ROW + i)
-    cells[("projects",)] = (L.PROJECTS.name, None, None)
-    projects = facts.get("projects", [])
-    for i, _ in enumerate(projects):
-        put(("projects", i), L.PROJECTS, L.FIRST_DATA_ROW + i)
-    for sheet, part in ((L.PROJECT_FUNDING, "funding"), (L.PROJECT_ECONOMIC, "economic"), (L.PROJECT_ALLOCATION, "allocation")):
-        row = L.FIRST_DATA_ROW
-        for i, p in enumerate(projects):
-            for k, _ in enumerate(p.get(part, [])):
-                put(("projects", i, part, k), sheet, row)
-                row += 1
+    cells[("assets", "vehicles")] = (L.VEHICLES.name, None, None)
     return Origins(file=WEB_FILE, cells=cells)
 
 
@@ -124,22 +234,33 @@ class Refused(Exception):
     pass
 
 
+def labels_of(kind: str) -> dict[str, str] | None:
+    """Code → Chinese label of a choice column (the form shows and accepts the labels), else None."""
+    if kind == "source":
+        return L.CHOICES["source"]
+    if kind.startswith("choice:"):
+        return L.CHOICES[kind.split(":", 1)[1]]
+    return None
+
+
 def posted_rows(data, key: str) -> list[dict[str, str]]:
     """The rows of a submitted grid form (``r<i>-<column>`` fields), in order, blank rows included."""
-    cols = GRIDS[key].editable
+    grid = GRIDS[key]
     indexes = sorted({int(m.group(1)) for name in data.keys() if (m := re.fullmatch(r"r(\d+)-(\w+)", name))})
-    rows = [{c: (data.get(f"r{i}-{c}") or "").strip() for c in cols} for i in indexes]
+    rows = [{c: (data.get(f"r{i}-{c}") or "").strip() for c in grid.keys} for i in indexes]
     for row in rows:  # a choice picked by its Chinese label is its code
-        for col, labels in _CHOICE_OF.items():
-            if col in row and row[col]:
-                row[col] = _choice(row[col], labels) or row[col]
+        for col in grid.columns:
+            labels = labels_of(col.kind)
+            if labels and row.get(col.key):
+                row[col.key] = _choice(row[col.key], labels) or row[col.key]
     return rows
 
 
-_SOURCES = L.CHOICES["source"]
-_CHOICE_OF = {"source": _SOURCES, "item": L.SANGONG_ITEMS}
 _CODE = {"function": (re.compile(r"\d{7}"), "7 位功能分类项级科目编码"),
-         "economic": (re.compile(r"\d{5}"), "5 位经济分类款级科目编码")}
+         "economic": (re.compile(r"\d{5}"), "5 位经济分类款级科目编码"),
+         "economic_any": (re.compile(r"\d{3}|\d{5}"), "3 位类级或 5 位款级经济分类科目编码")}
+# kinds a used row must fill in (a blank one is unknown, never zero or nothing)
+_NEEDED = {"amount", "decimal", "int", "function", "economic", "economic_any", "source", "project", "subject"}
 
 
 def _choice(value: str, labels: dict[str, str]) -> str | None:
@@ -162,12 +283,25 @@ def _amount(text: str) -> Decimal:
     return value
 
 
+def _count(text: str) -> int:
+    if not re.fullmatch(r"\d+", text.replace(",", "")):
+        raise ValueError(f"应为非负整数，实际为“{text}”")
+    return int(text.replace(",", ""))
+
+
+def _subject(text: str) -> str:
+    from yusuan.model.package import SUBJECT_PATTERNS
+
+    if not any(re.fullmatch(p, text) for p in SUBJECT_PATTERNS):
+        raise ValueError(f"科目键“{text}”无法识别（可用形式：{'、'.join(SUBJECT_PATTERNS)}）")
+    return text
+
+
 def parse(rows: list[dict[str, str]], key: str, projects: list[str]) -> list[tuple[int, dict]]:
     """The non-blank posted rows as fact lines ((row number, line)); ``Invalid`` names every bad cell.
 
     A blank cell in a used row is an error, never zero: an amount the user did not type is unknown."""
     grid = GRIDS[key]
-    labels = {c.key: c.label for c in grid.sheet.columns}
     problems: list[tuple[int | None, str | None, str]] = []
     out = []
     for i, row in enumerate(rows):
@@ -175,40 +309,51 @@ def parse(rows: list[dict[str, str]], key: str, projects: list[str]) -> list[tup
         if not any(row.values()):
             continue  # an emptied row is a deleted line
         line: dict = {}
-        for col, text in row.items():
-            def bad(message: str) -> None:
-                problems.append((number, col, f"第{number}行“{labels[col]}”：{message}"))
+        new_project = key == "projects" and i >= len(projects)
+        for column in grid.columns:
+            col, text = column.key, row.get(column.key, "")
 
-            if col == "printed_name":
-                if text:
-                    line[col] = text
+            def bad(message: str) -> None:
+                problems.append((number, col, f"第{number}行“{column.label}”：{message}"))
+
+            if column in grid.extra:  # the first funding line of a project not yet saved
+                if not new_project:
+                    if text:
+                        bad(f"已有项目的资金来源请在工作表“{L.PROJECT_FUNDING.name}”中修改，此处只用于新增项目")
+                    continue
+                if not text:
+                    bad("新增项目须填写第一笔资金来源及金额（未填写的金额不视为零）")
+                    continue
+            elif not text:
+                if column.kind in _NEEDED or col in grid.required or labels_of(column.kind) is not None:
+                    bad("未填写" + ("（未填写的金额不视为零，请填写金额或清空整行以删除该行）" if column.kind == "amount" else ""))
                 continue
-            if not text:
-                bad("未填写" + ("（未填写的金额不视为零，请填写金额或清空整行以删除该行）" if col == "amount" else ""))
-                continue
-            if col == "amount":
-                try:
+            try:
+                if column.kind in ("amount", "decimal"):
                     line[col] = _amount(text)
-                except ValueError as exc:
-                    bad(str(exc))
-            elif col in _CODE:
-                code = text.split()[0]
-                pattern, what = _CODE[col]
-                if pattern.fullmatch(code):
+                elif column.kind == "int":
+                    line[col] = _count(text)
+                elif column.kind in _CODE:
+                    code = text.split()[0]
+                    pattern, what = _CODE[column.kind]
+                    if not pattern.fullmatch(code):
+                        raise ValueError(f"应为{what}，实际为“{text}”")
                     line[col] = code
-                else:
-                    bad(f"应为{what}，实际为“{text}”")
-            elif col in _CHOICE_OF:
-                value = _choice(text, _CHOICE_OF[col])
-                if value is None:
-                    bad(f"“{text}”不是可选的值，请从列表中选择（{'、'.join(_CHOICE_OF[col].values())}）")
-                else:
+                elif (labels := labels_of(column.kind)) is not None:
+                    value = _choice(text, labels)
+                    if value is None:
+                        raise ValueError(f"“{text}”不是可选的值，请从列表中选择（{'、'.join(labels.values())}）")
                     line[col] = value
-            elif col == "project":
-                if text in projects:
+                elif column.kind == "project":
+                    if text not in projects:
+                        raise ValueError(f"项目“{text}”不在工作表“{L.PROJECTS.name}”的项目中")
                     line[col] = text
+                elif column.kind == "subject":
+                    line[col] = _subject(text)
                 else:
-                    bad(f"项目“{text}”不在工作表“{L.PROJECTS.name}”的项目中")
+                    line[col] = text
+            except ValueError as exc:
+                bad(str(exc))
         out.append((number, line))
     if key == "funding" and not problems:
         funded = {line["project"] for _, line in out}
@@ -220,18 +365,6 @@ def parse(rows: list[dict[str, str]], key: str, projects: list[str]) -> list[tup
     return out
 
 
-def apply(facts: dict, key: str, lines: list[dict]) -> dict:
-    """The facts with the grid's table replaced by ``lines`` (JSON-ready)."""
-    new = dict(facts)  # a shallow copy: only the replaced table (and, for funding, the projects) are new objects
-    plain = [{k: str(v) if isinstance(v, Decimal) else v for k, v in line.items()} for line in lines]
-    if key == "funding":
-        new["projects"] = [{**p, "funding": [{"source": x["source"], "amount": x["amount"]} for x in plain
-                                            if x["project"] == p["name"]]} for p in facts.get("projects", [])]
-    else:
-        new[key] = plain
-    return new
-
-
 # ------------------------------------------------------------------ saving
 
 @dataclass
@@ -241,15 +374,15 @@ class Saved:
 
 
 def _cell_name(key: str, number: int, col: str) -> str:
-    sheet = GRIDS[key].sheet
-    label = next(c.label for c in sheet.columns if c.key == col)
-    return f"{sheet.name} 第{number}行 {letters(sheet)[col]}列（{label}）"
+    grid = GRIDS[key]
+    label = next(c.label for c in grid.columns if c.key == col)
+    return f"{grid.sheet.name} 第{number}行 {letters(grid.sheet, grid.extra)[col]}列（{label}）"
 
 
 def changes(old: list[dict], new: list[dict], key: str) -> list[tuple[str, str, str]]:
     """(cell, old value, new value) of every changed cell; rows are aligned by position (the form keeps it)."""
     out = []
-    cols = GRIDS[key].editable
+    cols = GRIDS[key].keys
     for i in range(max(len(old), len(new))):
         a = old[i] if i < len(old) else {}
         b = new[i] if i < len(new) else {}
@@ -262,7 +395,7 @@ def changes(old: list[dict], new: list[dict], key: str) -> list[tuple[str, str, 
 def conflict_cells(yours: list[dict], base: list[dict] | None, saved: list[dict], key: str) -> list[dict]:
     """Every cell where what the user typed differs from what is saved now: both values (and the one he opened)."""
     out = []
-    cols = GRIDS[key].editable
+    cols = GRIDS[key].keys
     for i in range(max(len(yours), len(saved))):
         y = yours[i] if i < len(yours) else {}
         s = saved[i] if i < len(saved) else {}
@@ -277,7 +410,7 @@ def conflict_cells(yours: list[dict], base: list[dict] | None, saved: list[dict]
 
 def aligned(yours: list[dict], parsed: list[tuple[int, dict]], key: str) -> list[dict]:
     """The posted rows in their places (an emptied row stays, blank), each value as it will be saved."""
-    cols = GRIDS[key].editable
+    cols = GRIDS[key].keys
     out = [{c: "" for c in cols} for _ in yours]
     for number, line in parsed:
         out[number - L.FIRST_DATA_ROW] = {c: "" if line.get(c) is None else str(line[c]) for c in cols}
@@ -301,8 +434,7 @@ def save(package: Package, user, key: str, data) -> Saved:
         raise Conflict(saved, revision_of(saved), conflict_cells(yours, base, saved, key))
     projects = [p["name"] for p in package.facts.get("projects", [])]
     parsed = parse(yours, key, projects)
-    lines = [line for _, line in parsed]
-    new_facts = apply(package.facts, key, lines)
+    new_facts = _put(package.facts, key, parsed)
     try:
         facts = services.facts_of(new_facts)
     except Exception as exc:  # noqa: BLE001 - pydantic's ValidationError: the model's own Chinese reasons

@@ -20,7 +20,7 @@ def escape(value) -> str:
 
 
 _CODE_KINDS = ("function", "economic")
-_PICK_KINDS = ("source", "item", "project")
+_PICK_KINDS = ("source", "item", "project", "part", "subject")
 
 
 def _marks(found: list[dict]) -> str:
@@ -35,7 +35,9 @@ def _input(i: int, cell: dict) -> str:
                 f' aria-label="{label}">')
     if kind in _PICK_KINDS:
         return f'<input name="{name}" value="{value}" list="dl-{escape(kind)}" autocomplete="off" class="pick" aria-label="{label}">'
-    extra = ' inputmode="decimal" class="num"' if kind == "amount" else ""
+    if kind == "long":  # a paragraph (a function, a note, a definition): a text area that keeps its line breaks
+        return f'<textarea name="{name}" rows="2" aria-label="{label}">{value}</textarea>'
+    extra = ' inputmode="decimal" class="num"' if kind == "amount" else ' inputmode="numeric" class="num"' if kind == "int" else ""
     return f'<input name="{name}" value="{value}"{extra} aria-label="{label}">'
 
 

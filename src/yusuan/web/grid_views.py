@@ -20,8 +20,20 @@ from yusuan.web import perms
 from yusuan.web.models import Package
 from yusuan.web.views import STATE_CLASS, _findings, denied, guard
 
-KIND_OF = {"function": "function", "economic": "economic", "source": "source", "item": "item", "project": "project",
-           "amount": "amount", "printed_name": "text"}
+_UI_KIND = {"function": "function", "economic": "economic", "economic_any": "economic", "source": "source",
+            "choice:sangong": "item", "choice:overview": "part", "project": "project", "subject": "subject",
+            "amount": "amount", "decimal": "amount", "int": "int"}
+LONG_TEXT = 40  # a text column at least this wide in the workbook is a text area here (a paragraph, not a name)
+
+
+def ui_kind(column: L.Column) -> str:
+    """How a column is edited: the picker it gets, a number, a line or a paragraph of text."""
+    if column.kind == "text":
+        return "long" if column.width >= LONG_TEXT else "text"
+    return _UI_KIND.get(column.kind, "text")
+
+
+PAGES = {"tables": "web:grid", "texts": "web:texts"}  # section → the URL name of its page
 
 
 @lru_cache(maxsize=8)
@@ -36,13 +48,24 @@ def _catalogue(year: int) -> dict[str, list[tuple[str, str]]]:
     return out
 
 
-def _marks(findings: list[dict], tables: list[dict], p: Package) -> dict[str, list[dict]]:
-    """Grid anchor → its findings; each finding gets ``href``: its grid cell here, or its table on the package page."""
+def _href(anchor: str, p: Package, section: str) -> str:
+    """The link of a finding's place: its grid cell on this page or on the other editing page, else its
+    table on the package page."""
+    if not anchor:
+        return ""
+    if not anchor.startswith("g"):
+        return f"{reverse('web:package', args=[p.pk])}#{anchor}"
+    key = anchor.split("-")[1]
+    there = G.GRIDS[key].section if key in G.GRIDS else section
+    return f"#{anchor}" if there == section else f"{reverse(PAGES[there], args=[p.pk])}#{anchor}"
+
+
+def _marks(findings: list[dict], tables: list[dict], p: Package, section: str = "tables") -> dict[str, list[dict]]:
+    """Grid anchor → its findings; each finding gets ``href``: its grid cell, or its table on the package page."""
     out: dict[str, list[dict]] = {}
-    package_page = reverse("web:package", args=[p.pk])
     for f in findings:
         anchor = G.anchor(f, tables)
-        f["href"] = "" if not anchor else f"#{anchor}" if anchor.startswith("g") else f"{package_page}#{anchor}"
+        f["href"] = _href(anchor, p, section)
         if anchor:
             out.setdefault(anchor, []).append(f)
     return out
@@ -57,8 +80,14 @@ def _code_lists(year: int) -> str:
     return mark_safe(render_to_string("web/_code_lists.html", {"catalogue": _catalogue(year)}))
 
 
-# the pickers of the choice columns: a datalist of the Chinese labels (the codes are accepted too)
-CHOICE_LABELS = {"source": L.CHOICES["source"], "item": L.SANGONG_ITEMS}
+def _subjects(facts: dict) -> list[str]:
+    """The last-year subject keys offered in the picker: the fixed ones, one per income source, and those in use."""
+    from yusuan.model.sources import Source
+
+    fixed = ["total", "expenditure:basic", "expenditure:project", "general:basic", "general:project", "general:total",
+             "sangong:total", "sangong:abroad", "sangong:vehicle_purchase", "sangong:vehicle_operation",
+             "sangong:reception", "operating_costs"] + [f"income:{s.value}" for s in Source]
+    return list(dict.fromkeys(fixed + list((facts or {}).get("last_year") or {})))
 
 
 def _can_edit(request, p: Package) -> bool:
@@ -72,12 +101,13 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
     saved = G.rows_of(p.facts or {}, key)
     rows = saved if rows is None else rows
     base = saved if base is None else base
-    columns = [{"key": c.key, "label": c.label, "kind": KIND_OF[c.key], "letter": G.letters(grid.sheet)[c.key]}
-               for c in grid.sheet.columns if c.key in grid.editable]
+    letters = G.letters(grid.sheet, grid.extra)
+    columns = [{"key": c.key, "label": c.label, "kind": ui_kind(c), "letter": letters[c.key],
+                "labels": G.labels_of(c.kind) or {}, "web": c in grid.extra} for c in grid.columns]
     bad = {(r, c) for r, c, _ in (problems or []) if r is not None}
     clashes = {(x["row"], x["col"]): x for x in (conflict or [])}
     shown = []
-    for i, row in enumerate(list(rows) + [{c: "" for c in grid.editable}] * (G.BLANK_ROWS if can_edit else 0)):
+    for i, row in enumerate(list(rows) + [{c: "" for c in grid.keys}] * (G.BLANK_ROWS if can_edit else 0)):
         number = L.FIRST_DATA_ROW + i
         cells = []
         for col in columns:
@@ -85,7 +115,7 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
             found = marks.get(anchor, [])
             worst = next((s for s in ("fatal", "warning", "info") if any(f["severity"] == s for f in found)), "")
             value = row.get(col["key"], "")
-            value = CHOICE_LABELS.get(col["kind"], {}).get(value, value)
+            value = col["labels"].get(value, value)
             cells.append({"col": col, "value": value, "id": anchor, "marks": found,
                           "cls": " ".join(x for x in (worst, "bad" if (number, col["key"]) in bad else "",
                                                        "clash" if (number, col["key"]) in clashes else "") if x),
@@ -101,26 +131,42 @@ def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[d
     return g
 
 
-def _page_context(request, p: Package, fragments: dict | None = None) -> dict:
+def _page_context(request, p: Package, fragments: dict | None = None, section: str = "tables") -> dict:
     findings = _findings(p.report)
     tables = p.tables or []
-    marks = _marks(findings, tables, p)
+    marks = _marks(findings, tables, p, section)
     can_edit = _can_edit(request, p)
-    grids = [(fragments or {}).get(k) or grid_context(p, k, can_edit, marks) for k in G.GRIDS]
+    grids = [(fragments or {}).get(k) or grid_context(p, k, can_edit, marks)
+             for k, g in G.GRIDS.items() if g.section == section]
     return {"p": p, "grids": grids, "findings": findings, "tables": tables, "cls": STATE_CLASS[p.state],
             "stats": (p.report or {}).get("stats", {}).get("by_severity", {}), "can_edit": can_edit,
+            "section": section, "section_zh": G.SECTIONS[section], "pages": [(s, zh, PAGES[s]) for s, zh in G.SECTIONS.items()],
             "code_lists": _code_lists(p.year) if can_edit else "", "sources": L.CHOICES["source"].values(),
-            "items": L.SANGONG_ITEMS.values(), "projects": [x["name"] for x in (p.facts or {}).get("projects", [])]}
+            "items": L.SANGONG_ITEMS.values(), "parts": L.OVERVIEW_PARTS.values(),
+            "subjects": _subjects(p.facts) if can_edit else [],
+            "projects": [x["name"] for x in (p.facts or {}).get("projects", [])]}
+
+
+def _page(request, p: Package, section: str):
+    key = request.GET.get("grid")
+    if key in G.GRIDS and request.headers.get("HX-Request"):  # one grid reloaded as saved (a conflict abandoned)
+        marks = _marks(_findings(p.report), p.tables or [], p, G.GRIDS[key].section)
+        return render(request, "web/grid_fragment.html", {"g": grid_context(p, key, _can_edit(request, p), marks), "oob": None})
+    return render(request, "web/grid_page.html", _page_context(request, p, section=section))
 
 
 @guard(perms.VIEW, Package)
 @require_GET
 def page(request, p: Package):
-    key = request.GET.get("grid")
-    if key in G.GRIDS and request.headers.get("HX-Request"):  # one grid reloaded as saved (a conflict abandoned)
-        marks = _marks(_findings(p.report), p.tables or [], p)
-        return render(request, "web/grid_fragment.html", {"g": grid_context(p, key, _can_edit(request, p), marks), "oob": None})
-    return render(request, "web/grid_page.html", _page_context(request, p))
+    """The figures: the leaf-fact tables of the workbook as grids."""
+    return _page(request, p, "tables")
+
+
+@guard(perms.VIEW, Package)
+@require_GET
+def texts(request, p: Package):
+    """The narrative inputs (概况, 说明, 名词解释): the same forms, saved and checked the same way."""
+    return _page(request, p, "texts")
 
 
 def _guard_light(action: str):
@@ -166,7 +212,8 @@ def save(request, p: Package, key: str):
     if fragment is not None and fragment[0] == "conflict":
         p.refresh_from_db()  # saved by someone else meanwhile: show his facts and findings
     findings = _findings(p.report)
-    marks = _marks(findings, p.tables or [], p)
+    section = G.GRIDS[key].section
+    marks = _marks(findings, p.tables or [], p, section)
     can_edit = _can_edit(request, p)
     if fragment is None:
         n = len(result.changes)
@@ -188,4 +235,4 @@ def save(request, p: Package, key: str):
         if fragment is None:  # the check panel, swapped in out of band (the other grids keep what is typed in them)
             panel = {"p": p, "findings": findings, "stats": (p.report or {}).get("stats", {}).get("by_severity", {})}
         return render(request, "web/grid_fragment.html", {"g": ctx, "oob": panel}, status=200)
-    return render(request, "web/grid_page.html", _page_context(request, p, {key: ctx}), status=status)
+    return render(request, "web/grid_page.html", _page_context(request, p, {key: ctx}, section), status=status)

@@ -119,3 +119,44 @@ class AuditJob(models.Model):
 
     def __str__(self) -> str:
         return f"{self.file.name}：{self.get_status_display()}"
+
+
+class RecheckJob(models.Model):
+    """Re-checking a bureau's unpublished packages after its rules configuration changed (``jobs.run_recheck_job``):
+    run by the worker, not in the request that saved the change; progress is packages done of total."""
+
+    bureau = models.ForeignKey("web.Bureau", on_delete=models.CASCADE, related_name="recheck_jobs", verbose_name="财政部门")
+    status = models.CharField("状态", max_length=20, choices=JobStatus.choices, default=JobStatus.QUEUED)
+    total = models.PositiveIntegerField("预算包数", default=0)
+    done = models.PositiveIntegerField("已校验", default=0)
+    skipped = models.PositiveIntegerField("跳过", default=0, help_text="数据无法读取、未能重新校验的预算包")
+    stage = models.CharField("阶段", max_length=200, blank=True)
+    error = models.TextField("错误信息", blank=True)
+    attempts = models.PositiveSmallIntegerField("运行次数", default=0)
+    task_id = models.CharField("队列任务", max_length=64, blank=True)
+    note = models.TextField("起因", blank=True, help_text="触发重新校验的配置修改")
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                     verbose_name="发起人")
+    queued_at = models.DateTimeField("排队时间", null=True, blank=True)
+    started_at = models.DateTimeField("开始时间", null=True, blank=True)
+    finished_at = models.DateTimeField("结束时间", null=True, blank=True)
+
+    class Meta:
+        ordering = ["-id"]
+
+    @property
+    def perm_bureau(self):
+        return self.bureau
+
+    @property
+    def finished(self) -> bool:
+        return self.status in (JobStatus.DONE, JobStatus.FAILED)
+
+    @property
+    def progress(self) -> int:
+        if self.status == JobStatus.DONE:
+            return 100
+        return int(100 * self.done / self.total) if self.total else 0
+
+    def __str__(self) -> str:
+        return f"{self.bureau}重新校验：{self.get_status_display()}"

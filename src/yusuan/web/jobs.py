@@ -231,3 +231,78 @@ def reap_stale(queryset=None) -> int:
         _fail(job, job.error or f"运行超过时限 {settings.JOB_TIMEOUT} 秒，工作进程已终止")
         n += 1
     return n
+
+
+# ------------------------------------------------------------------ re-checking after a rules configuration change
+
+def enqueue_recheck(bureau, user=None, note: str = ""):
+    """Queue the re-check of ``bureau``'s unpublished packages (``rulesconfig.recheck``) and return its job.
+
+    A job of the bureau still waiting in the queue is reused rather than a second one added: it has not
+    read the configuration yet, so when it runs it checks with the newest one (its note lists each change)."""
+    from django.db import transaction
+    from django_q.exceptions import TimeoutException
+    from django_q.tasks import async_task
+
+    from yusuan.web.jobmodels import RecheckJob
+    from yusuan.web.rulesconfig import to_recheck
+
+    who = user if user is not None and user.is_authenticated else None
+    with transaction.atomic():
+        waiting = RecheckJob.objects.select_for_update().filter(bureau=bureau, status=JobStatus.QUEUED, started_at=None).first()
+        if waiting is not None:
+            waiting.note = "\n".join(x for x in (waiting.note, note) if x)
+            waiting.save(update_fields=["note"])
+            return waiting
+        job = RecheckJob.objects.create(bureau=bureau, requested_by=who, note=note, queued_at=timezone.now(),
+                                        total=to_recheck(bureau).count(), stage="排队等待")
+    sync = sync_mode()
+    try:
+        task = async_task("yusuan.web.jobs.run_recheck_job", job.pk, task_name=f"recheck-{job.pk}",
+                          timeout=settings.JOB_TIMEOUT, sync=sync)
+        if not sync:
+            RecheckJob.objects.filter(pk=job.pk).update(task_id=str(task)[:64])
+    except (Exception, TimeoutException):  # noqa: BLE001 - sync mode only: the run recorded its error on the job
+        if not sync:
+            raise
+    job.refresh_from_db()
+    return job
+
+
+def run_recheck_job(job_id: int) -> str:
+    """The task the worker runs: every unpublished package of the bureau checked again, progress on the job."""
+    from yusuan.web.grid import origins_for
+    from yusuan.web.jobmodels import RecheckJob
+    from yusuan.web.rulesconfig import recheck
+
+    job = RecheckJob.objects.select_related("bureau").filter(pk=job_id).first()
+    if job is None or job.status == JobStatus.DONE:
+        return "gone"
+    if job.attempts >= settings.JOB_ATTEMPTS:  # delivered again after the last allowed run was killed
+        job.status, job.finished_at = JobStatus.FAILED, timezone.now()
+        job.error = job.error or f"已运行 {job.attempts} 次仍未完成，已停止"
+        job.save(update_fields=["status", "finished_at", "error"])
+        return "given up"
+    job.attempts += 1
+    job.status, job.started_at, job.finished_at, job.done, job.skipped = JobStatus.RUNNING, timezone.now(), None, 0, 0
+    job.stage = "重新校验"
+    job.save(update_fields=["attempts", "status", "started_at", "finished_at", "done", "skipped", "stage"])
+
+    def progress(done: int, total: int, skipped: int) -> None:
+        RecheckJob.objects.filter(pk=job.pk).update(done=done, total=total, skipped=skipped,
+                                                     stage=f"已校验 {done} / {total} 个预算包")
+
+    try:
+        n = recheck(job.bureau, origins=origins_for, progress=progress)
+    except Exception as exc:  # noqa: BLE001 - recorded on the job, then handed to the queue for redelivery
+        log.error("recheck job %s crashed:\n%s", job_id, traceback.format_exc())
+        last = job.attempts >= settings.JOB_ATTEMPTS
+        RecheckJob.objects.filter(pk=job.pk).update(
+            status=JobStatus.FAILED if last else JobStatus.RETRYING, finished_at=timezone.now(),
+            error=f"第 {job.attempts} 次运行：重新校验出错（{type(exc).__name__}：{exc}）" + ("" if last else "；将自动重试"))
+        raise
+    job.refresh_from_db()
+    job.status, job.finished_at, job.error = JobStatus.DONE, timezone.now(), ""
+    job.stage = f"已重新校验 {n} 个预算包" + (f"，{job.skipped} 个未能校验（已发布或数据无法读取）" if job.skipped else "")
+    job.save(update_fields=["status", "finished_at", "error", "stage"])
+    return "done"

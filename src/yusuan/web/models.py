@@ -225,7 +225,7 @@ class AuditLog(models.Model):
 
 
 # the bureau's deadlines, uploaded batches and audit jobs (web/jobmodels.py)
-from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile  # noqa: E402,F401
+from yusuan.web.jobmodels import AuditJob, Batch, Deadline, JobStatus, Match, PublishedFile, RecheckJob  # noqa: E402,F401
 # the stored disclosure-quality score of each published version (web/qualitymodels.py)
 from yusuan.web.qualitymodels import ApprovalDate, VersionScore  # noqa: E402,F401
 # the bureau's configuration of the checks (web/configmodels.py)

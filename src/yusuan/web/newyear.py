@@ -26,6 +26,10 @@ def new_package(department: Department, year: int, user, phase: str = "budget") 
         raise Refused(f"{what}已存在")
     prev = published_before(department, year) if phase == "budget" else None
     facts = carried_package(prev.facts, year) if prev is not None else None
+    if facts is not None:  # its findings name the grid cells where the carried facts are edited (as a save's do)
+        from yusuan.web.grid import origins_for
+
+        facts = facts.with_origins(origins_for(facts.model_dump(mode="json")))
     from yusuan.web.jobmodels import Deadline
 
     # the bureau's deadline of the year is the budget's (the final account is disclosed the year after)

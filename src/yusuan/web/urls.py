@@ -41,6 +41,7 @@ web_patterns = [
     path("bureau/<int:pk>/rules/", rules_views.page, name="rules_config"),
     path("bureau/<int:pk>/rules/save/", rules_views.save, name="rules_config_save"),
     path("package/<int:pk>/grid/", grid_views.page, name="grid"),
+    path("package/<int:pk>/texts/", grid_views.texts, name="texts"),
     path("package/<int:pk>/grid/<str:key>/", grid_views.save, name="grid_save"),
     path("public/", portal.home, name="public"),
     path("public/catalogue/", portal.cached_public(views.catalogue), name="catalogue"),
