@@ -97,6 +97,12 @@ class FinalWorkflow(TestCase):
         self.assertEqual(final.fatal, 0)
         self.assertTrue(final.tables, "the final account's tables are composed and checked at once")
         self.assertTrue(any("决算" in t["label"] for t in final.tables))
+        # the browser grids are the budget workbook's sheets: a final package is not saved through them
+        before = Package.objects.get(pk=final.pk)
+        grid = self.as_("tianbao").post(reverse("web:grid_save", args=[final.pk, "basic"]), {"revision": "x"})
+        self.assertEqual(grid.status_code, 400)
+        self.assertIn("决算包不能在网页表格中编辑", grid.content.decode())
+        self.unchanged(final, before)
         # the uploaded workbook comes back as a final-account workbook with the facts
         again = self.as_("tianbao").get(reverse("web:workbook", args=[final.pk]))
         self.assertIn(MARKER, load_workbook(io.BytesIO(again.content), read_only=True).sheetnames)

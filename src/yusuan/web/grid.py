@@ -425,6 +425,8 @@ def save(package: Package, user, key: str, data) -> Saved:
         raise Refused("没有这个表格")
     if not perms.state_allows(package, perms.UPLOAD):
         raise Refused(f"当前状态为“{package.get_state_display()}”，不能编辑")
+    if package.is_final:  # the grids are the budget workbook's sheets; a final account has other sheets
+        raise Refused("决算包不能在网页表格中编辑：请修改部门决算录入工作簿后重新上传")
     if package.facts is None:
         raise Refused("尚未上传预算数据：请先上传 Excel 录入工作簿")
     saved = rows_of(package.facts, key)

@@ -91,7 +91,8 @@ def _subjects(facts: dict) -> list[str]:
 
 
 def _can_edit(request, p: Package) -> bool:
-    return perms.allowed(request.user, perms.UPLOAD, p) and perms.state_allows(p, perms.UPLOAD) and p.facts is not None
+    return (perms.allowed(request.user, perms.UPLOAD, p) and perms.state_allows(p, perms.UPLOAD) and p.facts is not None
+            and not p.is_final)
 
 
 def grid_context(p: Package, key: str, can_edit: bool, marks: dict, rows: list[dict] | None = None,
