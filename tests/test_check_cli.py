@@ -9,7 +9,7 @@ import json
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.cli import app
 
 runner = CliRunner()

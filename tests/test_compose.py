@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.compose import compose
 from yusuan.disclosure import Disclosure, Table
 from yusuan.model import BudgetPackage
@@ -381,7 +381,7 @@ def test_a_final_account_layout_refuses_a_budget_with_a_clear_message():
     from typer.testing import CliRunner
 
     from yusuan.cli import app
-    from conftest import EXAMPLE
+    from tests.conftest import EXAMPLE
 
     for layout in ("shanghai_final", "final_common"):
         result = CliRunner().invoke(app, ["show", str(EXAMPLE), "--profile", layout])

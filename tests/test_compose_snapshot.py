@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 
 DATA = Path(__file__).resolve().parent / "data"
 PROFILES = ["xinjiang", "shanghai"]

@@ -14,7 +14,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import CHANGJI_TEXT
+from tests.conftest import CHANGJI_TEXT
 from yusuan import catalog, derive
 from yusuan.amounts import growth_rate, normalise_text, parse_amount, percent
 

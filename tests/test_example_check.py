@@ -16,7 +16,7 @@ from collections import Counter
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.cli import app
 from yusuan.rules.engine import check_package
 

@@ -36,7 +36,7 @@ import pytest
 from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.amounts import growth_rate
 from yusuan.compose import compose
 from yusuan.disclosure import Disclosure, Location, Row, Table

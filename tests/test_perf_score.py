@@ -8,7 +8,7 @@ from decimal import Decimal
 import pytest
 from typer.testing import CliRunner
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.cli import app
 from yusuan.errors import InputError
 from yusuan.model.performance import Indicator, PerformanceTable

@@ -9,7 +9,7 @@ from decimal import Decimal
 import pytest
 from pydantic import ValidationError
 
-from conftest import CHANGJI_TEXT, EXAMPLE
+from tests.conftest import CHANGJI_TEXT, EXAMPLE
 from yusuan.model.performance import PerformanceTable, TargetValue, parse_target
 from yusuan.perf.render import render_target, rows_for_print
 from yusuan.perf.tables import funding_summary, load_tables

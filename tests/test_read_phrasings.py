@@ -18,7 +18,7 @@ from yusuan.read.narrative import NarrativeContext, parse_paragraph
 from yusuan.render import render
 from yusuan.rules.engine import check_disclosure
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 
 D = Decimal
 

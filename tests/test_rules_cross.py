@@ -175,7 +175,7 @@ def test_the_published_changji_package_contradicts_itself_where_we_know_it_does(
     """The real 2023 package (read back from its extracted text) has known inconsistencies: T1 一般公共预算拨款
     4698.73 ≠ 一般财力 2606.73 + 转移支付 1912; T2 puts the 935.26 非财政拨款结转结余 under 单位资金; T2 款 20805
     prints 170.10 against 170.11 for its 项; T7 款 22001 prints 1762.80 against 1763.80 for its projects."""
-    from conftest import CHANGJI_TEXT
+    from tests.conftest import CHANGJI_TEXT
 
     if not CHANGJI_TEXT.exists():
         pytest.skip("参考文件不存在")

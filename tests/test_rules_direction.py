@@ -8,7 +8,7 @@ from decimal import Decimal as D
 
 import pytest
 
-from conftest import EXAMPLE
+from tests.conftest import EXAMPLE
 from yusuan.amounts import word_direction
 from yusuan.compose import compose
 from yusuan.compose.phrasing import PHRASINGS

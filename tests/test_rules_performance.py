@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import CHANGJI_TEXT, EXAMPLE
+from tests.conftest import CHANGJI_TEXT, EXAMPLE
 from yusuan.disclosure import Cell, Disclosure, Paragraph, PrintedPerformance, Row, Section, Statement, Table
 from yusuan.model.performance import PerformanceTable
 from yusuan.perf.tables import as_printed, load_tables

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import CHANGJI_TEXT, EXAMPLE
+from tests.conftest import CHANGJI_TEXT, EXAMPLE
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from conftest import EXAMPLE, SHANGHAI
+from tests.conftest import EXAMPLE, SHANGHAI
 from yusuan.disclosure import Location
 from yusuan.rules.testing import add_statements, build_disclosure, run_rule, run_rules, set_cell, statement
 

@@ -11,7 +11,7 @@ from collections import Counter
 
 import pytest
 
-from conftest import SHANGHAI
+from tests.conftest import SHANGHAI
 
 WANLI = "putuo-wanli-subdistrict-2023-dept-budget.pdf"
 BUREAU_2025 = "putuo-finance-bureau-2025-dept-budget.pdf"
