@@ -246,18 +246,28 @@ def read_performance_rows(rows: list[list[GridCell]], findings: list[Finding]) -
     """All performance tables in a run of grid rows (the grids after 预算绩效情况)."""
     out: list[PrintedPerformance] = []
     current: _Builder | None = None
+    stray: list[tuple[str, object]] = []  # rows before the first title: one finding for the run, not one per row
+
+    def flush_stray() -> None:
+        if stray:
+            count = f"（共{len(stray)}行）" if len(stray) > 1 else ""
+            findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"绩效目标表标题之前的表格行{count}：“{stray[0][0][:30]}”",
+                                            stray[0][1]))
+            stray.clear()
+
     for cells in rows:
         texts = [_text(c) for c in cells if _text(c)]
         if not texts:
             continue
         if len(texts) <= 2 and is_title("".join(texts)):
+            flush_stray()
             if current is not None and (current.fields or current.indicators):
                 out.append(current.build())  # a bare caption above the tables starts nothing
             merged = GridCell("".join(texts), cells[0].location)
             current = _Builder(merged, findings)
             continue
         if current is None:
-            findings.append(reading_finding("R.TABLE.UNRECOGNISED", f"绩效目标表标题之前的表格行：“{texts[0][:30]}”", cells[0].location))
+            stray.append((texts[0], cells[0].location))
             continue
         if re.fullmatch(r"[(（]\d{4}年度?[)）]", texts[0]):
             continue
@@ -272,6 +282,7 @@ def read_performance_rows(rows: list[list[GridCell]], findings: list[Finding]) -
         if current.indicator_header(cells):
             continue  # header repeated after a page break
         current.indicator(cells)
+    flush_stray()
     if current is not None:
         out.append(current.build())
     return out
