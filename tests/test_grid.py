@@ -225,9 +225,8 @@ class LostUpdate(GridBase):
         self.assertNotEqual(self.fresh().facts["basic"][0]["amount"], "5")
 
 
-def test_grid_rows_sit_where_the_workbook_puts_them():
-    """The grid's row numbers and letters are the input workbook's: a finding read from an uploaded
-    workbook points at the same grid cell as one found after a grid save."""
+def grid_and_workbook_origins():
+    """(where the grids place the example's facts, where reading its input workbook places them)."""
     import tempfile
     from pathlib import Path
 
@@ -238,7 +237,13 @@ def test_grid_rows_sit_where_the_workbook_puts_them():
         path = Path(tmp) / "x.xlsx"
         write_workbook(facts, path)
         read = read_workbook(path).origins
-    ours = G.origins_for(facts.model_dump(mode="json"))
+    return G.origins_for(facts.model_dump(mode="json")), read
+
+
+def test_grid_rows_sit_where_the_workbook_puts_them():
+    """The grid's row numbers and letters are the input workbook's: a finding read from an uploaded
+    workbook points at the same grid cell as one found after a grid save."""
+    ours, read = grid_and_workbook_origins()
     paths = [("basic", 2, "amount"), ("basic_economic", 0, "economic"), ("sangong", 1, "source"),
              ("projects", 3, "funding", 0, "amount"), ("projects", 1, "economic", 0, "amount"), ("projects", 2, "function")]
     for path in paths:

@@ -9,7 +9,7 @@ import json
 import re
 
 import pytest
-from test_grid import GridBase, form_of
+from test_grid import GridBase, form_of, grid_and_workbook_origins
 from web_support import django_db as _django_db  # noqa: F401 - sets Django up
 from web_support import example_facts
 
@@ -203,17 +203,7 @@ class Sheets(GridBase):
 def test_every_cell_the_workbook_reader_places_on_a_grid_sheet_is_placed_the_same():
     """The grids' rows and letters are the input workbook's for every edited sheet: a finding read from
     an uploaded workbook and one found after a grid save point at the same cell."""
-    import tempfile
-    from pathlib import Path
-
-    from yusuan.excel import read_workbook, write_workbook
-
-    facts = example_facts()
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "x.xlsx"
-        write_workbook(facts, path)
-        read = read_workbook(path).origins
-    ours = G.origins_for(facts.model_dump(mode="json"))
+    ours, read = grid_and_workbook_origins()
     sheets = {g.sheet.name for g in G.GRIDS.values()}
     compared = {}
     for path, cell in read.cells.items():
