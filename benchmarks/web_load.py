@@ -36,9 +36,10 @@ import tempfile
 import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode, urlsplit, urlunsplit
+from urllib.parse import urlencode
 
 import machine
+from yusuan.web.throwaway_db import throwaway_postgres
 
 ROOT = Path(__file__).resolve().parents[1]
 TARGETS_MS = {"公开页面": 300.0, "保存并校验": 800.0, "API 预算包": 300.0}
@@ -77,23 +78,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@contextlib.contextmanager
-def throwaway_postgres(url: str):
-    """A fresh database on DATABASE_URL's server, dropped afterwards."""
-    import psycopg
-
-    parts = urlsplit(url)
-    name = f"yusuan_bench_{os.getpid()}_{int(time.time())}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
 
 
 @contextlib.contextmanager
@@ -341,7 +325,7 @@ def main() -> None:
         ok &= bench("SQLite", None, args, pauses)
     pg = os.environ.get("DATABASE_URL") or ("postgres://postgres@127.0.0.1:5432/postgres" if args.postgres or args.no_sqlite else None)
     if pg:
-        with throwaway_postgres(pg) as url:
+        with throwaway_postgres(pg, "yusuan_bench") as url:
             ok &= bench("PostgreSQL", url, args, pauses)
     sys.exit(0 if ok else 1)
 

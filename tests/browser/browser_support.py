@@ -11,7 +11,6 @@ import subprocess
 import sys
 import time
 from pathlib import Path
-from urllib.parse import urlsplit, urlunsplit
 
 import pytest
 
@@ -34,18 +33,10 @@ def database():
     if not url:
         yield None
         return
-    import psycopg
+    from yusuan.web.throwaway_db import throwaway_postgres
 
-    parts = urlsplit(url)
-    name = f"yusuan_browser_{os.getpid()}_{int(time.time())}"
-    admin = urlunsplit(parts._replace(path="/postgres"))
-    with psycopg.connect(admin, autocommit=True) as conn:
-        conn.execute(f'CREATE DATABASE "{name}"')
-    try:
-        yield urlunsplit(parts._replace(path=f"/{name}"))
-    finally:
-        with psycopg.connect(admin, autocommit=True) as conn:
-            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    with throwaway_postgres(url, "yusuan_browser") as db_url:
+        yield db_url
 
 
 @pytest.fixture(scope="module")
