@@ -29,7 +29,7 @@ from yusuan import catalog
 from yusuan.amounts import HUNDRED, growth_rate, round_half_up, word_direction
 from yusuan.disclosure import Paragraph, Section, Statement
 from yusuan.rules.narrative_base import PART_NAMES, SAYS_EMPTY, table_is_empty
-from yusuan.rules.hygiene import excerpt, paragraphs, paragraphs_matching, where
+from yusuan.rules.hygiene import _joined, _paragraphs_at, excerpt, paragraphs, paragraphs_matching, where
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import cell_location
 
@@ -164,8 +164,10 @@ def template_remnants(ctx: Context) -> Iterator[Hit]:
 
 NUM = r"(\d[\d,]*(?:\.\d+)?)"
 UNIT = r"(万元|元)(?![/每])"
-_FIGURE = (r"(?:(?P<year>\d{4})年度?(?:当年|本年度?)?|(?P<word>本年度?|今年|当年|上年度?|上一年度?|去年))(?:同期)?(?:的)?"
-           r"(?:年初)?(?:预算执行数|预算安排|预算数|执行数|决算数|预算|决算|支出|收入|安排)?(?:数)?(?:为|是|的|[:：])?[（(]?\s*")
+# what may come between the year (or 本年/上年) and the figure
+_FIGURE_TAIL = (r"(?:同期)?(?:的)?"
+                r"(?:年初)?(?:预算执行数|预算安排|预算数|执行数|决算数|预算|决算|支出|收入|安排)?(?:数)?(?:为|是|的|[:：])?[（(]?\s*")
+_FIGURE = r"(?:(?P<year>\d{4})年度?(?:当年|本年度?)?|(?P<word>本年度?|今年|当年|上年度?|上一年度?|去年))" + _FIGURE_TAIL
 YEAR_FIGURE = re.compile(_FIGURE + NUM + r"\s*" + UNIT)
 FROM_TO = re.compile(r"(?:由|从)\s*" + NUM + r"\s*" + UNIT + r"\s*(?P<dir>增加|增长|上升|提高|减少|下降|降低)(?:到|至|为)\s*"
                      + NUM + r"\s*" + UNIT)
@@ -233,20 +235,48 @@ def yoy_sentences(ctx: Context) -> tuple[YoySentence, ...]:
     return ctx.cached(("wording_yoy",), lambda: tuple(_yoy_sentences(ctx)))
 
 
-_YOY_HINT = re.compile(r"上年|上一年|去年|由\s*\d|从\s*\d|\d{4}年")
+# YEAR_FIGURE with only its last-year words (上年/上一年/去年): starts with a literal character, found fast.
+_LAST_WORD_FIGURE = re.compile(r"(?:上年度?|上一年度?|去年)" + _FIGURE_TAIL + NUM + r"\s*" + UNIT)
+# A 年 after four digits (YEAR_FIGURE's year): led by the literal, found fast; the digits are the four before it.
+_YEAR_MARK = re.compile(r"年(?<=\d{4}年)")
+
+
+def _last_year_at(text: str, year: int) -> Iterator[int]:
+    """Where in ``text`` last year's figure may be stated as ``_yoy_sentences`` reads it: a FROM_TO match (由B增加到A),
+    a YEAR_FIGURE match naming 上年/去年, or four digits and 年 naming the year before. A clause holds none of them:
+    it states no last year's figure, and is not read. (Several paragraphs joined by newlines: a match may run on
+    into the next paragraph, a hint for the paragraph it starts in; four digits before a 年 are in its paragraph.)"""
+    # Each match tried where its first character is, found with str.find: the regex engine scans for a
+    # pattern led by a choice of characters (由|从) ~20x slower. (A position inside another match is
+    # tried too: a superset, which is all a hint needs.)
+    for first, pattern in (("由", FROM_TO), ("从", FROM_TO), ("上", _LAST_WORD_FIGURE), ("去", _LAST_WORD_FIGURE)):
+        at = text.find(first)
+        while at != -1:
+            if pattern.match(text, at):
+                yield at
+            at = text.find(first, at + 1)
+    last, last_text = year - 1, str(year - 1)
+    for m in _YEAR_MARK.finditer(text):
+        at = m.start()
+        digits = text[at - 4:at]
+        if digits == last_text or (not digits.isascii() and int(digits) == last):  # int() reads any \d
+            yield at
 
 
 def _yoy_sentences(ctx: Context) -> Iterator[YoySentence]:
     year = ctx.disclosure.budget_year
     if not year:
         return
-    # Each Part 3 paragraph searched alone (stopping at its first hint) rather than the whole text scanned
-    # for every hint: half the cost. A clause is read only from a paragraph that holds a hint itself.
-    for section, i, para in paragraphs(ctx):
-        if section.part != 3 or not _YOY_HINT.search(para.text):
+    # Only the paragraphs where last year's figure may be stated (a few), found by scanning the joined text,
+    # and in them only such clauses (a clause is a part of its sentence: its matches are the sentence's,
+    # as it ends before a stop or a reason word, never before the / or 每 that UNIT looks at).
+    for section, i, para in _paragraphs_at(ctx, _last_year_at(_joined(ctx)[0], year)):
+        if section.part != 3:
             continue
         for s in _SENTENCE.finditer(para.text):
             text = s.group(0)
+            if next(_last_year_at(text, year), None) is None:
+                continue  # no last year's figure: nothing below is read from it (nine clauses in ten)
             cut = _REASON_CUT.search(text)
             clause = text[:cut.start()] if cut else text
             this = last = None
