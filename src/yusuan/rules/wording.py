@@ -21,6 +21,7 @@ without any note by K.TABLE.EMPTY_NOTE. The W.* rules below cover what those lea
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import Iterator
@@ -74,18 +75,23 @@ def _unbalanced(text: str) -> list[tuple[str, str, int]]:
         return []
     if _LIST_MARKER_END.search(text):  # in every list marker; found several times faster than the marker
         text = _LIST_MARKER.sub(lambda m: " " * len(m.group(0)), text)
+    return _unpaired_at(text, [m.start() for m in _PAIR_CHARS.finditer(text)])
+
+
+def _unpaired_at(text: str, positions: list[int]) -> list[tuple[str, str, int]]:
+    """``_unbalanced`` from the positions of ``text``'s bracket and quote characters (in order)."""
     # Per kind: the open brackets not yet closed (their positions) and the first close without an open.
-    # Only the bracket characters are visited (one regex scan), not every character once per kind.
+    # Only the bracket characters are visited, not every character once per kind.
     depth: list[list[int]] = [[] for _ in PAIRS]
     stray: list[int | None] = [None] * len(PAIRS)
-    for m in _PAIR_CHARS.finditer(text):
-        kind, side = _PAIR_SIDE[m.group()]
+    for pos in positions:
+        kind, side = _PAIR_SIDE[text[pos]]
         if side > 0:
-            depth[kind].append(m.start())
+            depth[kind].append(pos)
         elif depth[kind]:
             depth[kind].pop()
         elif stray[kind] is None:
-            stray[kind] = m.start()
+            stray[kind] = pos
     out = []
     for kind, (_, _, name) in enumerate(PAIRS):
         if stray[kind] is not None:
@@ -95,9 +101,39 @@ def _unbalanced(text: str) -> list[tuple[str, str, int]]:
     return out
 
 
-def _unbalanced_of(ctx: Context, para: Paragraph) -> list[tuple[str, str, int]]:
-    """``_unbalanced(para.text)`` once per paragraph per check (a paragraph is also its neighbours' neighbour)."""
-    return ctx.cached(("unbalanced", id(para)), lambda: _unbalanced(para.text))
+_NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十")  # = _LIST_MARKER_END's first character
+
+
+def _unbalanced_every(ctx: Context) -> list[list[tuple[str, str, int]] | tuple[()]]:
+    """``_unbalanced(para.text)`` for each of ``paragraphs(ctx)``, in their order; once per check.
+
+    The bracket and quote characters are found in the joined text with str.find, one character at a time:
+    scanning each paragraph for the class of twelve was most of W.PUNCT.UNPAIRED's cost (the regex
+    engine is slow at a class of non-ASCII characters). A paragraph with a list marker's closing bracket
+    (``_LIST_MARKER_END``: a numeral before ）or )) is read by ``_unbalanced`` itself."""
+    def build() -> list:
+        every = paragraphs(ctx)
+        joined, starts = _joined(ctx)
+        found: list[int] = []
+        for ch in _PAIR_SIDE:
+            at = joined.find(ch)
+            while at != -1:
+                found.append(at)
+                at = joined.find(ch, at + 1)
+        out: list = [()] * len(every)
+        by_paragraph: dict[int, list[int]] = {}
+        for at in sorted(found):
+            n = bisect_right(starts, at) - 1
+            by_paragraph.setdefault(n, []).append(at - starts[n])
+        for n, positions in by_paragraph.items():
+            text = every[n][2].text
+            if any(text[pos] in "）)" and pos > 0 and text[pos - 1] in _NUMERALS for pos in positions):
+                out[n] = _unbalanced(text)
+            else:
+                out[n] = _unpaired_at(text, positions)
+        return out
+
+    return ctx.cached(("unbalanced_every",), build)
 
 
 @rule("W.PUNCT.UNPAIRED", "括号、引号、书名号不成对", "warning", "text")
@@ -108,16 +144,18 @@ def unpaired(ctx: Context) -> Iterator[Hit]:
     unclosed bracket). In a file read back, a paragraph left open whose next paragraph closes the
     same kind is taken for one paragraph split by the reader (a page break) and not reported."""
     every = paragraphs(ctx)
-    for n, (section, i, para) in enumerate(every):
-        if not _PAIR_CHARS.search(para.text):
+    unbalanced = _unbalanced_every(ctx)
+    for n, found in enumerate(unbalanced):
+        if not found:
             continue
-        for name, side, pos in _unbalanced_of(ctx, para):
+        section, i, para = every[n]
+        for name, side, pos in found:
             if side == "open" and n + 1 < len(every) and every[n + 1][0] is section:
-                following = _unbalanced_of(ctx, every[n + 1][2])
+                following = unbalanced[n + 1]
                 if any(k == name and s == "close" for k, s, _ in following):
                     continue  # one sentence split over two paragraphs
             if side == "close" and n > 0 and every[n - 1][0] is section:
-                before = _unbalanced_of(ctx, every[n - 1][2])
+                before = unbalanced[n - 1]
                 if any(k == name and s == "open" for k, s, _ in before):
                     continue
             what = "只有前半个，没有配对的后半个" if side == "open" else "只有后半个，前面没有配对的前半个"
