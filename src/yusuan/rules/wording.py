@@ -182,12 +182,17 @@ PLACEHOLDER_IN_TITLE = re.compile(r"[XxＸｘ]{2,}|×{2,}|＊{2,}|\*{2,}")
 def template_remnants(ctx: Context) -> Iterator[Hit]:
     """A template's alternatives left for the author to choose (“增加（减少）”, “增长/下降”, “增（减）”) or a
     fill-in prompt (“（单位名称）”, “（请填写……）”) printed as text; and XX/×× in a title (paragraphs: H.PLACEHOLDER)."""
-    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES, _ALTERNATIVES_HINT):
+    for section, i, para in paragraphs_matching(ctx, ALTERNATIVES, _ALTERNATIVES_HINT, "（(/／【["):
         for m in ALTERNATIVES.finditer(para.text):
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”含模板未处理的内容“{m.group(0)}”"
                               "（应按实际情况只保留一种写法或填入实际名称）。",
                       location=para.location, subject=section.id, stated=m.group(0))
     d = ctx.disclosure
+    # The titles joined are searched once: with no match there (as usual), no title has one (the patterns
+    # have no anchor nor look-around: a title's match is a match in the joined text).
+    every_title = "\n".join([d.title or ""] + [s.title or "" for s in d.sections] + [t.title or "" for t in d.tables])
+    if PLACEHOLDER_IN_TITLE.search(every_title) is None and _ALTERNATIVES_HINT.search(every_title) is None:
+        return
     titles = [("标题", d.title, None, "title")]
     titles += [(f"{PART_NAMES.get(s.part, '')}标题", s.title, s.location, s.id) for s in d.sections]
     titles += [(f"{t.number or ''}表名", t.title, t.location, t.kind) for t in d.tables]
@@ -485,7 +490,7 @@ _COMPLETION_HINT = re.compile(r"预算数?的\s*" + NUM + r"\s*[%％]|完成率|
 def completion_rate(ctx: Context) -> Iterator[Hit]:
     """“年初预算为A万元，支出决算为B万元，完成年初预算的R%”: R = B ÷ A × 100, from the two figures the same
     sentence states just before it (compared at the precision R is printed with)."""
-    for section, i, para in paragraphs_matching(ctx, COMPLETION, _COMPLETION_HINT):
+    for section, i, para in paragraphs_matching(ctx, COMPLETION, _COMPLETION_HINT, ("预算的", "预算数的", "完成率", "执行率")):
         for s in re.finditer(r"[^。！？\n]+", para.text):
             text = s.group(0)
             for m in COMPLETION.finditer(text):
@@ -710,7 +715,11 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
     if not olds:
         return
     pattern = _renamed_pattern(tuple(r.old for r in olds))
-    for section, i, para in paragraphs_matching(ctx, pattern):
+    # Every match of ``pattern`` is one of the old names: a text holding none of them (as usual) is not
+    # scanned, and nor are the table rows (``catalog.current_name`` finds a rename by the same containment).
+    joined = _joined(ctx)[0]
+    in_text = any(r.old in joined for r in olds)
+    for section, i, para in (paragraphs_matching(ctx, pattern) if in_text else ()):
         for m in pattern.finditer(para.text):
             r = next(x for x in olds if x.old == m.group(0))
             # the whole printed name around the stem (其他医疗卫生与计划生育支出, …管理事务)
@@ -725,6 +734,9 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
             yield Hit(message=(f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”使用旧科目名称“{old_name}”，"
                                f"{r.edition}年起的科目名称为“{old_name.replace(r.old, r.new)}”（{r.code}）。"),
                       location=para.location, subject=section.id, stated=old_name, expected=old_name.replace(r.old, r.new))
+    names = "\n".join(row.name or "" for table in ctx.disclosure.tables for row in table.rows)
+    if not any(r.old in names for r in olds):
+        return  # = current_name(name, year) is None for every row
     seen: set[tuple[str, str]] = set()
     for table in ctx.disclosure.tables:
         for row in table.rows:
