@@ -47,9 +47,10 @@ def _fmt(value: Decimal) -> str:
 
 def _cost_amounts(table: PerformanceTable) -> list[tuple[int, Indicator]]:
     """Cost indicators stated in 万元 (the ones that can be added up against the budget)."""
+    # the target's figures tested first: most indicators are left out by them without ``is_cost``
     return [
         (i, ind) for i, ind in enumerate(table.indicators)
-        if is_cost(ind.level1, ind.level2) and ind.target.number is not None and ind.target.unit == "万元"
+        if ind.target.number is not None and ind.target.unit == "万元" and is_cost(ind.level1, ind.level2)
     ]
 
 
@@ -122,7 +123,7 @@ def levels_required(ctx: Context) -> Iterator[Hit]:
     optional = set(_profile(ctx, "optional_levels", []))
     required = [level for level in REQUIRED_LEVEL1 if level not in optional]
     for printed in ctx.disclosure.performance:
-        present = {normalise_text(ind.level1) for ind in printed.table.indicators}
+        present = {normalise_text(level) for level in {ind.level1 for ind in printed.table.indicators}}
         missing = [level for level in required if level not in present]
         if missing:
             yield Hit(f"绩效目标表“{_name(printed.table)}”缺少一级指标：{'、'.join(missing)}",
@@ -134,7 +135,12 @@ def level2_valid(ctx: Context) -> Iterator[Hit]:
     """二级指标须是其一级指标下的标准名称（如“数量指标”属于“产出指标”，“社会效益指标”属于“效益指标”）。"""
     for printed in ctx.disclosure.performance:
         seen: set[tuple[str, str]] = set()
+        printed_pairs: set[tuple[str, str]] = set()  # as printed: a pair met again is in ``seen``, not normalised again
         for i, ind in enumerate(printed.table.indicators):
+            pair = (ind.level1, ind.level2)
+            if pair in printed_pairs:
+                continue
+            printed_pairs.add(pair)
             l1, l2 = normalise_text(ind.level1), normalise_text(ind.level2)
             if (l1, l2) in seen:
                 continue
@@ -201,8 +207,10 @@ def last_year_weight(ctx: Context) -> Iterator[Hit]:
     """上年完成值恰好等于该指标的分值权重、又不同于指标值时，多半是把权重抄进了上年完成值一列。"""
     for printed in ctx.disclosure.performance:
         for i, ind in enumerate(printed.table.indicators):
+            if ind.weight is None or not ind.last_year:
+                continue  # tested before the number is read (a parse per indicator is most of the cost)
             last = _plain_number(ind.last_year)
-            if last is None or ind.weight is None or last != ind.weight:
+            if last is None or last != ind.weight:
                 continue
             if ind.target.number is not None and ind.target.number == last:
                 continue
@@ -226,9 +234,12 @@ def unit_mismatch(ctx: Context) -> Iterator[Hit]:
     """指标名称括号中的计量单位（如“（个）”“（立方米）”）应与指标值的单位一致（如“=7个”）。"""
     for printed in ctx.disclosure.performance:
         for i, ind in enumerate(printed.table.indicators):
+            target = ind.target
+            if target.number is None or not target.unit:
+                continue  # tested first: the name is read only for a figure with a unit
             named = unit_in_name(ind.name)
-            unit = normalise_text(ind.target.unit) if ind.target.unit else None
-            if ind.target.number is None or not named or not unit or named == unit:
+            unit = normalise_text(target.unit)
+            if not named or not unit or named == unit:
                 continue
             yield Hit(f"绩效目标表“{_name(printed.table)}”指标“{ind.name}”名称中的单位为“{named}”，指标值“{ind.target.text}”的单位为“{unit}”",
                       _at(printed, i), subject=printed.table.project, stated=unit, expected=named)
