@@ -64,6 +64,11 @@ FINAL_CURRENT_YEAR = {"income": "s:current_year", "expenditure": "expenditure_cu
 
 
 def whole_value(ctx: Context, whole: str, family: str | None = None) -> tuple[Decimal, str] | None:
+    """The figure a share is of, and where it is printed; once per whole and family per check (three rules ask)."""
+    return ctx.cached(("whole_value", whole, family), lambda: _whole_value(ctx, whole, family))
+
+
+def _whole_value(ctx: Context, whole: str, family: str | None = None) -> tuple[Decimal, str] | None:
     from yusuan.rules.narrative import lookup_in
 
     if whole == "total" and ctx.disclosure.phase == "final" and family in FINAL_CURRENT_YEAR:
@@ -105,6 +110,12 @@ _dedupe = income_breakdowns_removed
 
 
 def families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:
+    """(whole, family) → the statements giving a share of it; once per check (three rules read it: callers
+    must not change it)."""
+    return ctx.cached(("share_families",), lambda: _families(ctx))
+
+
+def _families(ctx: Context) -> dict[tuple[str, str], list[Placed]]:
     out: dict[tuple[str, str], list[Placed]] = defaultdict(list)
     for p in placed(ctx):
         st = p.statement

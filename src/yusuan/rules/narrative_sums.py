@@ -45,9 +45,11 @@ def _whole_hit(ctx: Context, parts: list[Placed], whole: Placed, what: str) -> H
     )
 
 
-def _by_paragraph(ctx: Context, accept) -> Iterator[list[Placed]]:
+def _by_paragraph(ctx: Context, accept, prefix: str = "") -> Iterator[list[Placed]]:
+    """The statements with an amount whose subject ``accept``s, by paragraph; ``prefix`` begins every subject
+    ``accept`` takes (only those statements are walked)."""
     groups: dict[tuple[str, int], list[Placed]] = {}
-    for p in placed(ctx):
+    for p in placed(ctx, prefix):
         if accept(p.subject) and p.statement.amount is not None:
             groups.setdefault((p.section.id, p.index), []).append(p)
     yield from groups.values()
@@ -61,16 +63,16 @@ def _income_leaves(parts: list[Placed]) -> list[Placed]:
 def listed_parts(ctx: Context) -> Iterator[Hit]:
     """A paragraph listing income sources or function 类 (收入预算包括… / 支出预算包括…) adds up to the stated total."""
     families = (
-        (lambda s: s.startswith("income:") and s.count(":") == 1, "total", "收入构成", True),
-        (lambda s: s.startswith("expenditure:function:"), "total", "支出功能分类构成", False),
-        (lambda s: s.startswith("fiscal:income:"), "fiscal:total", "财政拨款收入构成", False),
-        (lambda s: s.startswith("fiscal:function:"), "fiscal:total", "财政拨款支出构成", False),
+        ("income:", lambda s: s.count(":") == 1, "total", "收入构成", True),
+        ("expenditure:function:", None, "total", "支出功能分类构成", False),
+        ("fiscal:income:", None, "fiscal:total", "财政拨款收入构成", False),
+        ("fiscal:function:", None, "fiscal:total", "财政拨款支出构成", False),
     )
-    for accept, whole_key, what, income in families:
+    for prefix, accept, whole_key, what, income in families:  # subjects starting with prefix that accept takes
         whole = first(ctx, whole_key)
         if whole is None:
             continue
-        for parts in _by_paragraph(ctx, accept):
+        for parts in _by_paragraph(ctx, accept or (lambda s: True), prefix):
             parts = _income_leaves(parts) if income else parts
             if len(parts) < 2 or any(p.statement.share is not None for p in parts):
                 continue  # lists with shares are checked by N.SHARE.PARTS
