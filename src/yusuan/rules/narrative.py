@@ -116,6 +116,8 @@ def lookup(d: Disclosure | Context, subject: str) -> Ref | None:
         return _cell_ref(table, row_key, column, absent_is_zero, idx)
 
     parts = subject.split(":")
+    if parts[0] not in _LOOKED_UP:
+        return None  # no branch below takes it (project:, assets:, staff: … are no table's)
     # Each branch fetches only the tables it reads (fetching all six up front cost more than the lookup).
     t = d.table
     if subject == "total":
@@ -162,9 +164,23 @@ def lookup(d: Disclosure | Context, subject: str) -> Ref | None:
     return None
 
 
+# The first parts of the subjects ``lookup`` finds a table figure for.
+_LOOKED_UP = frozenset({"total", "income", "expenditure", "fiscal", "general", "sangong", "operating_costs", "fund", "capital"})
+
+
 def lookup_in(ctx: Context, subject: str) -> Ref | None:
     """``lookup`` once per subject per check: a dozen comparison rules ask for the same figures."""
-    return ctx.cached(("lookup", subject), lambda: lookup(ctx, subject))
+    # One dict of the figures looked up, rather than a cache entry per subject: ``Context.cached`` finds a
+    # new key by a KeyError, and ~140 subjects are new once per check. A lookup that raises is not kept.
+    refs = ctx.cached(_LOOKUPS_KEY, dict)
+    ref = refs.get(subject, _NOT_LOOKED_UP)
+    if ref is _NOT_LOOKED_UP:
+        ref = refs[subject] = lookup(ctx, subject)
+    return ref
+
+
+_LOOKUPS_KEY = ("lookup",)
+_NOT_LOOKED_UP = object()
 
 
 def _with_amount(ctx: Context) -> tuple[tuple[str, Placed], ...]:
