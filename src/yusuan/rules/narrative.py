@@ -509,11 +509,18 @@ def t7_match(ctx: Context, name: str):
 def _scaled_projects(ctx: Context) -> Iterator[tuple[Placed, str, tuple | None]]:
     """Each project whose 预算安排规模 Part 3 states: the statement, the project's name as written and
     its table 7 match (``t7_match``; None when table 7 has no such project). The three project rules
-    below read these."""
-    for p in placed(ctx, "project:"):
-        parsed = project_name(p.subject)
-        if parsed is not None and parsed[1] == "scale":
-            yield p, parsed[0], t7_match(ctx, parsed[0])
+    below read these; listed once per check."""
+    def build() -> tuple[tuple[Placed, str, tuple | None], ...]:
+        out = []
+        for p in placed(ctx, "project:"):
+            if not p.subject.endswith(":scale"):
+                continue  # not a project's scale (project_name would say so, at more cost)
+            parsed = project_name(p.subject)
+            if parsed is not None and parsed[1] == "scale":
+                out.append((p, parsed[0], t7_match(ctx, parsed[0])))
+        return tuple(out)
+
+    return iter(ctx.cached(("scaled_projects",), build))
 
 
 @rule("N.PROJECT.SCALE", "项目预算安排规模与表7一致", "fatal", "text-vs-table", reads=("general_project",))
