@@ -66,14 +66,23 @@ def basic_function_vs_economic(ctx: Context) -> Iterator[Hit]:
 
 def _economic_total(project) -> tuple[Decimal, list[str]]:
     """Σ of a project's economic lines, counting a 类 once: its 款 lines when it has them."""
-    lines = project.economic
-    classes_with_items = {l.economic[:3] for l in lines if len(l.economic) == 5}
+    # One pass over the lines, summing each class's 款 lines and its 类 line(s) in the order they are listed
+    # (the same additions as a sum per class, without a scan of all lines per class).
+    items_of: dict[str, Decimal] = {}  # class → Σ of its 款 lines, for the classes that have some
+    whole_of: dict[str, Decimal] = {}  # class → Σ of its 类 lines
+    for l in project.economic:
+        code = l.economic
+        cls = code[:3]
+        whole_of.setdefault(cls, ZERO)
+        if len(code) == 5:
+            items_of[cls] = items_of.get(cls, ZERO) + l.amount
+        elif code == cls:
+            whole_of[cls] += l.amount
     total = ZERO
     notes = []
-    for cls in sorted({l.economic[:3] for l in lines}):
-        items = sum((l.amount for l in lines if len(l.economic) == 5 and l.economic[:3] == cls), ZERO)
-        whole = sum((l.amount for l in lines if l.economic == cls), ZERO)
-        if cls in classes_with_items:
+    for cls in sorted(whole_of):
+        items, whole = items_of.get(cls, ZERO), whole_of[cls]
+        if cls in items_of:
             total += items
             if whole and whole != items:
                 notes.append(f"{cls}类{show(whole)}与其款级合计{show(items)}不一致")
@@ -88,12 +97,13 @@ def project_economic(ctx: Context) -> Iterator[Hit]:
     general-budget part, with or without its carry-over."""
     from yusuan.model.sources import sources_of
 
+    general_sources, with_carry_sources = sources_of("general_budget"), sources_of("general_with_carryover")
     for n, project in enumerate(_pkg(ctx).projects):
         if not project.economic:
             continue
         total, notes = _economic_total(project)
-        general = sum((f.amount for f in project.funding if f.source in sources_of("general_budget")), ZERO)
-        with_carry = sum((f.amount for f in project.funding if f.source in sources_of("general_with_carryover")), ZERO)
+        general = sum((f.amount for f in project.funding if f.source in general_sources), ZERO)
+        with_carry = sum((f.amount for f in project.funding if f.source in with_carry_sources), ZERO)
         if notes or all(ctx.differs(total, x) for x in (project.total, general, with_carry)):
             extra = "；" + "；".join(notes) if notes else ""
             part = f"（其中一般公共预算{show(general)}）" if general != project.total else ""
@@ -233,8 +243,9 @@ def last_year_sums(ctx: Context) -> Iterator[Hit]:
 
 
 def _printed_codes(ctx: Context) -> set[str]:
-    """Codes the disclosure prints as rows: the catalogue rules (C.*) check those already."""
-    return {row.code for t in ctx.disclosure.tables for row in t.rows if row.code}
+    """Codes the disclosure prints as rows: the catalogue rules (C.*) check those already. Once per check
+    (callers must not change it)."""
+    return ctx.cached(("fact_printed_codes",), lambda: {row.code for t in ctx.disclosure.tables for row in t.rows if row.code})
 
 
 def _codes(pkg: BudgetPackage) -> tuple[dict[str, str], dict[str, str]]:
@@ -260,7 +271,7 @@ def unknown_function_codes(ctx: Context) -> Iterator[Hit]:
     printed = _printed_codes(ctx)
     cat = catalog_for(ctx, "function", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项：可用 yusuan catalog import 导入完整目录）" if cat.partial else ""
-    functions, _ = _codes(pkg)
+    functions, _ = ctx.cached(("fact_codes",), lambda: _codes(pkg))
     for code, where in sorted(functions.items()):
         missing = [c for c in (code[:3], code[:5], code) if cat.get(c) is None and c not in printed]
         if missing:
@@ -276,7 +287,7 @@ def unknown_economic_codes(ctx: Context) -> Iterator[Hit]:
     printed = _printed_codes(ctx)
     cat = catalog_for(ctx, "economic", pkg.unit.budget_year)
     note = "（内置目录不完整，可能是目录缺项）" if cat.partial else ""
-    _, economics = _codes(pkg)
+    _, economics = ctx.cached(("fact_codes",), lambda: _codes(pkg))
     for code, where in sorted(economics.items()):
         if cat.get(code) is None and code not in printed:
             yield Hit(message=f"{where}使用的经济分类科目{code}不在{cat.edition}科目目录中{note}。", subject=f"e:{code}", stated=code,
