@@ -101,6 +101,7 @@ def _unpaired_at(text: str, positions: list[int]) -> list[tuple[str, str, int]]:
     return out
 
 
+_ONE_WIDTH = str.maketrans("()[]", "（）【】")  # the half-width brackets pair with the full-width ones (PAIRS)
 _NUMERALS = frozenset("0123456789０１２３４５６７８９一二三四五六七八九十")  # = _LIST_MARKER_END's first character
 
 
@@ -115,22 +116,38 @@ def _unbalanced_every(ctx: Context) -> list[list[tuple[str, str, int]] | tuple[(
         every = paragraphs(ctx)
         joined, starts = _joined(ctx)
         found: list[int] = []
+        markers: set[int] = set()  # paragraphs with a list marker's closing bracket
         for ch in _PAIR_SIDE:
             at = joined.find(ch)
             while at != -1:
                 found.append(at)
+                if ch in "）)" and joined[at - 1] in _NUMERALS:  # before a paragraph: its newline, no numeral
+                    markers.add(bisect_right(starts, at) - 1)
                 at = joined.find(ch, at + 1)
+        found.sort()
         out: list = [()] * len(every)
-        by_paragraph: dict[int, list[int]] = {}
-        for at in sorted(found):
-            n = bisect_right(starts, at) - 1
-            by_paragraph.setdefault(n, []).append(at - starts[n])
-        for n, positions in by_paragraph.items():
-            text = every[n][2].text
-            if any(text[pos] in "）)" and pos > 0 and text[pos - 1] in _NUMERALS for pos in positions):
-                out[n] = _unbalanced(text)
-            else:
-                out[n] = _unpaired_at(text, positions)
+        bounds = [*starts[1:], len(joined) + 1]
+        k, count = 0, len(found)
+        while k < count:  # the positions of one paragraph at a time
+            n = bisect_right(starts, found[k]) - 1
+            end = k
+            while end < count and found[end] < bounds[n]:
+                end += 1
+            group, k = found[k:end], end
+            if n in markers:
+                out[n] = _unbalanced(every[n][2].text)
+                continue
+            # The paragraph's brackets and quotes in order: when removing each adjacent pair of one kind
+            # leaves none, every kind pairs up (the usual case) and nothing is unpaired.
+            printed = "".join(map(joined.__getitem__, group)).translate(_ONE_WIDTH)
+            while printed:
+                shorter = printed.replace("（）", "").replace("“”", "").replace("《》", "").replace("‘’", "").replace("【】", "")
+                if shorter == printed:
+                    break
+                printed = shorter
+            if printed:
+                base = starts[n]
+                out[n] = _unpaired_at(every[n][2].text, [at - base for at in group])
         return out
 
     return ctx.cached(("unbalanced_every",), build)
