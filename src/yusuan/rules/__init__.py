@@ -5,7 +5,12 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
-from yusuan.rules.registry import RULES, Context, Hit, Rule, Settings, rule, run  # noqa: F401
+from yusuan.rules import _compiled
+
+# Before any rule module is imported: the compiled rule modules (make accel), where current, are found first.
+_compiled.install()
+
+from yusuan.rules.registry import RULES, Context, Hit, Rule, Settings, rule, run  # noqa: F401, E402
 
 _SKIP = {"registry", "config", "report", "engine"}
 
