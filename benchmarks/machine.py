@@ -8,6 +8,7 @@ run, lets figures from different machines be compared: divide by it.
 from __future__ import annotations
 
 import os
+import platform
 import time
 
 
@@ -24,9 +25,13 @@ def python_loop_seconds(n: int = 5_000_000) -> float:
 
 
 def describe() -> str:
+    """The machine, the Python and whether the rule modules run compiled (``yusuan.rules._compiled``)."""
+    from yusuan.rules import _compiled
+
     try:
         load = " / ".join(f"{x:.2f}" for x in os.getloadavg())
     except OSError:
         load = "未知"
-    return (f"本机：{os.cpu_count()} 核，负载 {load}；纯 Python 参照循环（500 万次整数加法）"
-            f"{python_loop_seconds():.3f} s（机器间比较时以此折算）")
+    return (f"本机：{os.cpu_count()} 核，负载 {load}；Python {platform.python_version()}"
+            f"（{platform.python_implementation()}）；{_compiled.describe()}；"
+            f"纯 Python 参照循环（500 万次整数加法）{python_loop_seconds():.3f} s（机器间比较时以此折算）")
