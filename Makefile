@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 EXAMPLE := examples/changji-natural-resources-2023
 
-.PHONY: run test setup test-setup system-deps clean bench test-browser bench-web
+.PHONY: run test setup test-setup accel system-deps clean bench test-browser bench-web
 
 $(BIN)/python:
 	$(PY) -m venv $(VENV)
@@ -21,6 +21,15 @@ $(VENV)/.test-installed: pyproject.toml $(VENV)/.installed
 $(VENV)/.corpus-installed: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install -q -e '.[corpus]'
 	touch $@
+
+$(VENV)/.accel-installed: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[accel]' && touch $@ || echo "未能安装 Cython：规则模块以纯 Python 运行（结果相同，只是较慢）"
+
+# The rule modules compiled with Cython (scripts/build_accel.py, build/accel/): the same rules, a faster check.
+# Incremental (a module is rebuilt when its source changed); without a C compiler it says so and the rules run
+# as pure Python. YUSUAN_PURE=1 runs them as pure Python anyway.
+accel: $(VENV)/.accel-installed
+	$(BIN)/python scripts/build_accel.py
 
 setup: $(VENV)/.installed
 
@@ -59,4 +68,4 @@ bench-web: test-setup
 	$(BIN)/python benchmarks/open_data_bench.py
 
 clean:
-	rm -rf $(VENV) out .pytest_cache test-output
+	rm -rf $(VENV) out .pytest_cache test-output build/accel
