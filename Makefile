@@ -31,9 +31,9 @@ $(VENV)/.accel-installed: pyproject.toml $(VENV)/.installed
 accel: $(VENV)/.accel-installed
 	$(BIN)/python scripts/build_accel.py
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed accel
 
-test-setup: $(VENV)/.test-installed
+test-setup: $(VENV)/.test-installed accel
 
 # Debian packages for PDF output (CJK fonts) and for the LibreOffice/PDF-page tests.
 # Installed only when missing and when we are allowed to (root with apt-get).
