@@ -233,6 +233,7 @@ def main(argv: list[str] | None = None) -> int:
         kept = len(manifest) - len({name for name, _, _ in todo} & set(manifest))
         write_manifest(target, manifest)  # entries of removed or changed modules go at once
         failed: list[str] = []
+        built = 0
         if todo:
             print(f"编译规则模块：{len(todo)} 个（{args.jobs} 个进程）……", flush=True)
             todo.sort(key=lambda job: -len(job[1]))  # the longest first, so that the two processes end together
@@ -242,6 +243,7 @@ def main(argv: list[str] | None = None) -> int:
                     try:
                         name, file, error = future.result()
                     except Exception as e:  # noqa: BLE001 — a worker that died (out of memory, …)
+                        failed.append("?")
                         print(f"警告：一个规则模块的编译进程异常退出（{e}），该模块仍为纯 Python", file=sys.stderr)
                         continue
                     if file is None:
@@ -250,13 +252,13 @@ def main(argv: list[str] | None = None) -> int:
                         continue
                     digest = next(d for n, _, d in todo if n == name)
                     manifest[name] = {"sha256": digest, "file": file}
+                    built += 1
                     write_manifest(target, dict(sorted(manifest.items())))  # each module usable as soon as built
         # Versions no longer named by the manifest (sources since changed) are removed.
         named = {entry["file"] for entry in manifest.values()}
         for path in target.glob(f"*{suffix()}"):
             if path.name not in named:
                 path.unlink(missing_ok=True)
-    built = len(todo) - len(failed)
     note = f"，{len(failed)} 个失败（仍为纯 Python：{'、'.join(sorted(failed))}）" if failed else ""
     print(f"规则模块已编译：{len(manifest)} 个（本次编译 {built} 个，沿用 {kept} 个{note}），"
           f"用时 {time.perf_counter() - start:.1f} s → {target}")
