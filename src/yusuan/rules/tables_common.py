@@ -222,6 +222,14 @@ def level_of(row: Row) -> str | None:
     return {3: "类", 5: "款", 7: "项"}.get(len(code_of(row)))
 
 
+def coded(ctx: Context, table: Table, prefix: str = "f:") -> tuple[tuple[Row, str, str | None], ...]:
+    """(row, ``code_of(row)``, ``level_of(row)``) of the table's rows whose key starts with ``prefix``, in
+    printed order; once per table per check: the hierarchy, cross-table and catalogue rules each walked
+    every row for them (~4,000 key tests and code reads per check). Shared: callers must not change it."""
+    return memo(ctx, ("coded", id(table), prefix), lambda: tuple(
+        (r, code_of(r), level_of(r)) for r in table.rows if r.key.startswith(prefix)))
+
+
 def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
     return sum((amount(r, column) for r in rows), ZERO)
 
