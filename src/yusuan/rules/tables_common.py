@@ -271,12 +271,15 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
     values = [None if (cell := cells.get(c)) is None else cell.value for c in parts]
     target_cell = cells.get(target)
     stated_value = None if target_cell is None else target_cell.value
-    if stated_value is None and all(v is None for v in values):
+    if stated_value is None and values.count(None) == len(values):
         return None
-    stated = amount(row, target)
-    amounts = [v if v is not None else amount(row, c) for v, c in zip(values, parts)]
-    known_parts = [a for a in amounts if not a.is_nan()]
-    if stated.is_nan() or len(known_parts) < len(amounts):
+    # ~200 rows per check, nearly all printed in full: the cells' own figures are taken as they are, and
+    # ``amount`` sorts out only the blank, unread or unprinted ones
+    stated = stated_value if stated_value is not None else amount(row, target)
+    amounts = values if None not in values else [v if v is not None else amount(row, c) for v, c in zip(values, parts)]
+    expected = sum(amounts, ZERO)  # unknown (NaN) exactly when a part is
+    if stated.is_nan() or expected.is_nan():
+        known_parts = [a for a in amounts if not a.is_nan()]
         floor = sum(known_parts, ZERO)
         if (stated.is_nan() or any(a < 0 for a in known_parts)
                 or floor - stated <= ctx.tolerance_for(table.unit)):
@@ -284,7 +287,6 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
             return None
         return mismatch(ctx, table, row, target, floor, why + "（未列示的部分未计入，合计不应小于已列示部分之和）",
                         {column_label(table, c): a for c, a in zip(parts, amounts) if not a.is_nan()})
-    expected = sum(amounts, ZERO)
     if not ctx.differs(stated, expected, table.unit):
         return None  # the usual case: skip building the inputs (mismatch would return None too)
     return mismatch(ctx, table, row, target, expected, why,
