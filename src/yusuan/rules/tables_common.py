@@ -273,16 +273,28 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
 
     A part that is unknown (its column not printed, its text not read) leaves only a bound: amounts
     are not negative, so the known parts cannot add up to more than the target. Only that is checked."""
+    # ~200 rows per check, in one pass over the parts: a read figure is taken as it is and a blank cell is
+    # zero (as ``amount`` says, without the call); ``amount`` sorts out the unread and unprinted ones
     cells = row.cells
-    values = [None if (cell := cells.get(c)) is None else cell.value for c in parts]
     target_cell = cells.get(target)
     stated_value = None if target_cell is None else target_cell.value
-    if stated_value is None and values.count(None) == len(values):
+    any_read = stated_value is not None
+    amounts: list[Decimal] = []
+    for c in parts:
+        cell = cells.get(c)
+        if cell is not None:
+            value = cell.value
+            if value is not None:
+                any_read = True
+                amounts.append(value)
+                continue
+            if cell.text.strip() in ZERO_MARKS:
+                amounts.append(ZERO)
+                continue
+        amounts.append(amount(row, c))
+    if not any_read:
         return None
-    # ~200 rows per check, nearly all printed in full: the cells' own figures are taken as they are, and
-    # ``amount`` sorts out only the blank, unread or unprinted ones
     stated = stated_value if stated_value is not None else amount(row, target)
-    amounts = values if None not in values else [v if v is not None else amount(row, c) for v, c in zip(values, parts)]
     expected = sum(amounts, ZERO)  # unknown (NaN) exactly when a part is
     if stated.is_nan() or expected.is_nan():
         known_parts = [a for a in amounts if not a.is_nan()]
