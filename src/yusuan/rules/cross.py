@@ -118,7 +118,9 @@ def _t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal
     columns = BUDGET_COLUMNS[budget]
     if not any(c in columns_of(ctx, t2) for c in columns):
         return None
-    value = sum((amount(row, c) for c in columns), ZERO)
+    value = ZERO
+    for c in columns:  # = sum(amount(row, c) for c in columns), without the generator
+        value += amount(row, c)
     # a T2 without a carry-over column has no carry-over to attribute
     carry = listed(row, "s:carryover_fiscal") if "s:carryover_fiscal" in columns_of(ctx, t2) else ZERO
     if carry == 0:  # the usual row: no carry-over to attribute (includes_carryover only matters otherwise)

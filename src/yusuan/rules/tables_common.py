@@ -231,7 +231,21 @@ def coded(ctx: Context, table: Table, prefix: str = "f:") -> tuple[tuple[Row, st
 
 
 def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
-    return sum((amount(r, column) for r in rows), ZERO)
+    """``sum(amount(r, column) for r in rows)``, from zero, in order; a read figure or a blank cell's zero
+    is added without the ``amount`` call (most cells of a sparse table are blank)."""
+    total = ZERO
+    for r in rows:
+        cell = r.cells.get(column)
+        if cell is not None:
+            value = cell.value
+            if value is not None:
+                total += value
+                continue
+            if cell.text.strip() in ZERO_MARKS:
+                total += ZERO
+                continue
+        total += amount(r, column)
+    return total
 
 
 def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:

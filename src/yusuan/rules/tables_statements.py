@@ -16,7 +16,7 @@ from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     TABLE_IDS, UNKNOWN, ZERO, amount, cell_location, column_identity, column_label, dropped_columns, dropped_rows,
-    listed, mismatch, row_label, strip_numbering, unlisted,
+    listed, mismatch, row_label, strip_numbering, sum_rows, unlisted,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -183,7 +183,7 @@ def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...
         if row is None or not parts:
             return
         for col in columns:
-            expected = sum((amount(r, col) for r in parts), ZERO)
+            expected = sum_rows(parts, col)
             if not ctx.differs(amount(row, col), expected, table.unit):
                 continue  # the usual case: the inputs are built only for a hit (as mismatch would)
             hit = mismatch(ctx, table, row, col, expected, "各功能分类类级科目之和",
