@@ -1,8 +1,16 @@
 #!/bin/bash
-# The Python the virtual environment is made with: the newest one here of 3.13, 3.12 and 3.11 that runs
-# (3.13 checks a package about 8% faster than 3.11 on this project's rules; the whole suite passes on both).
-# pyenv's shims name versions that are installed but not enabled, so each candidate is run, not just found.
+# The Python the virtual environment is made with.
+# 1. The distribution's own /usr/bin/python3 when it is 3.11 or newer and can make a venv (ensurepip): Debian
+#    builds it statically with profile-guided optimisation, and it checks a package 8-12% faster (min of 150
+#    checks of the example, interleaved runs) than pyenv's shared-libpython builds of 3.11 or 3.13 here.
+# 2. Else the newest of 3.13, 3.12 and 3.11 that runs (pyenv's shims name versions that are installed but not
+#    enabled, so each candidate is run, not just found).
 # Override with `make PY=/path/to/python`.
+usable() { "$1" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1; }
+if usable /usr/bin/python3 && /usr/bin/python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
+  echo /usr/bin/python3
+  exit 0
+fi
 root=$(pyenv root 2>/dev/null)
 candidates=()
 for v in 3.13 3.12; do
@@ -13,7 +21,7 @@ for v in 3.13 3.12; do
 done
 candidates+=(python3.11 python3)
 for p in "${candidates[@]}"; do
-  if "$p" -c 'import sys; sys.exit(0 if sys.version_info >= (3, 11) else 1)' >/dev/null 2>&1; then
+  if usable "$p"; then
     echo "$p"
     exit 0
   fi

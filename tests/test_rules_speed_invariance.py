@@ -86,12 +86,12 @@ def test_a_changed_figure_is_caught():
 
 
 def test_fast_normalisation_equals_normalise_text():
-    """hygiene.normalised (the fast path) gives exactly yusuan.amounts.normalise_text, on the texts of the
+    """paragraph_text.normalised (the fast path) gives exactly yusuan.amounts.normalise_text, on the texts of the
     snapshots and on random text mixing full-width forms, combining marks, spaces and CJK."""
     import random
 
     from yusuan.amounts import normalise_text
-    from yusuan.rules.hygiene import normalised
+    from yusuan.rules.paragraph_text import normalised
 
     texts = [p.text for d in (snap.frozen_reference(), snap.synthetic_inputs()[0]) for s in d.sections for p in s.paragraphs]
     alphabet = ([chr(c) for c in range(0xFF00, 0xFFF0)] + [chr(c) for c in range(0x2000, 0x2070)] + list("\u3000\u00a0\t\n \u0301\u0308\u3002、，“”（）")
@@ -123,7 +123,7 @@ def test_joined_text_scans_find_the_same_paragraphs():
     import random
 
     from yusuan.disclosure import Disclosure, Paragraph, Section
-    from yusuan.rules import hygiene
+    from yusuan.rules import hygiene, paragraph_text
     from yusuan.rules.registry import Context
 
     rng = random.Random(13)
@@ -134,7 +134,7 @@ def test_joined_text_scans_find_the_same_paragraphs():
     for pattern in (hygiene.CURRENT_YEAR, hygiene.COMPARE_YEAR, hygiene.HALFWIDTH_STOP):
         expected = [para for para in paras if pattern.search(para.text)]
         assert expected, pattern.pattern
-        assert [para for _, _, para in hygiene.paragraphs_matching(ctx, pattern)] == expected
+        assert [para for _, _, para in paragraph_text.paragraphs_matching(ctx, pattern)] == expected
     for hint, pattern in ((hygiene.STRAY_SPACE_HINT, hygiene.STRAY_SPACE),):
         assert all(hint.search(para.text) for para in paras if pattern.search(para.text))
 

@@ -14,7 +14,7 @@ from typing import Iterator
 from yusuan import catalog
 from yusuan.disclosure import Row, Table
 from yusuan.rules.registry import Context, Hit, rule
-from yusuan.rules.tables_common import cell_location, code_of, level_of, memo, printed_name_of, row_label
+from yusuan.rules.tables_common import cell_location, code_of, coded, level_of, memo, printed_name_of, row_label
 
 FUNCTION_TABLES = ("income_expenditure", "income", "expenditure", "fiscal_income_expenditure", "general_expenditure",
                    "general_project", "fund_expenditure", "capital_expenditure", "fiscal_expenditure")
@@ -54,18 +54,24 @@ def _printed_name(ctx: Context, row: Row) -> str:
 
 def _names_match(ctx: Context, kind: str, cat, code: str, printed: str) -> bool | None:
     """``cat.names_match`` once per (code, printed name) per check: T1–T9 repeat the same rows."""
-    return ctx.cached(("names_match", kind, code, printed), lambda: cat.names_match(code, printed))
+    verdicts = ctx.cached(("names_match", kind), dict)  # one dict per kind: no key tuple and closure per row
+    key = (code, printed)
+    if key not in verdicts:
+        verdicts[key] = cat.names_match(code, printed)
+    return verdicts[key]
 
 
 def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
     def check(ctx: Context) -> Iterator[Hit]:
         cat = load_catalog(ctx, kind)
-        seen: set[str] = set()
+        seen: set[str] = set()  # reported, or in the catalogue: each code is looked up once
         for table, row in _rows(ctx, kinds, prefix):
             code = code_of(row)
-            if not code or code in seen or cat.get(code) is not None:
+            if not code or code in seen:
                 continue
             seen.add(code)
+            if cat.get(code) is not None:
+                continue
             what = "支出功能分类" if kind == "function" else "部门预算支出经济分类"
             note = PARTIAL_NOTE if cat.partial else ""
             inputs = {"目录": cat.edition, "部分目录": "是" if cat.partial else "否"}
@@ -149,7 +155,7 @@ def _parent(prefix: str, kinds: tuple[str, ...]):
         for table in ctx.disclosure.tables:
             if table.kind not in kinds:
                 continue
-            printed = {code_of(r) for r in table.rows if r.key.startswith(prefix)}
+            printed = {code for _row, code, _level in coded(ctx, table, prefix)}
             current: dict[str, Row] = {}
             for row in table.rows:
                 if not (row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))):
@@ -201,13 +207,12 @@ def _order(prefix: str, kinds: tuple[str, ...]):
             if table.kind not in kinds:
                 continue
             last: Row | None = None
-            for row in table.rows:
-                if not row.key.startswith(prefix):
-                    continue
-                if last is not None and code_of(row) < code_of(last) and not code_of(last).startswith(code_of(row)):
+            last_code = ""
+            for row, code, _level in coded(ctx, table, prefix):
+                if last is not None and code < last_code and not last_code.startswith(code):
                     yield Hit(message=f"{table.label}“{row_label(row)}”排在“{row_label(last)}”之后，未按科目编码顺序排列。",
-                              location=cell_location(table, row, None), subject=row.key, stated=code_of(row))
-                last = row
+                              location=cell_location(table, row, None), subject=row.key, stated=code)
+                last, last_code = row, code
 
     return check
 

@@ -18,7 +18,7 @@ from yusuan.rules.narrative import match_name, name_key, project_name, t7_projec
 from yusuan.rules.narrative_base import (
     SAYS_EMPTY, ZERO, cell_wan, explained_by_parts, first, mentioned, placed, required_tables, show, table_is_empty,
 )
-from yusuan.rules.hygiene import normalised, normalised_paragraph
+from yusuan.rules.paragraph_text import normalised, normalised_paragraph
 from yusuan.rules.registry import Context, Hit, rule
 
 FUNCTION_TABLES = ("income", "expenditure", "general_expenditure", "fund_expenditure", "capital_expenditure",

@@ -11,14 +11,14 @@ is read off T4, which prints a 上年结转 income line exactly when it includes
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Iterable, Iterator
+from typing import Callable, Iterable, Iterator
 
 from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.narrative_base import ROUNDING_MARK, rounding_note, rounding_slack
 from yusuan.rules.registry import UNKNOWN, Context, Hit, rule
 from yusuan.rules.tables_common import (
-    ZERO, amount, amount_columns, cell_location, code_of, column_label, columns_of, fmt, function_amount,
-    UNLISTED_MARK, UNLISTED_NOTE, function_rows, item_leaves, items_sum, listed, nonzero, level_of, memo,
+    ZERO, amount, amount_columns, cell_location, code_of, coded, column_label, columns_of, fmt, function_amount,
+    UNLISTED_MARK, UNLISTED_NOTE, item_leaves, items_sum, listed, nonzero, memo,
     printed_name_of, row_label, unlisted,
 )
 from yusuan.rules.tables_statements import T1_PARTS, value_of
@@ -42,14 +42,19 @@ def _in(value: Decimal, table: Table, unit: str) -> Decimal:
     return _wan(value, table.unit) if unit == "万元" and table.unit == "元" else value
 
 
-def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Decimal, where_b: str,
+def compare(ctx: Context, ta: Table, ra: Row, ca: str, tb: Table, stated_b: Decimal, where_b: str | Callable[[], str],
             extra: dict[str, Decimal] | None = None) -> Hit | None:
-    """Hit when cell (ta, ra, ca) differs from ``stated_b`` (printed in ``tb``, described by ``where_b``)."""
+    """Hit when cell (ta, ra, ca) differs from ``stated_b`` (printed in ``tb``, described by ``where_b``).
+
+    ``where_b`` may be a function giving the description: it is then worded only for a hit (~150 comparisons
+    per check, almost none of them a hit)."""
     unit = _common_unit(ta, tb)
     a = _in(amount(ra, ca), ta, unit)
     b = _in(stated_b, tb, unit)
     if not ctx.differs(a, b, unit):
         return None
+    if not isinstance(where_b, str):
+        where_b = where_b()
     message = (f"{ta.label}“{row_label(ra)}”行“{column_label(ta, ca)}”列为 {fmt(a)}{unit}，"
                f"而{where_b}为 {fmt(b)}{unit}，相差 {fmt(a - b)}{unit}。")
     inputs: dict = {where_b: b, **(extra or {})}
@@ -100,12 +105,22 @@ def _carryover_budget(ctx: Context) -> str | None:
 def t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
     """What table 2 implies for ``budget`` on this row; None when the layout has no column for that
     budget (Shanghai's T2 prints only 财政拨款) or the carry-over cannot be attributed."""
+    # Asked ~140 times per check by eight rules (the general budget of a row by three of them): answered
+    # once per row and budget. Keyed by ``id(row)``: the rows belong to the disclosure, which outlives the check.
+    answers = memo(ctx, ("t2_budget", id(t2), budget), dict)
+    key = id(row)
+    if key not in answers:
+        answers[key] = _t2_budget_amount(ctx, t2, row, budget)
+    return answers[key]
+
+
+def _t2_budget_amount(ctx: Context, t2: Table, row: Row, budget: str) -> Decimal | None:
     columns = BUDGET_COLUMNS[budget]
-    # Whether T2 has the budget's columns is asked per row (~140 times per check): answered once per
-    # table and budget.
-    if not memo(ctx, ("t2_has_budget", id(t2), budget), lambda: any(c in columns_of(ctx, t2) for c in columns)):
+    if not any(c in columns_of(ctx, t2) for c in columns):
         return None
-    value = sum((amount(row, c) for c in columns), ZERO)
+    value = ZERO
+    for c in columns:  # = sum(amount(row, c) for c in columns), without the generator
+        value += amount(row, c)
     # a T2 without a carry-over column has no carry-over to attribute
     carry = listed(row, "s:carryover_fiscal") if "s:carryover_fiscal" in columns_of(ctx, t2) else ZERO
     if carry == 0:  # the usual row: no carry-over to attribute (includes_carryover only matters otherwise)
@@ -182,7 +197,7 @@ def current_year_row(ctx: Context, table: Table, key: str) -> str:
 def _codes(ctx: Context, table: Table) -> dict[str, Row]:
     """Function rows by code; built once per table per check (a dozen rules match rows by code).
     Shared: callers must not change it."""
-    return memo(ctx, ("codes", id(table)), lambda: {code_of(r): r for r in function_rows(table)})
+    return memo(ctx, ("codes", id(table)), lambda: {code: r for r, code, _level in coded(ctx, table, "f:")})
 
 
 def _same_code(ctx: Context, rows: Iterable[Row], other: Table) -> Iterator[tuple[Row, Row | None]]:
@@ -202,7 +217,7 @@ def t2t3_row(ctx: Context) -> Iterator[Hit]:
     t2, t3 = tables
     for r2, r3 in _same_code(ctx, _codes(ctx, t2).values(), t3):
         if r3 is not None:
-            hit = compare(ctx, t2, r2, "total", t3, amount(r3, "total"), _where(t3, r3, "total"))
+            hit = compare(ctx, t2, r2, "total", t3, amount(r3, "total"), lambda: _where(t3, r3, "total"))
             if hit:
                 yield hit
 
@@ -236,7 +251,7 @@ def _total_pair(id: str, title: str, ka: str, ra: str, ca: str, kb: str, rb: str
             return
         if ca not in columns_of(ctx, ta) or cb not in columns_of(ctx, tb):
             return  # the layout (or the reading) has no such column: nothing to compare
-        hit = compare(ctx, ta, row_a, ca, tb, amount(row_b, cb), _where(tb, row_b, cb))
+        hit = compare(ctx, ta, row_a, ca, tb, amount(row_b, cb), lambda: _where(tb, row_b, cb))
         if hit:
             yield hit
 
@@ -280,7 +295,8 @@ def _t2_budget_rows(budget: str):
                                 f"{tb.label}中没有这一科目行。", location=cell_location(t2, r2, "total"),
                         subject=r2.key, stated=ZERO, expected=expected))
                 continue
-            hit = compare(ctx, tb, rb, "total", t2, expected, f"{t2.label}同一科目的{_t2_budget_label(ctx, budget)}")
+            hit = compare(ctx, tb, rb, "total", t2, expected,
+                          lambda: f"{t2.label}同一科目的{_t2_budget_label(ctx, budget)}")
             if hit:
                 yield hit
         t2_total = ctx.row(t2, "total")
@@ -288,7 +304,8 @@ def _t2_budget_rows(budget: str):
         if t2_total is not None and tb_total is not None:
             expected = t2_budget_amount(ctx, t2, t2_total, budget)
             if expected is not None:
-                hit = compare(ctx, tb, tb_total, "total", t2, expected, f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
+                hit = compare(ctx, tb, tb_total, "total", t2, expected,
+                              lambda: f"{t2.label}合计行的{_t2_budget_label(ctx, budget)}")
                 if hit:
                     yield hit
         for rb, r2 in _same_code(ctx, _codes(ctx, tb).values(), t2):
@@ -377,16 +394,17 @@ def t3t5_bound(ctx: Context) -> Iterator[Hit]:
         return
     t5, t3 = tables
     rows3 = _codes(ctx, t3)
+    unit = _common_unit(t5, t3)
+    tolerance = ctx.tolerance_for(unit)  # both once, not per cell
     for code, r5 in [("total", ctx.row(t5, "total")), *_codes(ctx, t5).items()]:
         r3 = ctx.row(t3, "total") if code == "total" else rows3.get(code)
         if r5 is None or r3 is None:
             continue
         for col in ("basic", "project"):
-            unit = _common_unit(t5, t3)
             a, b = _in(amount(r5, col), t5, unit), _in(amount(r3, col), t3, unit)
             if (a - b).is_nan():
                 ctx.skipped()
-            elif a - b > ctx.tolerance_for(unit):
+            elif a - b > tolerance:
                 yield Hit(message=f"{t5.label}“{row_label(r5)}”行“{column_label(t5, col)}”为 {fmt(a)}{unit}，"
                                   f"超过{t3.label}同一行（全部资金来源）的 {fmt(b)}{unit}。",
                           location=cell_location(t5, r5, col), subject=r5.key, stated=a, expected=b,
@@ -414,7 +432,7 @@ def t3t5_general_only(ctx: Context) -> Iterator[Hit]:
         if r3 is None or r5 is None:
             continue
         for col in ("basic", "project"):
-            hit = compare(ctx, t3, r3, col, t5, amount(r5, col), _where(t5, r5, col))
+            hit = compare(ctx, t3, r3, col, t5, amount(r5, col), lambda: _where(t5, r5, col))
             if hit:
                 yield hit
 
@@ -439,7 +457,7 @@ def _source_differences(ctx: Context) -> list[tuple[str, Decimal, Decimal, Table
     for key in columns:
         if ctx.row(t1, key) is None and any(p in columns for p in T1_PARTS.get(key, [])):
             continue
-        v1, found = value_of(t1, key, "amount", T1_PARTS)
+        v1, found = value_of(t1, key, "amount", T1_PARTS, ctx=ctx)
         if not found:
             continue
         out.append((key, _in(v1, t1, unit), _in(amount(total2, key), t2, unit), t1, t2, key))
@@ -492,14 +510,16 @@ def _class_rule(id: str, title: str, ka: str, ca: str, kb: str, cb: str):
         if not tables:
             return
         ta, tb = tables
-        for ra, rb in _same_code(ctx, function_rows(ta), tb):
-            if level_of(ra) != "类":
+        rows_b = _codes(ctx, tb)
+        for ra, code, level in coded(ctx, ta, "f:"):
+            if level != "类":
                 continue
+            rb = rows_b.get(code)
             if rb is None and amount(ra, ca) == 0:
                 continue  # a zero class that the other table, listing only classes with money, leaves out
-            stated_b = function_amount(ctx, tb, rb, code_of(ra), cb)
-            where = _where(tb, rb, cb) if rb is not None else f"{tb.label}该类其下各项之和（未印类级行）"
-            hit = compare(ctx, ta, ra, ca, tb, stated_b, where)
+            stated_b = function_amount(ctx, tb, rb, code, cb)
+            hit = compare(ctx, ta, ra, ca, tb, stated_b, lambda: _where(tb, rb, cb) if rb is not None
+                          else f"{tb.label}该类其下各项之和（未印类级行）")
             if hit:
                 yield hit
 
@@ -525,19 +545,21 @@ def _t4t2_budget(budget: str):
         if not tables:
             return
         t4, t2 = tables
-        for r4, r2 in _same_code(ctx, function_rows(t4), t2):
+        rows2 = _codes(ctx, t2)
+        for r4, code, _level in coded(ctx, t4, "f:"):
+            r2 = rows2.get(code)
             if r2 is None and amount(r4, column) == 0:
                 continue  # a zero class T2 (listing only classes with money) leaves out
             if r2 is not None:
                 expected = t2_budget_amount(ctx, t2, r2, budget)
             else:  # T2 prints no row of this class: its items' sum, if it prints only items; else unknown
-                leaves = item_leaves(ctx, t2, code_of(r4))
+                leaves = item_leaves(ctx, t2, code)
                 each = [t2_budget_amount(ctx, t2, r, budget) for r in leaves or []]
                 expected = None if leaves is None or None in each else sum(each, ZERO)  # type: ignore[arg-type]
             if expected is None:
                 ctx.skipped()
                 continue
-            hit = compare(ctx, t4, r4, column, t2, expected, f"{t2.label}同一类的{_t2_budget_label(ctx, budget)}")
+            hit = compare(ctx, t4, r4, column, t2, expected, lambda: f"{t2.label}同一类的{_t2_budget_label(ctx, budget)}")
             if hit:
                 yield hit
 
@@ -563,11 +585,11 @@ def t4t1_income(ctx: Context) -> Iterator[Hit]:
         r4 = ctx.row(t4, key)
         if r4 is None:
             continue
-        v1, found = value_of(t1, key, "amount", T1_PARTS)
+        v1, found = value_of(t1, key, "amount", T1_PARTS, ctx=ctx)
         if not found:
             continue
         r1 = ctx.row(t1, key)
-        hit = compare(ctx, t4, r4, "amount", t1, v1, _where(t1, r1, "amount", key))
+        hit = compare(ctx, t4, r4, "amount", t1, v1, lambda: _where(t1, r1, "amount", key))
         if hit:
             yield hit
 
@@ -637,9 +659,11 @@ def t5t7_class(ctx: Context) -> Iterator[Hit]:
     if not tables:
         return
     t7, t5 = tables
-    for r7, r5 in _same_code(ctx, function_rows(t7), t5):
-        hit = compare(ctx, t7, r7, "total", t5, function_amount(ctx, t5, r5, code_of(r7), "project"),
-                      _where(t5, r5, "project") if r5 else f"{t5.label}该科目其下各项之和（未印该级科目行）")
+    rows5 = _codes(ctx, t5)
+    for r7, code, _level in coded(ctx, t7, "f:"):
+        r5 = rows5.get(code)
+        hit = compare(ctx, t7, r7, "total", t5, function_amount(ctx, t5, r5, code, "project"),
+                      lambda: _where(t5, r5, "project") if r5 else f"{t5.label}该科目其下各项之和（未印该级科目行）")
         if hit:
             yield hit
 
@@ -781,8 +805,7 @@ def names_function(ctx: Context) -> Iterator[Hit]:
 
     first: dict[str, tuple[Table, Row]] = {}
     for table in ctx.disclosure.tables:
-        for row in function_rows(table):
-            code = code_of(row)
+        for row, code, _level in coded(ctx, table, "f:"):
             name = printed_name_of(ctx, row)
             if not name:
                 continue

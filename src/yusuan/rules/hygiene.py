@@ -5,149 +5,15 @@ duplicated paragraphs. These read paragraph text as printed, so they catch what 
 from __future__ import annotations
 
 import re
-import unicodedata
 from bisect import bisect_right
-from typing import Iterable, Iterator
+from typing import Iterator
 
 from yusuan.amounts import fmt_amount, normalise_text
 from yusuan.disclosure import Paragraph, Section
-from yusuan.rules.narrative_base import PART_NAMES, placed, short_title, stated_text
+from yusuan.rules.narrative_base import PART_NAMES, placed, stated_text
+from yusuan.rules.paragraph_text import (excerpt, joined_text, matches_led_by, normalised_paragraphs, paragraphs,
+                                         paragraphs_at, paragraphs_matching, where)
 from yusuan.rules.registry import Context, Hit, rule
-
-
-def paragraphs(ctx: Context) -> tuple[tuple[Section, int, Paragraph], ...]:
-    """Every paragraph with its section and number; listed once per check (a dozen rules walk them)."""
-    return ctx.cached(("paragraphs",), lambda: tuple(
-        (section, i, para) for section in ctx.disclosure.sections for i, para in enumerate(section.paragraphs, start=1)))
-
-
-def paragraphs_with(ctx: Context, pattern: re.Pattern) -> tuple[tuple[Section, int, Paragraph], ...]:
-    """``paragraphs(ctx)``, or none at all when ``pattern`` occurs nowhere in the text.
-
-    One search of the whole text (paragraphs joined) replaces ~150 searches when, as usual, a package
-    has no placeholder, no half-width comma, no amount in 元… It is exact for patterns without anchors
-    or look-behind (^, $, \\b): a match inside a paragraph is also a match in the joined text."""
-    return paragraphs(ctx) if pattern.search(_joined(ctx)[0]) else ()
-
-
-def matches_led_by(text: str, firsts: Iterable[str], pattern: re.Pattern) -> bool:
-    """``pattern.search(text) is not None``, for a pattern each match of which starts with one of ``firsts``
-    (characters, or strings): the pattern is tried only where str.find finds one of them. The regex engine
-    scans for a class of non-ASCII characters, or a choice of words, ~10x slower than str.find scans for one."""
-    for first in firsts:
-        at = text.find(first)
-        while at != -1:
-            if pattern.match(text, at):
-                return True
-            at = text.find(first, at + 1)
-    return False
-
-
-def paragraphs_matching(ctx: Context, pattern: re.Pattern, hint: re.Pattern | None = None,
-                        hint_firsts: Iterable[str] | None = None) -> list[tuple[Section, int, Paragraph]]:
-    """The paragraphs in which ``pattern`` occurs, found by one scan of the joined text.
-
-    Only for patterns that cannot match the separator (a newline) nor look past a match's ends: then
-    no match spans two paragraphs, and the scan meets in each paragraph exactly the matches a scan of
-    that paragraph alone would.
-
-    ``hint``, when given, is a pattern found in every match of ``pattern`` (a part of it that starts
-    with a literal character, which the regex engine finds many times faster than a pattern starting
-    with a class or a look-behind): when the text holds no ``hint``, there is no match and the slow
-    scan is skipped. Usually the text holds none. ``hint_firsts``, when given, are the characters every match
-    of ``hint`` starts with: the hint is looked for with ``matches_led_by``."""
-    joined, starts = _joined(ctx)
-    if hint is not None:
-        if not (matches_led_by(joined, hint_firsts, hint) if hint_firsts else hint.search(joined)):
-            return []
-    return _paragraphs_at(ctx, (m.start() for m in pattern.finditer(joined)))
-
-
-def _paragraphs_at(ctx: Context, positions: Iterable[int]) -> list[tuple[Section, int, Paragraph]]:
-    """The paragraphs (in printed order, each once) holding these positions of the joined text."""
-    starts = _joined(ctx)[1]
-    hit = sorted({bisect_right(starts, pos) - 1 for pos in positions})
-    every = paragraphs(ctx)
-    return [every[i] for i in hit]
-
-
-def _joined(ctx: Context) -> tuple[str, list[int]]:
-    """All paragraph texts joined by newlines, and where each paragraph starts in it."""
-    def build() -> tuple[str, list[int]]:
-        starts, pos = [], 0
-        for _, _, para in paragraphs(ctx):
-            starts.append(pos)
-            pos += len(para.text) + 1
-        return "\n".join(p.text for _, _, p in paragraphs(ctx)), starts
-
-    return ctx.cached(("joined_text",), build)
-
-
-
-
-# Full-width ASCII (U+FF01–FF5E) and the ideographic space map under NFKC to exactly these characters.
-_WIDE_TO_ASCII = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
-_WIDE_CHAR = re.compile("[\uff01-\uff5e\u3000]")
-_WIDE_AS_ASCII = {chr(wide): chr(ascii_) for wide, ascii_ in _WIDE_TO_ASCII.items()}
-
-
-def normalised(text: str) -> str:
-    """``yusuan.amounts.normalise_text`` (NFKC, no whitespace), faster: mapping the full-width forms first
-    leaves most Chinese paragraphs already in NFKC, which the quick check then confirms without the full
-    normalisation; the result is the same (NFKC of a character equals NFKC of its compatibility mapping).
-    ``str.split()`` and ``\\s`` agree on what whitespace is (CPython implements both with Py_UNICODE_ISSPACE)."""
-    # = text.translate(_WIDE_TO_ASCII): one replace per distinct full-width character (a paragraph has a
-    # handful: ，（）：) is ~1.6x faster than a callback per full-width run (every comma is one). Each is
-    # found by searching on from where the previous one was first found (all before it are replaced):
-    # faster than listing every full-width character. Exact: the replacements are ASCII, so no
-    # replacement creates another full-width character.
-    search = _WIDE_CHAR.search
-    m = search(text)
-    while m is not None:
-        wide = m.group()
-        text = text.replace(wide, _WIDE_AS_ASCII[wide])
-        m = search(text, m.start())
-    if not unicodedata.is_normalized("NFKC", text):
-        text = unicodedata.normalize("NFKC", text)
-    return "".join(text.split())
-
-
-def normalised_paragraph(ctx: Context, paragraph: Paragraph) -> str:
-    """``normalised(paragraph.text)`` once per paragraph per check (hygiene and completeness rules share it)."""
-    text = _normalised_paragraphs(ctx).get(id(paragraph))
-    if text is not None:
-        return text
-    return ctx.cached(("normalised", id(paragraph)), lambda: normalised(paragraph.text))  # not one of ``paragraphs(ctx)``
-
-
-# Joins the paragraphs for one normalisation of the whole text. NUL is not whitespace and is a stable
-# character of NFKC (a starter that never composes or reorders with its neighbours, and maps to itself): NFKC
-# of the joined text is the NFKC of each paragraph joined by it, so each piece is ``normalised`` of its paragraph.
-_NUL = "\x00"
-
-
-def _normalised_paragraphs(ctx: Context) -> dict[int, str]:
-    """id(paragraph) → ``normalised(paragraph.text)`` for every paragraph, computed once per check on the
-    paragraphs joined: the per-call work of ``normalised`` (its scans, the NFKC check) was most of its cost
-    on ~150 short paragraphs, done once on the whole text it is a third."""
-    def build() -> dict[int, str]:
-        every = paragraphs(ctx)
-        texts = [para.text for _, _, para in every]
-        joined = _NUL.join(texts)
-        if joined.count(_NUL) != len(texts) - 1:  # a paragraph holds a NUL itself: one at a time
-            return {id(para): normalised(text) for (_, _, para), text in zip(every, texts)}
-        pieces = normalised(joined).split(_NUL)  # whitespace removed across the joined text: NUL is kept
-        return {id(para): piece for (_, _, para), piece in zip(every, pieces)}
-
-    return ctx.cached(("normalised_paragraphs",), build)
-
-
-def where(section: Section, i: int) -> str:
-    return f"{PART_NAMES.get(section.part, '')}“{short_title(section.title)}”第{i}段"
-
-
-def excerpt(text: str, start: int, end: int, pad: int = 12) -> str:
-    return text[max(0, start - pad): end + pad].strip()
 
 
 # The look-ahead lists the first character of every alternative: it matches nothing the alternatives
@@ -165,7 +31,7 @@ _PLACEHOLDER_HINTS = tuple(re.compile(p) for p in (r"此处填写", r"待填", r
 @rule("H.PLACEHOLDER", "模板占位符未替换", "fatal", "text")
 def placeholders(ctx: Context) -> Iterator[Hit]:
     """Template placeholders left in the text: XXX, ××, 此处填写, 【】, empty brackets, ____."""
-    joined = _joined(ctx)[0]
+    joined = joined_text(ctx)[0]
     if not (any(ch in joined for ch in _PLACEHOLDER_CHARS) or any(p.search(joined) for p in _PLACEHOLDER_HINTS)):
         return  # = PLACEHOLDER.search(joined text) is None, tested ~4x faster
     for section, i, para in paragraphs(ctx):
@@ -188,21 +54,30 @@ def blank_amounts(ctx: Context) -> Iterator[Hit]:
     # there, from the joined text itself. The others are judged in their paragraph as ``_YUAN`` finds them
     # (万元 when a 万 is just before the 元). In the joined text the character before a paragraph is a
     # newline, which never passes a 元 over: the paragraph's own text decides then.
-    joined, starts = _joined(ctx)
+    joined, starts = joined_text(ctx)
     every = paragraphs(ctx)
     at = joined.find("元")
     while at != -1:
         start = at - 1 if at > 0 and joined[at - 1] == "万" else at  # = the ``_YUAN`` match's start
-        end = start
-        while end > 0 and joined[end - 1] in " \t　":
-            end -= 1
-        last = joined[end - 1] if end > 0 else "\n"
-        if not (last.isdigit() or last in ".．%０１２３４５６７８９"):
+        end = _before_spaces(joined, start)
+        if not (end and _figure_end(joined[end - 1])):
             n = bisect_right(starts, at) - 1
             hit = _blank_amount(every[n], start - starts[n], at + 1 - starts[n])
             if hit is not None:
                 yield hit
         at = joined.find("元", at + 1)
+
+
+def _before_spaces(text: str, at: int) -> int:
+    """Where the spaces (half- or full-width, tabs) just before ``text[at]`` begin."""
+    while at > 0 and text[at - 1] in " \t　":
+        at -= 1
+    return at
+
+
+def _figure_end(char: str) -> bool:
+    """Whether an amount's figure can end with ``char`` (a digit of any width, a point, a per cent sign)."""
+    return char.isdigit() or char in ".．%０１２３４５６７８９"
 
 
 def _blank_amount(where_: tuple[Section, int, Paragraph], start: int, stop: int) -> Hit | None:
@@ -212,13 +87,8 @@ def _blank_amount(where_: tuple[Section, int, Paragraph], start: int, stop: int)
     word = text[start:stop]
     if word == "元" and start > 0 and text[start - 1] == "万":
         return None
-    end = start  # the text before the match, trailing spaces left out, is text[:end]
-    while end > 0 and text[end - 1] in " \t　":
-        end -= 1
-    if not end:
-        return None
-    last = text[end - 1]
-    if last.isdigit() or last in ".．%０１２３４５６７８９":
+    end = _before_spaces(text, start)  # the text before the match, trailing spaces left out, is text[:end]
+    if not end or _figure_end(text[end - 1]):
         return None
     stripped = text[:end]
     if _UNIT_HEADER.search(stripped) or stripped.endswith(("单位", "单位：", "单位:", "以", "亿", "千", "百", "十")):
@@ -317,9 +187,9 @@ def wrong_current_year(ctx: Context) -> Iterator[Hit]:
                 yield Hit(message=f"{PART_NAMES.get(section.part, '')}标题“{section.title}”中的年份{m.group(1)}与预算年度{year}不符。",
                           location=section.location, subject=section.id, stated=m.group(1), expected=str(year))
     seen: set[tuple[int, int]] = set()
-    joined = _joined(ctx)[0]
+    joined = joined_text(ctx)[0]
     at = (m.start() - 4 for m in _CURRENT_YEAR_TAIL.finditer(joined) if m.start() >= 4 and CURRENT_YEAR.match(joined, m.start() - 4))
-    for section, i, para in _paragraphs_at(ctx, at):
+    for section, i, para in paragraphs_at(ctx, at):
         for m in CURRENT_YEAR.finditer(para.text):
             y = int(m.group(1))
             context = para.text[max(0, m.start() - 6): m.start()]
@@ -419,7 +289,7 @@ def duplicated(ctx: Context) -> Iterator[Hit]:
     """The same paragraph twice in a row, or a long paragraph (≥40 characters) repeated anywhere."""
     seen: dict[str, tuple[Section, int]] = {}  # where each text was first printed, described only for a hit
     previous = None
-    keys = _normalised_paragraphs(ctx)  # = normalised_paragraph(ctx, para), without a call per paragraph
+    keys = normalised_paragraphs(ctx)  # = normalised_paragraph(ctx, para), without a call per paragraph
     for section, i, para in paragraphs(ctx):
         key = keys[id(para)]
         if not key or para.style == "heading":
@@ -445,7 +315,7 @@ HALFWIDTH_STOP = re.compile(r"[\u4e00-\u9fff][.,;][\u4e00-\u9fff]")
 @rule("H.SPACING", "数字中夹有空格", "info", "text")
 def stray_spaces(ctx: Context) -> Iterator[Hit]:
     """Spaces around figures (“为    14.74万元”, “13.83 %”) suggest a figure typed over a template blank."""
-    if not matches_led_by(_joined(ctx)[0], " 　", STRAY_SPACE_HINT):
+    if not matches_led_by(joined_text(ctx)[0], " 　", STRAY_SPACE_HINT):
         return  # = paragraphs_with(ctx, STRAY_SPACE_HINT) is empty, found faster
     for section, i, para in paragraphs(ctx):
         m = STRAY_SPACE.search(para.text)
@@ -470,7 +340,7 @@ def _halfwidth_stops(text: str) -> Iterator[int]:
 @rule("H.PUNCTUATION", "中文句中使用半角标点", "info", "text")
 def halfwidth_punctuation(ctx: Context) -> Iterator[Hit]:
     """A half-width full stop or comma between Chinese characters (“项目支出等.住房”)."""
-    for section, i, para in _paragraphs_at(ctx, _halfwidth_stops(_joined(ctx)[0])):
+    for section, i, para in paragraphs_at(ctx, _halfwidth_stops(joined_text(ctx)[0])):
         m = HALFWIDTH_STOP.search(para.text)
         if m:
             yield Hit(message=f"{where(section, i)}“{excerpt(para.text, m.start(), m.end())}”中使用了半角标点“{m.group(0)[1]}”。",

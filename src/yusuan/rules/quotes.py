@@ -52,6 +52,7 @@ class QuoteIndex:
             for name in (table.label, table.title):
                 self.tables.setdefault(name, table)
         self._grids: dict[int, tuple[Table, dict, dict]] = {}
+        self._by_title: dict[str, Table | None] = {}  # table(): names found by a title they contain
         self.disclosure = disclosure
         self._text_built = False
         self.performance: dict[tuple, Any] = {}
@@ -120,7 +121,11 @@ class QuoteIndex:
             return None
         found = self.tables.get(name)
         if found is None:
-            found = next((t for t in self.tables.values() if t.title and t.title in name), None)
+            # A name that is no table's label or title (a performance table's, a worksheet's) is asked
+            # about by every finding placed there: the scan of the titles is kept, misses included.
+            if name in self._by_title:
+                return self._by_title[name]
+            found = self._by_title[name] = next((t for t in self.tables.values() if t.title and t.title in name), None)
         return found
 
 

@@ -14,7 +14,7 @@ from typing import Callable, Iterator
 from yusuan.disclosure import KINDS, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
-    TABLE_IDS, ZERO, amount, cell_location, code_of, columns_of, column_identity, dropped_columns, fmt, level_of,
+    TABLE_IDS, ZERO, amount, cell_location, code_of, coded, columns_of, column_identity, dropped_columns, fmt,
     row_label, rows_equal_sum,
 )
 
@@ -41,25 +41,25 @@ def _table_rule(kind: str, suffix: str, title: str, severity: str = "fatal", doc
 
 # ------------------------------------------------------------------ hierarchy (类 = Σ款, 款 = Σ项, 合计 = Σ类)
 
-def _by_parent(table: Table, prefix: str, child_level: str, parent_len: int) -> dict[str, list]:
+def _by_parent(ctx: Context, table: Table, prefix: str, child_level: str, parent_len: int) -> dict[str, list]:
     """Rows of ``child_level`` grouped by the first ``parent_len`` digits of their code (one pass)."""
     out: dict[str, list] = {}
-    for r in table.rows:
-        if r.key.startswith(prefix) and level_of(r) == child_level:
-            out.setdefault(code_of(r)[:parent_len], []).append(r)
+    for r, code, level in coded(ctx, table, prefix):
+        if level == child_level:
+            out.setdefault(code[:parent_len], []).append(r)
     return out
 
 
 def _hier(ctx: Context, table: Table, prefix: str, parent_level: str, child_prefix: str, child_level: str,
           why: Callable[[list], str]) -> Iterator[Hit]:
     parent_len = 5 if parent_level == "款" else 3
-    groups = _by_parent(table, child_prefix, child_level, parent_len)
+    groups = _by_parent(ctx, table, child_prefix, child_level, parent_len)
     if not groups:
         return
     columns = columns_of(ctx, table)
-    for row in table.rows:
-        if row.key.startswith(prefix) and level_of(row) == parent_level:
-            parts = groups.get(code_of(row))
+    for row, code, level in coded(ctx, table, prefix):
+        if level == parent_level:
+            parts = groups.get(code)
             if parts:
                 yield from rows_equal_sum(ctx, table, row, parts, columns, why(parts))
 
@@ -80,7 +80,7 @@ def _hier_lei(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:
 
 def _hier_total(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit]:
     total = table.row("total")
-    parts = [r for r in table.rows if r.key.startswith(prefix) and level_of(r) == "类"]
+    parts = [r for r, _code, level in coded(ctx, table, prefix) if level == "类"]
     if total is not None and parts:
         yield from rows_equal_sum(ctx, table, total, parts, columns_of(ctx, table), "各类级科目之和")
 
@@ -91,8 +91,7 @@ def _hier_parent(ctx: Context, table: Table, prefix: str = "f:") -> Iterator[Hit
     A table that prints no row of the parent's level at all (a layout of 项 rows only, or 类 and 项
     without 款) is a layout, not an omission: the 款/类 sums are simply not checkable there (counted as
     unchecked, A.UNCHECKED). Only a parent missing among printed rows of its level is reported."""
-    coded = [r for r in table.rows if r.key.startswith(prefix)]
-    codes = {code_of(r) for r in coded}
+    codes = {code for _row, code, _level in coded(ctx, table, prefix)}
     levels = {len(c) for c in codes}
     children: dict[str, list] = {}  # missing parent code → its printed child rows, in printed order
     for row in table.rows:

@@ -31,9 +31,10 @@ def _cells(ctx: Context, which: str) -> list[tuple[Table, Row, str, Cell]]:
                         if col not in TEXT_COLUMNS and cell.text.strip():
                             out["unreadable"].append((table, row, col, cell))
                         continue
-                    if value < 0:
+                    if value < _ZERO:  # against a Decimal: no int converted per cell
                         out["negative"].append((table, row, col, cell))
-                    if col not in TEXT_COLUMNS and _more_than_two_places(value):
+                    # the usual two places answered here, without a call per cell (_more_than_two_places)
+                    if not value.same_quantum(_CENT) and col not in TEXT_COLUMNS and _more_than_two_places(value):
                         out["precision"].append((table, row, col, cell))
         return out
 
@@ -65,7 +66,7 @@ def unreadable(ctx: Context) -> Iterator[Hit]:
                       location=cell_location(table, row, col), subject=row.key, stated=cell.text.strip())
 
 
-_CENT, _TENTH, _ONE = Decimal("0.01"), Decimal("0.1"), Decimal("1")
+_CENT, _TENTH, _ONE, _ZERO = Decimal("0.01"), Decimal("0.1"), Decimal("1"), Decimal(0)
 
 
 def _more_than_two_places(value: Decimal) -> bool:

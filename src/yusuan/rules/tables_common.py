@@ -222,8 +222,30 @@ def level_of(row: Row) -> str | None:
     return {3: "类", 5: "款", 7: "项"}.get(len(code_of(row)))
 
 
+def coded(ctx: Context, table: Table, prefix: str = "f:") -> tuple[tuple[Row, str, str | None], ...]:
+    """(row, ``code_of(row)``, ``level_of(row)``) of the table's rows whose key starts with ``prefix``, in
+    printed order; once per table per check: the hierarchy, cross-table and catalogue rules each walked
+    every row for them (~4,000 key tests and code reads per check). Shared: callers must not change it."""
+    return memo(ctx, ("coded", id(table), prefix), lambda: tuple(
+        (r, code_of(r), level_of(r)) for r in table.rows if r.key.startswith(prefix)))
+
+
 def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
-    return sum((amount(r, column) for r in rows), ZERO)
+    """``sum(amount(r, column) for r in rows)``, from zero, in order; a read figure or a blank cell's zero
+    is added without the ``amount`` call (most cells of a sparse table are blank)."""
+    total = ZERO
+    for r in rows:
+        cell = r.cells.get(column)
+        if cell is not None:
+            value = cell.value
+            if value is not None:
+                total += value
+                continue
+            if cell.text.strip() in ZERO_MARKS:
+                total += ZERO
+                continue
+        total += amount(r, column)
+    return total
 
 
 def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:
@@ -233,17 +255,23 @@ def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:
 def rows_equal_sum(ctx: Context, table: Table, target: Row, parts: list[Row], columns: Iterable[str],
                    why: str) -> Iterator[Hit]:
     tolerance = ctx.tolerance_for(table.unit)
-    # The parts' cells are summed in a plain loop: ~1,000 cells per check go through here. A blank
-    # cell adds a zero; an unknown one (unparsed text, unprinted column) makes the sum unknown.
+    # The parts' cells are summed in a plain loop: ~1,000 cells per check go through here, more of them
+    # blank than not. A blank cell adds a zero (as ``amount`` says, without the call); an unknown one
+    # (unparsed text, unprinted column) makes the sum unknown.
     part_cells = [r.cells for r in parts]
     for col in columns:
         expected = ZERO
         for i, cells in enumerate(part_cells):
             cell = cells.get(col)
-            if cell is not None and cell.value is not None:
-                expected += cell.value
-            else:
-                expected += amount(parts[i], col)
+            if cell is not None:
+                value = cell.value
+                if value is not None:
+                    expected += value
+                    continue
+                if cell.text.strip() in ZERO_MARKS:
+                    expected += ZERO
+                    continue
+            expected += amount(parts[i], col)
         gap = abs(amount(target, col) - expected)
         if gap.is_nan():
             ctx.skipped()
@@ -259,16 +287,31 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
 
     A part that is unknown (its column not printed, its text not read) leaves only a bound: amounts
     are not negative, so the known parts cannot add up to more than the target. Only that is checked."""
+    # ~200 rows per check, in one pass over the parts: a read figure is taken as it is and a blank cell is
+    # zero (as ``amount`` says, without the call); ``amount`` sorts out the unread and unprinted ones
     cells = row.cells
-    values = [None if (cell := cells.get(c)) is None else cell.value for c in parts]
     target_cell = cells.get(target)
     stated_value = None if target_cell is None else target_cell.value
-    if stated_value is None and all(v is None for v in values):
+    any_read = stated_value is not None
+    amounts: list[Decimal] = []
+    for c in parts:
+        cell = cells.get(c)
+        if cell is not None:
+            value = cell.value
+            if value is not None:
+                any_read = True
+                amounts.append(value)
+                continue
+            if cell.text.strip() in ZERO_MARKS:
+                amounts.append(ZERO)
+                continue
+        amounts.append(amount(row, c))
+    if not any_read:
         return None
-    stated = amount(row, target)
-    amounts = [v if v is not None else amount(row, c) for v, c in zip(values, parts)]
-    known_parts = [a for a in amounts if not a.is_nan()]
-    if stated.is_nan() or len(known_parts) < len(amounts):
+    stated = stated_value if stated_value is not None else amount(row, target)
+    expected = sum(amounts, ZERO)  # unknown (NaN) exactly when a part is
+    if stated.is_nan() or expected.is_nan():
+        known_parts = [a for a in amounts if not a.is_nan()]
         floor = sum(known_parts, ZERO)
         if (stated.is_nan() or any(a < 0 for a in known_parts)
                 or floor - stated <= ctx.tolerance_for(table.unit)):
@@ -276,7 +319,6 @@ def column_identity(ctx: Context, table: Table, row: Row, target: str, parts: li
             return None
         return mismatch(ctx, table, row, target, floor, why + "（未列示的部分未计入，合计不应小于已列示部分之和）",
                         {column_label(table, c): a for c, a in zip(parts, amounts) if not a.is_nan()})
-    expected = sum(amounts, ZERO)
     if not ctx.differs(stated, expected, table.unit):
         return None  # the usual case: skip building the inputs (mismatch would return None too)
     return mismatch(ctx, table, row, target, expected, why,

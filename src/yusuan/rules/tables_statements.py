@@ -16,7 +16,7 @@ from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     TABLE_IDS, UNKNOWN, ZERO, amount, cell_location, column_identity, column_label, dropped_columns, dropped_rows,
-    listed, mismatch, row_label, strip_numbering, unlisted,
+    listed, mismatch, row_label, strip_numbering, sum_rows, unlisted,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -43,17 +43,24 @@ SANGONG_PARTS: dict[str, list[str]] = {
 }
 
 
+def _row(ctx: Context | None, table: Table, key: str) -> Row | None:
+    """``table.row(key)``, from the check's index when there is a Context: ``Table.row`` walks the rows,
+    and these rules look up ~150 rows per check in the 57 of table 1."""
+    return ctx.row(table, key) if ctx is not None else table.row(key)
+
+
 def _parts_sum(table: Table, key: str, column: str, parts: dict[str, list[str]],
-               dropped: frozenset[str] = frozenset()) -> tuple[Decimal, bool]:
+               dropped: frozenset[str] = frozenset(), ctx: Context | None = None) -> tuple[Decimal, bool]:
     found, total = False, ZERO
     for p in parts.get(key, []):
-        v, f = value_of(table, p, column, parts, dropped)
+        v, f = value_of(table, p, column, parts, dropped, ctx)
         total += v
         found = found or f
     return total, found
 
 
-def blank_group(table: Table, row: Row | None, column: str, parts: dict[str, list[str]]) -> Decimal | None:
+def blank_group(table: Table, row: Row | None, column: str, parts: dict[str, list[str]],
+                ctx: Context | None = None) -> Decimal | None:
     """The parts' sum when ``row`` is a group row left blank although its parts print amounts, else None.
 
     Templates differ on whether group rows (一、财政拨款（补助）, 5.单位资金 …) carry an amount; a blank one
@@ -63,22 +70,22 @@ def blank_group(table: Table, row: Row | None, column: str, parts: dict[str, lis
     cell = row.cells.get(column)
     if cell is not None and cell.value is not None:
         return None
-    total, found = _parts_sum(table, row.key, column, parts)
+    total, found = _parts_sum(table, row.key, column, parts, ctx=ctx)
     return total if found and total != 0 else None
 
 
 def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]],
-             dropped: frozenset[str] = frozenset()) -> tuple[Decimal, bool]:
+             dropped: frozenset[str] = frozenset(), ctx: Context | None = None) -> tuple[Decimal, bool]:
     """The row's amount, or the sum of its parts when the row is not printed (or left blank while its
     parts are not). Second item: whether anything was found at all.
 
     ``dropped``: rows the layout prints that this table left out (``dropped_rows``). Such a row whose parts
-    are not printed either is unknown, never zero."""
-    row = table.row(key)
+    are not printed either is unknown, never zero. ``ctx``: the check's row index is used (see ``_row``)."""
+    row = _row(ctx, table, key)
     if row is not None:
-        substitute = blank_group(table, row, column, parts)
+        substitute = blank_group(table, row, column, parts, ctx)
         return (substitute if substitute is not None else amount(row, column)), True
-    total, found = _parts_sum(table, key, column, parts, dropped)
+    total, found = _parts_sum(table, key, column, parts, dropped, ctx)
     if key in dropped and not found:
         return UNKNOWN, True
     return total, found
@@ -96,18 +103,23 @@ def group_rule(kind: str, suffix: str, title: str, target: str, parts: dict[str,
         found_any = False
         dropped = dropped_rows(ctx, table)
         for col in columns:
-            if blank_group(table, row, col, parts) is not None:
+            if blank_group(table, row, col, parts, ctx) is not None:
                 continue  # reported by *.BLANK_GROUP
-            total, inputs = ZERO, {}
+            total, values = ZERO, []
             for p in parts[target]:
                 if p in OPTIONAL_PARTS and ctx.row(table, p) is None:
                     continue
-                v, found = value_of(table, p, col, parts, dropped)
+                v, found = value_of(table, p, col, parts, dropped, ctx)
                 found_any = found_any or found
                 total += v
-                inputs[_label(table, p)] = v
+                values.append((p, v))
             if not found_any:
                 return
+            if not ctx.differs(amount(row, col), total, table.unit):
+                continue  # the usual case: the parts' labels are looked up only for a hit (as mismatch would)
+            inputs = {}
+            for p, v in values:
+                inputs[_label(table, p)] = v
             hit = mismatch(ctx, table, row, col, total, "、".join(inputs) + "之和", inputs)
             if hit:
                 yield hit
@@ -171,7 +183,9 @@ def _sum_expenditure(kind: str, suffix: str, title: str, columns: tuple[str, ...
         if row is None or not parts:
             return
         for col in columns:
-            expected = sum((amount(r, col) for r in parts), ZERO)
+            expected = sum_rows(parts, col)
+            if not ctx.differs(amount(row, col), expected, table.unit):
+                continue  # the usual case: the inputs are built only for a hit (as mismatch would)
             hit = mismatch(ctx, table, row, col, expected, "各功能分类类级科目之和",
                            {row_label(r): amount(r, col) for r in parts if amount(r, col)})
             if hit:
@@ -283,7 +297,7 @@ def t10_row_sources(ctx: Context) -> Iterator[Hit]:
     for row in table.rows:
         if not row.key.startswith("sangong:"):
             continue  # a reader may keep stray rows (决算 templates add 本年收入合计 …): not 三公 lines
-        if blank_group(table, row, "total", SANGONG_PARTS) is not None:
+        if blank_group(table, row, "total", SANGONG_PARTS, ctx) is not None:
             continue  # a blank 小计 is reported once, by T10.BLANK_GROUP
         hit = column_identity(ctx, table, row, "total", cols, "各资金来源列之和")
         if hit:
@@ -298,7 +312,7 @@ def _blank_group_rule(kind: str, parts: dict[str, list[str]], columns: tuple[str
         for key in parts:
             row = ctx.row(table, key)
             for col in columns:
-                total = blank_group(table, row, col, parts)
+                total = blank_group(table, row, col, parts, ctx)
                 if total is not None and row is not None:
                     yield Hit(message=f"{table.label}“{row_label(row)}”行“{column_label(table, col)}”列未填金额，"
                                       f"而其组成部分合计 {total:.2f}{table.unit}。", location=cell_location(table, row, col),

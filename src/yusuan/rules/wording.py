@@ -30,7 +30,7 @@ from yusuan import catalog
 from yusuan.amounts import HUNDRED, growth_rate, round_half_up, word_direction
 from yusuan.disclosure import Paragraph, Section, Statement
 from yusuan.rules.narrative_base import PART_NAMES, SAYS_EMPTY, table_is_empty
-from yusuan.rules.hygiene import _joined, _paragraphs_at, excerpt, paragraphs, paragraphs_matching, where
+from yusuan.rules.paragraph_text import excerpt, joined_text, paragraphs, paragraphs_at, paragraphs_matching, positions_led_by, where
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import cell_location
 
@@ -114,7 +114,7 @@ def _unbalanced_every(ctx: Context) -> list[list[tuple[str, str, int]] | tuple[(
     (``_LIST_MARKER_END``: a numeral before ）or )) is read by ``_unbalanced`` itself."""
     def build() -> list:
         every = paragraphs(ctx)
-        joined, starts = _joined(ctx)
+        joined, starts = joined_text(ctx)
         found: list[int] = []
         markers: set[int] = set()  # paragraphs with a list marker's closing bracket
         for ch in _PAIR_SIDE:
@@ -309,12 +309,8 @@ def _last_year_at(text: str, year: int) -> Iterator[int]:
     # Each match tried where its first character is, found with str.find: the regex engine scans for a
     # pattern led by a choice of characters (由|从) ~20x slower. (A position inside another match is
     # tried too: a superset, which is all a hint needs.)
-    for first, pattern in (("由", FROM_TO), ("从", FROM_TO), ("上", _LAST_WORD_FIGURE), ("去", _LAST_WORD_FIGURE)):
-        at = text.find(first)
-        while at != -1:
-            if pattern.match(text, at):
-                yield at
-            at = text.find(first, at + 1)
+    yield from positions_led_by(text, "由从", FROM_TO)
+    yield from positions_led_by(text, "上去", _LAST_WORD_FIGURE)
     last, last_text = year - 1, str(year - 1)
     for m in _YEAR_MARK.finditer(text):
         at = m.start()
@@ -330,7 +326,7 @@ def _yoy_sentences(ctx: Context) -> Iterator[YoySentence]:
     # Only the paragraphs where last year's figure may be stated (a few), found by scanning the joined text,
     # and in them only such clauses (a clause is a part of its sentence: its matches are the sentence's,
     # as it ends before a stop or a reason word, never before the / or 每 that UNIT looks at).
-    for section, i, para in _paragraphs_at(ctx, _last_year_at(_joined(ctx)[0], year)):
+    for section, i, para in paragraphs_at(ctx, _last_year_at(joined_text(ctx)[0], year)):
         if section.part != 3:
             continue
         for s in _SENTENCE.finditer(para.text):
@@ -734,7 +730,7 @@ def renamed_classes(ctx: Context) -> Iterator[Hit]:
     pattern = _renamed_pattern(tuple(r.old for r in olds))
     # Every match of ``pattern`` is one of the old names: a text holding none of them (as usual) is not
     # scanned, and nor are the table rows (``catalog.current_name`` finds a rename by the same containment).
-    joined = _joined(ctx)[0]
+    joined = joined_text(ctx)[0]
     in_text = any(r.old in joined for r in olds)
     for section, i, para in (paragraphs_matching(ctx, pattern) if in_text else ()):
         for m in pattern.finditer(para.text):
