@@ -175,3 +175,21 @@ def test_compiled_findings_are_the_pure_findings():
     assert compiled["example"], "no findings on the example: the comparison would prove little"
     for key in pure:
         assert compiled[key] == pure[key], key
+
+
+def _build_script():
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_accel_under_test", ROOT / "scripts" / "build_accel.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_the_build_skips_an_interpreter_it_is_not_faster_on(tmp_path, monkeypatch, capsys):
+    """On a Python where compiled rules were measured slower (3.13), nothing is built and the rules stay pure."""
+    script = _build_script()
+    monkeypatch.setattr(script, "FASTER_ON", set())
+    assert script.main(["--out", str(tmp_path / "accel")]) == 0
+    assert not (tmp_path / "accel").exists()
+    assert "并不更快" in capsys.readouterr().out
