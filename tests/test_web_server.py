@@ -79,3 +79,48 @@ def test_two_processes_share_the_port_and_stop_together(tmp_path):
     while any(_alive(c) for c in children) and time.monotonic() < end:
         time.sleep(0.2)
     assert not any(_alive(c) for c in children), "a server process was left running"
+
+
+@pytest.mark.skipif(not Path("/proc").is_dir(), reason="needs /proc to find the worker process")
+def test_stopping_the_server_stops_its_job_worker(tmp_path):
+    """SIGTERM to `yusuan serve` (what a service manager or a test sends) stops the job worker it started:
+    none is left running after the server has gone."""
+    port = _free_port()
+    env = dict(os.environ, YUSUAN_DATA=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
+    env.pop("DATABASE_URL", None)
+    log = (tmp_path / "server.log").open("w")
+    proc = subprocess.Popen([sys.executable, "-c", "from yusuan.cli import main; main()", "serve", "--port", str(port)],
+                            env=env, stdout=log, stderr=subprocess.STDOUT)
+    workers: list[int] = []
+    try:
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline and not workers:
+            assert proc.poll() is None, (tmp_path / "server.log").read_text(encoding="utf-8")
+            tasks = Path(f"/proc/{proc.pid}/task")
+            found = [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()] if tasks.exists() else []
+            workers = [c for c in found if _is_worker(c)]
+            time.sleep(0.3)
+        assert workers, "the server started no job worker"
+        while True:  # serving: the worker was started before the server's loop, whose exit is tested
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=5) as r:
+                    assert r.status == 200
+                break
+            except OSError:
+                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text(encoding="utf-8")
+                time.sleep(0.3)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=60)
+        log.close()
+    end = time.monotonic() + 40
+    while any(_alive(w) for w in workers) and time.monotonic() < end:
+        time.sleep(0.2)
+    assert not any(_alive(w) for w in workers), "the job worker was left running after the server stopped"
+
+
+def _is_worker(pid: int) -> bool:
+    try:
+        return "worker" in Path(f"/proc/{pid}/cmdline").read_text()
+    except OSError:
+        return False

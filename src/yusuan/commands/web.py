@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 import sys
 
@@ -92,6 +93,11 @@ def serve(
             raise typer.Exit(2)
     url = f"http://{'[' + host + ']' if ':' in host else host}:{port}/"
     worker = None if debug and not workers else _start_worker(workers)
+    # SIGTERM (a service manager's stop, a test's terminate()) would end this process without running the
+    # ``finally`` below, leaving the job worker running with nobody to stop it. As SystemExit it unwinds:
+    # waitress returns from its loop and the worker is stopped. (``server.run`` with several processes
+    # installs its own handler, which stops the other servers and exits the same way.)
+    signal.signal(signal.SIGTERM, lambda signum, frame: sys.exit(0))
     console.print(f"预算公开平台已启动：{url}  （按 Ctrl+C 停止）", highlight=False)
     if debug:
         from django.core.management import call_command
