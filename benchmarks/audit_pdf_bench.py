@@ -20,10 +20,18 @@ import machine  # benchmarks/machine.py, beside this file
 SHARED = Path(__file__).resolve().parents[2] / "shared" / "reference" / "shanghai"
 
 
-def timed(fn) -> float:
-    t = time.perf_counter()
-    fn()
-    return time.perf_counter() - t
+ROUNDS = 3  # each figure is the fastest of this many runs: one run on a shared 2-core machine can be 2x off
+TARGET = 0.33  # the issue's line: the whole audit within a third of pdfplumber's bare word extraction
+
+
+def timed(fn, rounds: int = 1) -> float:
+    """Seconds ``fn`` takes: the fastest of ``rounds`` runs."""
+    best = float("inf")
+    for _ in range(rounds):
+        t = time.perf_counter()
+        fn()
+        best = min(best, time.perf_counter() - t)
+    return best
 
 
 def audit(path: Path) -> None:
@@ -68,10 +76,16 @@ def main(paths: list[Path]) -> None:
     rules.load_all()
     audit(paths[0])  # warm imports and catalogues
     print(machine.describe())
+    print(f"每项取 {ROUNDS} 次中最快的一次（秒）；目标：审查 ≤ {TARGET} × pdfplumber 提取")
     print(f"{'file':50} {'audit':>7} {'plumber':>8} {'pdfium':>7} {'audit/plumber':>14} {'audit/pdfium':>13}")
+    worst = 0.0
     for p in paths:
-        a, b, c = timed(lambda: audit(p)), timed(lambda: plumber(p)), timed(lambda: pdfium_chars(p))
+        a, b, c = (timed(lambda: audit(p), ROUNDS), timed(lambda: plumber(p), ROUNDS),
+                   timed(lambda: pdfium_chars(p), ROUNDS))
+        worst = max(worst, a / b)
         print(f"{p.name[:50]:50} {a:7.2f} {b:8.2f} {c:7.2f} {a / b:14.2f} {a / c:13.2f}")
+    verdict = "达标" if worst <= TARGET else "未达标"
+    print(f"审查/pdfplumber 最高 {worst:.2f}，为目标 {TARGET} 的 {worst / TARGET:.2f} 倍（{verdict}）")
     from pypdf import PdfReader, PdfWriter
 
     from yusuan.read.pdf import read_pdf_blocks
