@@ -18,7 +18,7 @@ from yusuan.rules.narrative_base import (
     TEN_THOUSAND, ZERO, Placed, amount_wan, cell_wan, placed, row_label, show, stated_text, table_is_empty, to_wan,
 )
 from yusuan.rules.registry import Context, Hit, is_unknown, rule
-from yusuan.rules.tables_common import amount, item_leaves, items_sum
+from yusuan.rules.tables_common import amount, item_leaves, items_sum, row_of
 
 
 class Ref:
@@ -80,7 +80,7 @@ def _cell_ref(table: Table | None, row_key: str, column: str, absent_is_zero: bo
     """``ctx``, when given, finds the row from its index instead of scanning the table."""
     if table is None:
         return None
-    row = ctx.row(table, row_key) if ctx is not None else table.row(row_key)
+    row = row_of(ctx, table, row_key)
     if row is None:
         prefix = row_key[:2]
         if not absent_is_zero or prefix not in ("f:", "e:"):

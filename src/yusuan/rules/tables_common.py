@@ -33,6 +33,11 @@ TABLE_IDS = {
 }
 
 
+def row_of(ctx: Context | None, table: Table, key: str) -> Row | None:
+    """``table.row(key)``, from the check's index when there is a Context (``Table.row`` walks the rows)."""
+    return ctx.row(table, key) if ctx is not None else table.row(key)
+
+
 def memo(ctx: Context, key: tuple, compute):
     """Cache ``compute()`` for the life of one check (the Context): several rules ask the same thing."""
     return ctx.cached(key, compute)
@@ -232,7 +237,8 @@ def coded(ctx: Context, table: Table, prefix: str = "f:") -> tuple[tuple[Row, st
 
 def sum_rows(rows: Iterable[Row], column: str) -> Decimal:
     """``sum(amount(r, column) for r in rows)``, from zero, in order; a read figure or a blank cell's zero
-    is added without the ``amount`` call (most cells of a sparse table are blank)."""
+    is added without the ``amount`` call (most cells of a sparse table are blank; the hierarchy sums pass
+    ~1,000 cells per check through here)."""
     total = ZERO
     for r in rows:
         cell = r.cells.get(column)
@@ -255,23 +261,8 @@ def row_inputs(rows: Iterable[Row], column: str) -> dict[str, Decimal]:
 def rows_equal_sum(ctx: Context, table: Table, target: Row, parts: list[Row], columns: Iterable[str],
                    why: str) -> Iterator[Hit]:
     tolerance = ctx.tolerance_for(table.unit)
-    # The parts' cells are summed in a plain loop: ~1,000 cells per check go through here, more of them
-    # blank than not. A blank cell adds a zero (as ``amount`` says, without the call); an unknown one
-    # (unparsed text, unprinted column) makes the sum unknown.
-    part_cells = [r.cells for r in parts]
     for col in columns:
-        expected = ZERO
-        for i, cells in enumerate(part_cells):
-            cell = cells.get(col)
-            if cell is not None:
-                value = cell.value
-                if value is not None:
-                    expected += value
-                    continue
-                if cell.text.strip() in ZERO_MARKS:
-                    expected += ZERO
-                    continue
-            expected += amount(parts[i], col)
+        expected = sum_rows(parts, col)  # unknown (NaN) when a part is: unparsed text, an unprinted column
         gap = abs(amount(target, col) - expected)
         if gap.is_nan():
             ctx.skipped()

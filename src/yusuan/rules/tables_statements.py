@@ -16,7 +16,7 @@ from yusuan.disclosure import KINDS, Row, Table
 from yusuan.rules.registry import Context, Hit, rule
 from yusuan.rules.tables_common import (
     TABLE_IDS, UNKNOWN, ZERO, amount, cell_location, column_identity, column_label, dropped_columns, dropped_rows,
-    listed, mismatch, row_label, strip_numbering, sum_rows, unlisted,
+    listed, mismatch, row_label, row_of, strip_numbering, sum_rows, unlisted,
 )
 
 T1_PARTS: dict[str, list[str]] = {
@@ -41,12 +41,6 @@ SANGONG_PARTS: dict[str, list[str]] = {
     "sangong:total": ["sangong:abroad", "sangong:vehicle", "sangong:reception"],
     "sangong:vehicle": ["sangong:vehicle_purchase", "sangong:vehicle_operation"],
 }
-
-
-def _row(ctx: Context | None, table: Table, key: str) -> Row | None:
-    """``table.row(key)``, from the check's index when there is a Context: ``Table.row`` walks the rows,
-    and these rules look up ~150 rows per check in the 57 of table 1."""
-    return ctx.row(table, key) if ctx is not None else table.row(key)
 
 
 def _parts_sum(table: Table, key: str, column: str, parts: dict[str, list[str]],
@@ -80,8 +74,8 @@ def value_of(table: Table, key: str, column: str, parts: dict[str, list[str]],
     parts are not). Second item: whether anything was found at all.
 
     ``dropped``: rows the layout prints that this table left out (``dropped_rows``). Such a row whose parts
-    are not printed either is unknown, never zero. ``ctx``: the check's row index is used (see ``_row``)."""
-    row = _row(ctx, table, key)
+    are not printed either is unknown, never zero. ``ctx``: the check's row index is used (``row_of``)."""
+    row = row_of(ctx, table, key)  # ~150 lookups per check in the 57 rows of table 1
     if row is not None:
         substitute = blank_group(table, row, column, parts, ctx)
         return (substitute if substitute is not None else amount(row, column)), True
