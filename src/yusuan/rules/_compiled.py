@@ -69,9 +69,8 @@ def read_manifest(directory: str) -> dict:
 
 
 def rule_modules(source_dir: str = SOURCE_DIR) -> list[str]:
-    """The package's modules other than ``__init__`` and this finder (what ``describe`` counts)."""
-    return sorted(n[:-3] for n in os.listdir(source_dir)
-                  if n.endswith(".py") and n[:-3] not in ("__init__", "_compiled"))
+    """The package's modules that are compiled (all but ``EXCLUDED``): what ``describe`` counts."""
+    return sorted(n[:-3] for n in os.listdir(source_dir) if n.endswith(".py") and n[:-3] not in EXCLUDED)
 
 
 class CompiledRules:
