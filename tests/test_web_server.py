@@ -33,7 +33,24 @@ def _alive(pid: int) -> bool:
     return Path(f"/proc/{pid}").exists() and "Z" not in Path(f"/proc/{pid}/stat").read_text().split()[2]
 
 
-@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT") or not Path("/proc").is_dir(), reason="needs Linux SO_REUSEPORT")
+def _children(pid: int) -> list[int]:
+    """The child processes of ``pid`` (from /proc), none when it has ended."""
+    tasks = Path(f"/proc/{pid}/task")
+    return [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()] if tasks.exists() else []
+
+
+def _wait_until_serving(port: int, deadline: float, log: Path) -> None:
+    """Until the server answers /public/ (the server's log in the failure when it never does)."""
+    while True:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=5) as r:
+                assert r.status == 200
+            return
+        except OSError:
+            assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.3)
+
+
 def _is_server(pid: int) -> bool:
     try:
         return "serve" in Path(f"/proc/{pid}/cmdline").read_text()
@@ -41,6 +58,7 @@ def _is_server(pid: int) -> bool:
         return False
 
 
+@pytest.mark.skipif(not hasattr(socket, "SO_REUSEPORT") or not Path("/proc").is_dir(), reason="needs Linux SO_REUSEPORT")
 def test_two_processes_share_the_port_and_stop_together(tmp_path):
     port = _free_port()
     env = dict(os.environ, YUSUAN_DATA=str(tmp_path), PYTHONPATH=str(ROOT / "src"))
@@ -53,21 +71,12 @@ def test_two_processes_share_the_port_and_stop_together(tmp_path):
         children: list[int] = []
         while time.monotonic() < deadline and not children:
             assert proc.poll() is None, (tmp_path / "server.log").read_text(encoding="utf-8")
-            tasks = Path(f"/proc/{proc.pid}/task")
-            found = [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()] if tasks.exists() else []
             # the second server process, not another child (the job worker may be started first): waited for
             # until it is there, since on a loaded machine it may be forked a while after the first child
-            children = [c for c in found if _is_server(c)]
+            children = [c for c in _children(proc.pid) if _is_server(c)]
             time.sleep(0.3)
         assert len(children) == 1, children  # the parent serves too: two processes
-        while True:
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=5) as r:
-                    assert r.status == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text(encoding="utf-8")
-                time.sleep(0.3)
+        _wait_until_serving(port, deadline, tmp_path / "server.log")
         for _ in range(20):  # both answer (the kernel spreads the connections; every one is served)
             with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=10) as r:
                 assert r.status == 200 and "预算公开" in r.read().decode()
@@ -96,19 +105,11 @@ def test_stopping_the_server_stops_its_job_worker(tmp_path):
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline and not workers:
             assert proc.poll() is None, (tmp_path / "server.log").read_text(encoding="utf-8")
-            tasks = Path(f"/proc/{proc.pid}/task")
-            found = [int(c) for t in tasks.iterdir() for c in (t / "children").read_text().split()] if tasks.exists() else []
-            workers = [c for c in found if _is_worker(c)]
+            workers = [c for c in _children(proc.pid) if _is_worker(c)]
             time.sleep(0.3)
         assert workers, "the server started no job worker"
-        while True:  # serving: the worker was started before the server's loop, whose exit is tested
-            try:
-                with urllib.request.urlopen(f"http://127.0.0.1:{port}/public/", timeout=5) as r:
-                    assert r.status == 200
-                break
-            except OSError:
-                assert time.monotonic() < deadline, (tmp_path / "server.log").read_text(encoding="utf-8")
-                time.sleep(0.3)
+        # serving: the worker was started before the server's loop, whose exit is tested
+        _wait_until_serving(port, deadline, tmp_path / "server.log")
     finally:
         proc.terminate()
         proc.wait(timeout=60)
