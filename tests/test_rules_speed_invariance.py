@@ -204,38 +204,6 @@ def test_year_patterns_with_lookbehind_after_the_first_digits_match_the_same(mod
         assert found(fast, t) == found(plain_re, t), repr(t)
 
 
-def test_findings_built_without_validation_equal_validated_ones(monkeypatch):
-    """``registry.to_finding`` skips pydantic's validation when the values are already of their fields' exact
-    types: on every input above the findings (every field, and which fields are set) equal validated ones,
-    and a value validation would change (an int, a NaN) still goes through validation."""
-    from decimal import Decimal
-
-    from yusuan.findings import Finding
-    from yusuan.rules import registry
-    from yusuan.rules.engine import check_disclosure
-
-    inputs = [snap.synthetic_inputs(), (snap.frozen_reference(), None)] + [(d, None) for d in snap.frozen_synth_documents()]
-    if EXAMPLE.exists():
-        inputs.append(snap.example_inputs())
-
-    def dumped(report):
-        return [(f.model_dump(mode="json"), sorted(f.model_fields_set)) for f in report.findings]
-
-    fast = [dumped(check_disclosure(d, package=p)) for d, p in inputs]
-    monkeypatch.setattr(registry, "_already_valid", lambda fields: False)
-    slow = [dumped(check_disclosure(d, package=p)) for d, p in inputs]
-    assert sum(map(len, fast)) > 100
-    assert fast == slow
-    monkeypatch.undo()
-    base = dict(rule="X", severity="info", category="text", message="m", location=None, subject=None, stated=None,
-                expected=None, difference=None, inputs={}, quote=None, quote_row=None)
-    assert registry._already_valid(base)
-    for change in ({"stated": 1}, {"expected": Decimal("NaN")}, {"inputs": {"a": 1.5}}, {"severity": "bad"},
-                   {"difference": Decimal("Infinity")}, {"inputs": {"a": None}}):
-        assert not registry._already_valid({**base, **change}), change
-    assert isinstance(Finding(**{**base, "stated": 1}).stated, Decimal)  # what the slow path does instead
-
-
 def test_numbering_stripped_by_one_match_equals_sub():
     """``tables_common.strip_numbering`` (one anchored match) gives exactly ``pattern.sub("", text)`` for the
     two row-numbering patterns, on row names of the snapshots and on random numbering-like text."""

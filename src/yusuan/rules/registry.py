@@ -14,7 +14,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, Callable, Iterable, Iterator
 
 from yusuan.disclosure import Disclosure, Location, Row, Table
-from yusuan.findings import CATEGORIES, SEVERITIES, Category, Finding, Severity
+from yusuan.findings import Category, Finding, Severity
 from yusuan.model import BudgetPackage
 
 
@@ -229,39 +229,12 @@ def to_finding(r: Rule, severity: Severity, hit: Hit, ctx: Context | None = None
     quote, quote_row = hit.quote, None
     if ctx is not None:
         quote, quote_row, where = _quoted(ctx, r, hit)
-    fields = dict(rule=r.id, severity=severity, category=r.category, message=hit.message, location=where,
-                  subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference,
-                  inputs=hit.inputs, quote=quote, quote_row=quote_row)
-    if _already_valid(fields):
-        # The values are exactly the types validation would keep as they are: building the model without
-        # it gives the same finding (the inputs copied, as validation copies them) at a fraction of the cost.
-        fields["inputs"] = dict(hit.inputs)
-        return Finding.model_construct(**fields)
-    return Finding(**fields)
-
-
-_PLAIN = (str, type(None))
-
-
-def _already_valid(fields: dict) -> bool:
-    """Whether validating ``fields`` into a ``Finding`` could only keep them as they are: every value of
-    the exact type its field declares (no subclass, no coercion), a known severity and category."""
-    location = fields["location"]
-    return (type(fields["rule"]) is str and type(fields["message"]) is str
-            and fields["severity"] in SEVERITIES and fields["category"] in CATEGORIES
-            and (location is None or type(location) is Location)
-            and type(fields["subject"]) in _PLAIN and type(fields["quote"]) in _PLAIN
-            and type(fields["quote_row"]) in _PLAIN
-            and _figure(fields["stated"]) and _figure(fields["expected"])
-            and (fields["difference"] is None or _figure(fields["difference"]))
-            and type(fields["inputs"]) is dict
-            and all(type(k) is str and _figure(v) and v is not None for k, v in fields["inputs"].items()))
-
-
-def _figure(value: object) -> bool:
-    """A str, None or a finite Decimal (validation refuses a NaN or infinite one)."""
-    kind = type(value)
-    return kind is str or value is None or (kind is Decimal and value.is_finite())
+    # Validated, not ``model_construct``: on pydantic 2.14 validating fields that already have their exact
+    # types is faster than constructing without validation (measured: 2.3 against 2.9 µs), and it copies
+    # ``inputs``, as a finding must not share the hit's dict.
+    return Finding(rule=r.id, severity=severity, category=r.category, message=hit.message, location=where,
+                   subject=hit.subject, stated=hit.stated, expected=hit.expected, difference=difference,
+                   inputs=hit.inputs, quote=quote, quote_row=quote_row)
 
 
 def _quoted(ctx: Context, r: Rule, hit: Hit) -> tuple[str | None, str | None, Location | None]:
