@@ -104,10 +104,13 @@ def empty_note(ctx: Context) -> Iterator[Hit]:
                   location=table.location, subject=table.kind)
 
 
+_LEVEL_OF_LENGTH = {3: "类", 5: "款", 7: "项"}
+
+
 def _level(row) -> str | None:
     if row.level:
         return row.level
-    return {3: "类", 5: "款", 7: "项"}.get(len(row.code or ""))
+    return _LEVEL_OF_LENGTH.get(len(row.code or ""))
 
 
 def _nonzero(table: Table, row) -> bool:
@@ -115,6 +118,9 @@ def _nonzero(table: Table, row) -> bool:
     if value is None:
         value = row.value("amount")
     return bool(value)
+
+
+_CHILD_LENGTH = {"类": 5, "款": 7}  # the code length of a 类's, a 款's rows below it
 
 
 @rule("K.FUNCTION.DEPTH", "功能分类细化到项级科目", "fatal", "completeness", reads=FUNCTION_TABLES)
@@ -133,11 +139,12 @@ def function_depth(ctx: Context) -> Iterator[Hit]:
         if table is None:
             continue
         for row in table.rows:
-            if not row.key.startswith("f:") or not row.code or not _nonzero(table, row):
+            if not row.key.startswith("f:") or not row.code:
                 continue
             level = _level(row)
-            child_len = {"类": 5, "款": 7}.get(level or "")
-            if child_len and row.code not in heads[child_len]:
+            child_len = _CHILD_LENGTH.get(level or "")
+            # whether the row is non-zero asked last: only of the few rows without detail below them
+            if child_len and row.code not in heads[child_len] and _nonzero(table, row):
                 below = "款" if child_len == 5 else "项"
                 yield Hit(
                     message=f"{table.label}“{row.code} {row.name}”（{level}，{show(cell_wan(table, row.key, 'total'))}）下没有列出{below}级科目，应细化到项级科目。",
