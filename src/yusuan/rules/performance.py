@@ -10,14 +10,15 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
-from typing import Iterator
+from typing import Iterable, Iterator
 
 from yusuan import amounts
-from yusuan.disclosure import Location, PrintedPerformance
+from yusuan.disclosure import Location, PrintedPerformance, Statement
 from yusuan.model.performance import Indicator, PerformanceTable
 from yusuan.perf import vocab
 from yusuan.perf.tables import funding_summary, location_of
 from yusuan.perf.vocab import LEVEL2_BY_LEVEL1, REQUIRED_LEVEL1
+from yusuan.rules.narrative_base import placed
 from yusuan.rules.registry import Context, Hit, rule
 
 ZERO = Decimal(0)
@@ -94,6 +95,15 @@ def _profile(ctx: Context, key: str, default):
     if isinstance(nested, dict) and key in nested:
         return nested[key]
     return default
+
+
+def _statements(ctx: Context, prefix: str) -> Iterable[Statement]:
+    """``ctx.disclosure.statements(prefix)``: of a budget, read from the per-check statement index the text
+    rules share (``placed``) instead of a walk over every paragraph; ``placed`` leaves a final account's
+    年初预算 figures out, so a final account's statements are walked as before."""
+    if ctx.disclosure.phase == "final":
+        return ctx.disclosure.statements(prefix)
+    return [p.statement for p in placed(ctx, prefix)]
 
 
 # ---------------------------------------------------------------- one table at a time
@@ -316,7 +326,7 @@ def _allocations(ctx: Context) -> dict[str, list[tuple[str, Decimal]]]:
                 if p.described_name:
                     out.setdefault(normalise_text(p.described_name), out[normalise_text(p.name)])
         return out
-    for st in ctx.disclosure.statements("project:"):
+    for st in _statements(ctx, "project:"):
         parts = st.subject.split(":")
         if len(parts) == 4 and parts[2] == "allocation" and st.amount is not None:
             out.setdefault(normalise_text(parts[1]), []).append((st.label, st.amount))
@@ -337,7 +347,7 @@ def summary(ctx: Context) -> Iterator[Hit]:
     expected = {"performance:fiscal": (s.fiscal_count, s.fiscal_amount, "财政拨款"),
                 "performance:nonfiscal": (s.nonfiscal_count, s.nonfiscal_amount, "非财政拨款"),
                 "performance:total": (len(tables), sum((t.total for t in tables), ZERO), "编报绩效目标的")}
-    for st in ctx.disclosure.statements("performance:"):
+    for st in _statements(ctx, "performance:"):
         if st.subject not in expected:
             continue
         count, amount, label = expected[st.subject]
