@@ -41,24 +41,38 @@ def _year(ctx: Context) -> int:
     return ctx.disclosure.budget_year or 2023
 
 
+def _heads(prefix: str) -> tuple[str, ...]:
+    """The key prefixes of the rows a catalogue rule reads: a function table's project rows (p:) print a
+    function code too."""
+    return ("f:", "p:") if prefix == "f:" else (prefix,)
+
+
 def _rows(ctx: Context, kinds: tuple[str, ...], prefix: str) -> tuple[tuple[Table, Row], ...]:
     """The coded rows of the given tables, listed once per check for the several rules reading them."""
+    heads = _heads(prefix)
     return ctx.cached(("catalogue_rows", kinds, prefix), lambda: tuple(
         (table, row) for table in ctx.disclosure.tables if table.kind in kinds for row in table.rows
-        if row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))))
-
-
-def _printed_name(ctx: Context, row: Row) -> str:
-    return printed_name_of(ctx, row)
+        if row.key.startswith(heads)))
 
 
 def _names_match(ctx: Context, kind: str, cat, code: str, printed: str) -> bool | None:
     """``cat.names_match`` once per (code, printed name) per check: T1–T9 repeat the same rows."""
-    verdicts = ctx.cached(("names_match", kind), dict)  # one dict per kind: no key tuple and closure per row
-    key = (code, printed)
-    if key not in verdicts:
-        verdicts[key] = cat.names_match(code, printed)
-    return verdicts[key]
+    return _match(_verdicts(ctx, kind), cat, code, printed)
+
+
+def _verdicts(ctx: Context, kind: str) -> dict[tuple[str, str], bool | None]:
+    """(code, printed name) → ``cat.names_match``: one dict per kind per check, fetched once by a walk of the rows."""
+    return ctx.cached(("names_match", kind), dict)
+
+
+_UNASKED = object()
+
+
+def _match(verdicts: dict, cat, code: str, printed: str) -> bool | None:
+    verdict = verdicts.get((code, printed), _UNASKED)
+    if verdict is _UNASKED:
+        verdict = verdicts[code, printed] = cat.names_match(code, printed)
+    return verdict  # type: ignore[return-value]
 
 
 def _unknown(kind: str, prefix: str, kinds: tuple[str, ...]):
@@ -100,13 +114,14 @@ def _misnamed(ctx: Context, kind: str, prefix: str, kinds: tuple[str, ...]) -> t
     only these few are reported (each filters them by level)."""
     def build() -> tuple[tuple[Table, Row, str, str], ...]:
         cat = load_catalog(ctx, kind)
+        verdicts = _verdicts(ctx, kind)
         out = []
         for table, row in _rows(ctx, kinds, prefix):
             if row.key.startswith("p:"):
                 continue  # project rows print the project's 项 code; their name is checked as a 项 row would be
             code = code_of(row)
-            printed = _printed_name(ctx, row)
-            if printed and _names_match(ctx, kind, cat, code, printed) is False and not renamed_only(ctx, cat, code, printed):
+            printed = printed_name_of(ctx, row)
+            if printed and _match(verdicts, cat, code, printed) is False and not renamed_only(ctx, cat, code, printed):
                 out.append((table, row, code, printed))
         return tuple(out)
 
@@ -139,7 +154,7 @@ def _project_item_names(ctx: Context) -> Iterator[Hit]:
         return
     for row in table.rows_where("p:"):
         code = code_of(row)
-        printed = _printed_name(ctx, row)
+        printed = printed_name_of(ctx, row)
         if printed and _names_match(ctx, "function", cat, code, printed) is False and not renamed_only(ctx, cat, code, printed):
             yield Hit(message=f"{table.label}项目“{row.key.split(':', 2)[-1]}”的科目 {code} 印为“{printed}”，"
                               f"{_edition(cat)}中的名称为“{cat.name(code)}”。",
@@ -155,13 +170,13 @@ def _parent(prefix: str, kinds: tuple[str, ...]):
         for table in ctx.disclosure.tables:
             if table.kind not in kinds:
                 continue
-            printed = {code for _row, code, _level in coded(ctx, table, prefix)}
+            entries = coded(ctx, table, prefix)  # (row, code, level), shared with the other table rules
+            printed = {code for _row, code, _level in entries}
+            if prefix == "f:" and coded(ctx, table, "p:"):  # project rows among them: at 项 level
+                entries = tuple((row, code_of(row), "项" if row.key.startswith("p:") else level_of(row))
+                                for row in table.rows if row.key.startswith(("f:", "p:")))
             current: dict[str, Row] = {}
-            for row in table.rows:
-                if not (row.key.startswith(prefix) or (prefix == "f:" and row.key.startswith("p:"))):
-                    continue
-                code = code_of(row)
-                level = "项" if row.key.startswith("p:") else level_of(row)
+            for row, code, level in entries:
                 if level == "类":
                     current = {"类": row}
                     continue
