@@ -56,14 +56,23 @@ def _cost_amounts(table: PerformanceTable) -> list[tuple[int, Indicator]]:
 
 
 def _by_project(ctx: Context) -> dict[str, list[PrintedPerformance]]:
-    groups: dict[str, list[PrintedPerformance]] = defaultdict(list)
-    for printed in ctx.disclosure.performance:
-        groups[normalise_text(printed.table.project)].append(printed)
-    return groups
+    """Project name (normalised) → its tables; once per check for the three rules grouping them (read only)."""
+    def build() -> dict[str, list[PrintedPerformance]]:
+        groups: dict[str, list[PrintedPerformance]] = defaultdict(list)
+        for printed in ctx.disclosure.performance:
+            groups[normalise_text(printed.table.project)].append(printed)
+        return groups
+
+    return ctx.cached(("performance_by_project",), build)
 
 
 def _money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
-    """Project name (normalised) → (printed name, amount, where) from the facts, else from T7."""
+    """Project name (normalised) → (printed name, amount, where) from the facts, else from T7; once per check
+    for P.BUDGET.TABLES and P.MISSING (read only)."""
+    return ctx.cached(("performance_money_projects",), lambda: _list_money_projects(ctx))
+
+
+def _list_money_projects(ctx: Context) -> dict[str, tuple[str, Decimal, str]]:
     found: dict[str, tuple[str, Decimal, str]] = {}
     if ctx.package is not None:
         for p in ctx.package.projects:
