@@ -29,13 +29,11 @@ def printed_money(text: str) -> list[Decimal]:
     out: list[Decimal] = []
     if "元" not in text:
         return out
-    for m in _MONEY.finditer(text):  # \d and Decimal take full-width digits as they are
-        number = m.group(1).replace(",", "")
+    for number, unit in _MONEY.findall(text):  # \d and Decimal take full-width digits as they are
         try:
-            value = Decimal(number)
+            value = Decimal(number.replace(",", "") if "," in number else number)
         except InvalidOperation:
             continue
-        unit = m.group(2)
         out.append(value / TEN_THOUSAND if unit == "元" else value * TEN_THOUSAND if unit == "亿元" else value)
     return out
 
@@ -78,6 +76,8 @@ def narrative_coverage(ctx: Context) -> dict:
     from yusuan.rules.narrative import lookup_in, project_name, t7_match
 
     final = ctx.disclosure.phase == "final"
+    # a subject stated in several paragraphs is tied or not once (this call's answers, not kept after it)
+    tied_of: dict[str, bool] = {}
     sections = []
     for section in ctx.disclosure.sections:
         printed = read = amounts = linked = 0
@@ -86,16 +86,32 @@ def narrative_coverage(ctx: Context) -> dict:
             printed += len(figures)
             if not paragraph.statements:
                 continue
-            held = _read_values(paragraph.statements)
+            # one walk over the statements for both counts: the figures they hold (``_read_values``) and,
+            # of those stating an amount, whether a table figure stands behind them
+            held: set[Decimal] = set()
+            for st in paragraph.statements:
+                unit = st.unit
+                if unit not in MONEY_UNITS:
+                    continue
+                amount = st.amount
+                for value in (amount, st.last_year, st.change):
+                    if value is None or value.is_nan():
+                        continue
+                    held.add(abs(value / TEN_THOUSAND if unit == "元" else value))
+                if amount is None:
+                    continue
+                amounts += 1
+                if final and states_initial_budget(st):
+                    continue
+                subject = st.subject
+                is_tied = tied_of.get(subject)
+                if is_tied is None:
+                    is_tied = tied_of[subject] = _tied(ctx, subject, lookup_in, project_name, t7_match)
+                if is_tied:
+                    linked += 1
             for v in figures:
                 if v in held:
                     read += 1
-            for st in paragraph.statements:
-                if st.unit not in MONEY_UNITS or st.amount is None:
-                    continue
-                amounts += 1
-                if not (final and states_initial_budget(st)) and _tied(ctx, st.subject, lookup_in, project_name, t7_match):
-                    linked += 1
         if printed or read or amounts:
             sections.append({"section": section.id, "title": section.title, "printed": printed, "read": read,
                              "amounts": amounts, "tied": linked, "untied": amounts - linked})
