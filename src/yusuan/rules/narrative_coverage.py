@@ -38,21 +38,6 @@ def printed_money(text: str) -> list[Decimal]:
     return out
 
 
-def _read_values(statements) -> set[Decimal]:
-    """The money figures the statements of a paragraph hold, in 万元 (a change as its size)."""
-    out: set[Decimal] = set()
-    for st in statements:
-        unit = st.unit
-        if unit not in MONEY_UNITS:
-            continue
-        # = field_wan(st, name) for each of _MONEY_FIELDS, read directly (three attributes of ~200 statements)
-        for value in (st.amount, st.last_year, st.change):
-            if value is None or value.is_nan():
-                continue
-            out.add(abs(value / TEN_THOUSAND if unit == "元" else value))
-    return out
-
-
 def tied(ctx: Context, subject: str) -> bool:
     """Whether a table figure stands behind ``subject`` (what the text-vs-table rules compare it with)."""
     from yusuan.rules.narrative import lookup_in, project_name, t7_match
@@ -86,9 +71,11 @@ def narrative_coverage(ctx: Context) -> dict:
             printed += len(figures)
             if not paragraph.statements:
                 continue
-            # one walk over the statements for both counts: the figures they hold (``_read_values``) and,
-            # of those stating an amount, whether a table figure stands behind them
-            held: set[Decimal] = set()
+            # One walk over the statements for both counts: the money figures they hold, in 万元 (a change as
+            # its size), and, of those stating an amount, whether a table figure stands behind them.
+            # ``held`` is a list, not a set: a paragraph holds a few figures, and hashing a Decimal (not
+            # cached for a new one) costs twenty comparisons; ``in`` compares by value either way.
+            held: list[Decimal] = []
             for st in paragraph.statements:
                 unit = st.unit
                 if unit not in MONEY_UNITS:
@@ -97,7 +84,7 @@ def narrative_coverage(ctx: Context) -> dict:
                 for value in (amount, st.last_year, st.change):
                     if value is None or value.is_nan():
                         continue
-                    held.add(abs(value / TEN_THOUSAND if unit == "元" else value))
+                    held.append(abs(value / TEN_THOUSAND if unit == "元" else value))
                 if amount is None:
                     continue
                 amounts += 1
