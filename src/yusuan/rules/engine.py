@@ -14,6 +14,7 @@ from yusuan.findings import Finding
 from yusuan.rules import load_all
 from yusuan.rules.completeness import UNCHECKED_RULE
 from yusuan.rules.narrative_coverage import narrative_coverage
+from yusuan.rules.quotes import forget_texts
 from yusuan.rules.registry import Context, Rule, Settings, rule_findings
 from yusuan.rules.report import SCORE_HOOKS, SEVERITY_ORDER, Report
 
@@ -124,6 +125,7 @@ def check_disclosure(disclosure: Disclosure, package=None, profile=None, setting
     """Check a disclosure (composed or read). ``package`` (facts) enables the facts rules; ``previous``
     (last year's disclosure, composed or read) the across-years rules (rules/previous.py)."""
     registry = registered_rules()
+    forget_texts()  # the quotes' text caches hold one check's texts
     prof = _resolve_profile(profile, disclosure.profile)
     settings = settings or Settings()
     ctx = Context(disclosure=disclosure, package=package, settings=settings, profile=profile_settings(prof),

@@ -19,12 +19,12 @@ Findings on entered facts quote the value as entered at the recorded origin (``q
 from __future__ import annotations
 
 import re
-import unicodedata
 from decimal import Decimal, InvalidOperation
 from functools import lru_cache
 from typing import TYPE_CHECKING, Any
 
 from yusuan.disclosure import Disclosure, Location, Paragraph, Row, Statement, Table
+from yusuan.rules.text_forms import normalised
 
 if TYPE_CHECKING:
     from yusuan.rules.registry import Context
@@ -230,15 +230,16 @@ _CLAUSE_END = re.compile(r"(?<=[，,：:；;])")
 _NUMBER = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)\s*(亿元|万元|元|%)?")
 
 
-_SPACES = re.compile(r"\s+")
 _NUMBER_CHARS = re.compile(r"[\d.,%]+")
 
 
-# _norm and _values are pure and cached: a statement's quote scores every sentence of its paragraph
-# several ways, and the findings of one paragraph score the same sentences again.
+# _norm and _values are pure and cached for one check: a statement's quote scores every sentence of its
+# paragraph several ways, and the findings of one paragraph score the same sentences again. The caches are
+# emptied when a check starts (``forget_texts``, from ``engine.check_disclosure``): texts are one document's, and a cache
+# kept from an earlier check would only flatter a benchmark that checks the same document again.
 @lru_cache(maxsize=2048)
 def _norm(text: str) -> str:
-    return _SPACES.sub("", unicodedata.normalize("NFKC", text))
+    return normalised(text)
 
 
 @lru_cache(maxsize=2048)
@@ -257,6 +258,12 @@ def _values(text: str) -> frozenset[Decimal]:
         elif m.group(2) == "亿元":
             out.add(n * 10000)
     return frozenset(out)
+
+
+def forget_texts() -> None:
+    """Empty the per-check caches of ``_norm`` and ``_values`` (a new check: another document's texts)."""
+    _norm.cache_clear()
+    _values.cache_clear()
 
 
 def _holds(text: str, focus: Decimal | str | None) -> bool:
